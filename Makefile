@@ -1,0 +1,125 @@
+# hvscope - see README.md.  GNU make.
+#
+#   make              build $(BUILD)/hvscope
+#   make run          build and run "hvscope check" on this host
+#   make check        the whole test suite: unit and end-to-end tests under
+#                     AddressSanitizer+UBSan, then again under valgrind
+#   make fuzz         libFuzzer targets (clang), FUZZ_SECONDS each
+#   make bench        benchmarks against the tools admins would otherwise run
+#   make install      PREFIX=/usr/local DESTDIR=
+
+SHELL := /bin/bash
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/hvscope
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+# Every library through pkg-config.
+PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFLAGS) \
+	-D_GNU_SOURCE -DHVSCOPE_VERSION='"$(VERSION)"' \
+	-DHVSCOPE_RULES_DIR='"$(DATADIR)/rules"' -DHVSCOPE_SYSCONF_RULES_DIR='"$(SYSCONFDIR)/hvscope/rules.d"' \
+	-MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+CORE_SRC := core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
+PROBE_SRC := probe/fact.c probe/probe.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
+	probe/path.c probe/packages.c probe/services.c probe/selinux.c probe/resources.c \
+	probe/guests.c probe/xencfg.c
+RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_check.c
+LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/hvscope.o
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check check-asan check-valgrind unit e2e install uninstall fuzz bench clean
+all: $(BUILD)/hvscope
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libhvscope.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hvscope: $(MAIN_OBJ) $(BUILD)/libhvscope.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhvscope.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Runs the freshly built binary against this host; exit 0-2 are verdicts
+# (pass / warnings / failures), 3 means it could not run.
+run: all
+	@HVSCOPE_RULES_PATH=rules/profiles $(BUILD)/hvscope check; rc=$$?; \
+	echo "hvscope check exited $$rc (0 all pass, 1 warnings, 2 failures, 3 could not run)"; test $$rc -lt 3
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do $(UNIT_WRAP) $$t || fail=1; done; exit $$fail
+
+# End-to-end tests drive an installed copy, as a user would have it.
+STAGE := $(abspath $(BUILD))/stage
+e2e: all
+	$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR= SYSCONFDIR=$(STAGE)/etc BUILD=$(BUILD) SANITIZE=$(SANITIZE)
+	HVSCOPE=$(STAGE)/bin/hvscope tests/e2e/run.sh
+
+check-asan:
+	$(MAKE) --no-print-directory SANITIZE=1 unit e2e
+
+check-valgrind:
+	$(MAKE) --no-print-directory SANITIZE=0 all $(UNIT_BIN)
+	$(MAKE) --no-print-directory SANITIZE=0 unit UNIT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+	HVSCOPE=$(abspath build)/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) tests/e2e/valgrind.sh
+
+check: check-asan check-valgrind
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d
+	install -m 755 $(BUILD)/hvscope $(DESTDIR)$(BINDIR)/hvscope
+	install -m 644 rules/profiles/*.yaml $(DESTDIR)$(DATADIR)/rules/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hvscope
+	rm -rf $(DESTDIR)$(DATADIR)
+
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
+fuzz:
+	@mkdir -p build/fuzz
+	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_rules tests/fuzz/fuzz_rules.c rules/yaml.c rules/rule.c probe/probe.c probe/fact.c $(filter-out probe/probe.c probe/fact.c,$(PROBE_SRC)) $(CORE_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c $(CORE_SRC) $(PKG_LIBS)
+	@for t in rules xencfg; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+
+bench: all
+	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/check-vs-virt-host-validate.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

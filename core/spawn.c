@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "core/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int spawn_capture(char *const argv[], int timeout_ms, size_t max_out, struct buf *out, struct err *e)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return err_set(e, -errno, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (r != 0) {
+		close(pfd[0]);
+		return err_set(e, -r, "%s: %s", argv[0], strerror(r));
+	}
+	long long deadline = now_ms() + timeout_ms;
+	bool timed_out = false;
+	for (;;) {
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		int n = poll(&p, 1, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			timed_out = n == 0;
+			break;
+		}
+		char chunk[4096];
+		ssize_t got = read(pfd[0], chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (out && out->len < max_out)
+			buf_add(out, chunk, (size_t)got < max_out - out->len ? (size_t)got : max_out - out->len);
+	}
+	close(pfd[0]);
+	if (timed_out)
+		kill(pid, SIGKILL);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out)
+		return err_set(e, -ETIMEDOUT, "%s: no answer within %d ms", argv[0], timeout_ms);
+	if (WIFEXITED(status)) {
+		/* posix_spawnp reports a missing program as exit 127 from the child. */
+		if (WEXITSTATUS(status) == 127)
+			return err_set(e, -ENOENT, "%s: not found", argv[0]);
+		return WEXITSTATUS(status);
+	}
+	return err_set(e, -ECHILD, "%s: killed by signal %d", argv[0], WTERMSIG(status));
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Small helpers every layer uses: allocation that never returns NULL,
+ * cleanup attributes, string predicates. */
+#ifndef HVSCOPE_CORE_UTIL_H
+#define HVSCOPE_CORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out of memory is not a condition a host checker can recover from in a
+ * useful way; like git's xmalloc, report and abort. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Hand a pointer over to the caller and leave NULL behind. */
+#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+bool str_eq(const char *a, const char *b);
+/* Trim ASCII whitespace in place; returns s moved past leading blanks. */
+char *str_strip(char *s);
+/* Whole-word search in a space-separated list ("flags : fpu vme pae"). */
+bool str_has_word(const char *list, const char *word);
+/* Parse a decimal integer that must fill the whole string. */
+int str_to_ll(const char *s, long long *out);
+
+/* A growable list of owned strings. */
+struct strv {
+	char **v;
+	size_t n, alloc;
+};
+void strv_push(struct strv *sv, const char *s);
+void strv_push_take(struct strv *sv, char *s);
+bool strv_contains(const struct strv *sv, const char *s);
+void strv_free(struct strv *sv);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hvscope: argument parsing and subcommand dispatch only. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rules/cmd_check.h"
+
+static const struct cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	void (*usage)(FILE *f);
+} cmds[] = {
+	{ "check", "is this host ready to run Xen or KVM guests? (the readiness checklist)", cmd_check, cmd_check_usage },
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: hvscope COMMAND [OPTION]...\n       hvscope help [COMMAND]\n       hvscope --version\n\nCommands:\n", f);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\nhvscope COMMAND --help describes each command.\n", f);
+}
+
+static const struct cmd *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 3;
+	}
+	const char *c = argv[1];
+	if (!strcmp(c, "--version") || !strcmp(c, "-V")) {
+		printf("hvscope %s\n", HVSCOPE_VERSION);
+		return 0;
+	}
+	if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {
+		const struct cmd *sub = argc > 2 && !strcmp(c, "help") ? find(argv[2]) : NULL;
+		if (argc > 2 && !strcmp(c, "help") && !sub) {
+			fprintf(stderr, "hvscope: no command '%s'\n", argv[2]);
+			return 3;
+		}
+		if (sub)
+			sub->usage(stdout);
+		else
+			usage(stdout);
+		return 0;
+	}
+	const struct cmd *cmd = find(c);
+	if (!cmd) {
+		fprintf(stderr, "hvscope: unknown command '%s'\n\n", c);
+		usage(stderr);
+		return 3;
+	}
+	return cmd->run(argc - 1, argv + 1);
+}

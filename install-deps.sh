@@ -1,0 +1,56 @@
+#!/bin/sh
+# Install what hvscope needs to build and test, by package name.
+#
+# Debian 12 / Ubuntu (apt):         this script.
+# RHEL 9 / Fedora (dnf), the same set under their names:
+#   dnf install gcc make pkgconf-pkg-config libcpuid-devel libselinux-devel \
+#     libsemanage-devel rpm-devel libyaml-devel libcmocka-devel libvirt-devel \
+#     xen-devel libmicrohttpd-devel ncurses-devel libarchive-devel \
+#     libxcrypt-devel rpm-build selinux-policy-targeted attr libvirt-daemon-kvm \
+#     libvirt-client qemu-kvm clang tmux
+#   (libcpuid-devel and xen-devel come from EPEL on RHEL.)
+#
+# Usage: ./install-deps.sh [--build-only]
+#   --build-only   only what compiling needs, not the test components.
+set -eu
+
+build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
+ libsemanage-dev librpm-dev libyaml-dev libcmocka-dev libvirt-dev libxen-dev
+ libmicrohttpd-dev libncurses-dev libarchive-dev libcrypt-dev"
+# Real components the tests drive: rpmbuild and rpm for an RPM database,
+# Debian's reference SELinux policy, setfattr, libvirtd + virt-host-validate,
+# QEMU for a real KVM guest, clang for the fuzzers, tmux for the curses view.
+test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
+ libvirt-clients qemu-system-x86 clang libclang-rt-14-dev tmux procps"
+
+pkgs=$build_pkgs
+[ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps.sh: no apt-get here; install the dnf names listed at the top of this script" >&2
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps.sh: run as root (apt-get install)" >&2
+	exit 1
+fi
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# Package scripts try to start daemons; with no init system to ask they must
+# not fail the install (policy-rc.d 101 = "action not allowed").
+cleanup_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	cleanup_policy=1
+fi
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
+[ "$cleanup_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d

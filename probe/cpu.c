@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* CPU facts: CPUID through libcpuid (live host only: under --root the CPU
+ * running hvscope is not the image's), cross-checked with /proc/cpuinfo.
+ * Inside VMs the two can disagree with each other and with reality, so both
+ * are kept in the evidence and the fact says which one it used. */
+#include <errno.h>
+#include <libcpuid.h>
+#include <string.h>
+
+#include "core/root.h"
+#include "probe/probe.h"
+
+static const char *const patterns[] = { "cpu.vendor", "cpu.model", "cpu.logical", "cpu.flags", "cpu.flag.*",
+					"cpu.hwvirt", "cpu.source", NULL };
+
+struct cpuinfo {
+	int logical;
+	char *vendor, *model, *flags;
+};
+
+/* Parse the x86 /proc/cpuinfo text: count processors, take the first CPU's
+ * vendor, model and flags. */
+static void cpuinfo_parse(char *text, struct cpuinfo *ci)
+{
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		char *key = str_strip(line), *val = str_strip(colon + 1);
+		if (strcmp(key, "processor") == 0)
+			ci->logical++;
+		else if (strcmp(key, "vendor_id") == 0 && !ci->vendor)
+			ci->vendor = xstrdup(val);
+		else if (strcmp(key, "model name") == 0 && !ci->model)
+			ci->model = xstrdup(val);
+		else if (strcmp(key, "flags") == 0 && !ci->flags)
+			ci->flags = xstrdup(val);
+	}
+}
+
+static const struct {
+	const char *flag;
+	cpu_feature_t feature;
+} cpuid_flags[] = {
+	{ "pae", CPU_FEATURE_PAE }, { "vmx", CPU_FEATURE_VMX }, { "svm", CPU_FEATURE_SVM },
+	{ "lm", CPU_FEATURE_LM },   { "nx", CPU_FEATURE_NX },   { "hypervisor", CPU_FEATURE_HYPERVISOR },
+	{ "sse2", CPU_FEATURE_SSE2 }, { "aes", CPU_FEATURE_AES },
+};
+
+static void resolve(struct probe_ctx *ctx, const char *name)
+{
+	struct facts *fs = &ctx->facts;
+	if (!probe_once(ctx, "cpu")) {
+		/* cpu.flag.<other>: from cpuinfo only, filled below on the first run. */
+		const struct fact *src = facts_get(fs, "cpu.source");
+		if (str_starts(name, "cpu.flag.") && src && src->status == FACT_OK) {
+			const struct fact *all = facts_get(fs, "cpu.flags");
+			const char *flag = name + strlen("cpu.flag.");
+			if (all && all->status == FACT_OK)
+				facts_set_bool(fs, name, str_has_word(all->s, flag),
+					       "/proc/cpuinfo flags %s %s", str_has_word(all->s, flag) ? "list" : "lack", flag);
+		}
+		return;
+	}
+
+	struct cpuinfo ci = { 0 };
+	struct buf text = BUF_INIT;
+	struct err e = ERR_INIT;
+	int r = root_read(ctx->root, "/proc/cpuinfo", ROOT_READ_MAX, &text, &e);
+	bool have_ci = false;
+	if (r == 0) {
+		cpuinfo_parse(text.s ? text.s : (char *)"", &ci);
+		have_ci = ci.logical > 0 && ci.flags;
+	}
+
+	struct cpu_raw_data_t raw;
+	struct cpu_id_t id;
+	bool have_cpuid = root_is_live(ctx->root) && cpuid_present() && cpuid_get_raw_data(&raw) == 0 &&
+			  cpu_identify(&raw, &id) == 0;
+	const char *cpuid_note = root_is_live(ctx->root) ? (have_cpuid ? "libcpuid" : "libcpuid failed")
+							 : "libcpuid not used under --root";
+
+	if (!have_ci && !have_cpuid) {
+		const char *why = r < 0 ? err_msg(&e) : "/proc/cpuinfo: no processor or flags line (truncated, or not x86)";
+		for (const char *const *p = patterns; *p; p++)
+			if (!strchr(*p, '*'))
+				facts_set_status(fs, *p, r < 0 && e.code == -ENOENT ? FACT_MISSING : FACT_ERROR, "%s; %s", why, cpuid_note);
+		facts_set_status(fs, "cpu.flags", FACT_ERROR, "%s", why);
+		facts_set_status(fs, name, r < 0 && e.code == -ENOENT ? FACT_MISSING : FACT_ERROR, "%s; %s", why, cpuid_note);
+		goto out;
+	}
+	facts_set_str(fs, "cpu.source", have_cpuid && have_ci ? "cpuid+cpuinfo" : have_cpuid ? "cpuid" : "cpuinfo",
+		      "%s; /proc/cpuinfo %s", cpuid_note, have_ci ? "read" : "unusable");
+	if (have_ci)
+		facts_set_str(fs, "cpu.flags", ci.flags, "/proc/cpuinfo flags of cpu0");
+	else
+		facts_set_status(fs, "cpu.flags", FACT_ERROR, "/proc/cpuinfo unusable");
+
+	if (have_cpuid) {
+		facts_set_str(fs, "cpu.vendor", id.vendor_str, "CPUID leaf 0 (libcpuid)");
+		facts_set_str(fs, "cpu.model", id.brand_str, "CPUID brand string (libcpuid)");
+	} else {
+		facts_set_str(fs, "cpu.vendor", ci.vendor ? ci.vendor : "unknown", "/proc/cpuinfo vendor_id");
+		facts_set_str(fs, "cpu.model", ci.model ? ci.model : "unknown", "/proc/cpuinfo model name");
+	}
+	if (have_ci)
+		facts_set_int(fs, "cpu.logical", ci.logical, "/proc/cpuinfo: %d processor entries", ci.logical);
+	else
+		facts_set_int(fs, "cpu.logical", cpuid_get_total_cpus(), "libcpuid (online CPUs)");
+
+	for (size_t i = 0; i < ARRAY_SIZE(cpuid_flags); i++) {
+		const char *flag = cpuid_flags[i].flag;
+		_cleanup_free_ char *fname = xasprintf("cpu.flag.%s", flag);
+		bool in_ci = have_ci && str_has_word(ci.flags, flag);
+		if (have_cpuid) {
+			bool in_id = id.flags[cpuid_flags[i].feature] != 0;
+			facts_set_bool(fs, fname, in_id, "CPUID (libcpuid): %s; /proc/cpuinfo: %s; used: CPUID%s",
+				       in_id ? "yes" : "no", have_ci ? (in_ci ? "yes" : "no") : "unreadable",
+				       have_ci && in_id != in_ci ? " (the sources disagree: the kernel or an outer hypervisor masks it)" : "");
+		} else {
+			facts_set_bool(fs, fname, in_ci, "/proc/cpuinfo: %s; %s; used: /proc/cpuinfo", in_ci ? "yes" : "no", cpuid_note);
+		}
+	}
+	{
+		const struct fact *vmx = facts_get(fs, "cpu.flag.vmx"), *svm = facts_get(fs, "cpu.flag.svm");
+		bool hw = (vmx && vmx->b) || (svm && svm->b);
+		facts_set_bool(fs, "cpu.hwvirt", hw, "%s: %s", hw ? (vmx->b ? "vmx" : "svm") : "neither vmx nor svm",
+			       have_cpuid ? "CPUID (libcpuid)" : "/proc/cpuinfo");
+	}
+	if (str_starts(name, "cpu.flag.") && !facts_get(fs, name) && have_ci) {
+		const char *flag = name + strlen("cpu.flag.");
+		facts_set_bool(fs, name, str_has_word(ci.flags, flag), "/proc/cpuinfo flags %s %s",
+			       str_has_word(ci.flags, flag) ? "list" : "lack", flag);
+	}
+out:
+	free(ci.vendor);
+	free(ci.model);
+	free(ci.flags);
+	buf_free(&text);
+	err_clear(&e);
+}
+
+const struct probe probe_cpu = {
+	.name = "cpu",
+	.summary = "CPU vendor, model, logical CPUs and flags (libcpuid, /proc/cpuinfo)",
+	.patterns = patterns,
+	.resolve = resolve,
+};

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "probe/fact.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+struct fact *facts_get(const struct facts *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i]->name, name) == 0)
+			return fs->v[i];
+	return NULL;
+}
+
+static void fact_clear_value(struct fact *f)
+{
+	free(f->s);
+	f->s = NULL;
+	strv_free(&f->list);
+	free(f->evidence);
+	f->evidence = NULL;
+}
+
+/* The fact named name, emptied, created if needed. */
+static struct fact *facts_slot(struct facts *fs, const char *name)
+{
+	struct fact *f = facts_get(fs, name);
+	if (f) {
+		fact_clear_value(f);
+		return f;
+	}
+	if (fs->n == fs->alloc) {
+		fs->alloc = fs->alloc ? fs->alloc * 2 : 64;
+		fs->v = xrealloc(fs->v, fs->alloc * sizeof(*fs->v));
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->name = xstrdup(name);
+	fs->v[fs->n++] = f;
+	return f;
+}
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	buf_vprintf(&b, fmt, ap);
+	return buf_steal(&b);
+}
+
+#define SET_EVIDENCE(f, fmt)                  \
+	do {                                  \
+		va_list ap;                   \
+		va_start(ap, fmt);            \
+		(f)->evidence = vfmt(fmt, ap); \
+		va_end(ap);                   \
+	} while (0)
+
+void facts_set_bool(struct facts *fs, const char *name, bool v, const char *evfmt, ...)
+{
+	struct fact *f = facts_slot(fs, name);
+	f->status = FACT_OK;
+	f->type = FACT_BOOL;
+	f->b = v;
+	SET_EVIDENCE(f, evfmt);
+}
+
+void facts_set_int(struct facts *fs, const char *name, long long v, const char *evfmt, ...)
+{
+	struct fact *f = facts_slot(fs, name);
+	f->status = FACT_OK;
+	f->type = FACT_INT;
+	f->i = v;
+	SET_EVIDENCE(f, evfmt);
+}
+
+void facts_set_str(struct facts *fs, const char *name, const char *v, const char *evfmt, ...)
+{
+	struct fact *f = facts_slot(fs, name);
+	f->status = FACT_OK;
+	f->type = FACT_STR;
+	f->s = xstrdup(v ? v : "");
+	SET_EVIDENCE(f, evfmt);
+}
+
+void facts_set_list_take(struct facts *fs, const char *name, struct strv *list, const char *evfmt, ...)
+{
+	struct fact *f = facts_slot(fs, name);
+	f->status = FACT_OK;
+	f->type = FACT_LIST;
+	f->list = *list;
+	memset(list, 0, sizeof(*list));
+	SET_EVIDENCE(f, evfmt);
+}
+
+void facts_set_status(struct facts *fs, const char *name, enum fact_status st, const char *evfmt, ...)
+{
+	struct fact *f = facts_slot(fs, name);
+	f->status = st;
+	f->type = FACT_STR;
+	SET_EVIDENCE(f, evfmt);
+}
+
+void facts_set_errno(struct facts *fs, const char *name, int err, bool is_root, const char *evfmt, ...)
+{
+	struct fact *f = facts_slot(fs, name);
+	if (err == -ENOENT || err == -ENOTDIR)
+		f->status = FACT_MISSING;
+	else if ((err == -EACCES || err == -EPERM) && !is_root)
+		f->status = FACT_NEEDS_ROOT;
+	else
+		f->status = FACT_ERROR;
+	f->type = FACT_STR;
+	SET_EVIDENCE(f, evfmt);
+}
+
+void facts_free(struct facts *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		fact_clear_value(fs->v[i]);
+		free(fs->v[i]->name);
+		free(fs->v[i]);
+	}
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
+}
+
+void fact_value_text(const struct fact *f, struct buf *out)
+{
+	if (f->status != FACT_OK) {
+		buf_printf(out, "(%s)", fact_status_name(f->status));
+		return;
+	}
+	switch (f->type) {
+	case FACT_BOOL:
+		buf_puts(out, f->b ? "true" : "false");
+		break;
+	case FACT_INT:
+		buf_printf(out, "%lld", f->i);
+		break;
+	case FACT_STR:
+		buf_puts(out, f->s ? f->s : "");
+		break;
+	case FACT_LIST:
+		if (!f->list.n)
+			buf_puts(out, "(none)");
+		for (size_t i = 0; i < f->list.n; i++)
+			buf_printf(out, "%s%s", i ? ", " : "", f->list.v[i]);
+		break;
+	}
+}
+
+const char *fact_status_name(enum fact_status st)
+{
+	switch (st) {
+	case FACT_OK: return "ok";
+	case FACT_MISSING: return "missing";
+	case FACT_NEEDS_ROOT: return "needs root";
+	case FACT_ERROR: return "error";
+	}
+	return "?";
+}
+
+const char *fact_type_name(enum fact_type t)
+{
+	switch (t) {
+	case FACT_BOOL: return "bool";
+	case FACT_INT: return "int";
+	case FACT_STR: return "string";
+	case FACT_LIST: return "list";
+	}
+	return "?";
+}

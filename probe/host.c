@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Which distribution this is: /etc/os-release, or /etc/redhat-release on
+ * hosts as old as RHEL 5, which have no os-release. */
+#include <ctype.h>
+#include <string.h>
+
+#include "core/root.h"
+#include "probe/probe.h"
+
+static const char *const patterns[] = { "os.id", "os.version_id", "os.pretty", "os.rhel_major", NULL };
+
+/* Value of KEY= in os-release text, unquoted; caller frees. */
+static char *osrel_get(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, key, kl) == 0 && l[kl] == '=') {
+			const char *v = l + kl + 1;
+			size_t n = strcspn(v, "\n");
+			if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+				v++;
+				n -= 2;
+			}
+			return xstrndup(v, n);
+		}
+	}
+	return NULL;
+}
+
+static void resolve(struct probe_ctx *ctx, const char *name)
+{
+	(void)name;
+	if (!probe_once(ctx, "os"))
+		return;
+	struct facts *fs = &ctx->facts;
+	_cleanup_free_ char *rh = NULL;
+	root_read_line(ctx->root, "/etc/redhat-release", &rh, NULL);
+	struct buf b = BUF_INIT;
+	const char *src = "/etc/os-release";
+	int r = root_read(ctx->root, src, 65536, &b, NULL);
+	if (r < 0) {
+		src = "/usr/lib/os-release";
+		r = root_read(ctx->root, src, 65536, &b, NULL);
+	}
+	if (r == 0) {
+		buf_grow(&b, 0);
+		_cleanup_free_ char *id = osrel_get(b.s, "ID"), *ver = osrel_get(b.s, "VERSION_ID"),
+				   *pretty = osrel_get(b.s, "PRETTY_NAME");
+		facts_set_str(fs, "os.id", id ? id : "linux", "%s ID", src);
+		facts_set_str(fs, "os.version_id", ver ? ver : "", "%s VERSION_ID", src);
+		facts_set_str(fs, "os.pretty", pretty ? pretty : (id ? id : "Linux"), "%s PRETTY_NAME", src);
+	} else if (rh) {
+		/* "Red Hat Enterprise Linux Server release 5.1 (Tikanga)" */
+		const char *rel = strstr(rh, "release ");
+		_cleanup_free_ char *ver = NULL;
+		if (rel) {
+			rel += strlen("release ");
+			ver = xstrndup(rel, strspn(rel, "0123456789."));
+		}
+		const char *id = strstr(rh, "CentOS") ? "centos" : strstr(rh, "Fedora") ? "fedora" : "rhel";
+		facts_set_str(fs, "os.id", id, "/etc/redhat-release: \"%s\"", rh);
+		facts_set_str(fs, "os.version_id", ver ? ver : "", "/etc/redhat-release: \"%s\"", rh);
+		facts_set_str(fs, "os.pretty", rh, "/etc/redhat-release");
+	} else {
+		for (const char *const *p = patterns; *p; p++)
+			facts_set_status(fs, *p, FACT_MISSING, "neither /etc/os-release, /usr/lib/os-release nor /etc/redhat-release");
+		buf_free(&b);
+		return;
+	}
+	const struct fact *id = facts_get(fs, "os.id"), *ver = facts_get(fs, "os.version_id");
+	bool rh_family = strcmp(id->s, "rhel") == 0 || strcmp(id->s, "centos") == 0 || strcmp(id->s, "rocky") == 0 ||
+			 strcmp(id->s, "almalinux") == 0 || strcmp(id->s, "ol") == 0;
+	if (rh_family && isdigit((unsigned char)ver->s[0]))
+		facts_set_int(fs, "os.rhel_major", atoll(ver->s), "%s %s", id->s, ver->s);
+	else
+		facts_set_int(fs, "os.rhel_major", 0, "%s is not RHEL or a rebuild of it", id->s);
+	buf_free(&b);
+}
+
+const struct probe probe_host = {
+	.name = "host",
+	.summary = "the distribution (/etc/os-release, /etc/redhat-release)",
+	.patterns = patterns,
+	.resolve = resolve,
+};

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Installed packages: librpm on RPM hosts, the dpkg status database on
+ * Debian hosts.  Facts are asked for by name, so nothing is listed in full:
+ * package.NAME.installed, package.NAME.version, package.NAME.arch, and
+ * package.A|B.installed for "either of these" across distributions. */
+#include <errno.h>
+#include <fcntl.h>
+#include <rpm/header.h>
+#include <rpm/rpmdb.h>
+#include <rpm/rpmlib.h>
+#include <rpm/rpmlog.h>
+#include <rpm/rpmmacro.h>
+#include <rpm/rpmts.h>
+#include <rpm/rpmver.h>
+#include <string.h>
+
+#include "core/root.h"
+#include "probe/packages.h"
+#include "probe/probe.h"
+
+static const char *const patterns[] = { "packages.backend", "package.*.installed", "package.*.version", "package.*.arch",
+					NULL };
+
+enum backend { PKG_NONE, PKG_RPM, PKG_DPKG };
+
+struct pkg_state {
+	enum backend backend;
+	char *dbpath;       /* rpm: inside the root */
+	struct buf dpkg;    /* dpkg: the status file */
+	char *why_none;
+	int rpm_configured;
+};
+
+int pkg_version_cmp(const char *a, const char *b)
+{
+	rpmver va = rpmverParse(a), vb = rpmverParse(b);
+	int r;
+	if (va && vb)
+		r = rpmverCmp(va, vb);
+	else
+		r = rpmvercmp(a, b);
+	rpmverFree(va);
+	rpmverFree(vb);
+	return r < 0 ? -1 : r > 0;
+}
+
+static struct pkg_state *state(struct probe_ctx *ctx)
+{
+	struct pkg_state *st = ctx->state[PROBE_STATE_PACKAGES];
+	if (st)
+		return st;
+	st = xcalloc(1, sizeof(*st));
+	ctx->state[PROBE_STATE_PACKAGES] = st;
+
+	/* The native database wins: Debian hosts may carry an rpm tool with a
+	 * stray database, RHEL hosts never have dpkg's status file. */
+	int r = root_read(ctx->root, "/var/lib/dpkg/status", 256u << 20, &st->dpkg, NULL);
+	if (r == 0) {
+		buf_grow(&st->dpkg, 0);
+		st->backend = PKG_DPKG;
+		facts_set_str(&ctx->facts, "packages.backend", "dpkg", "/var/lib/dpkg/status");
+		return st;
+	}
+	static const char *const dbpaths[] = { "/var/lib/rpm", "/usr/lib/sysimage/rpm" };
+	static const char *const dbfiles[] = { "rpmdb.sqlite", "Packages", "Packages.db" };
+	for (size_t i = 0; i < ARRAY_SIZE(dbpaths) && st->backend == PKG_NONE; i++)
+		for (size_t j = 0; j < ARRAY_SIZE(dbfiles); j++) {
+			_cleanup_free_ char *p = xasprintf("%s/%s", dbpaths[i], dbfiles[j]);
+			if (root_exists(ctx->root, p)) {
+				st->backend = PKG_RPM;
+				st->dbpath = xstrdup(dbpaths[i]);
+				facts_set_str(&ctx->facts, "packages.backend", "rpm", "RPM database %s", p);
+				break;
+			}
+		}
+	if (st->backend == PKG_NONE) {
+		st->why_none = xstrdup("no package database: neither /var/lib/dpkg/status nor an RPM database in /var/lib/rpm or /usr/lib/sysimage/rpm");
+		facts_set_status(&ctx->facts, "packages.backend", FACT_MISSING, "%s", st->why_none);
+	}
+	return st;
+}
+
+static void cleanup(struct probe_ctx *ctx)
+{
+	struct pkg_state *st = ctx->state[PROBE_STATE_PACKAGES];
+	if (!st)
+		return;
+	free(st->dbpath);
+	free(st->why_none);
+	buf_free(&st->dpkg);
+	free(st);
+	ctx->state[PROBE_STATE_PACKAGES] = NULL;
+}
+
+struct pkg_info {
+	bool installed;
+	char *version, *arch;
+	char *error;
+};
+
+static void rpm_lookup(struct probe_ctx *ctx, struct pkg_state *st, const char *name, struct pkg_info *pi)
+{
+	if (!st->rpm_configured) {
+		rpmlogSetMask(RPMLOG_UPTO(RPMLOG_CRIT));
+		if (rpmReadConfigFiles(NULL, NULL) != 0) {
+			pi->error = xstrdup("librpm: cannot read its configuration");
+			return;
+		}
+		st->rpm_configured = 1;
+	}
+	/* RHEL keeps its database in /var/lib/rpm; Debian's rpm tool defaults
+	 * to ~/.rpmdb, so the path is always given explicitly. */
+	rpmPushMacro(NULL, "_dbpath", NULL, st->dbpath, RMIL_CMDLINE);
+	rpmts ts = rpmtsCreate();
+	rpmtsSetRootDir(ts, root_is_live(ctx->root) ? "/" : ctx->root);
+	rpmtsSetVSFlags(ts, RPMVSF_MASK_NODIGESTS | RPMVSF_MASK_NOSIGNATURES);
+	if (rpmtsOpenDB(ts, O_RDONLY) != 0) {
+		pi->error = xasprintf("librpm: cannot open the RPM database %s%s", root_is_live(ctx->root) ? "" : ctx->root, st->dbpath);
+		goto out;
+	}
+	rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_NAME, name, 0);
+	Header h;
+	while (mi && (h = rpmdbNextIterator(mi))) {
+		char *evr = headerGetAsString(h, RPMTAG_EVR), *arch = headerGetAsString(h, RPMTAG_ARCH);
+		/* Several versions (kernels): report the newest. */
+		if (!pi->installed || pkg_version_cmp(evr, pi->version) > 0) {
+			free(pi->version);
+			free(pi->arch);
+			pi->version = evr;
+			pi->arch = arch;
+			evr = arch = NULL;
+		}
+		pi->installed = true;
+		free(evr);
+		free(arch);
+	}
+	rpmdbFreeIterator(mi);
+out:
+	rpmtsFree(ts);
+	rpmPopMacro(NULL, "_dbpath");
+}
+
+/* The value of "Field: value" inside one stanza [s, end). */
+static char *stanza_field(const char *s, const char *end, const char *field)
+{
+	size_t fl = strlen(field);
+	for (const char *l = s; l && l < end; ) {
+		if ((size_t)(end - l) > fl + 1 && strncmp(l, field, fl) == 0 && l[fl] == ':') {
+			const char *v = l + fl + 1;
+			while (*v == ' ')
+				v++;
+			const char *nl = memchr(v, '\n', (size_t)(end - v));
+			return xstrndup(v, nl ? (size_t)(nl - v) : (size_t)(end - v));
+		}
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		l = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void dpkg_lookup(struct pkg_state *st, const char *name, struct pkg_info *pi)
+{
+	const char *text = st->dpkg.s;
+	_cleanup_free_ char *needle = xasprintf("Package: %s\n", name);
+	for (const char *p = text; (p = strstr(p, needle)); p++) {
+		if (p != text && p[-1] != '\n')
+			continue;
+		const char *end = strstr(p, "\n\n");
+		if (!end)
+			end = text + st->dpkg.len;
+		_cleanup_free_ char *status = stanza_field(p, end, "Status");
+		if (!status || !str_ends(status, " installed"))
+			continue;
+		pi->installed = true;
+		free(pi->version);
+		free(pi->arch);
+		pi->version = stanza_field(p, end, "Version");
+		pi->arch = stanza_field(p, end, "Architecture");
+		return;
+	}
+}
+
+static void resolve(struct probe_ctx *ctx, const char *name)
+{
+	struct pkg_state *st = state(ctx);
+	if (strcmp(name, "packages.backend") == 0)
+		return;
+	const char *rest = name + strlen("package.");
+	const char *dot = strrchr(rest, '.');
+	_cleanup_free_ char *names = xstrndup(rest, (size_t)(dot - rest));
+	_cleanup_free_ char *base = xstrndup(name, (size_t)(dot - name));
+	_cleanup_free_ char *f_inst = xasprintf("%s.installed", base), *f_ver = xasprintf("%s.version", base),
+			   *f_arch = xasprintf("%s.arch", base);
+
+	if (st->backend == PKG_NONE) {
+		facts_set_status(&ctx->facts, f_inst, FACT_MISSING, "%s", st->why_none);
+		facts_set_status(&ctx->facts, f_ver, FACT_MISSING, "%s", st->why_none);
+		facts_set_status(&ctx->facts, f_arch, FACT_MISSING, "%s", st->why_none);
+		return;
+	}
+	const char *db = st->backend == PKG_RPM ? "rpm database" : "dpkg status";
+	char *save = NULL;
+	struct pkg_info found = { 0 };
+	_cleanup_free_ char *found_name = NULL;
+	for (char *n = strtok_r(names, "|", &save); n && !found.installed; n = strtok_r(NULL, "|", &save)) {
+		struct pkg_info pi = { 0 };
+		if (st->backend == PKG_RPM)
+			rpm_lookup(ctx, st, n, &pi);
+		else
+			dpkg_lookup(st, n, &pi);
+		if (pi.error) {
+			facts_set_status(&ctx->facts, f_inst, FACT_ERROR, "%s", pi.error);
+			facts_set_status(&ctx->facts, f_ver, FACT_ERROR, "%s", pi.error);
+			facts_set_status(&ctx->facts, f_arch, FACT_ERROR, "%s", pi.error);
+			free(pi.error);
+			return;
+		}
+		if (pi.installed) {
+			found = pi;
+			found_name = xstrdup(n);
+		}
+	}
+	if (found.installed) {
+		facts_set_bool(&ctx->facts, f_inst, true, "%s: %s %s.%s installed", db, found_name, found.version ? found.version : "?",
+			       found.arch ? found.arch : "?");
+		facts_set_str(&ctx->facts, f_ver, found.version ? found.version : "", "%s: %s", db, found_name);
+		facts_set_str(&ctx->facts, f_arch, found.arch ? found.arch : "", "%s: %s", db, found_name);
+	} else {
+		const char *what = rest;
+		facts_set_bool(&ctx->facts, f_inst, false, "%s: %.*s not installed", db, (int)(dot - what), what);
+		facts_set_status(&ctx->facts, f_ver, FACT_MISSING, "%s: %.*s not installed", db, (int)(dot - what), what);
+		facts_set_status(&ctx->facts, f_arch, FACT_MISSING, "%s: %.*s not installed", db, (int)(dot - what), what);
+	}
+	free(found.version);
+	free(found.arch);
+}
+
+const struct probe probe_packages = {
+	.name = "packages",
+	.summary = "installed packages through librpm or the dpkg database",
+	.patterns = patterns,
+	.resolve = resolve,
+	.cleanup = cleanup,
+};

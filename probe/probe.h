@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The probe registry.  Each probe owns a family of fact names (patterns,
+ * '*' matching any rest) and fills the fact store when one of them is asked
+ * for; probes run lazily, so a check of three rules runs only the probes
+ * those rules read. */
+#ifndef HVSCOPE_PROBE_PROBE_H
+#define HVSCOPE_PROBE_PROBE_H
+
+#include <stdbool.h>
+
+#include "probe/fact.h"
+
+struct probe_ctx {
+	const char *root; /* "/" for the live host */
+	bool is_root;     /* running with euid 0 */
+	struct facts facts;
+	struct strv done; /* probe keys already run (whole probes or names) */
+	void *state[16];  /* per-probe private state, freed by its cleanup */
+};
+
+struct probe {
+	const char *name;
+	const char *summary;
+	const char *const *patterns;
+	/* Fill ctx->facts with the fact name (and whatever else is cheap to
+	 * fill at the same time).  Never fails: a source that cannot be read
+	 * becomes a fact with a non-OK status. */
+	void (*resolve)(struct probe_ctx *ctx, const char *name);
+	void (*cleanup)(struct probe_ctx *ctx);
+};
+
+extern const struct probe *const probe_table[];
+
+void probe_ctx_init(struct probe_ctx *ctx, const char *root);
+void probe_ctx_free(struct probe_ctx *ctx);
+/* The fact, running its probe if needed; never NULL. */
+const struct fact *probe_fact(struct probe_ctx *ctx, const char *name);
+/* The probe owning name, or NULL when no probe can answer it. */
+const struct probe *probe_for(const char *name);
+/* Run a whole probe at most once; true the first time (the caller fills). */
+bool probe_once(struct probe_ctx *ctx, const char *key);
+
+/* Probe entry points, one file each. */
+extern const struct probe probe_cpu;
+extern const struct probe probe_hypervisor;
+extern const struct probe probe_kvm;
+extern const struct probe probe_host;
+extern const struct probe probe_packages;
+extern const struct probe probe_services;
+extern const struct probe probe_selinux;
+extern const struct probe probe_resources;
+extern const struct probe probe_guests;
+extern const struct probe probe_path;
+
+/* Private-state slots of ctx->state. */
+enum { PROBE_STATE_PACKAGES, PROBE_STATE_SELINUX, PROBE_STATE_GUESTS, PROBE_STATE_PROCS };
+
+#endif

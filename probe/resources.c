@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Host resources: memory (/proc/meminfo), free space where images live
+ * (statvfs of the nearest existing directory), network bridges
+ * (/sys/class/net/NAME/bridge).  Facts: mem.total_mib, mem.available_mib,
+ * mem.guest_headroom_mib, disk.free_mib.PATH, net.bridges,
+ * net.bridge.NAME. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "core/root.h"
+#include "probe/probe.h"
+
+static const char *const patterns[] = { "mem.total_mib", "mem.available_mib", "mem.guest_headroom_mib", "mem.dom0_mib",
+					"disk.free_mib./*", "net.bridges", "net.bridge.*", NULL };
+
+/* What dom0 keeps for itself when the kernel line does not say: RHEL 5's
+ * guidance and Xen's own dom0_mem examples use 512 MiB as the floor. */
+#define DOM0_DEFAULT_MIB 512
+
+static long long meminfo_kib(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+	if (!p || (p != text && p[-1] != '\n'))
+		return -1;
+	return atoll(p + strlen(key));
+}
+
+static void probe_mem(struct probe_ctx *ctx)
+{
+	struct facts *fs = &ctx->facts;
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	int r = root_read(ctx->root, "/proc/meminfo", ROOT_READ_MAX, &b, &e);
+	long long total = r == 0 ? meminfo_kib(b.s ? b.s : "", "MemTotal:") : -1;
+	long long avail = r == 0 ? meminfo_kib(b.s ? b.s : "", "MemAvailable:") : -1;
+	if (total < 0) {
+		const char *why = r < 0 ? err_msg(&e) : "/proc/meminfo has no MemTotal line";
+		facts_set_status(fs, "mem.total_mib", FACT_ERROR, "%s", why);
+		facts_set_status(fs, "mem.available_mib", FACT_ERROR, "%s", why);
+		facts_set_status(fs, "mem.guest_headroom_mib", FACT_ERROR, "%s", why);
+		facts_set_status(fs, "mem.dom0_mib", FACT_ERROR, "%s", why);
+		goto out;
+	}
+	facts_set_int(fs, "mem.total_mib", total / 1024, "/proc/meminfo MemTotal: %lld kB", total);
+	if (avail >= 0)
+		facts_set_int(fs, "mem.available_mib", avail / 1024, "/proc/meminfo MemAvailable: %lld kB", avail);
+	else
+		facts_set_status(fs, "mem.available_mib", FACT_MISSING, "/proc/meminfo has no MemAvailable line (kernel before 3.14)");
+
+	/* dom0_mem=1024M[,max:...] on the hypervisor line; a Xen dom0's own
+	 * MemTotal is already its share. */
+	long long dom0 = DOM0_DEFAULT_MIB;
+	const char *dom0_src = "default reserve";
+	const struct fact *isdom0 = probe_fact(ctx, "xen.dom0");
+	const struct fact *cmd = probe_fact(ctx, "kernel.cmdline");
+	if (cmd->status == FACT_OK && strstr(cmd->s, "dom0_mem=")) {
+		const char *p = strstr(cmd->s, "dom0_mem=") + strlen("dom0_mem=");
+		long long v = atoll(p);
+		p += strspn(p, "0123456789");
+		dom0 = (*p == 'G' || *p == 'g') ? v * 1024 : (*p == 'K' || *p == 'k') ? v / 1024 : v;
+		dom0_src = "dom0_mem= on the kernel line";
+	}
+	facts_set_int(fs, "mem.dom0_mib", dom0, "%s", dom0_src);
+	const struct fact *gm = probe_fact(ctx, "guest.memory_total_mib");
+	long long guests = gm->status == FACT_OK ? gm->i : 0;
+	long long host = total / 1024;
+	bool in_dom0 = isdom0->status == FACT_OK && isdom0->b;
+	/* In a dom0, MemTotal is dom0's memory, not the machine's. */
+	long long headroom = in_dom0 ? -1 : host - dom0 - guests;
+	if (in_dom0)
+		facts_set_status(fs, "mem.guest_headroom_mib", FACT_MISSING,
+				 "inside dom0 /proc/meminfo shows dom0's share only; ask the hypervisor (xl info) for free memory");
+	else
+		facts_set_int(fs, "mem.guest_headroom_mib", headroom, "%lld MiB host - %lld MiB dom0 (%s) - %lld MiB configured for guests", host,
+			      dom0, dom0_src, guests);
+out:
+	buf_free(&b);
+	err_clear(&e);
+}
+
+static void probe_disk(struct probe_ctx *ctx, const char *name)
+{
+	const char *path = name + strlen("disk.free_mib.");
+	_cleanup_free_ char *p = xstrdup(path);
+	/* Walk up to the nearest directory that exists: the images dir may be
+	 * yet to be created, its filesystem is what matters. */
+	for (;;) {
+		if (root_is_dir(ctx->root, p))
+			break;
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p) {
+			strcpy(p, "/");
+			break;
+		}
+		*slash = '\0';
+	}
+	int fd = root_open(ctx->root, p, O_RDONLY | O_DIRECTORY);
+	struct statvfs sv;
+	if (fd < 0 || fstatvfs(fd, &sv) < 0) {
+		int r = fd < 0 ? fd : -errno;
+		facts_set_errno(&ctx->facts, name, r, ctx->is_root, "statvfs(%s): %s", p, strerror(-r));
+	} else {
+		long long mib = (long long)((unsigned long long)sv.f_bavail * sv.f_frsize / (1024 * 1024));
+		facts_set_int(&ctx->facts, name, mib, "statvfs(%s)%s: %lld MiB free for unprivileged use", p,
+			      strcmp(p, path) ? " (nearest existing directory)" : "", mib);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void probe_bridges(struct probe_ctx *ctx, const char *name)
+{
+	if (strcmp(name, "net.bridges") == 0 || probe_once(ctx, "net.bridges")) {
+		struct strv ifs = { 0 }, br = { 0 };
+		int r = root_list_dir(ctx->root, "/sys/class/net", &ifs);
+		for (size_t i = 0; i < ifs.n; i++) {
+			_cleanup_free_ char *p = xasprintf("/sys/class/net/%s/bridge", ifs.v[i]);
+			if (root_is_dir(ctx->root, p))
+				strv_push(&br, ifs.v[i]);
+		}
+		size_t n = br.n;
+		if (r < 0)
+			facts_set_errno(&ctx->facts, "net.bridges", r, ctx->is_root, "/sys/class/net: %s", strerror(-r));
+		else
+			facts_set_list_take(&ctx->facts, "net.bridges", &br, "%zu bridges among %zu interfaces in /sys/class/net", n, ifs.n);
+		strv_free(&ifs);
+		strv_free(&br);
+	}
+	if (str_starts(name, "net.bridge.")) {
+		const char *ifname = name + strlen("net.bridge.");
+		const struct fact *all = facts_get(&ctx->facts, "net.bridges");
+		bool is = all && all->status == FACT_OK && strv_contains(&all->list, ifname);
+		_cleanup_free_ char *p = xasprintf("/sys/class/net/%s", ifname);
+		bool exists = root_exists(ctx->root, p);
+		facts_set_bool(&ctx->facts, name, is, "/sys/class/net/%s %s", ifname,
+			       is ? "is a bridge" : exists ? "exists but is not a bridge" : "absent");
+	}
+}
+
+static void resolve(struct probe_ctx *ctx, const char *name)
+{
+	if (str_starts(name, "mem.")) {
+		if (probe_once(ctx, "mem"))
+			probe_mem(ctx);
+	} else if (str_starts(name, "disk.free_mib.")) {
+		probe_disk(ctx, name);
+	} else {
+		probe_bridges(ctx, name);
+	}
+}
+
+const struct probe probe_resources = {
+	.name = "resources",
+	.summary = "memory, free disk space where images live, network bridges",
+	.patterns = patterns,
+	.resolve = resolve,
+};

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hvscope check: the readiness checklist. */
+#include "rules/cmd_check.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/root.h"
+#include "probe/probe.h"
+#include "rules/engine.h"
+#include "rules/report.h"
+#include "rules/rule.h"
+
+enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_CANNOT = 3 };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_PROM };
+
+void cmd_check_usage(FILE *f)
+{
+	fputs("Usage: hvscope check [OPTION]...\n"
+	      "Check that this host (or the image under --root) is ready to run Xen or KVM guests.\n"
+	      "\n"
+	      "  -p, --profile NAME   rhel5-xen, xen, kvm, or auto (default: auto picks from the host)\n"
+	      "  -r, --rules DIR      also load the rule files (*.yaml) in DIR; repeatable\n"
+	      "  -R, --root DIR       read every host file under DIR (an image, a chroot, a fixture)\n"
+	      "  -f, --format FMT     text (default), json, junit, prometheus\n"
+	      "      --only ID,...    run only these rules\n"
+	      "  -l, --list           list the profiles and their rules\n"
+	      "      --explain ID     what a rule checks, why, and how to fix it\n"
+	      "      --facts          list the facts the probes provide (for rule writers)\n"
+	      "  -q, --quiet          print only what needs attention\n"
+	      "      --no-color       no colours (also when NO_COLOR is set, or not on a terminal)\n"
+	      "  -h, --help           this text\n"
+	      "\n"
+	      "Rules are read from the built-in directory (HVSCOPE_RULES_PATH overrides it),\n"
+	      "then " HVSCOPE_SYSCONF_RULES_DIR ", then each --rules DIR; a later file naming the\n"
+	      "same profile adds rules to it, and a rule with the same id replaces the earlier one.\n"
+	      "\n"
+	      "Exit status: 0 all checks pass (or skip), 1 warnings, 2 failures,\n"
+	      "3 could not run (bad options, bad rule files, a check that could not be evaluated).\n",
+	      f);
+}
+
+static int load_rules(struct ruleset *set, const struct strv *dirs, struct err *e)
+{
+	const char *builtin = getenv("HVSCOPE_RULES_PATH");
+	if (!builtin || !*builtin)
+		builtin = HVSCOPE_RULES_DIR;
+	int r = ruleset_load_dir(set, builtin, false, e);
+	if (r < 0)
+		return r;
+	r = ruleset_load_dir(set, HVSCOPE_SYSCONF_RULES_DIR, true, e);
+	for (size_t i = 0; r == 0 && i < dirs->n; i++)
+		r = ruleset_load_dir(set, dirs->v[i], false, e);
+	return r;
+}
+
+/* auto: Xen when the hypervisor or a dom0 shows, RHEL 5's checklist on a
+ * RHEL 5 host, KVM otherwise. */
+static const char *pick_profile(struct probe_ctx *ctx, char **reason)
+{
+	const struct fact *type = probe_fact(ctx, "xen.type");
+	const struct fact *dom0 = probe_fact(ctx, "xen.dom0");
+	bool xen = (type->status == FACT_OK && strcmp(type->s, "xen") == 0) || (dom0->status == FACT_OK && dom0->b);
+	if (xen) {
+		const struct fact *rh = probe_fact(ctx, "os.rhel_major");
+		if (rh->status == FACT_OK && rh->i == 5) {
+			*reason = xasprintf("auto: a Xen host (%s) running RHEL 5 (%s)", type->status == FACT_OK ? type->evidence : dom0->evidence,
+					    rh->evidence);
+			return "rhel5-xen";
+		}
+		*reason = xasprintf("auto: a Xen host (%s = %s)", type->status == FACT_OK ? "/sys/hypervisor/type" : "/proc/xen/capabilities",
+				    type->status == FACT_OK ? type->s : "control_d");
+		return "xen";
+	}
+	*reason = xasprintf("auto: not a Xen host (%s), so KVM", type->evidence);
+	return "kvm";
+}
+
+static void list_profiles(struct ruleset *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct profile *p = &set->v[i];
+		printf("%s: %s (%zu rules, %s)\n", p->name, p->title ? p->title : "", p->n, p->file);
+		for (size_t j = 0; j < p->n; j++)
+			printf("  %-32s %-4s  %s\n", p->rules[j].id, severity_name(p->rules[j].sev), p->rules[j].title);
+	}
+}
+
+static int explain(struct ruleset *set, const char *want_profile, const char *id)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct profile *p = &set->v[i];
+		if (want_profile && strcmp(want_profile, "auto") && strcmp(p->name, want_profile))
+			continue;
+		for (size_t j = 0; j < p->n; j++) {
+			const struct rule *r = &p->rules[j];
+			if (strcmp(r->id, id))
+				continue;
+			struct buf x = BUF_INIT;
+			expect_describe(&r->expect, &x);
+			printf("%s (profile %s, %s:%d)\n  %s\n", r->id, p->name, r->file, r->line, r->title);
+			if (r->description)
+				printf("\n  %s\n", r->description);
+			printf("\n  severity: %s\n  fact:     %s\n  expect:   %s\n", severity_name(r->sev), r->fact, buf_str(&x));
+			for (size_t k = 0; k < r->nwhen; k++) {
+				buf_reset(&x);
+				expect_describe(&r->when[k].expect, &x);
+				printf("  when:     %s %s\n", r->when[k].fact, buf_str(&x));
+			}
+			if (r->for_each.n) {
+				printf("  for each:");
+				for (size_t k = 0; k < r->for_each.n; k++)
+					printf(" %s", r->for_each.v[k]);
+				printf("\n");
+			}
+			if (r->for_each_fact)
+				printf("  for each: item of %s\n", r->for_each_fact);
+			if (r->remedy)
+				printf("  remedy:   %s\n", r->remedy);
+			if (r->remedy_rpm)
+				printf("  remedy (rpm):  %s\n", r->remedy_rpm);
+			if (r->remedy_dpkg)
+				printf("  remedy (dpkg): %s\n", r->remedy_dpkg);
+			if (r->reference)
+				printf("  reference: %s\n", r->reference);
+			buf_free(&x);
+			return EXIT_PASS;
+		}
+	}
+	fprintf(stderr, "hvscope check: no rule '%s'%s%s (hvscope check --list shows them)\n", id,
+		want_profile && strcmp(want_profile, "auto") ? " in profile " : "", want_profile && strcmp(want_profile, "auto") ? want_profile : "");
+	return EXIT_CANNOT;
+}
+
+static void list_facts(void)
+{
+	for (size_t i = 0; probe_table[i]; i++) {
+		printf("%s: %s\n", probe_table[i]->name, probe_table[i]->summary);
+		for (const char *const *p = probe_table[i]->patterns; *p; p++)
+			printf("  %s\n", *p);
+	}
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, 'p' }, { "rules", required_argument, NULL, 'r' },
+		{ "root", required_argument, NULL, 'R' },    { "format", required_argument, NULL, 'f' },
+		{ "only", required_argument, NULL, 'o' },    { "list", no_argument, NULL, 'l' },
+		{ "explain", required_argument, NULL, 'e' }, { "facts", no_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },         { "no-color", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+	};
+	const char *profile_name = "auto", *root = "/", *explain_id = NULL;
+	enum fmt fmt = FMT_TEXT;
+	bool list = false, facts = false, quiet = false, color = isatty(STDOUT_FILENO);
+	struct strv dirs = { 0 }, only = { 0 };
+	int rc = EXIT_CANNOT, c;
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	struct probe_ctx ctx;
+	struct report rep = { 0 };
+	bool ctx_ready = false;
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		color = false;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:r:R:f:lqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': profile_name = optarg; break;
+		case 'r': strv_push(&dirs, optarg); break;
+		case 'R': root = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "text")) fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json")) fmt = FMT_JSON;
+			else if (!strcmp(optarg, "junit")) fmt = FMT_JUNIT;
+			else if (!strcmp(optarg, "prometheus")) fmt = FMT_PROM;
+			else {
+				fprintf(stderr, "hvscope check: unknown format '%s' (text, json, junit, prometheus)\n", optarg);
+				goto out;
+			}
+			break;
+		case 'o': {
+			_cleanup_free_ char *copy = xstrdup(optarg);
+			char *save = NULL;
+			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				strv_push(&only, str_strip(t));
+			break;
+		}
+		case 'l': list = true; break;
+		case 'e': explain_id = optarg; break;
+		case 'F': facts = true; break;
+		case 'q': quiet = true; break;
+		case 'C': color = false; break;
+		case 'h': cmd_check_usage(stdout); rc = EXIT_PASS; goto out;
+		default: cmd_check_usage(stderr); goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hvscope check: unexpected argument '%s'\n", argv[optind]);
+		goto out;
+	}
+	if (facts) {
+		list_facts();
+		rc = EXIT_PASS;
+		goto out;
+	}
+	if (!root_is_dir("/", root)) {
+		fprintf(stderr, "hvscope check: --root %s: not a directory\n", root);
+		goto out;
+	}
+	if (load_rules(&set, &dirs, &e) < 0) {
+		fprintf(stderr, "hvscope check: %s\n", err_msg(&e));
+		goto out;
+	}
+	if (list) {
+		list_profiles(&set);
+		rc = EXIT_PASS;
+		goto out;
+	}
+	if (explain_id) {
+		rc = explain(&set, profile_name, explain_id);
+		goto out;
+	}
+	probe_ctx_init(&ctx, root);
+	ctx_ready = true;
+	char *reason = NULL;
+	if (!strcmp(profile_name, "auto"))
+		profile_name = pick_profile(&ctx, &reason);
+	struct profile *prof = ruleset_find(&set, profile_name);
+	if (!prof) {
+		fprintf(stderr, "hvscope check: no profile '%s' (hvscope check --list shows them)\n", profile_name);
+		free(reason);
+		goto out;
+	}
+	for (size_t i = 0; i < only.n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < prof->n && !found; j++)
+			found = !strcmp(prof->rules[j].id, only.v[i]);
+		if (!found) {
+			fprintf(stderr, "hvscope check: no rule '%s' in profile %s (hvscope check --list shows them)\n", only.v[i], prof->name);
+			free(reason);
+			goto out;
+		}
+	}
+	engine_run(&ctx, prof, &only, &rep);
+	rep.profile_reason = reason;
+	struct buf out = BUF_INIT;
+	struct report_opts ro = { .color = color, .quiet = quiet };
+	switch (fmt) {
+	case FMT_TEXT: report_write_text(&rep, &ro, &out); break;
+	case FMT_JSON: report_write_json(&rep, &out); break;
+	case FMT_JUNIT: report_write_junit(&rep, &out); break;
+	case FMT_PROM: report_write_prometheus(&rep, &out); break;
+	}
+	fwrite(buf_str(&out), 1, out.len, stdout);
+	buf_free(&out);
+	if (fflush(stdout) != 0) {
+		perror("hvscope check: stdout");
+		goto out;
+	}
+	rc = report_exit_code(&rep);
+out:
+	report_free(&rep);
+	if (ctx_ready)
+		probe_ctx_free(&ctx);
+	ruleset_free(&set);
+	strv_free(&dirs);
+	strv_free(&only);
+	err_clear(&e);
+	return rc;
+}
