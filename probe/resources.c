@@ -68,14 +68,13 @@ static void probe_mem(struct probe_ctx *ctx)
 	long long guests = gm->status == FACT_OK ? gm->i : 0;
 	long long host = total / 1024;
 	bool in_dom0 = isdom0->status == FACT_OK && isdom0->b;
-	/* In a dom0, MemTotal is dom0's memory, not the machine's. */
-	long long headroom = in_dom0 ? -1 : host - dom0 - guests;
-	if (in_dom0)
-		facts_set_status(fs, "mem.guest_headroom_mib", FACT_MISSING,
-				 "inside dom0 /proc/meminfo shows dom0's share only; ask the hypervisor (xl info) for free memory");
-	else
-		facts_set_int(fs, "mem.guest_headroom_mib", headroom, "%lld MiB host - %lld MiB dom0 (%s) - %lld MiB configured for guests", host,
-			      dom0, dom0_src, guests);
+	long long headroom = host - dom0 - guests;
+	/* A dom0 booted without dom0_mem= starts with all memory and balloons
+	 * it out to guests, so its MemTotal is the machine's; with dom0_mem=
+	 * on Xen's own line it is dom0's share only. */
+	facts_set_int(fs, "mem.guest_headroom_mib", headroom, "%lld MiB %s - %lld MiB dom0 (%s) - %lld MiB configured for guests", host,
+		      in_dom0 ? "in dom0 (MemTotal: all memory unless Xen was booted with dom0_mem=)" : "host", dom0, dom0_src,
+		      guests);
 out:
 	buf_free(&b);
 	err_clear(&e);

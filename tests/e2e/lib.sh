@@ -1,0 +1,132 @@
+# Shared helpers for the end-to-end tests; sourced by each test_*.sh.
+# A test exits 0 (pass), 77 (skip: say why on stdout) or anything else (fail).
+set -eu
+: "${HVSCOPE:?HVSCOPE must name the hvscope binary under test}"
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$E2E_DIR/../.." && pwd)
+FIXTURES=$TOP/tests/fixtures
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvscope-e2e.XXXXXX")
+# Daemons and processes a test starts are stopped by PID on exit.
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+note() { echo "  $*"; }
+
+hv() { "$HVSCOPE" "$@"; }
+
+# Run hvscope, keep its exit code in $RC without tripping set -e.
+run_hv() { set +e; "$HVSCOPE" "$@"; RC=$?; set -e; }
+
+# verdict JSONFILE CHECK-ID -> pass|warn|fail|skip|error|absent
+verdict() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    if c["id"] == sys.argv[2]:
+        print(c["verdict"]); break
+else:
+    print("absent")
+PY
+}
+
+# field JSONFILE CHECK-ID FIELD
+field() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    if c["id"] == sys.argv[2]:
+        print(c.get(sys.argv[3]) or ""); break
+PY
+}
+
+expect_verdict() {
+	local got
+	got=$(verdict "$1" "$2")
+	[ "$got" = "$3" ] || fail "$2: verdict $got, expected $3 ($(field "$1" "$2" seen) / $(field "$1" "$2" evidence) / $(field "$1" "$2" reason))"
+}
+
+# Every check of a report, "id verdict", one a line.
+all_verdicts() {
+	python3 -c 'import json,sys; [print(c["id"], c["verdict"]) for c in json.load(open(sys.argv[1]))["checks"]]' "$1"
+}
+
+# mkroot DIR FIXTURE [OVERLAY...]: a host root from a fixture, overlays on top,
+# the real SELinux policy's file_contexts from selinux-policy-default.
+mkroot() {
+	local dir=$1 fx=$2
+	shift 2
+	mkdir -p "$dir"
+	cp -a "$FIXTURES/$fx/." "$dir/"
+	local o
+	for o in "$@"; do cp -a "$FIXTURES/overlays/$o/." "$dir/"; done
+	if [ -d /etc/selinux/default/contexts/files ]; then
+		mkdir -p "$dir/etc/selinux/default/contexts/files"
+		cp /etc/selinux/default/contexts/files/file_contexts "$dir/etc/selinux/default/contexts/files/"
+	fi
+}
+
+# Empty RPM packages with the given names (NAME or NAME=VERSION-RELEASE),
+# built once per run with rpmbuild into $RPM_CACHE.
+RPM_CACHE=${RPM_CACHE:-$TMP/rpms}
+build_rpm() {
+	local spec=$1 name ver rel
+	name=${spec%%=*}
+	if [ "$spec" != "$name" ]; then ver=${spec#*=}; rel=${ver##*-}; ver=${ver%-*}; else ver=1.0; rel=1.el5; fi
+	local out
+	out=$(ls "$RPM_CACHE"/RPMS/*/"$name-$ver-$rel".*.rpm 2>/dev/null | head -n1 || true)
+	if [ -z "$out" ]; then
+		mkdir -p "$RPM_CACHE"
+		cat > "$RPM_CACHE/empty.spec" <<'SPEC'
+Name: %{pkgname}
+Version: %{pkgver}
+Release: %{pkgrel}
+Summary: empty package for hvscope's tests
+License: GPL-2.0-or-later
+%description
+Empty package standing in for a RHEL 5 package of the same name.
+%files
+SPEC
+		rpmbuild -bb --quiet --target i686 --define "_topdir $RPM_CACHE" --define "pkgname $name" \
+			--define "pkgver $ver" --define "pkgrel $rel" "$RPM_CACHE/empty.spec" >/dev/null 2>&1 ||
+			fail "rpmbuild of $name failed"
+		out=$(ls "$RPM_CACHE"/RPMS/*/"$name-$ver-$rel".*.rpm | head -n1)
+	fi
+	echo "$out"
+}
+
+# rpmdb_install ROOT SPEC...: a real RPM database in ROOT/var/lib/rpm, as on RHEL.
+rpmdb_install() {
+	local root=$1
+	shift
+	local files=() s
+	for s in "$@"; do files+=("$(build_rpm "$s")"); done
+	[ -e "$root/var/lib/rpm/rpmdb.sqlite" ] || rpm --root "$root" --dbpath /var/lib/rpm --initdb
+	rpm --root "$root" --dbpath /var/lib/rpm -i --nodeps --justdb --ignorearch --noscripts "${files[@]}" 2>/dev/null
+}
+
+rpmdb_erase() {
+	local root=$1
+	shift
+	rpm --root "$root" --dbpath /var/lib/rpm -e --nodeps --justdb --noscripts "$@" 2>/dev/null
+}
+
+# label PATH TYPE: an SELinux label as the kernel would store it.
+label() {
+	setfattr -n security.selinux -v "system_u:object_r:$2:s0" "$1"
+}
+
+need() {
+	local c
+	for c in "$@"; do command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"; done
+}
+
+SEED_PACKAGES="kernel-xen=2.6.18-8.el5 xen=3.0.3-25.el5 xen-libs=3.0.3-25.el5 bridge-utils=1.1-2 gnome-python2-gnomekeyring=2.16.0-1.fc6 libvirt=0.1.8-15.el5 libvirt-python=0.1.8-15.el5 python-virtinst=0.98.0-1.el5 virt-manager=0.2.6-7.el5 vnc=4.1.2-9.el5"
