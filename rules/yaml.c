@@ -46,10 +46,12 @@ void ynode_free(struct ynode *n)
 static int next_event(struct loader *ld, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&ld->p, ev)) {
-		const yaml_mark_t *m = &ld->p.problem_mark;
-		return err_set(ld->e, -EINVAL, "%s:%zu:%zu: %s%s%s", ld->name, m->line + 1, m->column + 1,
-			       ld->p.problem ? ld->p.problem : "malformed YAML", ld->p.context ? " " : "",
-			       ld->p.context ? ld->p.context : "");
+		const yaml_mark_t *m = &ld->p.problem_mark, *c = &ld->p.context_mark;
+		if (ld->p.context)
+			return err_set(ld->e, -EINVAL, "%s:%zu:%zu: %s (%s that starts at %zu:%zu)", ld->name, m->line + 1, m->column + 1,
+				       ld->p.problem ? ld->p.problem : "malformed YAML", ld->p.context, c->line + 1, c->column + 1);
+		return err_set(ld->e, -EINVAL, "%s:%zu:%zu: %s", ld->name, m->line + 1, m->column + 1,
+			       ld->p.problem ? ld->p.problem : "malformed YAML");
 	}
 	return 0;
 }
