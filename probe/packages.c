@@ -85,6 +85,11 @@ static void cleanup(struct probe_ctx *ctx)
 	struct pkg_state *st = ctx->state[PROBE_STATE_PACKAGES];
 	if (!st)
 		return;
+	if (st->rpm_configured) {
+		/* librpm keeps its configuration (and a Lua state) globally. */
+		rpmFreeMacros(NULL);
+		rpmFreeRpmrc();
+	}
 	free(st->dbpath);
 	free(st->why_none);
 	buf_free(&st->dpkg);

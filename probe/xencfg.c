@@ -266,10 +266,12 @@ void xcfg_parse(const char *text, size_t len, struct xcfg *out)
 			continue;
 		}
 		skip_space(&lx, false);
-		if (peek(&lx) == ';')
+		bool semicolon = peek(&lx) == ';';
+		if (semicolon)
 			advance(&lx);
 		skip_space(&lx, false);
-		if (peek(&lx) != -1 && peek(&lx) != '\n') {
+		/* "a = 1; b = 2" on one line, as python allows. */
+		if (!semicolon && peek(&lx) != -1 && peek(&lx) != '\n') {
 			error_at(&lx, lx.line, lx.col, "unexpected text after the value of '%s'", key);
 			free(e.s);
 			strv_free(&e.list);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# hvscope under valgrind memcheck on the paths that read the most: the
+# live kvm profile, the seed host with an RPM database and SELinux labels,
+# broken input.  Any memory error or definite leak fails.
+set -eu
+: "${HVSCOPE:?}"
+. "$(dirname "$0")/lib.sh"
+VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+n=0
+vg() {
+	set +e
+	"${VG[@]}" "$HVSCOPE" "$@" > "$TMP/vg.out" 2> "$TMP/vg.err"
+	local rc=$?
+	set -e
+	[ $rc -ne 99 ] || { cat "$TMP/vg.err" >&2; fail "valgrind: hvscope $*"; }
+	n=$((n + 1))
+}
+R=$TMP/root
+mkroot "$R" rhel5-xen
+# shellcheck disable=SC2086
+rpmdb_install "$R" $SEED_PACKAGES
+label "$R/var/lib/xen/images" xen_image_t
+printf 'name = "bad"\nmemory = \ndisk = [ "file:/newdir/x.img"\n' > "$R/etc/xen/bad"
+vg check --profile kvm
+vg check --profile kvm --format json
+vg check --root "$R" --format junit
+vg check --root "$R" --format prometheus
+vg check --root "$FIXTURES/xen-dom0-debian" --format json
+vg check --root "$TMP" --profile xen
+vg check --list
+vg check --explain hwvirt
+mkdir -p "$TMP/bad"
+printf 'profile: x\nrules:\n  - {id: a, title: [unclosed\n' > "$TMP/bad/a.yaml"
+vg check --rules "$TMP/bad"
+echo "valgrind: $n passed, 0 failed"

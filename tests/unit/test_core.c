@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* core/: buffers, strings, escaping, root-prefixed reads, spawning. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/escape.h"
+#include "core/root.h"
+#include "core/spawn.h"
+#include "core/util.h"
+
+static void test_buf_grows(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_string_equal(buf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	assert_true(b.len > 3000);
+	assert_int_equal(strncmp(b.s, "0,1,2,", 6), 0);
+	buf_reset(&b);
+	buf_puts(&b, "x");
+	buf_putc(&b, 'y');
+	char *s = buf_steal(&b);
+	assert_string_equal(s, "xy");
+	assert_null(b.s);
+	free(s);
+	buf_free(&b);
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	assert_true(str_has_word("fpu vme pae mce", "pae"));
+	assert_false(str_has_word("fpu vme paex mce", "pae"));
+	assert_false(str_has_word("fpu vme pae", "vm"));
+	assert_true(str_has_word("pae", "pae"));
+	assert_false(str_has_word("", "pae"));
+	char s[] = "  \t text \n";
+	assert_string_equal(str_strip(s), "text");
+	long long v;
+	assert_int_equal(str_to_ll("42", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(str_to_ll("42x", &v), -EINVAL);
+	assert_int_equal(str_to_ll("", &v), -EINVAL);
+	struct strv sv = { 0 };
+	strv_push(&sv, "a");
+	strv_push(&sv, "b");
+	assert_true(strv_contains(&sv, "b"));
+	assert_false(strv_contains(&sv, "c"));
+	assert_null(sv.v[2]);
+	strv_free(&sv);
+}
+
+static void test_escape(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	esc_json(&b, "a\"b\\c\n\x01\xff\xc3\xa9");
+	assert_string_equal(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"");
+	buf_reset(&b);
+	esc_xml(&b, "<a href='x'>&\x02");
+	assert_string_equal(buf_str(&b), "&lt;a href=&apos;x&apos;&gt;&amp;?");
+	buf_reset(&b);
+	esc_prom_label(&b, "a\"b\\c\nd");
+	assert_string_equal(buf_str(&b), "a\\\"b\\\\c\\nd");
+	buf_free(&b);
+}
+
+static void test_root(void **state)
+{
+	(void)state;
+	char *p = root_path("/", "/etc/xen");
+	assert_string_equal(p, "/etc/xen");
+	free(p);
+	p = root_path("/img/", "/etc/xen");
+	assert_string_equal(p, "/img/etc/xen");
+	free(p);
+	assert_true(root_is_live(NULL));
+	assert_true(root_is_live("/"));
+	assert_false(root_is_live("/img"));
+
+	/* An absolute symlink inside a root stays inside it. */
+	char dir[] = "/tmp/hvscope-unit-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *etc = xasprintf("%s/etc", dir), *f = xasprintf("%s/etc/target", dir), *l = xasprintf("%s/link", dir);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	FILE *fp = fopen(f, "w");
+	fputs("inside\nsecond\n", fp);
+	fclose(fp);
+	assert_int_equal(symlink("/etc/target", l), 0);
+	char *line = NULL;
+	struct err e = ERR_INIT;
+	assert_int_equal(root_read_line(dir, "/link", &line, &e), 0);
+	assert_string_equal(line, "inside");
+	free(line);
+	assert_int_equal(root_read_line(dir, "/missing", &line, &e), -ENOENT);
+	assert_non_null(strstr(err_msg(&e), "/missing"));
+	struct buf b = BUF_INIT;
+	assert_int_equal(root_read(dir, "/etc/target", 4, &b, &e), -EFBIG);
+	struct strv names = { 0 };
+	assert_int_equal(root_list_dir(dir, "/", &names), 0);
+	assert_int_equal(names.n, 2);
+	assert_string_equal(names.v[0], "etc");
+	strv_free(&names);
+	buf_free(&b);
+	err_clear(&e);
+	unlink(l);
+	unlink(f);
+	rmdir(etc);
+	rmdir(dir);
+	free(etc);
+	free(f);
+	free(l);
+}
+
+static void test_spawn(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+	char *echo[] = { "echo", "hello", NULL };
+	assert_int_equal(spawn_capture(echo, 2000, 1024, &out, &e), 0);
+	assert_string_equal(buf_str(&out), "hello\n");
+	char *sleeper[] = { "sleep", "10", NULL };
+	assert_int_equal(spawn_capture(sleeper, 100, 1024, NULL, &e), -ETIMEDOUT);
+	char *missing[] = { "hvscope-no-such-program", NULL };
+	assert_true(spawn_capture(missing, 1000, 1024, NULL, &e) < 0);
+	char *no[] = { "false", NULL };
+	assert_int_equal(spawn_capture(no, 1000, 1024, NULL, &e), 1);
+	buf_free(&out);
+	err_clear(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

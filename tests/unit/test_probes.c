@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* probe/: facts read through a root prefix from small host trees written
+ * here (cpuinfo, grub, cgroups, dpkg, pid files, os-release). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "probe/probe.h"
+
+static char root[64];
+
+static void put(const char *path, const char *text)
+{
+	char *full = xasprintf("%s%s", root, path);
+	for (char *p = full + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(full, 0755);
+		*p = '/';
+	}
+	FILE *f = fopen(full, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(full);
+}
+
+static void put_bytes(const char *path, const char *data, size_t n)
+{
+	put(path, "");
+	char *full = xasprintf("%s%s", root, path);
+	FILE *f = fopen(full, "w");
+	fwrite(data, 1, n, f);
+	fclose(f);
+	free(full);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(root, "/tmp/hvscope-probe-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char *cmd = xasprintf("rm -rf '%s'", root);
+	int r = system(cmd);
+	free(cmd);
+	return r == 0 ? 0 : -1;
+}
+
+static const struct fact *fact(struct probe_ctx *ctx, const char *name)
+{
+	return probe_fact(ctx, name);
+}
+
+static void test_cpu(void **state)
+{
+	(void)state;
+	put("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon\nflags\t\t: fpu pae vmx lm\n\n"
+			     "processor\t: 1\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon\nflags\t\t: fpu pae vmx lm\n\n");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	assert_int_equal(fact(&ctx, "cpu.logical")->i, 2);
+	assert_string_equal(fact(&ctx, "cpu.vendor")->s, "GenuineIntel");
+	assert_true(fact(&ctx, "cpu.flag.pae")->b);
+	assert_true(fact(&ctx, "cpu.flag.vmx")->b);
+	assert_false(fact(&ctx, "cpu.flag.svm")->b);
+	assert_true(fact(&ctx, "cpu.hwvirt")->b);
+	assert_false(fact(&ctx, "cpu.flag.fpux")->b); /* any flag, whole words only */
+	assert_true(fact(&ctx, "cpu.flag.fpu")->b);
+	/* Under --root the machine's own CPUID is never used. */
+	assert_non_null(strstr(fact(&ctx, "cpu.flag.pae")->evidence, "libcpuid not used under --root"));
+	probe_ctx_free(&ctx);
+
+	put("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: Genu");
+	probe_ctx_init(&ctx, root);
+	assert_int_equal(fact(&ctx, "cpu.flag.pae")->status, FACT_ERROR);
+	assert_non_null(strstr(fact(&ctx, "cpu.flag.pae")->evidence, "/proc/cpuinfo"));
+	probe_ctx_free(&ctx);
+}
+
+static void test_live_cpu(void **state)
+{
+	(void)state;
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, "/");
+	const struct fact *f = fact(&ctx, "cpu.flag.lm");
+	assert_int_equal(f->status, FACT_OK);
+	/* Both sources are named in the evidence, and which one decided. */
+	assert_non_null(strstr(f->evidence, "CPUID (libcpuid)"));
+	assert_non_null(strstr(f->evidence, "/proc/cpuinfo"));
+	assert_non_null(strstr(f->evidence, "used: CPUID"));
+	assert_true(fact(&ctx, "cpu.logical")->i >= 1);
+	probe_ctx_free(&ctx);
+}
+
+static void test_grub_legacy(void **state)
+{
+	(void)state;
+	put("/boot/grub/grub.conf", "default=saved\ntitle Plain (2.6.18-8.el5)\n\tkernel /vmlinuz-2.6.18-8.el5\n"
+				    "title Xen (2.6.18-8.el5xen)\n\tkernel /xen.gz-2.6.18-8.el5\n\tmodule /vmlinuz\n");
+	put("/boot/grub/default", "1\n");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	assert_string_equal(fact(&ctx, "boot.loader")->s, "grub-legacy");
+	assert_int_equal(fact(&ctx, "boot.entries")->list.n, 2);
+	assert_true(fact(&ctx, "boot.default.xen")->b);
+	assert_string_equal(fact(&ctx, "boot.default.title")->s, "Xen (2.6.18-8.el5xen)");
+	probe_ctx_free(&ctx);
+
+	put("/boot/grub/grub.conf", "default=7\ntitle Only\n\tkernel /vmlinuz\n");
+	probe_ctx_init(&ctx, root);
+	assert_int_equal(fact(&ctx, "boot.default.xen")->status, FACT_ERROR);
+	assert_non_null(strstr(fact(&ctx, "boot.default.xen")->evidence, "names no entry"));
+	probe_ctx_free(&ctx);
+}
+
+static void test_packages_dpkg(void **state)
+{
+	(void)state;
+	put("/var/lib/dpkg/status", "Package: xen-utils-common\nStatus: install ok installed\nArchitecture: all\nVersion: 4.17.7-1\n\n"
+				    "Package: libvirt-daemon-system\nStatus: deinstall ok config-files\nVersion: 9.0.0-4\n\n"
+				    "Package: qemu-system-x86\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:7.2+dfsg-7\n");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	assert_string_equal(fact(&ctx, "packages.backend")->s, "dpkg");
+	assert_true(fact(&ctx, "package.xen-utils-common.installed")->b);
+	assert_string_equal(fact(&ctx, "package.xen-utils-common.version")->s, "4.17.7-1");
+	assert_false(fact(&ctx, "package.libvirt-daemon-system.installed")->b);
+	assert_false(fact(&ctx, "package.xen.installed")->b);
+	assert_int_equal(fact(&ctx, "package.xen.version")->status, FACT_MISSING);
+	assert_true(fact(&ctx, "package.qemu-kvm|qemu-system-x86.installed")->b);
+	assert_string_equal(fact(&ctx, "package.qemu-system-x86.arch")->s, "amd64");
+	probe_ctx_free(&ctx);
+}
+
+static void test_services(void **state)
+{
+	(void)state;
+	put("/run/xen/xenstored.pid", "311\n");
+	put("/proc/311/comm", "xenstored\n");
+	put("/var/run/xend.pid", "77\n");
+	put("/proc/77/comm", "bash\n");
+	put_bytes("/proc/90/cmdline", "/usr/bin/python\0/usr/sbin/xend", 30);
+	put("/proc/90/comm", "python\n");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	assert_true(fact(&ctx, "service.xenstored.running")->b);
+	/* xend's pid file is stale (pid 77 is bash), but python runs xend. */
+	assert_true(fact(&ctx, "service.xend.running")->b);
+	assert_non_null(strstr(fact(&ctx, "service.xend.running")->evidence, "stale pid file"));
+	assert_non_null(strstr(fact(&ctx, "service.xend.running")->evidence, "process 90"));
+	assert_false(fact(&ctx, "service.xenconsoled.running")->b);
+	assert_non_null(strstr(fact(&ctx, "service.xenconsoled.running")->evidence, "no process named xenconsoled"));
+	probe_ctx_free(&ctx);
+}
+
+static void test_os(void **state)
+{
+	(void)state;
+	put("/etc/redhat-release", "CentOS release 5.11 (Final)\n");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	/* The os-release of an earlier test is gone: redhat-release decides. */
+	assert_string_equal(fact(&ctx, "os.id")->s, "centos");
+	assert_int_equal(fact(&ctx, "os.rhel_major")->i, 5);
+	probe_ctx_free(&ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cpu, setup, teardown),
+		cmocka_unit_test(test_live_cpu),
+		cmocka_unit_test_setup_teardown(test_grub_legacy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_packages_dpkg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_services, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_os, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* rules/: loading (errors as file:line:column), merging, the operators. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/packages.h"
+#include "rules/engine.h"
+#include "rules/rule.h"
+
+static int load(struct ruleset *set, const char *text, struct err *e)
+{
+	int r = ruleset_load_text(set, "t.yaml", text, strlen(text), e);
+	if (r < 0)
+		print_message("load: %s\n", err_msg(e));
+	return r;
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	assert_true(load(&set, text, &e) < 0);
+	if (strcmp(err_msg(&e), msg) != 0)
+		fail_msg("got '%s', want '%s'", err_msg(&e), msg);
+	err_clear(&e);
+	ruleset_free(&set);
+}
+
+static void test_load_ok(void **state)
+{
+	(void)state;
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	assert_int_equal(load(&set,
+			      "profile: p\ntitle: P\nrules:\n"
+			      "  - id: a\n    title: A {}\n    for_each: [x, y]\n    fact: \"package.{}.installed\"\n"
+			      "    expect: true\n    remedy: {rpm: \"yum install {}\", dpkg: \"apt-get install {}\"}\n"
+			      "  - id: b\n    title: B\n    severity: warn\n    fact: cpu.logical\n"
+			      "    expect: {at_least: 2}\n    remedy: r\n    when: {fact: xen.dom0, expect: false}\n",
+			      &e),
+			 0);
+	struct profile *p = ruleset_find(&set, "p");
+	assert_non_null(p);
+	assert_int_equal(p->n, 2);
+	assert_int_equal(p->rules[0].for_each.n, 2);
+	assert_string_equal(p->rules[0].remedy_rpm, "yum install {}");
+	assert_int_equal(p->rules[1].sev, SEV_WARN);
+	assert_int_equal(p->rules[1].expect.op, OP_AT_LEAST);
+	assert_int_equal(p->rules[1].nwhen, 1);
+	assert_int_equal(p->rules[1].line, 10);
+
+	/* A second file extends the profile; the same id replaces. */
+	assert_int_equal(load(&set, "profiles: [p, q]\nrules:\n  - {id: b, title: B2, fact: cpu.logical, expect: 4, remedy: r}\n", &e), 0);
+	p = ruleset_find(&set, "p");
+	assert_int_equal(p->n, 2);
+	assert_string_equal(p->rules[1].title, "B2");
+	assert_non_null(ruleset_find(&set, "q"));
+	assert_int_equal(ruleset_find(&set, "q")->n, 1);
+	ruleset_free(&set);
+}
+
+static void test_load_errors(void **state)
+{
+	(void)state;
+	expect_error("", "t.yaml:1:1: empty file");
+	expect_error("- a\n", "t.yaml:1:1: a rule file is a mapping with 'profile' and 'rules'");
+	expect_error("profile: p\n", "t.yaml:1:1: a rule file needs 'rules' and either 'profile' or 'profiles'");
+	expect_error("profile: p\nrules: []\nextra: 1\n", "t.yaml:3:1: unknown key 'extra' in a rule file (known: profile, profiles, title, description, rules)");
+	expect_error("profile: p\nprofile: q\nrules: []\n", "t.yaml:2:1: duplicate key 'profile'");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, expect: 1, remedy: r}\n", "t.yaml:3:5: rule a lacks 'fact'");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.nope, expect: 1, remedy: r}\n",
+		     "t.yaml:3:29: no probe provides the fact 'cpu.nope' (hvscope check --facts lists them)");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: \"package.{}.installed\", expect: true, remedy: r}\n",
+		     "t.yaml:3:29: '{}' in 'package.{}.installed' needs for_each or for_each_fact");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: {at_least: many}, remedy: r}\n",
+		     "t.yaml:3:61: 'at_least' needs a whole number or fact:NAME");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: 1, remedy: r, severity: high}\n",
+		     "t.yaml:3:74: severity is 'fail' or 'warn'");
+	expect_error("profile: p\nrules:\n  - {id: 'a b', title: A, fact: cpu.logical, expect: 1, remedy: r}\n",
+		     "t.yaml:3:10: rule id 'a b': use letters, digits, '-', '_' and '.'");
+	expect_error("profile: &x p\nrules: []\n", "t.yaml:1:10: anchors (&) are not supported in rule files");
+	expect_error("profile: p\nrules: []\n---\nprofile: q\n", "t.yaml:3:1: only one YAML document per rule file");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: 1, remedy: {apt: x}}\n",
+		     "t.yaml:3:62: remedy keys are default, rpm and dpkg, not 'apt'");
+}
+
+static struct fact *mk(struct facts *fs, const char *name)
+{
+	return facts_get(fs, name);
+}
+
+static int test_with(struct probe_ctx *ctx, const char *fact, const char *expect_yaml)
+{
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	char *text = xasprintf("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.model, expect: %s, remedy: r}\n", expect_yaml);
+	assert_int_equal(load(&set, text, &e), 0);
+	free(text);
+	char *why = NULL;
+	int r = engine_test(ctx, mk(&ctx->facts, fact), &set.v[0].rules[0].expect, &why);
+	free(why);
+	ruleset_free(&set);
+	return r;
+}
+
+static void test_operators(void **state)
+{
+	(void)state;
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, "/nonexistent-root");
+	struct strv l = { 0 };
+	strv_push(&l, "00:16:3e:00:00:01");
+	strv_push(&l, "00:16:3E:00:00:02");
+	facts_set_list_take(&ctx.facts, "L", &l, "test");
+	facts_set_list_take(&ctx.facts, "E", &l, "test");
+	facts_set_int(&ctx.facts, "I", 4, "test");
+	facts_set_int(&ctx.facts, "cpu.logical", 2, "test");
+	facts_set_str(&ctx.facts, "S", "xen-3.0-x86_32p hvm-3.0-x86_32", "test");
+	facts_set_str(&ctx.facts, "V", "3.0.3-25.el5", "test");
+	facts_set_bool(&ctx.facts, "B", true, "test");
+
+	assert_int_equal(test_with(&ctx, "B", "true"), 1);
+	assert_int_equal(test_with(&ctx, "B", "false"), 0);
+	assert_int_equal(test_with(&ctx, "B", "{equals: 1}"), -1); /* bool vs number */
+	assert_int_equal(test_with(&ctx, "I", "4"), 1);
+	assert_int_equal(test_with(&ctx, "I", "{at_least: 5}"), 0);
+	assert_int_equal(test_with(&ctx, "I", "{at_most: 4}"), 1);
+	assert_int_equal(test_with(&ctx, "I", "{at_most: \"fact:cpu.logical\"}"), 0);
+	assert_int_equal(test_with(&ctx, "S", "{contains: hvm}"), 1);
+	assert_int_equal(test_with(&ctx, "S", "{not_contains: hvm}"), 0);
+	assert_int_equal(test_with(&ctx, "S", "{matches: \"^xen-3\\\\.0\"}"), 1);
+	assert_int_equal(test_with(&ctx, "S", "{one_of: [a, b]}"), 0);
+	assert_int_equal(test_with(&ctx, "S", "{at_least: 1}"), -1);
+	assert_int_equal(test_with(&ctx, "L", "{all_match: \"^00:16:3[eE]:\"}"), 1);
+	assert_int_equal(test_with(&ctx, "L", "{contains: \"00:16:3e:00:00:01\"}"), 1);
+	assert_int_equal(test_with(&ctx, "L", "{empty: true}"), 0);
+	assert_int_equal(test_with(&ctx, "E", "{empty: true}"), 1);
+	assert_int_equal(test_with(&ctx, "E", "{not_empty: true}"), 0);
+	assert_int_equal(test_with(&ctx, "V", "{version_at_least: \"3.0.3-9.el5\"}"), 1);
+	assert_int_equal(test_with(&ctx, "V", "{version_at_least: \"3.1\"}"), 0);
+	probe_ctx_free(&ctx);
+}
+
+static void test_versions(void **state)
+{
+	(void)state;
+	/* rpm's rules: numeric segments compare as numbers, ~ sorts first,
+	 * the epoch wins. */
+	assert_true(pkg_version_cmp("3.0.3-25.el5", "3.0.3-9.el5") > 0);
+	assert_true(pkg_version_cmp("2.6.18-8.el5", "2.6.18-8.el5") == 0);
+	assert_true(pkg_version_cmp("1.0~rc1", "1.0") < 0);
+	assert_true(pkg_version_cmp("1:1.0", "2.0") > 0);
+	assert_true(pkg_version_cmp("4.17.7+13-g2445b30a44-0+deb12u1", "4.17.1-1") > 0);
+	assert_true(pkg_version_cmp("1.10", "1.9") > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_ok),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_versions),
+	};
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
