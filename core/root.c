@@ -26,6 +26,64 @@ char *root_path(const char *root, const char *path)
 	return xasprintf("%.*s%s%s", (int)rl, root, path[0] == '/' ? "" : "/", path);
 }
 
+/* The path under root with every symlink on the way resolved as the image
+ * would see it: absolute targets restart at root, ".." stops at root.  The
+ * last component is resolved too (open follows it).  NULL after 40 links. */
+static char *resolve_in_root(const char *root, const char *path)
+{
+	struct buf done = BUF_INIT; /* resolved part, host-absolute, "" = "/" */
+	_cleanup_free_ char *todo = xstrdup(path);
+	int links = 0;
+	size_t pos = 0;
+	for (;;) {
+		while (todo[pos] == '/')
+			pos++;
+		if (!todo[pos])
+			break;
+		size_t n = strcspn(todo + pos, "/");
+		_cleanup_free_ char *comp = xstrndup(todo + pos, n);
+		pos += n;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *slash = done.s ? strrchr(done.s, '/') : NULL;
+			if (slash) {
+				done.len = (size_t)(slash - done.s);
+				*slash = '\0';
+			}
+			continue;
+		}
+		size_t keep = done.len;
+		buf_putc(&done, '/');
+		buf_puts(&done, comp);
+		_cleanup_free_ char *real = root_path(root, done.s);
+		char target[4096];
+		ssize_t tl = readlink(real, target, sizeof(target) - 1);
+		if (tl < 0)
+			continue; /* not a link, or absent: open() will say */
+		if (++links > 40) {
+			buf_free(&done);
+			return NULL;
+		}
+		target[tl] = '\0';
+		/* Splice the target in front of what is left. */
+		char *rest = xasprintf("%s%s", target, todo + pos);
+		free(todo);
+		todo = rest;
+		pos = 0;
+		if (target[0] == '/') {
+			buf_reset(&done);
+		} else {
+			done.len = keep;
+			if (done.s)
+				done.s[keep] = '\0';
+		}
+	}
+	char *out = root_path(root, done.len ? done.s : "/");
+	buf_free(&done);
+	return out;
+}
+
 int root_open(const char *root, const char *path, int flags)
 {
 	if (root_is_live(root)) {
@@ -46,9 +104,11 @@ int root_open(const char *root, const char *path, int flags)
 		rel = ".";
 	int fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS) {
-		/* Kernels before 5.6: plain prefixing. */
-		_cleanup_free_ char *p = root_path(root, path);
-		fd = open(p, flags | O_CLOEXEC);
+		/* Kernels before 5.6 (RHEL 8) and valgrind: resolve by hand. */
+		_cleanup_free_ char *p = resolve_in_root(root, path);
+		fd = p ? open(p, flags | O_CLOEXEC) : -1;
+		if (!p)
+			errno = ELOOP;
 	}
 	int saved = errno;
 	close(dfd);

@@ -34,7 +34,8 @@ void cmd_check_usage(FILE *f)
 	      "      --no-color       no colours (also when NO_COLOR is set, or not on a terminal)\n"
 	      "  -h, --help           this text\n"
 	      "\n"
-	      "Rules are read from the built-in directory (HVSCOPE_RULES_PATH overrides it),\n"
+	      "Rules are read from the built-in directory (" HVSCOPE_RULES_DIR ",\n"
+	      "or ../share/hvscope/rules beside the binary, or HVSCOPE_RULES_PATH),\n"
 	      "then " HVSCOPE_SYSCONF_RULES_DIR ", then each --rules DIR; a later file naming the\n"
 	      "same profile adds rules to it, and a rule with the same id replaces the earlier one.\n"
 	      "\n"
@@ -43,11 +44,33 @@ void cmd_check_usage(FILE *f)
 	      f);
 }
 
+/* The shipped profiles: HVSCOPE_RULES_PATH, else next to the binary
+ * (BIN/../share/hvscope/rules, so a relocated or staged install finds its
+ * own), else the directory configured at build time. */
+static char *builtin_rules_dir(void)
+{
+	const char *env = getenv("HVSCOPE_RULES_PATH");
+	if (env && *env)
+		return xstrdup(env);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			char *dir = xasprintf("%s/../share/hvscope/rules", exe);
+			if (root_is_dir("/", dir))
+				return dir;
+			free(dir);
+		}
+	}
+	return xstrdup(HVSCOPE_RULES_DIR);
+}
+
 static int load_rules(struct ruleset *set, const struct strv *dirs, struct err *e)
 {
-	const char *builtin = getenv("HVSCOPE_RULES_PATH");
-	if (!builtin || !*builtin)
-		builtin = HVSCOPE_RULES_DIR;
+	_cleanup_free_ char *builtin = builtin_rules_dir();
 	int r = ruleset_load_dir(set, builtin, false, e);
 	if (r < 0)
 		return r;

@@ -102,6 +102,14 @@ static void test_root(void **state)
 	assert_int_equal(root_read_line(dir, "/link", &line, &e), 0);
 	assert_string_equal(line, "inside");
 	free(line);
+	/* ".." cannot climb out of the root either. */
+	char *up = xasprintf("%s/etc/up", dir);
+	assert_int_equal(symlink("../../../../etc/target", up), 0);
+	assert_int_equal(root_read_line(dir, "/etc/up", &line, &e), 0);
+	assert_string_equal(line, "inside");
+	free(line);
+	unlink(up);
+	free(up);
 	assert_int_equal(root_read_line(dir, "/missing", &line, &e), -ENOENT);
 	assert_non_null(strstr(err_msg(&e), "/missing"));
 	struct buf b = BUF_INIT;
