@@ -134,6 +134,28 @@ broken "selinux-guest-dir-policy[/newdir]" fail "semanage fcontext --add -t xen_
 # which selabel_lookup reads with the policy: the policy check passes, the
 # label check still wants restorecon.
 printf '/newdir(/.*)?\tsystem_u:object_r:xen_image_t:s0\n' > "$R/etc/selinux/default/contexts/files/file_contexts.local"
+# libsemanage reads the same rule from the policy store (a copy of the real
+# store of selinux-policy-default, with the rule as semanage writes it).
+if [ -d /var/lib/selinux/default/active ]; then
+	mkdir -p "$R/var/lib/selinux"
+	cp -a /var/lib/selinux/default "$R/var/lib/selinux/"
+	cp /etc/selinux/semanage.conf "$R/etc/selinux/" 2>/dev/null || true
+	cp "$R/etc/selinux/default/contexts/files/file_contexts.local" "$R/var/lib/selinux/default/active/file_contexts.local"
+	mkdir -p "$TMP/se-rules"
+	cat > "$TMP/se-rules/local.yaml" <<'Y'
+profile: rhel5-xen
+rules:
+  - id: site-local-fcontext
+    title: /newdir is a local xen_image_t rule (semanage fcontext -l -C)
+    fact: selinux.fcontext.local
+    expect: {contains: "/newdir(/.*)? xen_image_t"}
+    remedy: semanage fcontext --add -t xen_image_t '/newdir(/.*)?'
+Y
+	run_hv check --root "$R" --rules "$TMP/se-rules" --format json --only site-local-fcontext > "$TMP/se.json"
+	expect_verdict "$TMP/se.json" site-local-fcontext pass
+	field "$TMP/se.json" site-local-fcontext evidence | grep -q "libsemanage: 1 local rules" || fail "libsemanage evidence"
+	note "libsemanage lists the local rule from the store under --root"
+fi
 check
 expect_verdict "$TMP/out.json" "selinux-guest-dir-policy[/newdir]" pass
 expect_verdict "$TMP/out.json" "selinux-guest-dir-label[/newdir]" fail
