@@ -28,9 +28,9 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # Every library through pkg-config.
-PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0
+PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 libvirt xenstat ncursesw
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
@@ -45,7 +45,9 @@ PROBE_SRC := probe/fact.c probe/probe.c probe/cpu.c probe/hypervisor.c probe/kvm
 	probe/path.c probe/packages.c probe/services.c probe/selinux.c probe/resources.c \
 	probe/guests.c probe/xencfg.c
 RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_check.c
-LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC)
+HV_SRC := hv/hv.c hv/libvirt.c hv/xenstat.c
+TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
+LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/hvscope.o
 

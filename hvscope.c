@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rules/cmd_check.h"
+#include "tui/cmd_top.h"
 
 static const struct cmd {
 	const char *name;
@@ -12,6 +13,7 @@ static const struct cmd {
 	void (*usage)(FILE *f);
 } cmds[] = {
 	{ "check", "is this host ready to run Xen or KVM guests? (the readiness checklist)", cmd_check, cmd_check_usage },
+	{ "top", "live per-domain CPU, memory, vCPU, network and block usage, like xentop", cmd_top, cmd_top_usage },
 };
 
 static void usage(FILE *f)

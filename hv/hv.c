@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hv/hv.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "core/root.h"
+#include "core/util.h"
+
+double hv_now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double hv_now_wall(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* A Xen dom0 has xenfs mounted and says so. */
+static bool is_xen_dom0(void)
+{
+	char *caps = NULL;
+	bool yes = root_read_line("/", "/proc/xen/capabilities", &caps, NULL) == 0 && str_has_word(caps, "control_d");
+	free(caps);
+	return yes;
+}
+
+int hv_open(const char *uri, struct hv **out, struct err *e)
+{
+	struct hv *hv = xcalloc(1, sizeof(*hv));
+	hv->deadline_ms = 2000;
+	if (!uri || !*uri || strcmp(uri, "auto") == 0) {
+		if (is_xen_dom0()) {
+			hv->be = &hv_backend_xenstat;
+			uri = "xen";
+		} else {
+			hv->be = &hv_backend_libvirt;
+			uri = NULL; /* libvirt's own default (LIBVIRT_DEFAULT_URI, uri_default, probing) */
+		}
+	} else if (strcmp(uri, "xen") == 0) {
+		hv->be = &hv_backend_xenstat;
+	} else {
+		hv->be = &hv_backend_libvirt;
+	}
+	hv->uri = uri ? xstrdup(uri) : NULL;
+	int r = hv->be->open(hv, uri, e);
+	if (r < 0) {
+		free(hv->uri);
+		free(hv->describe);
+		free(hv);
+		return r;
+	}
+	*out = hv;
+	return 0;
+}
+
+int hv_sample(struct hv *hv, struct hv_snapshot *snap)
+{
+	hv_snapshot_free(snap);
+	struct err e = ERR_INIT;
+	snap->mono = hv_now_mono();
+	snap->wall = hv_now_wall();
+	int r = hv->be->sample(hv, snap, &e);
+	snap->up = r == 0;
+	if (r < 0)
+		snap->error = xstrdup(err_msg(&e));
+	err_clear(&e);
+	return r;
+}
+
+const char *hv_describe(const struct hv *hv)
+{
+	return hv->describe ? hv->describe : hv->be->name;
+}
+
+void hv_set_deadline(struct hv *hv, int ms)
+{
+	hv->deadline_ms = ms > 0 ? ms : 1;
+}
+
+void hv_close(struct hv *hv)
+{
+	if (!hv)
+		return;
+	hv->be->close(hv);
+	free(hv->uri);
+	free(hv->describe);
+	free(hv);
+}
+
+static void domain_free(struct hv_domain *d)
+{
+	free(d->name);
+	free(d->vcpu);
+	for (size_t i = 0; i < d->nnet; i++)
+		free(d->net[i].name);
+	free(d->net);
+	for (size_t i = 0; i < d->nblk; i++)
+		free(d->blk[i].name);
+	free(d->blk);
+	free(d->note);
+}
+
+void hv_snapshot_free(struct hv_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->ndom; i++)
+		domain_free(&snap->dom[i]);
+	free(snap->dom);
+	free(snap->error);
+	free(snap->host.hostname);
+	free(snap->host.type);
+	free(snap->host.version);
+	free(snap->host.source);
+	memset(snap, 0, sizeof(*snap));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void domain_copy(struct hv_domain *dst, const struct hv_domain *src)
+{
+	*dst = *src;
+	dst->name = dup_or_null(src->name);
+	dst->note = dup_or_null(src->note);
+	dst->vcpu = src->nvcpu ? xmalloc(src->nvcpu * sizeof(*src->vcpu)) : NULL;
+	if (src->nvcpu)
+		memcpy(dst->vcpu, src->vcpu, src->nvcpu * sizeof(*src->vcpu));
+	dst->net = src->nnet ? xmalloc(src->nnet * sizeof(*src->net)) : NULL;
+	for (size_t i = 0; i < src->nnet; i++) {
+		dst->net[i] = src->net[i];
+		dst->net[i].name = dup_or_null(src->net[i].name);
+	}
+	dst->blk = src->nblk ? xmalloc(src->nblk * sizeof(*src->blk)) : NULL;
+	for (size_t i = 0; i < src->nblk; i++) {
+		dst->blk[i] = src->blk[i];
+		dst->blk[i].name = dup_or_null(src->blk[i].name);
+	}
+}
+
+void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
+{
+	hv_snapshot_free(dst);
+	*dst = *src;
+	dst->error = dup_or_null(src->error);
+	dst->host.hostname = dup_or_null(src->host.hostname);
+	dst->host.type = dup_or_null(src->host.type);
+	dst->host.version = dup_or_null(src->host.version);
+	dst->host.source = dup_or_null(src->host.source);
+	dst->dom = src->ndom ? xcalloc(src->ndom, sizeof(*dst->dom)) : NULL;
+	for (size_t i = 0; i < src->ndom; i++)
+		domain_copy(&dst->dom[i], &src->dom[i]);
+}
+
+struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap)
+{
+	snap->dom = xrealloc(snap->dom, (snap->ndom + 1) * sizeof(*snap->dom));
+	struct hv_domain *d = &snap->dom[snap->ndom++];
+	memset(d, 0, sizeof(*d));
+	d->id = -1;
+	d->state = HV_UNKNOWN;
+	return d;
+}
+
+const char *hv_state_name(enum hv_state s)
+{
+	static const char *const n[] = { "running", "blocked", "paused", "shutdown", "crashed", "dying", "shutoff", "unknown" };
+	return s < HV__STATES ? n[s] : "unknown";
+}
+
+char hv_state_letter(enum hv_state s)
+{
+	static const char l[] = "rbpscdo?";
+	return s < HV__STATES ? l[s] : '?';
+}
+
+const struct hv_domain *hv_find_prev(const struct hv_snapshot *prev, const struct hv_domain *d)
+{
+	if (!prev)
+		return NULL;
+	for (size_t i = 0; i < prev->ndom; i++) {
+		const struct hv_domain *p = &prev->dom[i];
+		if (d->uuid[0] ? strcmp(p->uuid, d->uuid) == 0 && p->id == d->id
+			       : p->id == d->id && str_eq(p->name, d->name))
+			return p;
+	}
+	return NULL;
+}
+
+uint64_t hv_net_tx_bytes(const struct hv_domain *d)
+{
+	uint64_t s = 0;
+	for (size_t i = 0; i < d->nnet; i++)
+		s += d->net[i].tx_bytes;
+	return s;
+}
+
+uint64_t hv_net_rx_bytes(const struct hv_domain *d)
+{
+	uint64_t s = 0;
+	for (size_t i = 0; i < d->nnet; i++)
+		s += d->net[i].rx_bytes;
+	return s;
+}
+
+uint64_t hv_blk_sum(const struct hv_domain *d, size_t off)
+{
+	uint64_t s = 0;
+	for (size_t i = 0; i < d->nblk; i++)
+		s += *(const uint64_t *)((const char *)&d->blk[i] + off);
+	return s;
+}
+
+/* A counter that went backwards was reset (domain rebooted, device
+ * replaced): no rate rather than a huge one. */
+static double rate(uint64_t now, uint64_t then, double dt)
+{
+	return now >= then ? (double)(now - then) / dt : 0.0;
+}
+
+void hv_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, const struct hv_domain *d, struct hv_rates *out)
+{
+	memset(out, 0, sizeof(*out));
+	const struct hv_domain *p = hv_find_prev(prev, d);
+	double dt = prev ? cur->mono - prev->mono : 0;
+	if (!p || dt <= 0 || d->stuck)
+		return;
+	out->valid = true;
+	/* xentop: ((cpu_ns - prev_cpu_ns) / 10.0) / elapsed_us, i.e. the
+	 * percentage of one physical CPU. */
+	out->cpu_pct = d->cpu_ns >= p->cpu_ns ? (double)(d->cpu_ns - p->cpu_ns) / 10.0 / (dt * 1e6) : 0.0;
+	if (d->nvcpu) {
+		out->nvcpu = d->nvcpu;
+		out->vcpu_pct = xcalloc(d->nvcpu, sizeof(double));
+		for (size_t i = 0; i < d->nvcpu && i < p->nvcpu; i++)
+			out->vcpu_pct[i] = d->vcpu[i].time_ns >= p->vcpu[i].time_ns
+						   ? (double)(d->vcpu[i].time_ns - p->vcpu[i].time_ns) / 10.0 / (dt * 1e6)
+						   : 0.0;
+	}
+	out->net_rx_bps = rate(hv_net_rx_bytes(d), hv_net_rx_bytes(p), dt);
+	out->net_tx_bps = rate(hv_net_tx_bytes(d), hv_net_tx_bytes(p), dt);
+	out->rd_reqs_ps = rate(HV_BLK_SUM(d, rd_reqs), HV_BLK_SUM(p, rd_reqs), dt);
+	out->wr_reqs_ps = rate(HV_BLK_SUM(d, wr_reqs), HV_BLK_SUM(p, wr_reqs), dt);
+	out->rd_bps = rate(HV_BLK_SUM(d, rd_bytes), HV_BLK_SUM(p, rd_bytes), dt);
+	out->wr_bps = rate(HV_BLK_SUM(d, wr_bytes), HV_BLK_SUM(p, wr_bytes), dt);
+	out->oo_ps = rate(HV_BLK_SUM(d, oo_reqs), HV_BLK_SUM(p, oo_reqs), dt);
+}
+
+void hv_rates_free(struct hv_rates *r)
+{
+	free(r->vcpu_pct);
+	r->vcpu_pct = NULL;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Per-domain statistics from the hypervisor, behind one small interface:
+ * hv_open(uri), hv_sample(&snapshot), hv_close().  A snapshot is plain data;
+ * rates come from two snapshots through hv_rates().  Callers never see
+ * libvirt or libxenstat types (as htop's screens never see the OS). */
+#ifndef HVSCOPE_HV_HV_H
+#define HVSCOPE_HV_HV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum hv_state { HV_RUNNING, HV_BLOCKED, HV_PAUSED, HV_SHUTDOWN, HV_CRASHED, HV_DYING, HV_SHUTOFF, HV_UNKNOWN, HV__STATES };
+
+/* What a backend could fill for a domain. */
+enum {
+	HV_HAVE_CPU = 1 << 0,
+	HV_HAVE_MEM = 1 << 1,
+	HV_HAVE_VCPU = 1 << 2,
+	HV_HAVE_NET = 1 << 3,
+	HV_HAVE_BLK = 1 << 4,
+	HV_HAVE_OO = 1 << 5, /* Xen's out-of-requests */
+};
+
+struct hv_vcpu {
+	bool online;
+	int state; /* 0 offline, 1 running, 2 blocked */
+	uint64_t time_ns;
+};
+
+struct hv_net {
+	char *name;
+	uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;
+	uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;
+};
+
+struct hv_blk {
+	char *name;
+	uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes, oo_reqs;
+};
+
+struct hv_domain {
+	int id;        /* -1 when not running */
+	char *name;
+	char uuid[37]; /* "" when the backend has none */
+	enum hv_state state;
+	uint64_t cpu_ns;
+	uint64_t mem_kib, maxmem_kib; /* maxmem_kib 0 = no limit */
+	unsigned vcpus_online, vcpus_max;
+	struct hv_vcpu *vcpu;
+	size_t nvcpu;
+	struct hv_net *net;
+	size_t nnet;
+	struct hv_blk *blk;
+	size_t nblk;
+	unsigned have;
+	bool stuck;  /* did not answer in time: figures are from an earlier sample */
+	char *note;  /* why stuck, or what is missing */
+};
+
+struct hv_host {
+	char *hostname, *type, *version, *source; /* source: "libvirt test:///default", "xenstat" */
+	unsigned cpus;
+	uint64_t mem_total_kib, mem_free_kib;
+};
+
+struct hv_snapshot {
+	double mono;   /* CLOCK_MONOTONIC seconds when sampled */
+	double wall;   /* unix time */
+	bool up;       /* the hypervisor answered */
+	char *error;   /* why not, and what happens next */
+	struct hv_host host;
+	struct hv_domain *dom;
+	size_t ndom;
+};
+
+struct hv;
+
+/* uri: NULL or "" or "auto" picks (Xen dom0 -> xenstat, else libvirt's
+ * default URI); "xen" the native Xen backend; anything else a libvirt URI.
+ * Fails only for an unknown backend; a hypervisor that does not answer yet
+ * is reported by hv_sample and retried there with back-off. */
+int hv_open(const char *uri, struct hv **out, struct err *e);
+/* Fills snap (freeing what it held).  Returns 0, or a negative errno when
+ * the source is down (snap->up false, snap->error says why and when the
+ * next attempt is). */
+int hv_sample(struct hv *hv, struct hv_snapshot *snap);
+/* What this source is, for messages: "libvirt qemu:///system". */
+const char *hv_describe(const struct hv *hv);
+/* Per-sample deadline for one domain's statistics, in milliseconds. */
+void hv_set_deadline(struct hv *hv, int ms);
+void hv_close(struct hv *hv);
+
+void hv_snapshot_free(struct hv_snapshot *snap);
+/* Deep copy. */
+void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src);
+const char *hv_state_name(enum hv_state s);
+/* One letter per state as xentop shows them: r b p s c d. */
+char hv_state_letter(enum hv_state s);
+
+/* Rates between two snapshots of the same domain. */
+struct hv_rates {
+	bool valid;       /* a previous sample exists */
+	double cpu_pct;   /* xentop's CPU(%): 100 * dCPU_ns / d_ns; may exceed 100 */
+	double *vcpu_pct; /* nvcpu entries, NULL when none */
+	size_t nvcpu;
+	double net_rx_bps, net_tx_bps; /* bytes per second, all interfaces */
+	double rd_reqs_ps, wr_reqs_ps, rd_bps, wr_bps, oo_ps;
+};
+
+/* The domain in prev matching d (same uuid, else same id and name). */
+const struct hv_domain *hv_find_prev(const struct hv_snapshot *prev, const struct hv_domain *d);
+void hv_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, const struct hv_domain *d, struct hv_rates *out);
+void hv_rates_free(struct hv_rates *r);
+
+/* Sums over a domain's devices. */
+uint64_t hv_net_tx_bytes(const struct hv_domain *d);
+uint64_t hv_net_rx_bytes(const struct hv_domain *d);
+uint64_t hv_blk_sum(const struct hv_domain *d, size_t field_offset);
+#define HV_BLK_SUM(d, field) hv_blk_sum((d), offsetof(struct hv_blk, field))
+
+/* Backends (hv/libvirt.c, hv/xenstat.c). */
+struct hv_backend {
+	const char *name;
+	int (*open)(struct hv *hv, const char *uri, struct err *e);
+	int (*sample)(struct hv *hv, struct hv_snapshot *snap, struct err *e);
+	void (*close)(struct hv *hv);
+};
+extern const struct hv_backend hv_backend_libvirt;
+extern const struct hv_backend hv_backend_xenstat;
+
+struct hv {
+	const struct hv_backend *be;
+	char *uri;
+	char *describe;
+	int deadline_ms;
+	void *priv;
+};
+
+/* Helpers for backends. */
+struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap);
+double hv_now_mono(void);
+double hv_now_wall(void);
+
+#endif

@@ -1,0 +1,708 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The libvirt backend: a read-only connection to any URI.
+ *
+ * One sample:
+ *  1. list the running domains (no monitor is asked, so this never hangs
+ *     on a busy guest);
+ *  2. bulk statistics (virDomainListGetStats, NOWAIT: a domain whose job is
+ *     held, as during a migration, gives what it can at once) for every
+ *     domain that is not stuck, on a worker thread, within a deadline;
+ *  3. if that call misses the deadline, one guest's monitor does not answer
+ *     (a stopped QEMU, a slow shutdown): the call is left to finish on its
+ *     own and each domain is asked alone, without NOWAIT, each within the
+ *     deadline; a domain that misses it is marked stuck, shown with its
+ *     last figures, and not asked again until its call returns;
+ *  4. groups a driver leaves out of the bulk answer (the test driver gives
+ *     only the state) are filled by the per-domain calls: virDomainGetInfo,
+ *     virDomainGetVcpus, virDomainBlockStats, virDomainInterfaceStats.
+ * A dead daemon closes the connection (keepalive catches a hung one); the
+ * next samples report the source down and reconnect with back-off. */
+#include <errno.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "hv/hv.h"
+
+#define STATS_WANTED                                                                                                   \
+	(VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |       \
+	 VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
+
+struct call;
+
+/* Device names from a domain's XML, cached by UUID: the test driver's
+ * fallback needs them and they do not change while a domain runs. */
+struct devcache {
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	int id;
+	struct strv disks, nets;
+};
+
+struct lv {
+	virConnectPtr conn;
+	char *uri;
+	double next_retry, backoff;
+	char *down;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct call *outstanding; /* calls that missed their deadline */
+	struct hv_snapshot last;  /* for stuck domains' last figures */
+	struct devcache *dc;
+	size_t ndc;
+	/* host facts that do not change while connected */
+	char *hostname, *type, *version;
+	unsigned cpus;
+	uint64_t mem_total_kib;
+};
+
+struct call {
+	struct lv *lv;
+	virDomainPtr *doms; /* NULL-terminated, referenced */
+	int ndoms;
+	unsigned flags;
+	virDomainStatsRecordPtr *recs;
+	int nrec;
+	char *error;
+	bool done, abandoned;
+	struct call *next;
+};
+
+static pthread_once_t lv_once = PTHREAD_ONCE_INIT;
+
+/* libvirt prints every error to stderr unless told otherwise; callers
+ * (a curses screen) must not get that. */
+static void lv_silent(void *opaque, virErrorPtr err)
+{
+	(void)opaque;
+	(void)err;
+}
+
+static void *lv_event_loop(void *arg)
+{
+	(void)arg;
+	for (;;)
+		if (virEventRunDefaultImpl() < 0)
+			usleep(100000);
+	return NULL;
+}
+
+/* Process-wide by libvirt's design: the error handler and the event loop
+ * keepalive needs, set up once before the first connection. */
+static void lv_global_init(void)
+{
+	virInitialize();
+	virSetErrorFunc(NULL, lv_silent);
+	if (virEventRegisterDefaultImpl() == 0) {
+		pthread_t t;
+		pthread_attr_t a;
+		pthread_attr_init(&a);
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		pthread_create(&t, &a, lv_event_loop, NULL);
+		pthread_attr_destroy(&a);
+	}
+}
+
+static const char *lv_errmsg(void)
+{
+	const char *m = virGetLastErrorMessage();
+	return m && *m ? m : "unknown libvirt error";
+}
+
+static void call_free(struct call *c)
+{
+	for (int i = 0; i < c->ndoms; i++)
+		virDomainFree(c->doms[i]);
+	free(c->doms);
+	if (c->recs)
+		virDomainStatsRecordListFree(c->recs);
+	free(c->error);
+	free(c);
+}
+
+static void *call_run(void *arg)
+{
+	struct call *c = arg;
+	virDomainStatsRecordPtr *recs = NULL;
+	int n = virDomainListGetStats(c->doms, STATS_WANTED, &recs, c->flags);
+	char *error = n < 0 ? xstrdup(lv_errmsg()) : NULL;
+	struct lv *lv = c->lv;
+	pthread_mutex_lock(&lv->mu);
+	c->recs = recs;
+	c->nrec = n;
+	c->error = error;
+	c->done = true;
+	if (c->abandoned) {
+		/* Nobody waits for it any more: unlink and free. */
+		for (struct call **pp = &lv->outstanding; *pp; pp = &(*pp)->next)
+			if (*pp == c) {
+				*pp = c->next;
+				break;
+			}
+		pthread_mutex_unlock(&lv->mu);
+		call_free(c);
+		return NULL;
+	}
+	pthread_cond_broadcast(&lv->cv);
+	pthread_mutex_unlock(&lv->mu);
+	return NULL;
+}
+
+/* Run virDomainListGetStats on doms within deadline_ms.  Returns the call
+ * when it finished in time (caller frees), NULL when it did not (it goes
+ * on alone and is listed as outstanding). */
+static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n, unsigned flags, int deadline_ms)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+	c->lv = lv;
+	c->flags = flags;
+	c->ndoms = n;
+	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
+	for (int i = 0; i < n; i++) {
+		virDomainRef(doms[i]);
+		c->doms[i] = doms[i];
+	}
+	pthread_t t;
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &a, call_run, c) != 0) {
+		pthread_attr_destroy(&a);
+		call_run(c); /* no thread to be had: ask inline */
+		return c;
+	}
+	pthread_attr_destroy(&a);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += deadline_ms / 1000;
+	until.tv_nsec += (long)(deadline_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&lv->mu);
+	while (!c->done)
+		if (pthread_cond_timedwait(&lv->cv, &lv->mu, &until) == ETIMEDOUT)
+			break;
+	if (!c->done) {
+		c->abandoned = true;
+		c->next = lv->outstanding;
+		lv->outstanding = c;
+		pthread_mutex_unlock(&lv->mu);
+		return NULL;
+	}
+	pthread_mutex_unlock(&lv->mu);
+	return c;
+}
+
+/* Is a call for this domain (alone) still outstanding? */
+static bool is_pending(struct lv *lv, const char *uuid)
+{
+	bool yes = false;
+	pthread_mutex_lock(&lv->mu);
+	for (struct call *c = lv->outstanding; c && !yes; c = c->next) {
+		if (c->ndoms != 1)
+			continue;
+		char u[VIR_UUID_STRING_BUFLEN];
+		if (virDomainGetUUIDString(c->doms[0], u) == 0 && strcmp(u, uuid) == 0)
+			yes = true;
+	}
+	pthread_mutex_unlock(&lv->mu);
+	return yes;
+}
+
+static enum hv_state map_state(int s)
+{
+	switch (s) {
+	case VIR_DOMAIN_RUNNING: return HV_RUNNING;
+	case VIR_DOMAIN_BLOCKED: return HV_BLOCKED;
+	case VIR_DOMAIN_PAUSED: return HV_PAUSED;
+	case VIR_DOMAIN_PMSUSPENDED: return HV_PAUSED;
+	case VIR_DOMAIN_SHUTDOWN: return HV_SHUTDOWN;
+	case VIR_DOMAIN_SHUTOFF: return HV_SHUTOFF;
+	case VIR_DOMAIN_CRASHED: return HV_CRASHED;
+	default: return HV_UNKNOWN;
+	}
+}
+
+static uint64_t pval(const virTypedParameter *p)
+{
+	switch (p->type) {
+	case VIR_TYPED_PARAM_INT: return p->value.i < 0 ? 0 : (uint64_t)p->value.i;
+	case VIR_TYPED_PARAM_UINT: return p->value.ui;
+	case VIR_TYPED_PARAM_LLONG: return p->value.l < 0 ? 0 : (uint64_t)p->value.l;
+	case VIR_TYPED_PARAM_ULLONG: return p->value.ul;
+	case VIR_TYPED_PARAM_DOUBLE: return p->value.d < 0 ? 0 : (uint64_t)p->value.d;
+	case VIR_TYPED_PARAM_BOOLEAN: return p->value.b;
+	default: return 0;
+	}
+}
+
+/* "net.3.rx.bytes" -> index 3, rest "rx.bytes"; false if not that shape. */
+static bool indexed(const char *field, const char *prefix, size_t *idx, const char **rest)
+{
+	size_t pl = strlen(prefix);
+	if (strncmp(field, prefix, pl) != 0)
+		return false;
+	char *end;
+	unsigned long v = strtoul(field + pl, &end, 10);
+	if (end == field + pl || *end != '.' || v > 4096)
+		return false;
+	*idx = v;
+	*rest = end + 1;
+	return true;
+}
+
+static void ensure_vcpu(struct hv_domain *d, size_t i)
+{
+	if (i < d->nvcpu)
+		return;
+	d->vcpu = xrealloc(d->vcpu, (i + 1) * sizeof(*d->vcpu));
+	memset(d->vcpu + d->nvcpu, 0, (i + 1 - d->nvcpu) * sizeof(*d->vcpu));
+	d->nvcpu = i + 1;
+}
+
+static void ensure_net(struct hv_domain *d, size_t i)
+{
+	if (i < d->nnet)
+		return;
+	d->net = xrealloc(d->net, (i + 1) * sizeof(*d->net));
+	memset(d->net + d->nnet, 0, (i + 1 - d->nnet) * sizeof(*d->net));
+	d->nnet = i + 1;
+}
+
+static void ensure_blk(struct hv_domain *d, size_t i)
+{
+	if (i < d->nblk)
+		return;
+	d->blk = xrealloc(d->blk, (i + 1) * sizeof(*d->blk));
+	memset(d->blk + d->nblk, 0, (i + 1 - d->nblk) * sizeof(*d->blk));
+	d->nblk = i + 1;
+}
+
+static void fill_from_record(struct hv_domain *d, const virDomainStatsRecord *rec)
+{
+	for (int i = 0; i < rec->nparams; i++) {
+		const virTypedParameter *p = &rec->params[i];
+		const char *f = p->field, *rest;
+		size_t idx;
+		if (strcmp(f, "state.state") == 0) {
+			d->state = map_state((int)pval(p));
+		} else if (strcmp(f, "cpu.time") == 0) {
+			d->cpu_ns = pval(p);
+			d->have |= HV_HAVE_CPU;
+		} else if (strcmp(f, "balloon.current") == 0) {
+			d->mem_kib = pval(p);
+			d->have |= HV_HAVE_MEM;
+		} else if (strcmp(f, "balloon.maximum") == 0) {
+			d->maxmem_kib = pval(p);
+		} else if (strcmp(f, "vcpu.current") == 0) {
+			d->vcpus_online = (unsigned)pval(p);
+			d->have |= HV_HAVE_VCPU;
+		} else if (strcmp(f, "vcpu.maximum") == 0) {
+			d->vcpus_max = (unsigned)pval(p);
+		} else if (indexed(f, "vcpu.", &idx, &rest)) {
+			ensure_vcpu(d, idx);
+			if (strcmp(rest, "state") == 0) {
+				int s = (int)pval(p);
+				d->vcpu[idx].state = s == VIR_VCPU_RUNNING ? 1 : s == VIR_VCPU_BLOCKED ? 2 : 0;
+				d->vcpu[idx].online = s != VIR_VCPU_OFFLINE;
+			} else if (strcmp(rest, "time") == 0) {
+				d->vcpu[idx].time_ns = pval(p);
+			}
+		} else if (strcmp(f, "net.count") == 0) {
+			d->have |= HV_HAVE_NET;
+		} else if (indexed(f, "net.", &idx, &rest)) {
+			ensure_net(d, idx);
+			struct hv_net *n = &d->net[idx];
+			if (strcmp(rest, "name") == 0 && p->type == VIR_TYPED_PARAM_STRING) {
+				free(n->name);
+				n->name = xstrdup(p->value.s);
+			} else if (strcmp(rest, "rx.bytes") == 0) n->rx_bytes = pval(p);
+			else if (strcmp(rest, "rx.pkts") == 0) n->rx_pkts = pval(p);
+			else if (strcmp(rest, "rx.errs") == 0) n->rx_errs = pval(p);
+			else if (strcmp(rest, "rx.drop") == 0) n->rx_drop = pval(p);
+			else if (strcmp(rest, "tx.bytes") == 0) n->tx_bytes = pval(p);
+			else if (strcmp(rest, "tx.pkts") == 0) n->tx_pkts = pval(p);
+			else if (strcmp(rest, "tx.errs") == 0) n->tx_errs = pval(p);
+			else if (strcmp(rest, "tx.drop") == 0) n->tx_drop = pval(p);
+		} else if (strcmp(f, "block.count") == 0) {
+			d->have |= HV_HAVE_BLK;
+		} else if (indexed(f, "block.", &idx, &rest)) {
+			ensure_blk(d, idx);
+			struct hv_blk *b = &d->blk[idx];
+			if (strcmp(rest, "name") == 0 && p->type == VIR_TYPED_PARAM_STRING) {
+				free(b->name);
+				b->name = xstrdup(p->value.s);
+			} else if (strcmp(rest, "rd.reqs") == 0) b->rd_reqs = pval(p);
+			else if (strcmp(rest, "rd.bytes") == 0) b->rd_bytes = pval(p);
+			else if (strcmp(rest, "wr.reqs") == 0) b->wr_reqs = pval(p);
+			else if (strcmp(rest, "wr.bytes") == 0) b->wr_bytes = pval(p);
+		}
+	}
+	if (d->nvcpu && !d->vcpus_max)
+		d->vcpus_max = (unsigned)d->nvcpu;
+}
+
+static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const char *uuid)
+{
+	int id = (int)virDomainGetID(dom);
+	for (size_t i = 0; i < lv->ndc; i++)
+		if (strcmp(lv->dc[i].uuid, uuid) == 0 && lv->dc[i].id == id)
+			return &lv->dc[i];
+	lv->dc = xrealloc(lv->dc, (lv->ndc + 1) * sizeof(*lv->dc));
+	struct devcache *dc = &lv->dc[lv->ndc++];
+	memset(dc, 0, sizeof(*dc));
+	snprintf(dc->uuid, sizeof(dc->uuid), "%s", uuid);
+	dc->id = id;
+	char *xml = virDomainGetXMLDesc(dom, 0);
+	if (!xml)
+		return dc;
+	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	free(xml);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	for (xmlNode *devs = root ? root->children : NULL; devs; devs = devs->next) {
+		if (devs->type != XML_ELEMENT_NODE || strcmp((const char *)devs->name, "devices") != 0)
+			continue;
+		for (xmlNode *d = devs->children; d; d = d->next) {
+			if (d->type != XML_ELEMENT_NODE)
+				continue;
+			bool disk = strcmp((const char *)d->name, "disk") == 0, nic = strcmp((const char *)d->name, "interface") == 0;
+			if (!disk && !nic)
+				continue;
+			for (xmlNode *t = d->children; t; t = t->next) {
+				if (t->type != XML_ELEMENT_NODE || strcmp((const char *)t->name, "target") != 0)
+					continue;
+				xmlChar *dev = xmlGetProp(t, (const xmlChar *)"dev");
+				if (dev)
+					strv_push(disk ? &dc->disks : &dc->nets, (const char *)dev);
+				xmlFree(dev);
+			}
+		}
+	}
+	xmlFreeDoc(doc);
+	return dc;
+}
+
+/* Groups the bulk answer left out, from the per-domain calls. */
+static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
+{
+	if (!(d->have & (HV_HAVE_CPU | HV_HAVE_MEM))) {
+		virDomainInfo info;
+		if (virDomainGetInfo(dom, &info) == 0) {
+			d->cpu_ns = info.cpuTime;
+			d->mem_kib = info.memory;
+			d->maxmem_kib = info.maxMem;
+			if (d->state == HV_UNKNOWN)
+				d->state = map_state(info.state);
+			if (!(d->have & HV_HAVE_VCPU)) {
+				d->vcpus_online = info.nrVirtCpu;
+				d->vcpus_max = info.nrVirtCpu;
+			}
+			d->have |= HV_HAVE_CPU | HV_HAVE_MEM;
+		}
+	}
+	if (!(d->have & HV_HAVE_VCPU) || !d->nvcpu) {
+		unsigned n = d->vcpus_online ? d->vcpus_online : 1;
+		virVcpuInfoPtr vi = xcalloc(n, sizeof(*vi));
+		int got = virDomainGetVcpus(dom, vi, (int)n, NULL, 0);
+		if (got > 0) {
+			ensure_vcpu(d, (size_t)got - 1);
+			for (int i = 0; i < got; i++) {
+				d->vcpu[i].time_ns = vi[i].cpuTime;
+				d->vcpu[i].state = vi[i].state == VIR_VCPU_RUNNING ? 1 : vi[i].state == VIR_VCPU_BLOCKED ? 2 : 0;
+				d->vcpu[i].online = vi[i].state != VIR_VCPU_OFFLINE;
+			}
+			d->vcpus_online = (unsigned)got;
+			if (d->vcpus_max < (unsigned)got)
+				d->vcpus_max = (unsigned)got;
+			d->have |= HV_HAVE_VCPU;
+		}
+		free(vi);
+	}
+	if (d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK)
+		return;
+	struct devcache *dc = devices_of(lv, dom, d->uuid);
+	if (!(d->have & HV_HAVE_NET)) {
+		for (size_t i = 0; i < dc->nets.n; i++) {
+			virDomainInterfaceStatsStruct st;
+			if (virDomainInterfaceStats(dom, dc->nets.v[i], &st, sizeof(st)) < 0)
+				continue;
+			ensure_net(d, d->nnet);
+			struct hv_net *n = &d->net[d->nnet - 1];
+			n->name = xstrdup(dc->nets.v[i]);
+			n->rx_bytes = st.rx_bytes < 0 ? 0 : (uint64_t)st.rx_bytes;
+			n->rx_pkts = st.rx_packets < 0 ? 0 : (uint64_t)st.rx_packets;
+			n->rx_errs = st.rx_errs < 0 ? 0 : (uint64_t)st.rx_errs;
+			n->rx_drop = st.rx_drop < 0 ? 0 : (uint64_t)st.rx_drop;
+			n->tx_bytes = st.tx_bytes < 0 ? 0 : (uint64_t)st.tx_bytes;
+			n->tx_pkts = st.tx_packets < 0 ? 0 : (uint64_t)st.tx_packets;
+			n->tx_errs = st.tx_errs < 0 ? 0 : (uint64_t)st.tx_errs;
+			n->tx_drop = st.tx_drop < 0 ? 0 : (uint64_t)st.tx_drop;
+		}
+		d->have |= HV_HAVE_NET;
+	}
+	if (!(d->have & HV_HAVE_BLK)) {
+		for (size_t i = 0; i < dc->disks.n; i++) {
+			virDomainBlockStatsStruct st;
+			if (virDomainBlockStats(dom, dc->disks.v[i], &st, sizeof(st)) < 0)
+				continue;
+			ensure_blk(d, d->nblk);
+			struct hv_blk *b = &d->blk[d->nblk - 1];
+			b->name = xstrdup(dc->disks.v[i]);
+			b->rd_reqs = st.rd_req < 0 ? 0 : (uint64_t)st.rd_req;
+			b->rd_bytes = st.rd_bytes < 0 ? 0 : (uint64_t)st.rd_bytes;
+			b->wr_reqs = st.wr_req < 0 ? 0 : (uint64_t)st.wr_req;
+			b->wr_bytes = st.wr_bytes < 0 ? 0 : (uint64_t)st.wr_bytes;
+		}
+		d->have |= HV_HAVE_BLK;
+	}
+}
+
+static void lv_disconnect(struct lv *lv, const char *why)
+{
+	if (lv->conn) {
+		virConnectClose(lv->conn);
+		lv->conn = NULL;
+	}
+	free(lv->down);
+	lv->down = xstrdup(why);
+	lv->backoff = lv->backoff ? (lv->backoff * 2 > 30 ? 30 : lv->backoff * 2) : 1;
+	lv->next_retry = hv_now_mono() + lv->backoff;
+	for (size_t i = 0; i < lv->ndc; i++) {
+		strv_free(&lv->dc[i].disks);
+		strv_free(&lv->dc[i].nets);
+	}
+	free(lv->dc);
+	lv->dc = NULL;
+	lv->ndc = 0;
+}
+
+static int lv_connect(struct lv *lv, struct err *e)
+{
+	virConnectPtr c = virConnectOpenReadOnly(lv->uri);
+	if (!c) {
+		_cleanup_free_ char *why = xstrdup(lv_errmsg());
+		lv_disconnect(lv, why);
+		return err_set(e, -ENOTCONN, "libvirt %s: %s; next attempt in %.0f s", lv->uri ? lv->uri : "(default URI)", why,
+			       lv->backoff);
+	}
+	lv->conn = c;
+	/* A daemon that stops answering is noticed within 5 s x 3. */
+	virConnectSetKeepAlive(c, 5, 3);
+	lv->backoff = 0;
+	free(lv->down);
+	lv->down = NULL;
+	virNodeInfo ni;
+	if (virNodeGetInfo(c, &ni) == 0) {
+		lv->cpus = ni.cpus;
+		lv->mem_total_kib = ni.memory;
+	}
+	free(lv->hostname);
+	lv->hostname = virConnectGetHostname(c);
+	const char *type = virConnectGetType(c);
+	free(lv->type);
+	lv->type = xstrdup(type ? type : "?");
+	unsigned long v = 0;
+	free(lv->version);
+	if (virConnectGetVersion(c, &v) == 0 && v)
+		lv->version = xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
+	else
+		lv->version = xstrdup("?");
+	if (!lv->uri) {
+		char *u = virConnectGetURI(c);
+		lv->uri = u; /* the default the library picked */
+	}
+	return 0;
+}
+
+static int lv_open(struct hv *hv, const char *uri, struct err *e)
+{
+	(void)e;
+	pthread_once(&lv_once, lv_global_init);
+	struct lv *lv = xcalloc(1, sizeof(*lv));
+	pthread_mutex_init(&lv->mu, NULL);
+	pthread_cond_init(&lv->cv, NULL);
+	lv->uri = uri ? xstrdup(uri) : NULL;
+	hv->priv = lv;
+	struct err ignore = ERR_INIT;
+	lv_connect(lv, &ignore); /* a failure is reported by the first sample */
+	err_clear(&ignore);
+	hv->describe = xasprintf("libvirt %s", lv->uri ? lv->uri : "(default URI)");
+	return 0;
+}
+
+static void copy_last(struct lv *lv, struct hv_domain *d)
+{
+	for (size_t i = 0; i < lv->last.ndom; i++) {
+		const struct hv_domain *p = &lv->last.dom[i];
+		if (strcmp(p->uuid, d->uuid) != 0)
+			continue;
+		struct hv_snapshot tmp = { 0 };
+		tmp.dom = (struct hv_domain *)p;
+		tmp.ndom = 1;
+		struct hv_snapshot one = { 0 };
+		hv_snapshot_copy(&one, &tmp);
+		char *name = d->name;
+		int id = d->id;
+		*d = one.dom[0];
+		free(one.dom);
+		free(d->name);
+		d->name = name;
+		d->id = id;
+		return;
+	}
+}
+
+static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
+{
+	struct lv *lv = hv->priv;
+	if (!lv->conn) {
+		double now = hv_now_mono();
+		if (now < lv->next_retry)
+			return err_set(e, -ENOTCONN, "libvirt %s: %s; next attempt in %.0f s", lv->uri ? lv->uri : "(default URI)",
+				       lv->down ? lv->down : "not connected", lv->next_retry - now + 0.5);
+		int r = lv_connect(lv, e);
+		if (r < 0)
+			return r;
+	}
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(lv->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+	if (n < 0) {
+		_cleanup_free_ char *why = xstrdup(lv_errmsg());
+		if (virConnectIsAlive(lv->conn) != 1) {
+			lv_disconnect(lv, why);
+			return err_set(e, -ENOTCONN, "libvirt %s: connection lost (%s); next attempt in %.0f s", lv->uri, why, lv->backoff);
+		}
+		return err_set(e, -EIO, "libvirt %s: listing domains: %s", lv->uri, why);
+	}
+	snap->host.hostname = lv->hostname ? xstrdup(lv->hostname) : NULL;
+	snap->host.type = xstrdup(lv->type ? lv->type : "?");
+	snap->host.version = xstrdup(lv->version ? lv->version : "?");
+	snap->host.source = xasprintf("libvirt %s", lv->uri ? lv->uri : "");
+	snap->host.cpus = lv->cpus;
+	snap->host.mem_total_kib = lv->mem_total_kib;
+	unsigned long long freemem = virNodeGetFreeMemory(lv->conn);
+	snap->host.mem_free_kib = freemem / 1024;
+
+	/* Domains whose own call is still out are stuck; ask the rest. */
+	virDomainPtr *ask = xcalloc((size_t)n + 1, sizeof(*ask));
+	size_t *slot = xcalloc((size_t)n + 1, sizeof(*slot));
+	int nask = 0;
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = hv_snapshot_add(snap);
+		d->name = xstrdup(virDomainGetName(doms[i]));
+		virDomainGetUUIDString(doms[i], d->uuid);
+		d->id = (int)virDomainGetID(doms[i]);
+		if (lv->outstanding && is_pending(lv, d->uuid)) {
+			copy_last(lv, d);
+			d->stuck = true;
+			free(d->note);
+			d->note = xasprintf("no answer within %d ms; last figures kept", hv->deadline_ms);
+		} else {
+			slot[nask] = snap->ndom - 1;
+			ask[nask++] = doms[i];
+		}
+	}
+	struct call *bulk = nask ? call_with_deadline(lv, ask, nask, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT, hv->deadline_ms) : NULL;
+	if (bulk && bulk->nrec < 0 && virConnectIsAlive(lv->conn) != 1) {
+		_cleanup_free_ char *why = xstrdup(bulk->error ? bulk->error : "connection lost");
+		call_free(bulk);
+		free(ask);
+		free(slot);
+		for (int i = 0; i < n; i++)
+			virDomainFree(doms[i]);
+		free(doms);
+		lv_disconnect(lv, why);
+		return err_set(e, -ENOTCONN, "libvirt %s: connection lost (%s); next attempt in %.0f s", lv->uri, why, lv->backoff);
+	}
+	int cursor = 0;
+	for (int i = 0; i < nask; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		const virDomainStatsRecord *rec = NULL;
+		struct call *solo = NULL;
+		if (bulk && bulk->nrec > 0) {
+			/* Records come in the order asked, less domains that went
+			 * away meanwhile. */
+			char u[VIR_UUID_STRING_BUFLEN];
+			for (int k = 0; k < bulk->nrec && !rec; k++) {
+				int at = (cursor + k) % bulk->nrec;
+				if (virDomainGetUUIDString(bulk->recs[at]->dom, u) == 0 && strcmp(u, d->uuid) == 0) {
+					rec = bulk->recs[at];
+					cursor = at + 1;
+				}
+			}
+		} else if (!bulk) {
+			/* The bulk call missed its deadline: find who is stuck. */
+			solo = call_with_deadline(lv, &ask[i], 1, 0, hv->deadline_ms);
+			if (!solo) {
+				copy_last(lv, d);
+				d->stuck = true;
+				free(d->note);
+				d->note = xasprintf("no answer within %d ms (its monitor is busy or the guest is stopped); last figures kept",
+						    hv->deadline_ms);
+				continue;
+			}
+			if (solo->nrec > 0)
+				rec = solo->recs[0];
+		}
+		if (rec)
+			fill_from_record(d, rec);
+		fill_fallback(lv, ask[i], d);
+		if (solo)
+			call_free(solo);
+	}
+	free(slot);
+	if (bulk)
+		call_free(bulk);
+	free(ask);
+	for (int i = 0; i < n; i++)
+		virDomainFree(doms[i]);
+	free(doms);
+	hv_snapshot_copy(&lv->last, snap);
+	return 0;
+}
+
+static void lv_close(struct hv *hv)
+{
+	struct lv *lv = hv->priv;
+	if (!lv)
+		return;
+	/* Calls still out keep their own references; they free themselves. */
+	pthread_mutex_lock(&lv->mu);
+	bool busy = lv->outstanding != NULL;
+	pthread_mutex_unlock(&lv->mu);
+	if (lv->conn)
+		virConnectClose(lv->conn);
+	for (size_t i = 0; i < lv->ndc; i++) {
+		strv_free(&lv->dc[i].disks);
+		strv_free(&lv->dc[i].nets);
+	}
+	free(lv->dc);
+	hv_snapshot_free(&lv->last);
+	free(lv->uri);
+	free(lv->down);
+	free(lv->hostname);
+	free(lv->type);
+	free(lv->version);
+	if (!busy) {
+		pthread_mutex_destroy(&lv->mu);
+		pthread_cond_destroy(&lv->cv);
+		free(lv);
+	}
+	/* else: a stuck call still points at lv; leaving it is the price of
+	 * never blocking on a guest that does not answer. */
+	hv->priv = NULL;
+}
+
+const struct hv_backend hv_backend_libvirt = {
+	.name = "libvirt",
+	.open = lv_open,
+	.sample = lv_sample,
+	.close = lv_close,
+};

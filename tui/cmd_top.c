@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hvscope top: per-domain CPU, memory, vCPU, network and block usage, as a
+ * curses screen or in batch mode. */
+#include "tui/cmd_top.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "hv/hv.h"
+#include "tui/batch.h"
+#include "tui/fields.h"
+#include "tui/screen.h"
+
+void cmd_top_usage(FILE *f)
+{
+	fputs("Usage: hvscope top [OPTION]...\n"
+	      "Per-domain CPU, memory, vCPU, network and block usage, like xentop.\n"
+	      "\n"
+	      "  -c, --connect URI    xen (native libxenstat), or a libvirt URI such as\n"
+	      "                       qemu:///system, xen:///system, test:///default (a demo that\n"
+	      "                       needs nothing running); default: auto (Xen dom0 -> xen,\n"
+	      "                       else libvirt's default URI)\n"
+	      "  -d, --delay SECONDS  between samples (default 3)\n"
+	      "  -b, --batch          no screen: print every sample to stdout\n"
+	      "  -i, --iterations N   stop after N samples (batch mode; default: forever)\n"
+	      "      --format FMT     batch output: text (default, xentop -b's layout), csv, json\n"
+	      "  -s, --sort COLUMN    sort by a column: name, cpu_pct, mem_kib ... (default name)\n"
+	      "  -r, --reverse        reverse the sort order\n"
+	      "  -f, --filter TEXT    only domains whose name contains TEXT\n"
+	      "  -v, --vcpus          show each domain's vCPUs\n"
+	      "  -n, --networks       show each domain's network interfaces\n"
+	      "  -x, --vbds           show each domain's block devices\n"
+	      "      --deadline MS    how long one domain may take to answer (default 2000)\n"
+	      "  -h, --help           this text\n"
+	      "\n"
+	      "Keys on the screen: h or ? for help, q to quit.\n"
+	      "Exit status: 0, or 1 when the hypervisor never answered (batch), 3 bad options.\n",
+	      f);
+}
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+	while (!stop && nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static int run_batch(struct hv *hv, int iterations, double delay, const struct batch_opts *bo, bool vcpus, bool nets, bool vbds)
+{
+	struct hv_snapshot prev = { 0 }, cur = { 0 };
+	int good = 0;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (int i = 1; !stop && (iterations <= 0 || i <= iterations); i++) {
+		struct hv_snapshot s = { 0 };
+		if (hv_sample(hv, &s) < 0) {
+			fprintf(stderr, "hvscope top: %s\n", s.error ? s.error : "no answer");
+			hv_snapshot_free(&s);
+		} else {
+			hv_snapshot_free(&prev);
+			prev = cur;
+			cur = s;
+			struct buf out = BUF_INIT;
+			top_batch_write(prev.ndom || good ? &prev : NULL, &cur, i, bo, good == 0, &out);
+			if (bo->fmt == BATCH_TEXT && (vcpus || nets || vbds)) {
+				/* Detail lines follow the table, per domain, as xentop -b. */
+				size_t n;
+				struct top_row *rows = top_rows(good ? &prev : NULL, &cur, &n);
+				top_sort(rows, n, bo->sort, bo->reverse);
+				for (size_t k = 0; k < n; k++) {
+					if (bo->filter && *bo->filter && !strcasestr(rows[k].d->name, bo->filter))
+						continue;
+					struct buf det = BUF_INIT;
+					top_detail_lines(&rows[k], vcpus, nets, vbds, &det);
+					if (det.len)
+						buf_printf(&out, "%s:\n%s", rows[k].d->name, buf_str(&det));
+					buf_free(&det);
+				}
+				top_rows_free(rows, n);
+			}
+			fwrite(buf_str(&out), 1, out.len, stdout);
+			fflush(stdout);
+			buf_free(&out);
+			good++;
+		}
+		if (iterations <= 0 || i < iterations)
+			sleep_s(delay);
+	}
+	hv_snapshot_free(&prev);
+	hv_snapshot_free(&cur);
+	return good ? 0 : 1;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' }, { "delay", required_argument, NULL, 'd' },
+		{ "batch", no_argument, NULL, 'b' },         { "iterations", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'F' },  { "sort", required_argument, NULL, 's' },
+		{ "reverse", no_argument, NULL, 'r' },       { "filter", required_argument, NULL, 'f' },
+		{ "vcpus", no_argument, NULL, 'v' },         { "networks", no_argument, NULL, 'n' },
+		{ "vbds", no_argument, NULL, 'x' },          { "deadline", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+	};
+	const char *uri = NULL;
+	double delay = 3;
+	bool batch = false, vcpus = false, nets = false, vbds = false;
+	long iterations = 0, deadline = 2000;
+	struct batch_opts bo = { .fmt = BATCH_TEXT };
+	char *filter = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:d:bi:s:rf:vnxh", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'c': uri = optarg; break;
+		case 'd':
+			delay = strtod(optarg, &end);
+			if (*end || !(delay >= 0.1 && delay <= 3600)) {
+				fprintf(stderr, "hvscope top: --delay %s: give seconds between 0.1 and 3600\n", optarg);
+				return 3;
+			}
+			break;
+		case 'b': batch = true; break;
+		case 'i':
+			iterations = strtol(optarg, &end, 10);
+			if (*end || iterations < 1) {
+				fprintf(stderr, "hvscope top: --iterations %s: give a count of 1 or more\n", optarg);
+				return 3;
+			}
+			break;
+		case 'F':
+			if (!strcmp(optarg, "text")) bo.fmt = BATCH_TEXT;
+			else if (!strcmp(optarg, "csv")) bo.fmt = BATCH_CSV;
+			else if (!strcmp(optarg, "json")) bo.fmt = BATCH_JSON;
+			else {
+				fprintf(stderr, "hvscope top: unknown format '%s' (text, csv, json)\n", optarg);
+				return 3;
+			}
+			break;
+		case 's':
+			bo.sort = top_field_by_key(optarg);
+			if (bo.sort < 0) {
+				fprintf(stderr, "hvscope top: no column '%s'; columns:", optarg);
+				for (int f = 0; f < top_nfields; f++)
+					fprintf(stderr, " %s", top_fields[f].key);
+				fputc('\n', stderr);
+				return 3;
+			}
+			break;
+		case 'r': bo.reverse = true; break;
+		case 'f': free(filter); filter = xstrdup(optarg); break;
+		case 'v': vcpus = true; break;
+		case 'n': nets = true; break;
+		case 'x': vbds = true; break;
+		case 'D':
+			deadline = strtol(optarg, &end, 10);
+			if (*end || deadline < 1) {
+				fprintf(stderr, "hvscope top: --deadline %s: give milliseconds\n", optarg);
+				return 3;
+			}
+			break;
+		case 'h': cmd_top_usage(stdout); free(filter); return 0;
+		default: cmd_top_usage(stderr); free(filter); return 3;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hvscope top: unexpected argument '%s'\n", argv[optind]);
+		free(filter);
+		return 3;
+	}
+	if (!batch && !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hvscope top: stdout is not a terminal; use -b for batch mode\n");
+		free(filter);
+		return 3;
+	}
+	struct hv *hv = NULL;
+	struct err e = ERR_INIT;
+	if (hv_open(uri, &hv, &e) < 0) {
+		fprintf(stderr, "hvscope top: %s\n", err_msg(&e));
+		err_clear(&e);
+		free(filter);
+		return 1;
+	}
+	hv_set_deadline(hv, (int)deadline);
+	int rc;
+	if (batch) {
+		bo.filter = filter;
+		rc = run_batch(hv, (int)iterations, delay, &bo, vcpus, nets, vbds);
+	} else {
+		struct screen_opts so = { .delay = delay, .sort = bo.sort, .reverse = bo.reverse, .show_vcpus = vcpus,
+					  .show_nets = nets, .show_vbds = vbds, .filter = filter };
+		rc = top_screen_run(hv, &so);
+		filter = so.filter;
+	}
+	hv_close(hv);
+	free(filter);
+	return rc;
+}

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tui/screen.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "tui/fields.h"
+
+/* Shared between the sampler thread and the screen. */
+struct shared {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hv *hv;
+	double delay;
+	bool quit;
+	bool sample_now;
+	/* the last two good samples, and the state of the source */
+	struct hv_snapshot prev, cur;
+	bool up;
+	char *error;
+	double error_at;
+	unsigned long generation;
+	int wake[2]; /* self-pipe: a new sample is ready */
+};
+
+static void *sampler(void *arg)
+{
+	struct shared *sh = arg;
+	struct hv_snapshot snap = { 0 };
+	pthread_mutex_lock(&sh->mu);
+	while (!sh->quit) {
+		pthread_mutex_unlock(&sh->mu);
+		int r = hv_sample(sh->hv, &snap);
+		pthread_mutex_lock(&sh->mu);
+		if (r == 0) {
+			hv_snapshot_free(&sh->prev);
+			sh->prev = sh->cur;
+			sh->cur = snap;
+			memset(&snap, 0, sizeof(snap));
+			sh->up = true;
+			free(sh->error);
+			sh->error = NULL;
+		} else {
+			sh->up = false;
+			free(sh->error);
+			sh->error = xstrdup(snap.error ? snap.error : "no answer");
+			sh->error_at = hv_now_wall();
+		}
+		sh->generation++;
+		ssize_t w = write(sh->wake[1], "x", 1);
+		(void)w;
+		/* Wait for the delay, a key asking for a sample, or quit. */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		double d = sh->delay;
+		until.tv_sec += (time_t)d;
+		until.tv_nsec += (long)((d - floor(d)) * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!sh->quit && !sh->sample_now)
+			if (pthread_cond_timedwait(&sh->cv, &sh->mu, &until) == ETIMEDOUT)
+				break;
+		sh->sample_now = false;
+	}
+	pthread_mutex_unlock(&sh->mu);
+	hv_snapshot_free(&snap);
+	return NULL;
+}
+
+enum { C_HEAD = 1, C_RUN, C_PAUSED, C_BAD, C_STUCK, C_SORT };
+
+struct view {
+	struct screen_opts *o;
+	int scroll;
+	bool help;
+	bool color;
+};
+
+static void format_bytes(struct buf *b, uint64_t v)
+{
+	buf_printf(b, "%llu", (unsigned long long)v);
+}
+
+void top_detail_lines(const struct top_row *r, bool vcpus, bool nets, bool vbds, struct buf *out)
+{
+	const struct hv_domain *d = r->d;
+	if (vcpus && d->nvcpu) {
+		buf_puts(out, "VCPUs(sec):");
+		for (size_t i = 0; i < d->nvcpu; i++) {
+			buf_printf(out, " %3zu: %10llus", i, (unsigned long long)(d->vcpu[i].time_ns / 1000000000ULL));
+			if (r->r.vcpu_pct && i < r->r.nvcpu)
+				buf_printf(out, " %5.1f%%", r->r.vcpu_pct[i]);
+			if (!d->vcpu[i].online)
+				buf_puts(out, " offline");
+		}
+		buf_putc(out, '\n');
+	}
+	if (nets)
+		for (size_t i = 0; i < d->nnet; i++) {
+			const struct hv_net *n = &d->net[i];
+			buf_printf(out, "Net%zu %s RX: ", i, n->name ? n->name : "?");
+			format_bytes(out, n->rx_bytes);
+			buf_printf(out, "bytes %llupkts %lluerr %lludrop  TX: ", (unsigned long long)n->rx_pkts,
+				   (unsigned long long)n->rx_errs, (unsigned long long)n->rx_drop);
+			format_bytes(out, n->tx_bytes);
+			buf_printf(out, "bytes %llupkts %lluerr %lludrop\n", (unsigned long long)n->tx_pkts,
+				   (unsigned long long)n->tx_errs, (unsigned long long)n->tx_drop);
+		}
+	if (vbds)
+		for (size_t i = 0; i < d->nblk; i++) {
+			const struct hv_blk *b = &d->blk[i];
+			buf_printf(out, "VBD %s  OO: %8llu   RD: %8llu   WR: %8llu  RSECT: %10llu  WSECT: %10llu\n", b->name ? b->name : "?",
+				   (unsigned long long)b->oo_reqs, (unsigned long long)b->rd_reqs, (unsigned long long)b->wr_reqs,
+				   (unsigned long long)(b->rd_bytes / 512), (unsigned long long)(b->wr_bytes / 512));
+		}
+}
+
+static const char *const help_text[] = {
+	"hvscope top - keys",
+	"",
+	"  q, Q        quit",
+	"  h, ?        this help (any key returns)",
+	"  < >         sort by the previous / next column",
+	"  r           reverse the sort order",
+	"  d           change the delay between samples (seconds)",
+	"  /           filter by name (empty clears)",
+	"  v           show / hide each domain's vCPUs",
+	"  n           show / hide each domain's network interfaces",
+	"  b, x        show / hide each domain's block devices",
+	"  space       sample now",
+	"  arrows, PgUp, PgDn, Home, End   scroll",
+	"",
+	"State letters (xentop's): d dying, s shutdown, b blocked, c crashed,",
+	"p paused, r running.  STUCK: no answer in time, last figures shown.",
+	NULL,
+};
+
+static void draw(struct shared *sh, struct view *v)
+{
+	erase();
+	int rows, cols;
+	getmaxyx(stdscr, rows, cols);
+	if (v->help) {
+		for (int i = 0; help_text[i] && i < rows; i++)
+			mvaddnstr(i, 0, help_text[i], cols);
+		refresh();
+		return;
+	}
+	pthread_mutex_lock(&sh->mu);
+	const struct hv_snapshot *cur = &sh->cur;
+	size_t n;
+	struct top_row *tr = top_rows(sh->prev.ndom ? &sh->prev : NULL, cur, &n);
+	top_sort(tr, n, v->o->sort, v->o->reverse);
+	struct buf line = BUF_INIT, cell = BUF_INIT;
+	char tbuf[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
+	buf_printf(&line, "hvscope top - %s   %s %s %s on %s", tbuf, hv_describe(sh->hv), cur->host.type ? cur->host.type : "",
+		   cur->host.version ? cur->host.version : "", cur->host.hostname ? cur->host.hostname : "?");
+	mvaddnstr(0, 0, buf_str(&line), cols);
+	size_t by_state[HV__STATES] = { 0 };
+	double cpu_total = 0;
+	unsigned vcpus = 0;
+	size_t stuck = 0;
+	for (size_t i = 0; i < n; i++) {
+		by_state[tr[i].d->state]++;
+		cpu_total += tr[i].r.cpu_pct;
+		vcpus += tr[i].d->vcpus_online;
+		stuck += tr[i].d->stuck;
+	}
+	buf_reset(&line);
+	buf_printf(&line, "%zu domains: %zu running, %zu blocked, %zu paused, %zu crashed, %zu dying, %zu shutdown", n,
+		   by_state[HV_RUNNING], by_state[HV_BLOCKED], by_state[HV_PAUSED], by_state[HV_CRASHED], by_state[HV_DYING],
+		   by_state[HV_SHUTDOWN]);
+	if (stuck)
+		buf_printf(&line, ", %zu stuck", stuck);
+	mvaddnstr(1, 0, buf_str(&line), cols);
+	buf_reset(&line);
+	uint64_t total = cur->host.mem_total_kib, freek = cur->host.mem_free_kib;
+	buf_printf(&line, "Mem: %lluk total, %lluk used, %lluk free    CPUs: %u    vCPUs: %u    CPU: %.1f%%    delay %.1fs",
+		   (unsigned long long)total, (unsigned long long)(total > freek ? total - freek : 0), (unsigned long long)freek,
+		   cur->host.cpus, vcpus, cpu_total, v->o->delay);
+	mvaddnstr(2, 0, buf_str(&line), cols);
+	int y = 3;
+	if (!sh->up && sh->error) {
+		if (v->color)
+			attron(COLOR_PAIR(C_BAD) | A_BOLD);
+		buf_reset(&line);
+		buf_printf(&line, "SOURCE DOWN: %s%s", sh->error, cur->ndom ? "  (figures below are from the last good sample)" : "");
+		mvaddnstr(y, 0, buf_str(&line), cols);
+		if (v->color)
+			attroff(COLOR_PAIR(C_BAD) | A_BOLD);
+	} else if (v->o->filter && *v->o->filter) {
+		buf_reset(&line);
+		buf_printf(&line, "filter: %s", v->o->filter);
+		mvaddnstr(y, 0, buf_str(&line), cols);
+	}
+	y++;
+	/* Column header; the sort column marked. */
+	move(y, 0);
+	attron(A_REVERSE);
+	int x = 0;
+	for (int f = 0; f < top_nfields && x < cols; f++) {
+		buf_reset(&cell);
+		buf_printf(&cell, top_fields[f].left ? "%-*s" : "%*s", top_fields[f].width, top_fields[f].header);
+		if (f == v->o->sort)
+			attron(A_BOLD | A_UNDERLINE);
+		mvaddnstr(y, x, buf_str(&cell), cols - x);
+		if (f == v->o->sort)
+			attroff(A_BOLD | A_UNDERLINE);
+		x += top_fields[f].width + 1;
+	}
+	for (; x < cols; x++)
+		mvaddch(y, x, ' ');
+	attroff(A_REVERSE);
+	y++;
+	/* Body: rows and detail lines, scrolled. */
+	struct strv body = { 0 };
+	struct strv kinds = { 0 }; /* colour per line */
+	for (size_t i = 0; i < n; i++) {
+		const struct top_row *r = &tr[i];
+		if (v->o->filter && *v->o->filter && !strcasestr(r->d->name, v->o->filter))
+			continue;
+		buf_reset(&line);
+		for (int f = 0; f < top_nfields; f++) {
+			buf_reset(&cell);
+			top_fields[f].format(r, &cell);
+			buf_printf(&line, top_fields[f].left ? "%-*s " : "%*s ", top_fields[f].width, buf_str(&cell));
+		}
+		if (r->d->stuck)
+			buf_printf(&line, " STUCK: %s", r->d->note ? r->d->note : "");
+		strv_push(&body, buf_str(&line));
+		int k = r->d->stuck ? C_STUCK : r->d->state == HV_CRASHED || r->d->state == HV_DYING ? C_BAD
+			: r->d->state == HV_PAUSED || r->d->state == HV_SHUTDOWN			     ? C_PAUSED
+												     : C_RUN;
+		strv_push_take(&kinds, xasprintf("%d", k));
+		buf_reset(&line);
+		top_detail_lines(r, v->o->show_vcpus, v->o->show_nets, v->o->show_vbds, &line);
+		char *save = NULL;
+		for (char *l = strtok_r(line.s ? line.s : (char *)"", "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			strv_push_take(&body, xasprintf("    %s", l));
+			strv_push(&kinds, "0");
+		}
+	}
+	pthread_mutex_unlock(&sh->mu);
+	int avail = rows - y;
+	int maxscroll = (int)body.n - avail;
+	if (v->scroll > maxscroll)
+		v->scroll = maxscroll;
+	if (v->scroll < 0)
+		v->scroll = 0;
+	for (int i = v->scroll; i < (int)body.n && y < rows; i++, y++) {
+		int k = atoi(kinds.v[i]);
+		if (v->color && k)
+			attron(COLOR_PAIR(k));
+		mvaddnstr(y, 0, body.v[i], cols);
+		if (v->color && k)
+			attroff(COLOR_PAIR(k));
+	}
+	strv_free(&body);
+	strv_free(&kinds);
+	buf_free(&line);
+	buf_free(&cell);
+	top_rows_free(tr, n);
+	refresh();
+}
+
+/* A line of input at the bottom of the screen; NULL when cancelled. */
+static char *prompt(const char *label)
+{
+	int rows, cols;
+	getmaxyx(stdscr, rows, cols);
+	move(rows - 1, 0);
+	clrtoeol();
+	attron(A_BOLD);
+	mvaddnstr(rows - 1, 0, label, cols);
+	attroff(A_BOLD);
+	char in[128] = "";
+	echo();
+	curs_set(1);
+	nodelay(stdscr, FALSE);
+	int r = getnstr(in, (int)sizeof(in) - 1);
+	noecho();
+	curs_set(0);
+	nodelay(stdscr, TRUE);
+	return r == ERR ? NULL : xstrdup(str_strip(in));
+}
+
+int top_screen_run(struct hv *hv, struct screen_opts *o)
+{
+	struct shared sh = { .hv = hv, .delay = o->delay };
+	pthread_mutex_init(&sh.mu, NULL);
+	pthread_cond_init(&sh.cv, NULL);
+	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return 3;
+	initscr();
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	struct view v = { .o = o };
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+		init_pair(C_HEAD, COLOR_CYAN, -1);
+		init_pair(C_RUN, COLOR_GREEN, -1);
+		init_pair(C_PAUSED, COLOR_YELLOW, -1);
+		init_pair(C_BAD, COLOR_RED, -1);
+		init_pair(C_STUCK, COLOR_MAGENTA, -1);
+		v.color = true;
+	}
+	pthread_t t;
+	pthread_create(&t, NULL, sampler, &sh);
+	draw(&sh, &v);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = sh.wake[0], .events = POLLIN } };
+		int pr = poll(p, 2, 1000);
+		if (pr < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & POLLIN) {
+			char drain[64];
+			while (read(sh.wake[0], drain, sizeof(drain)) > 0)
+				;
+		}
+		int ch, quit = 0;
+		while ((ch = getch()) != ERR) {
+			if (v.help) {
+				v.help = false;
+				continue;
+			}
+			switch (ch) {
+			case 'q': case 'Q': quit = 1; break;
+			case 'h': case '?': v.help = true; break;
+			case '<': o->sort = (o->sort + top_nfields - 1) % top_nfields; break;
+			case '>': o->sort = (o->sort + 1) % top_nfields; break;
+			case 'r': case 'R': o->reverse = !o->reverse; break;
+			case 'v': case 'V': o->show_vcpus = !o->show_vcpus; break;
+			case 'n': case 'N': o->show_nets = !o->show_nets; break;
+			case 'b': case 'B': case 'x': o->show_vbds = !o->show_vbds; break;
+			case KEY_UP: v.scroll--; break;
+			case KEY_DOWN: v.scroll++; break;
+			case KEY_PPAGE: v.scroll -= LINES - 6; break;
+			case KEY_NPAGE: v.scroll += LINES - 6; break;
+			case KEY_HOME: v.scroll = 0; break;
+			case KEY_END: v.scroll = 1 << 30; break;
+			case KEY_RESIZE: break;
+			case ' ':
+				pthread_mutex_lock(&sh.mu);
+				sh.sample_now = true;
+				pthread_cond_signal(&sh.cv);
+				pthread_mutex_unlock(&sh.mu);
+				break;
+			case 'd': case 'D': {
+				char *s = prompt("Delay in seconds: ");
+				double d = s ? atof(s) : 0;
+				if (d >= 0.1 && d <= 3600) {
+					o->delay = d;
+					pthread_mutex_lock(&sh.mu);
+					sh.delay = d;
+					pthread_cond_signal(&sh.cv);
+					pthread_mutex_unlock(&sh.mu);
+				}
+				free(s);
+				break;
+			}
+			case '/': {
+				char *s = prompt("Filter (part of a name, empty for all): ");
+				if (s) {
+					free(o->filter);
+					o->filter = s;
+					v.scroll = 0;
+				}
+				break;
+			}
+			default: break;
+			}
+		}
+		if (quit)
+			break;
+		draw(&sh, &v);
+	}
+	endwin();
+	pthread_mutex_lock(&sh.mu);
+	sh.quit = true;
+	pthread_cond_signal(&sh.cv);
+	pthread_mutex_unlock(&sh.mu);
+	/* The sampler may be inside a slow hypervisor call; it ends with it. */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3;
+	if (pthread_timedjoin_np(t, NULL, &ts) != 0)
+		return 0; /* exit anyway: the process ends with it */
+	hv_snapshot_free(&sh.prev);
+	hv_snapshot_free(&sh.cur);
+	free(sh.error);
+	close(sh.wake[0]);
+	close(sh.wake[1]);
+	return 0;
+}
