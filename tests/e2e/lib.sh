@@ -130,3 +130,45 @@ need() {
 }
 
 SEED_PACKAGES="kernel-xen=2.6.18-8.el5 xen=3.0.3-25.el5 xen-libs=3.0.3-25.el5 bridge-utils=1.1-2 gnome-python2-gnomekeyring=2.16.0-1.fc6 libvirt=0.1.8-15.el5 libvirt-python=0.1.8-15.el5 python-virtinst=0.98.0-1.el5 virt-manager=0.2.6-7.el5 vnc=4.1.2-9.el5"
+
+# make_node_xml FILE N: a libvirt test-driver node with N running domains
+# (dom0000...), memory 128-512 MiB, 1-2 vCPUs, one disk and one NIC each.
+make_node_xml() {
+	python3 - "$1" "$2" <<'PY'
+import sys, uuid
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write("<node>\n  <cpu><mhz>2000</mhz><model>i686</model><active>16</active><total>16</total>"
+            "<nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>\n"
+            "  <memory>67108864</memory>\n")
+    for i in range(n):
+        f.write(f"  <domain type='test'><name>dom{i:04d}</name><uuid>{uuid.UUID(int=i + 1)}</uuid>"
+                f"<memory unit='KiB'>{131072 * (1 + i % 4)}</memory><vcpu>{1 + i % 2}</vcpu><os><type>hvm</type></os>"
+                f"<devices><disk type='file' device='disk'><source file='/guest/d{i}.img'/><target dev='vda' bus='virtio'/></disk>"
+                f"<interface type='network'><mac address='52:54:00:00:{i // 256:02x}:{i % 256:02x}'/>"
+                f"<source network='default'/><target dev='tap{i}'/></interface></devices></domain>\n")
+    f.write("</node>\n")
+PY
+}
+
+# tmux helpers for the curses screen.
+TMUX_SOCK=""
+tmux_start() { # COLS ROWS COMMAND...
+	TMUX_SOCK="$TMP/tmux.sock"
+	local cols=$1 rows=$2
+	shift 2
+	tmux -S "$TMUX_SOCK" new-session -d -s t -x "$cols" -y "$rows" "$*"
+}
+tmux_screen() { tmux -S "$TMUX_SOCK" capture-pane -p -t t; }
+tmux_keys() { tmux -S "$TMUX_SOCK" send-keys -t t "$@"; }
+tmux_stop() { [ -n "$TMUX_SOCK" ] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true; }
+# wait_screen REGEX [SECONDS]: until the screen matches
+wait_screen() {
+	local i
+	for i in $(seq $((${2:-10} * 10))); do
+		tmux_screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	tmux_screen >&2
+	fail "screen never showed /$1/"
+}
