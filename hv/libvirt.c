@@ -15,8 +15,14 @@
  *  4. groups a driver leaves out of the bulk answer (the test driver gives
  *     only the state) are filled by the per-domain calls: virDomainGetInfo,
  *     virDomainGetVcpus, virDomainBlockStats, virDomainInterfaceStats.
- * A dead daemon closes the connection (keepalive catches a hung one); the
- * next samples report the source down and reconnect with back-off. */
+ * A connection that has a call left waiting is retired after the sample
+ * (the call keeps it alive until it returns) and a fresh one is opened for
+ * the next: libvirt's client stalls other calls on a connection whose
+ * replies are outstanding when the daemon's keepalive ping arrives (seen
+ * here: a listing held for 5 s).
+ * A dead daemon closes the connection; a hung one misses the deadline of
+ * the listing call.  Either way the connection is dropped, the samples
+ * report the source down, and it is opened again with back-off. */
 #include <errno.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -52,6 +58,7 @@ struct lv {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct call *outstanding; /* calls that missed their deadline */
+	bool retire;              /* a call was left waiting during this sample */
 	struct hv_snapshot last;  /* for stuck domains' last figures */
 	struct devcache *dc;
 	size_t ndc;
@@ -61,7 +68,14 @@ struct lv {
 	uint64_t mem_total_kib;
 };
 
+enum call_kind { CALL_STATS, CALL_LIST };
+
 struct call {
+	enum call_kind kind;
+	virConnectPtr conn; /* CALL_LIST, referenced */
+	virDomainPtr *listed;
+	int nlisted;
+	unsigned long long freemem;
 	struct lv *lv;
 	virDomainPtr *doms; /* NULL-terminated, referenced */
 	int ndoms;
@@ -116,6 +130,11 @@ static const char *lv_errmsg(void)
 
 static void call_free(struct call *c)
 {
+	for (int i = 0; i < c->nlisted; i++)
+		virDomainFree(c->listed[i]);
+	free(c->listed);
+	if (c->conn)
+		virConnectClose(c->conn);
 	for (int i = 0; i < c->ndoms; i++)
 		virDomainFree(c->doms[i]);
 	free(c->doms);
@@ -129,7 +148,15 @@ static void *call_run(void *arg)
 {
 	struct call *c = arg;
 	virDomainStatsRecordPtr *recs = NULL;
-	int n = virDomainListGetStats(c->doms, STATS_WANTED, &recs, c->flags);
+	int n;
+	if (c->kind == CALL_LIST) {
+		n = virConnectListAllDomains(c->conn, &c->listed, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+		c->nlisted = n > 0 ? n : 0;
+		if (n >= 0)
+			c->freemem = virNodeGetFreeMemory(c->conn);
+	} else {
+		n = virDomainListGetStats(c->doms, STATS_WANTED, &recs, c->flags);
+	}
 	char *error = n < 0 ? xstrdup(lv_errmsg()) : NULL;
 	struct lv *lv = c->lv;
 	pthread_mutex_lock(&lv->mu);
@@ -156,9 +183,12 @@ static void *call_run(void *arg)
 /* Run virDomainListGetStats on doms within deadline_ms.  Returns the call
  * when it finished in time (caller frees), NULL when it did not (it goes
  * on alone and is listed as outstanding). */
+static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int deadline_ms);
+
 static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n, unsigned flags, int deadline_ms)
 {
 	struct call *c = xcalloc(1, sizeof(*c));
+	c->kind = CALL_STATS;
 	c->lv = lv;
 	c->flags = flags;
 	c->ndoms = n;
@@ -167,6 +197,22 @@ static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n,
 		virDomainRef(doms[i]);
 		c->doms[i] = doms[i];
 	}
+	return call_run_with_deadline(lv, c, deadline_ms);
+}
+
+/* The running domains and the free memory, within the deadline. */
+static struct call *list_with_deadline(struct lv *lv, int deadline_ms)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+	c->kind = CALL_LIST;
+	c->lv = lv;
+	virConnectRef(lv->conn);
+	c->conn = lv->conn;
+	return call_run_with_deadline(lv, c, deadline_ms);
+}
+
+static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int deadline_ms)
+{
 	pthread_t t;
 	pthread_attr_t a;
 	pthread_attr_init(&a);
@@ -191,6 +237,7 @@ static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n,
 			break;
 	if (!c->done) {
 		c->abandoned = true;
+		lv->retire = true;
 		c->next = lv->outstanding;
 		lv->outstanding = c;
 		pthread_mutex_unlock(&lv->mu);
@@ -206,7 +253,7 @@ static bool is_pending(struct lv *lv, const char *uuid)
 	bool yes = false;
 	pthread_mutex_lock(&lv->mu);
 	for (struct call *c = lv->outstanding; c && !yes; c = c->next) {
-		if (c->ndoms != 1)
+		if (c->kind != CALL_STATS || c->ndoms != 1)
 			continue;
 		char u[VIR_UUID_STRING_BUFLEN];
 		if (virDomainGetUUIDString(c->doms[0], u) == 0 && strcmp(u, uuid) == 0)
@@ -466,6 +513,7 @@ static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 
 static void lv_disconnect(struct lv *lv, const char *why)
 {
+	lv->retire = false;
 	if (lv->conn) {
 		virConnectClose(lv->conn);
 		lv->conn = NULL;
@@ -493,8 +541,10 @@ static int lv_connect(struct lv *lv, struct err *e)
 			       lv->backoff);
 	}
 	lv->conn = c;
-	/* A daemon that stops answering is noticed within 5 s x 3. */
-	virConnectSetKeepAlive(c, 5, 3);
+	/* No client keepalive: with calls left waiting on a stuck guest it
+	 * stalls other calls on the connection until its next ping (seen here:
+	 * 5 s).  Every call of a sample has a deadline instead, which also
+	 * catches a daemon that hangs. */
 	lv->backoff = 0;
 	free(lv->down);
 	lv->down = NULL;
@@ -571,23 +621,35 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		if (r < 0)
 			return r;
 	}
-	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(lv->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-	if (n < 0) {
-		_cleanup_free_ char *why = xstrdup(lv_errmsg());
+	struct call *lc = list_with_deadline(lv, hv->deadline_ms);
+	if (!lc) {
+		/* The daemon does not answer even a listing: drop the
+		 * connection (the call left waiting holds its own reference). */
+		_cleanup_free_ char *why = xasprintf("no answer to a domain listing within %d ms", hv->deadline_ms);
+		lv_disconnect(lv, why);
+		return err_set(e, -ETIMEDOUT, "libvirt %s: %s; next attempt in %.0f s", lv->uri, why, lv->backoff);
+	}
+	if (lc->nrec < 0) {
+		_cleanup_free_ char *why = xstrdup(lc->error ? lc->error : "listing domains failed");
+		call_free(lc);
 		if (virConnectIsAlive(lv->conn) != 1) {
 			lv_disconnect(lv, why);
 			return err_set(e, -ENOTCONN, "libvirt %s: connection lost (%s); next attempt in %.0f s", lv->uri, why, lv->backoff);
 		}
 		return err_set(e, -EIO, "libvirt %s: listing domains: %s", lv->uri, why);
 	}
+	virDomainPtr *doms = lc->listed;
+	int n = lc->nlisted;
+	unsigned long long freemem = lc->freemem;
+	lc->listed = NULL;
+	lc->nlisted = 0;
+	call_free(lc);
 	snap->host.hostname = lv->hostname ? xstrdup(lv->hostname) : NULL;
 	snap->host.type = xstrdup(lv->type ? lv->type : "?");
 	snap->host.version = xstrdup(lv->version ? lv->version : "?");
 	snap->host.source = xasprintf("libvirt %s", lv->uri ? lv->uri : "");
 	snap->host.cpus = lv->cpus;
 	snap->host.mem_total_kib = lv->mem_total_kib;
-	unsigned long long freemem = virNodeGetFreeMemory(lv->conn);
 	snap->host.mem_free_kib = freemem / 1024;
 
 	/* Domains whose own call is still out are stuck; ask the rest. */
@@ -665,6 +727,12 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		virDomainFree(doms[i]);
 	free(doms);
 	hv_snapshot_copy(&lv->last, snap);
+	if (lv->retire) {
+		virConnectClose(lv->conn);
+		lv->conn = NULL;
+		lv->next_retry = 0;
+		lv->retire = false;
+	}
 	return 0;
 }
 

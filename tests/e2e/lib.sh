@@ -172,3 +172,49 @@ wait_screen() {
 	tmux_screen >&2
 	fail "screen never showed /$1/"
 }
+
+# start_libvirtd: virtlogd and libvirtd by hand (no systemd as PID 1 here),
+# /dev/kvm usable by QEMU; stopped on exit if this test started them.
+LIBVIRT_STARTED=()
+start_libvirtd() {
+	[ "$(id -u)" = 0 ] || skip "needs root to start libvirtd"
+	need libvirtd virtlogd virsh
+	if [ -e /dev/kvm ]; then
+		chgrp kvm /dev/kvm 2>/dev/null || true
+		chmod 660 /dev/kvm
+	fi
+	if ! pgrep -x virtlogd >/dev/null; then virtlogd -d; LIBVIRT_STARTED+=(virtlogd); fi
+	if ! pgrep -x libvirtd >/dev/null; then libvirtd -d; LIBVIRT_STARTED+=(libvirtd); fi
+	local i
+	for i in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && return 0; sleep 0.1; done
+	fail "libvirtd did not answer"
+}
+stop_libvirtd() {
+	local d
+	for d in "${LIBVIRT_STARTED[@]:-}"; do [ -n "$d" ] && pkill -x "$d" 2>/dev/null || true; done
+}
+
+# kvm_or_qemu: the domain type that runs here (KVM when /dev/kvm creates VMs).
+kvm_or_qemu() {
+	if [ -e /dev/kvm ] && python3 -c 'import fcntl,os; fd=os.open("/dev/kvm",os.O_RDWR); fcntl.ioctl(fd,0xAE01,0)' 2>/dev/null; then
+		echo kvm
+	else
+		echo qemu
+	fi
+}
+
+# guest_create NAME TYPE: a transient diskless 128 MiB guest; its firmware
+# spins looking for a boot device, which keeps a vCPU busy.
+guest_create() {
+	cat > "$TMP/$1.xml" <<XML
+<domain type='$2'>
+  <name>$1</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+</domain>
+XML
+	virsh -c qemu:///system destroy "$1" >/dev/null 2>&1 || true
+	virsh -c qemu:///system create "$TMP/$1.xml" >/dev/null || fail "cannot start guest $1"
+}

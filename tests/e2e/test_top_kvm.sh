@@ -1,0 +1,107 @@
+# hvscope top against real QEMU guests under libvirtd: busy CPUs, agreement
+# with virsh domstats, a guest destroyed mid-run, a guest whose QEMU is
+# stopped (SIGSTOP: its monitor stops answering), and libvirtd killed and
+# restarted under a running screen.
+. "$(dirname "$0")/lib.sh"
+need python3 tmux qemu-system-x86_64
+start_libvirtd
+GUESTS="hvs-a hvs-b hvs-c"
+finish() {
+	local g
+	for g in $GUESTS; do
+		pid=$(cat "/run/libvirt/qemu/$g.pid" 2>/dev/null || true)
+		[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null || true
+		virsh -c qemu:///system destroy "$g" >/dev/null 2>&1 || true
+	done
+	tmux_stop
+	stop_libvirtd
+	cleanup
+}
+trap finish EXIT
+TYPE=$(kvm_or_qemu)
+for g in $GUESTS; do guest_create "$g" "$TYPE"; done
+note "three $TYPE guests running"
+URI=qemu:///system
+
+# Busy CPUs, rising vCPU times, and the numbers virsh domstats gives.
+hv top -b -i 3 -d 1 --connect $URI --format json --filter hvs- > "$TMP/a.json"
+virsh -c $URI domstats --raw --balloon --vcpu --cpu-total hvs-a hvs-b hvs-c > "$TMP/domstats.txt"
+python3 - "$TMP/a.json" "$TMP/domstats.txt" <<'PY' || fail "numbers"
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ds, cur = {}, None
+for line in open(sys.argv[2]):
+    m = re.match(r"Domain: '(.*)'", line.strip())
+    if m:
+        cur = ds.setdefault(m.group(1), {})
+    elif "=" in line and cur is not None:
+        k, v = line.strip().split("=", 1)
+        cur[k] = v
+for g in ("hvs-a", "hvs-b", "hvs-c"):
+    rs = [r for r in recs if r["name"] == g]
+    assert len(rs) == 3, (g, len(rs))
+    last = rs[-1]
+    assert last["cpu_pct"] > 0, f"{g}: CPU(%) {last['cpu_pct']}"
+    assert rs[2]["vcpu_ns"][0] > rs[1]["vcpu_ns"][0] > rs[0]["vcpu_ns"][0], f"{g}: vCPU time not rising"
+    d = ds[g]
+    assert last["mem_kib"] == int(d["balloon.current"]), (g, last["mem_kib"], d["balloon.current"])
+    assert last["maxmem_kib"] == int(d["balloon.maximum"]), g
+    assert last["vcpus"] == int(d["vcpu.current"]), g
+    # cpu.time read just after our last sample: later, by less than the
+    # time it took (a second of CPU at most).
+    dt = int(d["cpu.time"]) - last["cpu_ns"]
+    assert 0 <= dt < 2_000_000_000, (g, dt)
+    print(f"  {g}: CPU {last['cpu_pct']:.1f}%, mem {last['mem_kib']} KiB, vCPU time {last['vcpu_ns'][0]} ns; virsh domstats agrees")
+PY
+
+# A guest destroyed mid-run leaves cleanly.
+hv top -b -i 4 -d 1 --connect $URI --format json --filter hvs- > "$TMP/d.json" 2> "$TMP/d.err" &
+bg=$!
+sleep 1.5
+virsh -c $URI destroy hvs-c >/dev/null
+wait $bg || fail "top exited $? after a guest was destroyed: $(cat "$TMP/d.err")"
+python3 - "$TMP/d.json" <<'PY' || fail "destroyed guest"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+first = {r["name"] for r in recs if r["sample"] == 1}
+last = {r["name"] for r in recs if r["sample"] == 4}
+assert "hvs-c" in first and "hvs-c" not in last and {"hvs-a", "hvs-b"} <= last, (first, last)
+PY
+note "hvs-c destroyed mid-run: gone from later samples, no error"
+
+# A stopped QEMU: the other guests keep updating, the stuck one is marked.
+pid=$(cat /run/libvirt/qemu/hvs-b.pid)
+kill -STOP "$pid"
+t0=$(date +%s)
+hv top -b -i 4 -d 1 --deadline 700 --connect $URI --format json --filter hvs- > "$TMP/s.json" 2> "$TMP/s.err" || true
+t1=$(date +%s)
+kill -CONT "$pid"
+python3 - "$TMP/s.json" <<'PY' || fail "stuck guest: $(cat "$TMP/s.json")"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+a = [r for r in recs if r["name"] == "hvs-a"]
+b = [r for r in recs if r["name"] == "hvs-b"]
+assert len(a) == 4 and len(b) == 4, (len(a), len(b))
+assert a[-1]["cpu_ns"] > a[0]["cpu_ns"] and a[-1]["cpu_pct"] > 0, "hvs-a stopped updating"
+assert any(r["stuck"] for r in b), "hvs-b never marked stuck"
+assert not any(r["stuck"] for r in a), "hvs-a marked stuck"
+print("  hvs-b stuck in samples", [r["sample"] for r in b if r["stuck"]], "-", [r.get("note") for r in b if r["stuck"]][0])
+PY
+[ $((t1 - t0)) -lt 10 ] || fail "four samples with a stuck guest took $((t1 - t0)) s"
+note "SIGSTOPped QEMU: other guests kept updating; four samples in $((t1 - t0)) s"
+
+# libvirtd killed and restarted under a running screen.
+tmux_start 200 30 "$HVSCOPE" top --connect $URI -d 0.5 --filter hvs-
+wait_screen '^hvs-a '
+pkill -x libvirtd
+wait_screen 'SOURCE DOWN: .*(connection lost|next attempt)' 15
+note "libvirtd killed: $(tmux_screen | grep -m1 'SOURCE DOWN' | cut -c1-110)"
+libvirtd -d
+LIBVIRT_STARTED+=(libvirtd)
+for i in $(seq 100); do virsh -c $URI version >/dev/null 2>&1 && break; sleep 0.1; done
+# Back-off is at most a few seconds at this point.
+for i in $(seq 150); do tmux_screen | grep -q 'SOURCE DOWN' || break; sleep 0.2; done
+tmux_screen | grep -q 'SOURCE DOWN' && fail "the screen did not recover: $(tmux_screen)"
+wait_screen '^hvs-a '
+tmux_keys q
+note "libvirtd restarted: the screen recovered without restarting hvscope"
