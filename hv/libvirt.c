@@ -68,7 +68,7 @@ struct lv {
 	uint64_t mem_total_kib;
 };
 
-enum call_kind { CALL_STATS, CALL_LIST };
+enum call_kind { CALL_STATS, CALL_LIST, CALL_ALL };
 
 struct call {
 	enum call_kind kind;
@@ -154,6 +154,11 @@ static void *call_run(void *arg)
 		c->nlisted = n > 0 ? n : 0;
 		if (n >= 0)
 			c->freemem = virNodeGetFreeMemory(c->conn);
+	} else if (c->kind == CALL_ALL) {
+		n = virConnectGetAllDomainStats(c->conn, STATS_WANTED, &recs,
+						VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+		if (n >= 0)
+			c->freemem = virNodeGetFreeMemory(c->conn);
 	} else {
 		n = virDomainListGetStats(c->doms, STATS_WANTED, &recs, c->flags);
 	}
@@ -200,11 +205,12 @@ static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n,
 	return call_run_with_deadline(lv, c, deadline_ms);
 }
 
-/* The running domains and the free memory, within the deadline. */
-static struct call *list_with_deadline(struct lv *lv, int deadline_ms)
+/* The running domains (kind CALL_LIST), or all their statistics at once
+ * (CALL_ALL), and the free memory, within the deadline. */
+static struct call *conn_call_with_deadline(struct lv *lv, enum call_kind kind, int deadline_ms)
 {
 	struct call *c = xcalloc(1, sizeof(*c));
-	c->kind = CALL_LIST;
+	c->kind = kind;
 	c->lv = lv;
 	virConnectRef(lv->conn);
 	c->conn = lv->conn;
@@ -396,17 +402,34 @@ static void fill_from_record(struct hv_domain *d, const virDomainStatsRecord *re
 		d->vcpus_max = (unsigned)d->nvcpu;
 }
 
-static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const char *uuid)
+static int dc_cmp(const char *uuid, int id, const struct devcache *dc)
 {
-	int id = (int)virDomainGetID(dom);
-	for (size_t i = 0; i < lv->ndc; i++)
-		if (strcmp(lv->dc[i].uuid, uuid) == 0 && lv->dc[i].id == id)
-			return &lv->dc[i];
+	int c = strcmp(uuid, dc->uuid);
+	return c ? c : (id > dc->id) - (id < dc->id);
+}
+
+/* The cache is sorted by (uuid, id): 1,000 domains are looked up every
+ * sample. */
+static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d)
+{
+	size_t lo = 0, hi = lv->ndc;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = dc_cmp(d->uuid, d->id, &lv->dc[mid]);
+		if (c == 0)
+			return &lv->dc[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	lv->dc = xrealloc(lv->dc, (lv->ndc + 1) * sizeof(*lv->dc));
-	struct devcache *dc = &lv->dc[lv->ndc++];
+	memmove(&lv->dc[lo + 1], &lv->dc[lo], (lv->ndc - lo) * sizeof(*lv->dc));
+	lv->ndc++;
+	struct devcache *dc = &lv->dc[lo];
 	memset(dc, 0, sizeof(*dc));
-	snprintf(dc->uuid, sizeof(dc->uuid), "%s", uuid);
-	dc->id = id;
+	snprintf(dc->uuid, sizeof(dc->uuid), "%s", d->uuid);
+	dc->id = d->id;
 	char *xml = virDomainGetXMLDesc(dom, 0);
 	if (!xml)
 		return dc;
@@ -416,19 +439,19 @@ static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const char *
 	for (xmlNode *devs = root ? root->children : NULL; devs; devs = devs->next) {
 		if (devs->type != XML_ELEMENT_NODE || strcmp((const char *)devs->name, "devices") != 0)
 			continue;
-		for (xmlNode *d = devs->children; d; d = d->next) {
-			if (d->type != XML_ELEMENT_NODE)
+		for (xmlNode *dev = devs->children; dev; dev = dev->next) {
+			if (dev->type != XML_ELEMENT_NODE)
 				continue;
-			bool disk = strcmp((const char *)d->name, "disk") == 0, nic = strcmp((const char *)d->name, "interface") == 0;
+			bool disk = strcmp((const char *)dev->name, "disk") == 0, nic = strcmp((const char *)dev->name, "interface") == 0;
 			if (!disk && !nic)
 				continue;
-			for (xmlNode *t = d->children; t; t = t->next) {
+			for (xmlNode *t = dev->children; t; t = t->next) {
 				if (t->type != XML_ELEMENT_NODE || strcmp((const char *)t->name, "target") != 0)
 					continue;
-				xmlChar *dev = xmlGetProp(t, (const xmlChar *)"dev");
-				if (dev)
-					strv_push(disk ? &dc->disks : &dc->nets, (const char *)dev);
-				xmlFree(dev);
+				xmlChar *tdev = xmlGetProp(t, (const xmlChar *)"dev");
+				if (tdev)
+					strv_push(disk ? &dc->disks : &dc->nets, (const char *)tdev);
+				xmlFree(tdev);
 			}
 		}
 	}
@@ -474,7 +497,7 @@ static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 	}
 	if (d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK)
 		return;
-	struct devcache *dc = devices_of(lv, dom, d->uuid);
+	struct devcache *dc = devices_of(lv, dom, d);
 	if (!(d->have & HV_HAVE_NET)) {
 		for (size_t i = 0; i < dc->nets.n; i++) {
 			virDomainInterfaceStatsStruct st;
@@ -609,6 +632,40 @@ static void copy_last(struct lv *lv, struct hv_domain *d)
 	}
 }
 
+static void fill_host(struct lv *lv, struct hv_snapshot *snap, unsigned long long freemem)
+{
+	snap->host.hostname = lv->hostname ? xstrdup(lv->hostname) : NULL;
+	snap->host.type = xstrdup(lv->type ? lv->type : "?");
+	snap->host.version = xstrdup(lv->version ? lv->version : "?");
+	snap->host.source = xasprintf("libvirt %s", lv->uri ? lv->uri : "");
+	snap->host.cpus = lv->cpus;
+	snap->host.mem_total_kib = lv->mem_total_kib;
+	snap->host.mem_free_kib = freemem / 1024;
+}
+
+/* Keep the figures for stuck domains; retire a connection with a call left
+ * waiting on it. */
+static void finish_sample(struct lv *lv, const struct hv_snapshot *snap)
+{
+	hv_snapshot_copy(&lv->last, snap);
+	if (lv->retire) {
+		virConnectClose(lv->conn);
+		lv->conn = NULL;
+		lv->next_retry = 0;
+		lv->retire = false;
+	}
+}
+
+static int lost(struct lv *lv, const char *what, const char *error, struct err *e)
+{
+	_cleanup_free_ char *why = xstrdup(error ? error : "no answer");
+	if (virConnectIsAlive(lv->conn) != 1) {
+		lv_disconnect(lv, why);
+		return err_set(e, -ENOTCONN, "libvirt %s: connection lost (%s); next attempt in %.0f s", lv->uri, why, lv->backoff);
+	}
+	return err_set(e, -EIO, "libvirt %s: %s: %s", lv->uri, what, why);
+}
+
 static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 {
 	struct lv *lv = hv->priv;
@@ -621,7 +678,35 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		if (r < 0)
 			return r;
 	}
-	struct call *lc = list_with_deadline(lv, hv->deadline_ms);
+	bool all_missed = false;
+	if (!lv->outstanding) {
+		/* Nothing is stuck: one call for every running domain. */
+		struct call *ac = conn_call_with_deadline(lv, CALL_ALL, hv->deadline_ms);
+		if (ac && ac->nrec >= 0) {
+			fill_host(lv, snap, ac->freemem);
+			for (int k = 0; k < ac->nrec; k++) {
+				virDomainPtr dom = ac->recs[k]->dom;
+				struct hv_domain *d = hv_snapshot_add(snap);
+				d->name = xstrdup(virDomainGetName(dom));
+				virDomainGetUUIDString(dom, d->uuid);
+				d->id = (int)virDomainGetID(dom);
+				fill_from_record(d, ac->recs[k]);
+				fill_fallback(lv, dom, d);
+			}
+			call_free(ac);
+			finish_sample(lv, snap);
+			return 0;
+		}
+		if (ac) {
+			int r = lost(lv, "domain statistics", ac->error, e);
+			call_free(ac);
+			return r;
+		}
+		/* Missed the deadline: some guest does not answer; the slow
+		 * path below asks each domain alone to find which. */
+		all_missed = true;
+	}
+	struct call *lc = conn_call_with_deadline(lv, CALL_LIST, hv->deadline_ms);
 	if (!lc) {
 		/* The daemon does not answer even a listing: drop the
 		 * connection (the call left waiting holds its own reference). */
@@ -644,13 +729,7 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	lc->listed = NULL;
 	lc->nlisted = 0;
 	call_free(lc);
-	snap->host.hostname = lv->hostname ? xstrdup(lv->hostname) : NULL;
-	snap->host.type = xstrdup(lv->type ? lv->type : "?");
-	snap->host.version = xstrdup(lv->version ? lv->version : "?");
-	snap->host.source = xasprintf("libvirt %s", lv->uri ? lv->uri : "");
-	snap->host.cpus = lv->cpus;
-	snap->host.mem_total_kib = lv->mem_total_kib;
-	snap->host.mem_free_kib = freemem / 1024;
+	fill_host(lv, snap, freemem);
 
 	/* Domains whose own call is still out are stuck; ask the rest. */
 	virDomainPtr *ask = xcalloc((size_t)n + 1, sizeof(*ask));
@@ -671,7 +750,8 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 			ask[nask++] = doms[i];
 		}
 	}
-	struct call *bulk = nask ? call_with_deadline(lv, ask, nask, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT, hv->deadline_ms) : NULL;
+	struct call *bulk = nask && !all_missed ? call_with_deadline(lv, ask, nask, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT, hv->deadline_ms)
+					       : NULL;
 	if (bulk && bulk->nrec < 0 && virConnectIsAlive(lv->conn) != 1) {
 		_cleanup_free_ char *why = xstrdup(bulk->error ? bulk->error : "connection lost");
 		call_free(bulk);
@@ -726,13 +806,7 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	for (int i = 0; i < n; i++)
 		virDomainFree(doms[i]);
 	free(doms);
-	hv_snapshot_copy(&lv->last, snap);
-	if (lv->retire) {
-		virConnectClose(lv->conn);
-		lv->conn = NULL;
-		lv->next_retry = 0;
-		lv->retire = false;
-	}
+	finish_sample(lv, snap);
 	return 0;
 }
 

@@ -32,4 +32,9 @@ vg check --explain hwvirt
 mkdir -p "$TMP/bad"
 printf 'profile: x\nrules:\n  - {id: a, title: [unclosed\n' > "$TMP/bad/a.yaml"
 vg check --rules "$TMP/bad"
+# top: the libvirt backend (test driver) and the batch writers.
+make_node_xml "$TMP/node.xml" 50
+vg top -b -i 2 -d 0.2 --connect test:///default --format json
+vg top -b -i 2 -d 0.2 --connect "test://$TMP/node.xml" --format csv -v -n -x
+vg top -b -i 1 --connect "test://$TMP/missing.xml"
 echo "valgrind: $n passed, 0 failed"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The cost of one refresh of "hvscope top -b" against "virsh domstats"
+# fetching the same data, on libvirt's test driver with 1,000 domains and,
+# when libvirtd and QEMU can run here, on real guests.
+#
+# One refresh = (CPU of a run with N+1 samples - CPU of a run with 1) / N,
+# so connecting and loading the node file are not counted; virsh runs its N
+# domstats in one process ("domstats; domstats; ...") for the same reason.
+# Peak RSS is compared with a bare libvirt client (bench/bare_client.c) on
+# the same URI.  Medians of RUNS runs.
+set -eu
+: "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
+N=${N:-20}
+RUNS=${RUNS:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/bare" "$here/bare_client.c" $(pkg-config --cflags --libs libvirt)
+
+# cpu_rss CMD...: "user+sys seconds, peak RSS KiB" of one run.
+cpu_rss() {
+	python3 - "$@" <<'PY'
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{u.ru_utime + u.ru_stime:.6f} {u.ru_maxrss}")
+PY
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+bench_uri() { # URI LABEL
+	local uri=$1 label=$2 i
+	local domstats="domstats --raw --state --cpu-total --balloon --vcpu --interface --block"
+	local many="$domstats"
+	for ((i = 1; i < N + 1; i++)); do many="$many; $domstats"; done
+	: > "$tmp/h"; : > "$tmp/v"; : > "$tmp/rss"
+	for ((i = 0; i < RUNS; i++)); do
+		read -r c1 r1 < <(cpu_rss "$HVSCOPE" top -b -i 1 --connect "$uri" --format csv)
+		read -r cn rn < <(cpu_rss "$HVSCOPE" top -b -i $((N + 1)) -d 0.1 --connect "$uri" --format csv)
+		read -r v1 _ < <(cpu_rss virsh -r -c "$uri" "$domstats")
+		read -r vn _ < <(cpu_rss virsh -r -c "$uri" "$many")
+		read -r _ rb < <(cpu_rss "$tmp/bare" "$uri")
+		awk -v a="$cn" -v b="$c1" -v n="$N" 'BEGIN { print (a - b) / n * 1000 }' >> "$tmp/h"
+		awk -v a="$vn" -v b="$v1" -v n="$N" 'BEGIN { print (a - b) / n * 1000 }' >> "$tmp/v"
+		echo "$rn $rb" >> "$tmp/rss"
+	done
+	local h v rss_top rss_bare
+	h=$(median < "$tmp/h")
+	v=$(median < "$tmp/v")
+	rss_top=$(cut -d' ' -f1 "$tmp/rss" | median)
+	rss_bare=$(cut -d' ' -f2 "$tmp/rss" | median)
+	printf '%s (%s)\n' "$label" "$uri"
+	printf '  one refresh, CPU: hvscope top -b %.2f ms, virsh domstats %.2f ms, ratio %.2fx, difference %+.2f ms\n' \
+		"$h" "$v" "$(awk -v a="$h" -v b="$v" 'BEGIN { print b > 0 ? a / b : 0 }')" "$(awk -v a="$h" -v b="$v" 'BEGIN { print a - b }')"
+	printf '  peak RSS: hvscope top -b %d KiB, bare libvirt client %d KiB, above the floor %+d KiB\n' \
+		"$rss_top" "$rss_bare" "$((rss_top - rss_bare))"
+}
+
+echo "hvscope top -b vs virsh domstats: $N refreshes per run, median of $RUNS runs"
+python3 - "$tmp/node.xml" <<'PY'
+import sys, uuid
+with open(sys.argv[1], "w") as f:
+    f.write("<node><cpu><mhz>2000</mhz><model>i686</model><active>16</active><total>16</total><nodes>1</nodes>"
+            "<sockets>1</sockets><cores>8</cores><threads>2</threads></cpu><memory>67108864</memory>\n")
+    for i in range(1000):
+        f.write(f"<domain type='test'><name>dom{i:04d}</name><uuid>{uuid.UUID(int=i + 1)}</uuid><memory unit='KiB'>131072</memory>"
+                f"<vcpu>2</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/g/{i}'/>"
+                f"<target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/>"
+                f"<target dev='t{i}'/></interface></devices></domain>\n")
+    f.write("</node>\n")
+PY
+bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
+if [ "$(id -u)" = 0 ] && virsh -c qemu:///system version >/dev/null 2>&1; then
+	n=$(virsh -c qemu:///system list --name | grep -c . || true)
+	if [ "$n" -gt 0 ]; then
+		bench_uri qemu:///system "$n real QEMU guests"
+	else
+		echo "qemu:///system: no running guests, skipped"
+	fi
+else
+	echo "qemu:///system: libvirtd not running, skipped (start it and some guests to measure real guests)"
+fi
