@@ -702,9 +702,16 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 			call_free(ac);
 			return r;
 		}
-		/* Missed the deadline: some guest does not answer; the slow
-		 * path below asks each domain alone to find which. */
+		/* Missed the deadline: some guest does not answer.  Leave the
+		 * call to its connection, take a fresh one, and let the slow
+		 * path below ask each domain alone to find which. */
 		all_missed = true;
+		virConnectClose(lv->conn);
+		lv->conn = NULL;
+		lv->retire = false;
+		int r = lv_connect(lv, e);
+		if (r < 0)
+			return r;
 	}
 	struct call *lc = conn_call_with_deadline(lv, CALL_LIST, hv->deadline_ms);
 	if (!lc) {

@@ -183,9 +183,13 @@ start_libvirtd() {
 		chgrp kvm /dev/kvm 2>/dev/null || true
 		chmod 660 /dev/kvm
 	fi
-	if ! pgrep -x virtlogd >/dev/null; then virtlogd -d; LIBVIRT_STARTED+=(virtlogd); fi
-	if ! pgrep -x libvirtd >/dev/null; then libvirtd -d; LIBVIRT_STARTED+=(libvirtd); fi
 	local i
+	if ! pgrep -x virtlogd >/dev/null; then virtlogd -d; LIBVIRT_STARTED+=(virtlogd); fi
+	# A daemon already running must answer; one on its way out is waited for.
+	if ! virsh -c qemu:///system version >/dev/null 2>&1; then
+		for i in $(seq 30); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
+		pgrep -x libvirtd >/dev/null || { libvirtd -d; LIBVIRT_STARTED+=(libvirtd); }
+	fi
 	for i in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && return 0; sleep 0.1; done
 	fail "libvirtd did not answer"
 }
