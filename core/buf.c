@@ -40,16 +40,22 @@ void buf_putc(struct buf *b, char c)
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* One pass when the text fits the room left, as it nearly always does
+	 * once the buffer has grown; a second only when it does not. */
+	buf_grow(b, 64);
+	size_t room = b->alloc - b->len;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(b->s + b->len, room, fmt, cp);
 	va_end(cp);
-	if (n <= 0) {
-		buf_grow(b, 0);
+	if (n < 0) {
+		b->s[b->len] = '\0';
 		return;
 	}
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -59,6 +65,34 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+void buf_put_u64(struct buf *b, unsigned long long v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void buf_put_padded(struct buf *b, const char *s, size_t len, int width, bool left)
+{
+	size_t pad = width > 0 && (size_t)width > len ? (size_t)width - len : 0;
+	buf_grow(b, len + pad);
+	if (!left) {
+		memset(b->s + b->len, ' ', pad);
+		b->len += pad;
+	}
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	if (left) {
+		memset(b->s + b->len, ' ', pad);
+		b->len += pad;
+	}
+	b->s[b->len] = '\0';
 }
 
 void buf_reset(struct buf *b)

@@ -4,6 +4,7 @@
 #define HVSCOPE_CORE_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -19,6 +20,10 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Decimal without printf: top formats 18 numbers per domain per sample. */
+void buf_put_u64(struct buf *b, unsigned long long v);
+/* Pad s to width with spaces, left- or right-aligned. */
+void buf_put_padded(struct buf *b, const char *s, size_t len, int width, bool left);
 void buf_reset(struct buf *b);
 /* The text, never NULL ("" for an empty buffer). */
 const char *buf_str(const struct buf *b);

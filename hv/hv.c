@@ -2,6 +2,7 @@
 #include "hv/hv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -182,17 +183,28 @@ char hv_state_letter(enum hv_state s)
 	return s < HV__STATES ? l[s] : '?';
 }
 
-const struct hv_domain *hv_find_prev(const struct hv_snapshot *prev, const struct hv_domain *d)
+static bool same_domain(const struct hv_domain *p, const struct hv_domain *d)
+{
+	return d->uuid[0] ? p->id == d->id && strcmp(p->uuid, d->uuid) == 0 : p->id == d->id && str_eq(p->name, d->name);
+}
+
+static const struct hv_domain *find_prev_at(const struct hv_snapshot *prev, const struct hv_domain *d, size_t hint)
 {
 	if (!prev)
 		return NULL;
-	for (size_t i = 0; i < prev->ndom; i++) {
-		const struct hv_domain *p = &prev->dom[i];
-		if (d->uuid[0] ? strcmp(p->uuid, d->uuid) == 0 && p->id == d->id
-			       : p->id == d->id && str_eq(p->name, d->name))
-			return p;
-	}
+	/* Backends list domains in a stable order, so the same position
+	 * nearly always holds the same domain: O(1) instead of a scan. */
+	if (hint < prev->ndom && same_domain(&prev->dom[hint], d))
+		return &prev->dom[hint];
+	for (size_t i = 0; i < prev->ndom; i++)
+		if (same_domain(&prev->dom[i], d))
+			return &prev->dom[i];
 	return NULL;
+}
+
+const struct hv_domain *hv_find_prev(const struct hv_snapshot *prev, const struct hv_domain *d)
+{
+	return find_prev_at(prev, d, SIZE_MAX);
 }
 
 uint64_t hv_net_tx_bytes(const struct hv_domain *d)
@@ -229,7 +241,8 @@ static double rate(uint64_t now, uint64_t then, double dt)
 void hv_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, const struct hv_domain *d, struct hv_rates *out)
 {
 	memset(out, 0, sizeof(*out));
-	const struct hv_domain *p = hv_find_prev(prev, d);
+	size_t hint = d >= cur->dom && d < cur->dom + cur->ndom ? (size_t)(d - cur->dom) : SIZE_MAX;
+	const struct hv_domain *p = find_prev_at(prev, d, hint);
 	double dt = prev ? cur->mono - prev->mono : 0;
 	if (!p || dt <= 0 || d->stuck)
 		return;

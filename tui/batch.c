@@ -51,7 +51,8 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 			for (int f = 0; f < top_nfields; f++) {
 				buf_reset(&cell);
 				top_fields[f].format(r, &cell);
-				buf_printf(out, top_fields[f].left ? "%-*s " : "%*s ", top_fields[f].width, buf_str(&cell));
+				buf_put_padded(out, buf_str(&cell), cell.len, top_fields[f].width, top_fields[f].left);
+				buf_putc(out, ' ');
 			}
 			out->len--;
 			out->s[out->len] = '\0';
@@ -60,7 +61,8 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 			buf_putc(out, '\n');
 			break;
 		case BATCH_CSV:
-			buf_printf(out, "%.3f,%d,%d,%s", cur->wall, sample_no, r->d->id, r->d->uuid);
+			buf_printf(out, "%.3f,%d,%d,", cur->wall, sample_no, r->d->id);
+			buf_puts(out, r->d->uuid);
 			for (int f = 0; f < top_nfields; f++) {
 				buf_reset(&cell);
 				top_fields[f].format(r, &cell);

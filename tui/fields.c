@@ -23,6 +23,19 @@ void top_state_flags(enum hv_state s, char out[7])
 	}
 }
 
+/* "%.1f" for the non-negative percentages, without printf. */
+static void put_fixed1(struct buf *o, double v)
+{
+	if (!(v >= 0) || v > 1e15) {
+		buf_printf(o, "%.1f", v);
+		return;
+	}
+	unsigned long long t = (unsigned long long)(v * 10.0 + 0.5);
+	buf_put_u64(o, t / 10);
+	buf_putc(o, '.');
+	buf_putc(o, (char)('0' + t % 10));
+}
+
 static int cmp_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? -1 : a > b;
@@ -51,18 +64,18 @@ static void f_state(const struct top_row *r, struct buf *o)
 }
 /* CPU(sec) */
 static int c_cpus(const struct top_row *a, const struct top_row *b) { return cmp_u64(a->d->cpu_ns, b->d->cpu_ns); }
-static void f_cpus(const struct top_row *r, struct buf *o) { buf_printf(o, "%llu", (unsigned long long)(r->d->cpu_ns / 1000000000ULL)); }
+static void f_cpus(const struct top_row *r, struct buf *o) { buf_put_u64(o, r->d->cpu_ns / 1000000000ULL); }
 static double n_cpus(const struct top_row *r) { return (double)r->d->cpu_ns / 1e9; }
 /* CPU(%) */
 static int c_cpup(const struct top_row *a, const struct top_row *b) { return cmp_dbl(a->r.cpu_pct, b->r.cpu_pct); }
-static void f_cpup(const struct top_row *r, struct buf *o) { buf_printf(o, "%.1f", r->r.cpu_pct); }
+static void f_cpup(const struct top_row *r, struct buf *o) { put_fixed1(o, r->r.cpu_pct); }
 static double n_cpup(const struct top_row *r) { return r->r.cpu_pct; }
 /* MEM(k) */
 static int c_mem(const struct top_row *a, const struct top_row *b) { return cmp_u64(a->d->mem_kib, b->d->mem_kib); }
-static void f_mem(const struct top_row *r, struct buf *o) { buf_printf(o, "%llu", (unsigned long long)r->d->mem_kib); }
+static void f_mem(const struct top_row *r, struct buf *o) { buf_put_u64(o, r->d->mem_kib); }
 static double n_mem(const struct top_row *r) { return (double)r->d->mem_kib; }
 /* MEM(%) */
-static void f_memp(const struct top_row *r, struct buf *o) { buf_printf(o, "%.1f", mem_pct(r, r->d->mem_kib)); }
+static void f_memp(const struct top_row *r, struct buf *o) { put_fixed1(o, mem_pct(r, r->d->mem_kib)); }
 static double n_memp(const struct top_row *r) { return mem_pct(r, r->d->mem_kib); }
 /* MAXMEM(k) */
 static int c_maxmem(const struct top_row *a, const struct top_row *b)
@@ -74,7 +87,7 @@ static int c_maxmem(const struct top_row *a, const struct top_row *b)
 static void f_maxmem(const struct top_row *r, struct buf *o)
 {
 	if (r->d->maxmem_kib)
-		buf_printf(o, "%llu", (unsigned long long)r->d->maxmem_kib);
+		buf_put_u64(o, r->d->maxmem_kib);
 	else
 		buf_puts(o, "no limit");
 }
@@ -82,29 +95,29 @@ static double n_maxmem(const struct top_row *r) { return r->d->maxmem_kib ? (dou
 static void f_maxmemp(const struct top_row *r, struct buf *o)
 {
 	if (r->d->maxmem_kib)
-		buf_printf(o, "%.1f", mem_pct(r, r->d->maxmem_kib));
+		put_fixed1(o, mem_pct(r, r->d->maxmem_kib));
 	else
 		buf_puts(o, "n/a");
 }
 static double n_maxmemp(const struct top_row *r) { return r->d->maxmem_kib ? mem_pct(r, r->d->maxmem_kib) : NAN; }
 /* VCPUS */
 static int c_vcpus(const struct top_row *a, const struct top_row *b) { return (int)a->d->vcpus_online - (int)b->d->vcpus_online; }
-static void f_vcpus(const struct top_row *r, struct buf *o) { buf_printf(o, "%u", r->d->vcpus_online); }
+static void f_vcpus(const struct top_row *r, struct buf *o) { buf_put_u64(o, r->d->vcpus_online); }
 static double n_vcpus(const struct top_row *r) { return r->d->vcpus_online; }
 /* NETS */
 static int c_nets(const struct top_row *a, const struct top_row *b) { return (int)a->d->nnet - (int)b->d->nnet; }
-static void f_nets(const struct top_row *r, struct buf *o) { buf_printf(o, "%zu", r->d->nnet); }
+static void f_nets(const struct top_row *r, struct buf *o) { buf_put_u64(o, r->d->nnet); }
 static double n_nets(const struct top_row *r) { return (double)r->d->nnet; }
 /* NETTX(k) NETRX(k): totals in KiB, as xentop shows them */
 static int c_tx(const struct top_row *a, const struct top_row *b) { return cmp_u64(hv_net_tx_bytes(a->d), hv_net_tx_bytes(b->d)); }
-static void f_tx(const struct top_row *r, struct buf *o) { buf_printf(o, "%llu", (unsigned long long)(hv_net_tx_bytes(r->d) / 1024)); }
+static void f_tx(const struct top_row *r, struct buf *o) { buf_put_u64(o, hv_net_tx_bytes(r->d) / 1024); }
 static double n_tx(const struct top_row *r) { return (double)(hv_net_tx_bytes(r->d) / 1024); }
 static int c_rx(const struct top_row *a, const struct top_row *b) { return cmp_u64(hv_net_rx_bytes(a->d), hv_net_rx_bytes(b->d)); }
-static void f_rx(const struct top_row *r, struct buf *o) { buf_printf(o, "%llu", (unsigned long long)(hv_net_rx_bytes(r->d) / 1024)); }
+static void f_rx(const struct top_row *r, struct buf *o) { buf_put_u64(o, hv_net_rx_bytes(r->d) / 1024); }
 static double n_rx(const struct top_row *r) { return (double)(hv_net_rx_bytes(r->d) / 1024); }
 /* VBDS VBD_OO VBD_RD VBD_WR VBD_RSECT VBD_WSECT */
 static int c_vbds(const struct top_row *a, const struct top_row *b) { return (int)a->d->nblk - (int)b->d->nblk; }
-static void f_vbds(const struct top_row *r, struct buf *o) { buf_printf(o, "%zu", r->d->nblk); }
+static void f_vbds(const struct top_row *r, struct buf *o) { buf_put_u64(o, r->d->nblk); }
 static double n_vbds(const struct top_row *r) { return (double)r->d->nblk; }
 #define BLK_FIELD(fn, member, div)                                                                                      \
 	static int c_##fn(const struct top_row *a, const struct top_row *b)                                            \
@@ -113,7 +126,7 @@ static double n_vbds(const struct top_row *r) { return (double)r->d->nblk; }
 	}                                                                                                              \
 	static void f_##fn(const struct top_row *r, struct buf *o)                                                     \
 	{                                                                                                              \
-		buf_printf(o, "%llu", (unsigned long long)(HV_BLK_SUM(r->d, member) / (div)));                        \
+		buf_put_u64(o, HV_BLK_SUM(r->d, member) / (div));                        \
 	}                                                                                                              \
 	static double n_##fn(const struct top_row *r) { return (double)(HV_BLK_SUM(r->d, member) / (div)); }
 BLK_FIELD(oo, oo_reqs, 1)
