@@ -44,6 +44,7 @@ int hv_open(const char *uri, struct hv **out, struct err *e)
 		} else {
 			hv->be = &hv_backend_libvirt;
 			uri = NULL; /* libvirt's own default (LIBVIRT_DEFAULT_URI, uri_default, probing) */
+			hv->auto_note = "auto: not a Xen dom0 (/proc/xen/capabilities has no control_d), so libvirt's default URI";
 		}
 	} else if (strcmp(uri, "xen") == 0) {
 		hv->be = &hv_backend_xenstat;
@@ -71,7 +72,7 @@ int hv_sample(struct hv *hv, struct hv_snapshot *snap)
 	int r = hv->be->sample(hv, snap, &e);
 	snap->up = r == 0;
 	if (r < 0)
-		snap->error = xstrdup(err_msg(&e));
+		snap->error = hv->auto_note ? xasprintf("%s; %s", hv->auto_note, err_msg(&e)) : xstrdup(err_msg(&e));
 	err_clear(&e);
 	return r;
 }

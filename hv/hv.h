@@ -136,6 +136,7 @@ struct hv {
 	char *uri;
 	char *describe;
 	int deadline_ms;
+	const char *auto_note; /* how "auto" chose, for messages */
 	void *priv;
 };
 

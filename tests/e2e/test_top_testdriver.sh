@@ -76,6 +76,9 @@ tmux_keys / Enter
 tmux_keys v b
 wait_screen '^    VCPUs\(sec\):'
 wait_screen '^    VBD vda '
+# Delay.
+tmux_keys d 2 Enter
+wait_screen 'delay 2.0s'
 # Help, then back.
 tmux_keys '?'
 wait_screen '^hvscope top - keys'
@@ -88,4 +91,19 @@ wait_screen '^hvscope top - '
 tmux_keys q
 sleep 0.5
 ! tmux -S "$TMUX_SOCK" has-session -t t 2>/dev/null || fail "q did not quit"
-note "screen: header, columns, sort, reverse, filter, detail rows, help, resize, quit"
+note "screen: header, columns, sort, reverse, filter, detail rows, delay, help, resize, quit"
+
+# Scrolling: 60 domains in a 20-line window.
+tmux_stop
+make_node_xml "$TMP/many.xml" 60
+tmux_start 160 20 "$HVSCOPE" top --connect "test://$TMP/many.xml" -d 1
+wait_screen '^dom0000 '
+tmux_keys NPage
+wait_screen '^dom001[0-9] '
+! tmux_screen | grep -q '^dom0000 ' || fail "PgDn did not scroll"
+tmux_keys End
+wait_screen '^dom0059 '
+tmux_keys Home
+wait_screen '^dom0000 '
+tmux_keys q
+note "scrolling: PgDn, End, Home"
