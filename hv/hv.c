@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "hv/hv.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
 
 #include "core/root.h"
 #include "core/util.h"
@@ -33,23 +37,82 @@ static bool is_xen_dom0(void)
 	return yes;
 }
 
+/* Backends live in modules (hv-libvirt.so, hv-xenstat.so) so that only the
+ * commands that sample a hypervisor pay for loading libvirt.  Looked for in
+ * HVSCOPE_MODULE_PATH, beside the binary (the build tree), in
+ * BIN/../lib/hvscope (a relocated install), then the configured directory. */
+static const struct hv_backend *load_backend(const char *name, struct err *e)
+{
+	char exe[4096] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	const char *env = getenv("HVSCOPE_MODULE_PATH");
+	char *dirs[4] = {
+		env && *env ? xstrdup(env) : NULL,
+		n > 0 ? xstrdup(exe) : NULL,
+		n > 0 ? xasprintf("%s/../lib/hvscope", exe) : NULL,
+		xstrdup(HVSCOPE_MODULE_DIR),
+	};
+	const struct hv_backend *be = NULL;
+	struct buf tried = BUF_INIT;
+	for (size_t i = 0; i < 4 && !be; i++) {
+		if (!dirs[i])
+			continue;
+		_cleanup_free_ char *path = xasprintf("%s/hv-%s.so", dirs[i], name);
+		if (access(path, R_OK) != 0) {
+			buf_printf(&tried, "%s%s", tried.len ? ", " : "", path);
+			continue;
+		}
+		/* Never closed: libvirt keeps an event-loop thread running
+		 * in its code.  Kept here so it stays reachable. */
+		static void *handles[8];
+		static size_t nhandles;
+		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (h && nhandles < ARRAY_SIZE(handles))
+			handles[nhandles++] = h;
+		if (!h) {
+			buf_printf(&tried, "%s%s (%s)", tried.len ? ", " : "", path, dlerror());
+			continue;
+		}
+		_cleanup_free_ char *sym = xasprintf("hv_backend_%s", name);
+		be = dlsym(h, sym);
+		if (!be)
+			buf_printf(&tried, "%s%s (no %s)", tried.len ? ", " : "", path, sym);
+	}
+	if (!be)
+		err_set(e, -ENOENT, "the %s backend module is not installed (tried %s)", name, buf_str(&tried));
+	buf_free(&tried);
+	for (size_t i = 0; i < 4; i++)
+		free(dirs[i]);
+	return be;
+}
+
 int hv_open(const char *uri, struct hv **out, struct err *e)
 {
 	struct hv *hv = xcalloc(1, sizeof(*hv));
 	hv->deadline_ms = 2000;
 	if (!uri || !*uri || strcmp(uri, "auto") == 0) {
 		if (is_xen_dom0()) {
-			hv->be = &hv_backend_xenstat;
+			hv->be = load_backend("xenstat", e);
 			uri = "xen";
 		} else {
-			hv->be = &hv_backend_libvirt;
+			hv->be = load_backend("libvirt", e);
 			uri = NULL; /* libvirt's own default (LIBVIRT_DEFAULT_URI, uri_default, probing) */
 			hv->auto_note = "auto: not a Xen dom0 (/proc/xen/capabilities has no control_d), so libvirt's default URI";
 		}
 	} else if (strcmp(uri, "xen") == 0) {
-		hv->be = &hv_backend_xenstat;
+		hv->be = load_backend("xenstat", e);
 	} else {
-		hv->be = &hv_backend_libvirt;
+		hv->be = load_backend("libvirt", e);
+	}
+	if (!hv->be) {
+		free(hv);
+		return -ENOENT;
 	}
 	hv->uri = uri ? xstrdup(uri) : NULL;
 	int r = hv->be->open(hv, uri, e);

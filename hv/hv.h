@@ -121,7 +121,8 @@ uint64_t hv_net_rx_bytes(const struct hv_domain *d);
 uint64_t hv_blk_sum(const struct hv_domain *d, size_t field_offset);
 #define HV_BLK_SUM(d, field) hv_blk_sum((d), offsetof(struct hv_blk, field))
 
-/* Backends (hv/libvirt.c, hv/xenstat.c). */
+/* Backends (hv/libvirt.c, hv/xenstat.c), each built as a module
+ * (hv-NAME.so) that exports "hv_backend_NAME". */
 struct hv_backend {
 	const char *name;
 	int (*open)(struct hv *hv, const char *uri, struct err *e);

@@ -5,7 +5,7 @@
 set -eu
 : "${HVSCOPE:?}"
 . "$(dirname "$0")/lib.sh"
-VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions="$E2E_DIR/valgrind.supp")
 n=0
 vg() {
 	set +e
