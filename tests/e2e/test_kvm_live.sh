@@ -5,50 +5,15 @@
 # /dev/kvm runs guests, so its "hardware virtualization: FAIL" is wrong.
 . "$(dirname "$0")/lib.sh"
 need python3 virsh libvirtd virtlogd virt-host-validate
-[ "$(id -u)" = 0 ] || skip "needs root to start libvirtd"
 [ -e /dev/kvm ] || skip "no /dev/kvm on this machine"
 
-# QEMU runs as libvirt-qemu:kvm (Debian) and needs the device.
-chgrp kvm /dev/kvm 2>/dev/null || true
-chmod 660 /dev/kvm
+start_libvirtd
+trap 'virsh -c qemu:///system destroy hvscope-e2e >/dev/null 2>&1 || true; stop_libvirtd; cleanup' EXIT
 
-# Daemons by hand: no systemd as PID 1 here.
-started=()
-if ! pgrep -x virtlogd >/dev/null; then
-	virtlogd -d
-	started+=(virtlogd)
-fi
-if ! pgrep -x libvirtd >/dev/null; then
-	libvirtd -d
-	started+=(libvirtd)
-fi
-stop_daemons() {
-	virsh -c qemu:///system destroy hvscope-e2e >/dev/null 2>&1 || true
-	virsh -c qemu:///system undefine hvscope-e2e >/dev/null 2>&1 || true
-	local d
-	for d in "${started[@]:-}"; do [ -n "$d" ] && pkill -x "$d" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap stop_daemons EXIT
-for _ in $(seq 50); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.2; done
-virsh -c qemu:///system version >/dev/null 2>&1 || fail "libvirtd did not answer"
-
-# Ground truth: a diskless 64 MiB guest with type='kvm' starts and QEMU
-# reports KVM enabled.
-cat > "$TMP/dom.xml" <<'XML'
-<domain type='kvm'>
-  <name>hvscope-e2e</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
-</domain>
-XML
-virsh -c qemu:///system destroy hvscope-e2e >/dev/null 2>&1 || true
-virsh -c qemu:///system undefine hvscope-e2e >/dev/null 2>&1 || true
-virsh -c qemu:///system define "$TMP/dom.xml" >/dev/null
+# Ground truth: a diskless guest of type kvm starts and QEMU reports KVM
+# enabled.
 kvm_guest=no
-if virsh -c qemu:///system start hvscope-e2e >"$TMP/start.log" 2>&1; then
+if (guest_create hvscope-e2e kvm) > "$TMP/start.log" 2>&1; then
 	state=$(virsh -c qemu:///system domstate hvscope-e2e)
 	kvm_info=$(virsh -c qemu:///system qemu-monitor-command --hmp hvscope-e2e 'info kvm' 2>&1 || true)
 	note "KVM guest: state $state; QEMU: $kvm_info"
