@@ -86,6 +86,16 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 				else
 					buf_printf(out, ",\"%s\":%.3f", top_fields[f].key, v);
 			}
+			/* Per-second rates over the last interval (null on the
+			 * first sample of a domain). */
+			if (r->r.valid)
+				buf_printf(out,
+					   ",\"net_rx_bytes_per_s\":%.1f,\"net_tx_bytes_per_s\":%.1f,\"vbd_rd_per_s\":%.1f,"
+					   "\"vbd_wr_per_s\":%.1f,\"vbd_rd_bytes_per_s\":%.1f,\"vbd_wr_bytes_per_s\":%.1f",
+					   r->r.net_rx_bps, r->r.net_tx_bps, r->r.rd_reqs_ps, r->r.wr_reqs_ps, r->r.rd_bps, r->r.wr_bps);
+			else
+				buf_puts(out, ",\"net_rx_bytes_per_s\":null,\"net_tx_bytes_per_s\":null,\"vbd_rd_per_s\":null,"
+					      "\"vbd_wr_per_s\":null,\"vbd_rd_bytes_per_s\":null,\"vbd_wr_bytes_per_s\":null");
 			buf_printf(out, ",\"cpu_ns\":%llu,\"vcpus_max\":%u,\"vcpu_ns\":[", (unsigned long long)r->d->cpu_ns, r->d->vcpus_max);
 			for (size_t k = 0; k < r->d->nvcpu; k++)
 				buf_printf(out, "%s%llu", k ? "," : "", (unsigned long long)r->d->vcpu[k].time_ns);

@@ -106,6 +106,9 @@ void top_detail_lines(const struct top_row *r, bool vcpus, bool nets, bool vbds,
 		}
 		buf_putc(out, '\n');
 	}
+	if ((nets || vbds) && r->r.valid)
+		buf_printf(out, "I/O per second: net RX %.0f B/s TX %.0f B/s, block RD %.1f req/s %.0f B/s WR %.1f req/s %.0f B/s\n",
+			   r->r.net_rx_bps, r->r.net_tx_bps, r->r.rd_reqs_ps, r->r.rd_bps, r->r.wr_reqs_ps, r->r.wr_bps);
 	if (nets)
 		for (size_t i = 0; i < d->nnet; i++) {
 			const struct hv_net *n = &d->net[i];

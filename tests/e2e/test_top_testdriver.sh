@@ -19,6 +19,7 @@ assert r["name"] == "test" and r["state"] == "running" and r["vcpus"] == 2 and r
 assert r["maxmem_kib"] == 8388608 and r["nets"] == 1 and r["vbds"] == 1
 assert recs[0]["cpu_pct"] == 0 and r["cpu_pct"] > 0, "CPU(%) needs two samples"
 assert len(r["vcpu_ns"]) == 2 and r["stuck"] is False
+assert recs[0]["net_rx_bytes_per_s"] is None and r["net_rx_bytes_per_s"] > 0, "per-second I/O from the second sample"
 PY
 hv top -b -i 1 --connect test:///default --format csv > "$TMP/t.csv"
 python3 -c 'import csv,sys; rows=list(csv.DictReader(open(sys.argv[1]))); assert len(rows)==1 and rows[0]["name"]=="test" and rows[0]["mem_kib"]=="2097152", rows' "$TMP/t.csv" || fail "CSV"
