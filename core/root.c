@@ -32,16 +32,16 @@ char *root_path(const char *root, const char *path)
 static char *resolve_in_root(const char *root, const char *path)
 {
 	struct buf done = BUF_INIT; /* resolved part, host-absolute, "" = "/" */
-	_cleanup_free_ char *todo = xstrdup(path);
+	_cleanup_free_ char *pending = xstrdup(path);
 	int links = 0;
 	size_t pos = 0;
 	for (;;) {
-		while (todo[pos] == '/')
+		while (pending[pos] == '/')
 			pos++;
-		if (!todo[pos])
+		if (!pending[pos])
 			break;
-		size_t n = strcspn(todo + pos, "/");
-		_cleanup_free_ char *comp = xstrndup(todo + pos, n);
+		size_t n = strcspn(pending + pos, "/");
+		_cleanup_free_ char *comp = xstrndup(pending + pos, n);
 		pos += n;
 		if (strcmp(comp, ".") == 0)
 			continue;
@@ -67,9 +67,9 @@ static char *resolve_in_root(const char *root, const char *path)
 		}
 		target[tl] = '\0';
 		/* Splice the target in front of what is left. */
-		char *rest = xasprintf("%s%s", target, todo + pos);
-		free(todo);
-		todo = rest;
+		char *rest = xasprintf("%s%s", target, pending + pos);
+		free(pending);
+		pending = rest;
 		pos = 0;
 		if (target[0] == '/') {
 			buf_reset(&done);

@@ -311,32 +311,20 @@ static bool indexed(const char *field, const char *prefix, size_t *idx, const ch
 	return true;
 }
 
-static void ensure_vcpu(struct hv_domain *d, size_t i)
+/* arr grown to at least i + 1 elements of size el, the new ones zeroed. */
+static void *grow_to(void *arr, size_t *n, size_t i, size_t el)
 {
-	if (i < d->nvcpu)
-		return;
-	d->vcpu = xrealloc(d->vcpu, (i + 1) * sizeof(*d->vcpu));
-	memset(d->vcpu + d->nvcpu, 0, (i + 1 - d->nvcpu) * sizeof(*d->vcpu));
-	d->nvcpu = i + 1;
+	if (i < *n)
+		return arr;
+	arr = xrealloc(arr, (i + 1) * el);
+	memset((char *)arr + *n * el, 0, (i + 1 - *n) * el);
+	*n = i + 1;
+	return arr;
 }
 
-static void ensure_net(struct hv_domain *d, size_t i)
-{
-	if (i < d->nnet)
-		return;
-	d->net = xrealloc(d->net, (i + 1) * sizeof(*d->net));
-	memset(d->net + d->nnet, 0, (i + 1 - d->nnet) * sizeof(*d->net));
-	d->nnet = i + 1;
-}
-
-static void ensure_blk(struct hv_domain *d, size_t i)
-{
-	if (i < d->nblk)
-		return;
-	d->blk = xrealloc(d->blk, (i + 1) * sizeof(*d->blk));
-	memset(d->blk + d->nblk, 0, (i + 1 - d->nblk) * sizeof(*d->blk));
-	d->nblk = i + 1;
-}
+#define ensure_vcpu(d, i) ((d)->vcpu = grow_to((d)->vcpu, &(d)->nvcpu, (i), sizeof(*(d)->vcpu)))
+#define ensure_net(d, i) ((d)->net = grow_to((d)->net, &(d)->nnet, (i), sizeof(*(d)->net)))
+#define ensure_blk(d, i) ((d)->blk = grow_to((d)->blk, &(d)->nblk, (i), sizeof(*(d)->blk)))
 
 static void fill_from_record(struct hv_domain *d, const virDomainStatsRecord *rec)
 {
