@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -309,7 +310,16 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 	pthread_cond_init(&sh.cv, NULL);
 	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		return 3;
-	initscr();
+	/* newterm, not initscr: an unknown terminal is an error to report,
+	 * not an exit from inside curses. */
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "hvscope top: cannot drive terminal type '%s'; use -b for batch mode\n", term ? term : "(unset)");
+		close(sh.wake[0]);
+		close(sh.wake[1]);
+		return 3;
+	}
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -397,6 +407,7 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 		draw(&sh, &v);
 	}
 	endwin();
+	delscreen(scr);
 	pthread_mutex_lock(&sh.mu);
 	sh.quit = true;
 	pthread_cond_signal(&sh.cv);

@@ -57,6 +57,13 @@ run_hv top -b -i 1 --sort nope 2> "$TMP/err"
 run_hv top --connect test:///default < /dev/null > "$TMP/out" 2> "$TMP/err"
 [ "$RC" = 3 ] && grep -q "use -b" "$TMP/err" || fail "no terminal: should ask for -b"
 
+# A terminal curses cannot drive: a message, not a crash.
+tmux_start 100 10 "TERM=no-such-terminal $HVSCOPE top --connect test:///default 2> $TMP/term.out; echo exit=\$? >> $TMP/term.out; sleep 5"
+for i in $(seq 30); do grep -q '^exit=' "$TMP/term.out" 2>/dev/null && break; sleep 0.1; done
+grep -q "cannot drive terminal type 'no-such-terminal'; use -b" "$TMP/term.out" || fail "unknown terminal: $(cat "$TMP/term.out")"
+grep -q '^exit=3$' "$TMP/term.out" || fail "unknown terminal: exit status"
+tmux_stop
+
 # The screen, through tmux.
 make_node_xml "$TMP/small.xml" 12
 tmux_start 200 40 "$HVSCOPE" top --connect "test://$TMP/small.xml" -d 0.5
