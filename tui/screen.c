@@ -2,6 +2,7 @@
 #include "tui/screen.h"
 
 #include <curses.h>
+#include <term.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -312,7 +313,11 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 		return 3;
 	/* newterm, not initscr: an unknown terminal is an error to report,
 	 * not an exit from inside curses. */
-	SCREEN *scr = newterm(NULL, stdout, stdin);
+	int terr = 0;
+	bool known = setupterm(NULL, STDOUT_FILENO, &terr) == OK;
+	if (known)
+		del_curterm(cur_term);
+	SCREEN *scr = known ? newterm(NULL, stdout, stdin) : NULL;
 	if (!scr) {
 		const char *term = getenv("TERM");
 		fprintf(stderr, "hvscope top: cannot drive terminal type '%s'; use -b for batch mode\n", term ? term : "(unset)");
