@@ -2,6 +2,7 @@
 /* hvscope check: the readiness checklist. */
 #include "rules/cmd_check.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,34 @@ static const char *pick_profile(struct probe_ctx *ctx, char **reason)
 	}
 	*reason = xasprintf("auto: not a Xen host (%s), so KVM", type->evidence);
 	return "kvm";
+}
+
+int check_report(const char *profile_name, const struct strv *dirs, const char *root, struct report *rep, struct err *e)
+{
+	struct ruleset set = { 0 };
+	struct strv none = { 0 };
+	int r = load_rules(&set, dirs ? dirs : &none, e);
+	if (r < 0) {
+		ruleset_free(&set);
+		return r;
+	}
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	char *reason = NULL;
+	if (!profile_name || !strcmp(profile_name, "auto"))
+		profile_name = pick_profile(&ctx, &reason);
+	struct profile *prof = ruleset_find(&set, profile_name);
+	if (!prof) {
+		r = err_set(e, -ENOENT, "no profile '%s'", profile_name);
+		free(reason);
+	} else {
+		report_free(rep);
+		engine_run(&ctx, prof, NULL, rep);
+		rep->profile_reason = reason;
+	}
+	probe_ctx_free(&ctx);
+	ruleset_free(&set);
+	return r;
 }
 
 static void list_profiles(struct ruleset *set)

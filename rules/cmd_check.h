@@ -4,7 +4,14 @@
 
 #include <stdio.h>
 
+#include "core/err.h"
+#include "core/util.h"
+#include "rules/engine.h"
+
 int cmd_check(int argc, char **argv);
+/* Load the rules (built-in, /etc/hvscope/rules.d, then dirs), pick the
+ * profile ("auto" as check does) and run it on root into rep. */
+int check_report(const char *profile, const struct strv *dirs, const char *root, struct report *rep, struct err *e);
 void cmd_check_usage(FILE *f);
 
 #endif

@@ -222,3 +222,15 @@ XML
 	virsh -c qemu:///system destroy "$1" >/dev/null 2>&1 || true
 	virsh -c qemu:///system create "$TMP/$1.xml" >/dev/null || fail "cannot start guest $1"
 }
+
+# free_port: a TCP port nobody listens on, on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_http URL [SECONDS]
+wait_http() {
+	local i
+	for i in $(seq $((${2:-10} * 10))); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
+	fail "$1 never answered"
+}

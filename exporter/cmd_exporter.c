@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hvscope exporter: per-domain figures from hv/ and the readiness checks,
+ * for Prometheus, over libmicrohttpd.
+ *
+ * Every scrape asks for a fresh sample; scrapes that arrive while one is
+ * being taken share it.  A scrape waits at most --scrape.timeout for it:
+ * a hypervisor that hangs gives hvscope_up 0 in time, never a hung scrape.
+ * One stuck domain does not spoil the rest: hv/ marks it
+ * (hvscope_domain_stats_stuck 1) and the others are fresh.  The checks run
+ * on their own interval, never on a scrape. */
+#include "exporter/cmd_exporter.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "exporter/metrics.h"
+#include "hv/hv.h"
+#include "rules/cmd_check.h"
+#include "rules/report.h"
+
+/* Not in the ranges the common exporters take (node 9100, libvirt 9177,
+ * ...); see README. */
+#define DEFAULT_LISTEN ":9869"
+
+struct exporter {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hv *hv;
+	/* sampling */
+	bool in_flight;
+	unsigned long done_gen, want_gen;
+	struct hv_snapshot snap;
+	double sample_seconds;
+	unsigned long long scrape_errors;
+	/* readiness */
+	char *profile;
+	double check_interval;
+	char *check_text; /* Prometheus text of the last check run */
+	char *check_error;
+	/* http */
+	const char *telemetry_path;
+	double scrape_timeout;
+	bool quit;
+};
+
+static void *sampler(void *arg)
+{
+	struct exporter *x = arg;
+	pthread_mutex_lock(&x->mu);
+	while (!x->quit) {
+		while (!x->quit && x->want_gen <= x->done_gen)
+			pthread_cond_wait(&x->cv, &x->mu);
+		if (x->quit)
+			break;
+		unsigned long gen = x->want_gen;
+		x->in_flight = true;
+		pthread_mutex_unlock(&x->mu);
+		struct hv_snapshot s = { 0 };
+		double t0 = hv_now_mono();
+		hv_sample(x->hv, &s);
+		double took = hv_now_mono() - t0;
+		pthread_mutex_lock(&x->mu);
+		hv_snapshot_free(&x->snap);
+		x->snap = s;
+		x->sample_seconds = took;
+		x->done_gen = gen;
+		x->in_flight = false;
+		pthread_cond_broadcast(&x->cv);
+	}
+	pthread_mutex_unlock(&x->mu);
+	return NULL;
+}
+
+static void *checker(void *arg)
+{
+	struct exporter *x = arg;
+	for (;;) {
+		struct report rep = { 0 };
+		struct err e = ERR_INIT;
+		int r = check_report(x->profile, NULL, "/", &rep, &e);
+		struct buf b = BUF_INIT;
+		if (r == 0)
+			report_write_prometheus(&rep, &b);
+		else
+			fprintf(stderr, "hvscope exporter: readiness checks could not run: %s\n", err_msg(&e));
+		pthread_mutex_lock(&x->mu);
+		free(x->check_text);
+		free(x->check_error);
+		x->check_text = r == 0 ? buf_steal(&b) : NULL;
+		x->check_error = r < 0 ? xstrdup(err_msg(&e)) : NULL;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)x->check_interval;
+		while (!x->quit && pthread_cond_timedwait(&x->cv, &x->mu, &until) != ETIMEDOUT)
+			;
+		bool q = x->quit;
+		pthread_mutex_unlock(&x->mu);
+		buf_free(&b);
+		report_free(&rep);
+		err_clear(&e);
+		if (q)
+			break;
+	}
+	return NULL;
+}
+
+/* A fresh sample (shared with scrapes already waiting for one), or the
+ * deadline.  Returns true when the sample finished in time. */
+static bool fresh_sample(struct exporter *x, struct hv_snapshot *out, double *took)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	double t = x->scrape_timeout;
+	until.tv_sec += (time_t)t;
+	until.tv_nsec += (long)((t - floor(t)) * 1e9);
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&x->mu);
+	/* A sample already under way started before this scrape asked: its
+	 * figures may be older than the scrape, but sharing it is what keeps
+	 * a burst of scrapes from queueing samples. */
+	unsigned long want = x->in_flight ? x->want_gen : x->done_gen + 1;
+	if (want > x->want_gen) {
+		x->want_gen = want;
+		pthread_cond_broadcast(&x->cv);
+	}
+	bool ok = true;
+	while (x->done_gen < want)
+		if (pthread_cond_timedwait(&x->cv, &x->mu, &until) == ETIMEDOUT) {
+			ok = false;
+			break;
+		}
+	if (ok) {
+		hv_snapshot_copy(out, &x->snap);
+		*took = x->sample_seconds;
+	}
+	pthread_mutex_unlock(&x->mu);
+	return ok;
+}
+
+static void write_scrape(struct exporter *x, struct buf *o)
+{
+	double t0 = hv_now_mono();
+	struct hv_snapshot s = { 0 };
+	double took = 0;
+	bool in_time = fresh_sample(x, &s, &took);
+	bool up = in_time && s.up;
+	pthread_mutex_lock(&x->mu);
+	if (!up)
+		x->scrape_errors++;
+	unsigned long long errors = x->scrape_errors;
+	char *checks = x->check_text ? xstrdup(x->check_text) : NULL;
+	pthread_mutex_unlock(&x->mu);
+
+	buf_puts(o, "# HELP hvscope_up 1 when the hypervisor answered this scrape's sample in time.\n# TYPE hvscope_up gauge\n");
+	buf_printf(o, "hvscope_up %d\n", up);
+	if (in_time)
+		metrics_write_snapshot(&s, o);
+	if (checks)
+		buf_puts(o, checks);
+	buf_puts(o, "# HELP hvscope_check_up 1 when the readiness checks could run.\n# TYPE hvscope_check_up gauge\n");
+	buf_printf(o, "hvscope_check_up %d\n", checks ? 1 : 0);
+	buf_puts(o, "# HELP hvscope_scrape_errors_total Scrapes whose sample failed or missed the deadline.\n"
+		    "# TYPE hvscope_scrape_errors_total counter\n");
+	buf_printf(o, "hvscope_scrape_errors_total %llu\n", errors);
+	buf_puts(o, "# HELP hvscope_sample_duration_seconds How long the hypervisor sample took.\n"
+		    "# TYPE hvscope_sample_duration_seconds gauge\n");
+	buf_printf(o, "hvscope_sample_duration_seconds %.6f\n", in_time ? took : x->scrape_timeout);
+	buf_puts(o, "# HELP hvscope_build_info hvscope's version.\n# TYPE hvscope_build_info gauge\n");
+	buf_printf(o, "hvscope_build_info{version=\"%s\"} 1\n", HVSCOPE_VERSION);
+	buf_puts(o, "# HELP hvscope_scrape_duration_seconds How long this scrape took.\n"
+		    "# TYPE hvscope_scrape_duration_seconds gauge\n");
+	buf_printf(o, "hvscope_scrape_duration_seconds %.6f\n", hv_now_mono() - t0);
+	free(checks);
+	hv_snapshot_free(&s);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, struct buf *body)
+{
+	size_t len = body->len;
+	char *data = buf_steal(body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, "Allow", "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
+			      const char *upload_data, size_t *upload_size, void **req)
+{
+	(void)version;
+	(void)upload_data;
+	struct exporter *x = cls;
+	/* First call: headers only; answer on the second. */
+	if (!*req) {
+		*req = (void *)1;
+		return MHD_YES;
+	}
+	struct buf body = BUF_INIT;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		*upload_size = 0;
+		buf_printf(&body, "method %s not allowed: GET or HEAD\n", method);
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", &body);
+	}
+	if (strcmp(url, x->telemetry_path) == 0) {
+		write_scrape(x, &body);
+		return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &body);
+	}
+	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/-/healthy") == 0) {
+		buf_puts(&body, "OK\n");
+		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &body);
+	}
+	if (strcmp(url, "/") == 0) {
+		buf_printf(&body,
+			   "<!DOCTYPE html>\n<html><head><title>hvscope exporter</title></head><body>\n"
+			   "<h1>hvscope exporter</h1>\n<p>Per-domain statistics from %s and this host's readiness checks.</p>\n"
+			   "<ul><li><a href=\"%s\">%s</a>: metrics</li><li><a href=\"/healthz\">/healthz</a>: health</li></ul>\n"
+			   "<p>hvscope %s</p></body></html>\n",
+			   hv_describe(x->hv), x->telemetry_path, x->telemetry_path, HVSCOPE_VERSION);
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", &body);
+	}
+	buf_printf(&body, "not found: %s (metrics are at %s)\n", url, x->telemetry_path);
+	return reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", &body);
+}
+
+void cmd_exporter_usage(FILE *f)
+{
+	fputs("Usage: hvscope exporter [OPTION]...\n"
+	      "Serve per-domain statistics and the readiness checks to Prometheus.\n"
+	      "\n"
+	      "  --web.listen-address ADDR   host:port or :port to listen on (default " DEFAULT_LISTEN ")\n"
+	      "  --web.telemetry-path PATH   where the metrics are (default /metrics)\n"
+	      "  -c, --connect URI           xen, or a libvirt URI (default: auto, as hvscope top)\n"
+	      "  --scrape.timeout SECONDS    longest a scrape waits for the hypervisor (default 8)\n"
+	      "  --deadline MS               how long one domain may take to answer (default 1500)\n"
+	      "  -p, --profile NAME          readiness profile (default auto)\n"
+	      "  --check.interval SECONDS    how often the checks run (default 300)\n"
+	      "  -h, --help                  this text\n",
+	      f);
+}
+
+static volatile sig_atomic_t stopping;
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* ":9869", "127.0.0.1:9869", "[::1]:9869" -> a socket address. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len, struct err *e)
+{
+	const char *colon = strrchr(spec, ':');
+	if (!colon || !colon[1])
+		return err_set(e, -EINVAL, "--web.listen-address %s: give host:port or :port", spec);
+	_cleanup_free_ char *host = xstrndup(spec, (size_t)(colon - spec));
+	if (host[0] == '[' && str_ends(host, "]")) {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *res = NULL;
+	int r = getaddrinfo(*host ? host : NULL, colon + 1, &hints, &res);
+	if (r != 0)
+		return err_set(e, -EINVAL, "--web.listen-address %s: %s", spec, gai_strerror(r));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int cmd_exporter(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "web.listen-address", required_argument, NULL, 'L' }, { "web.telemetry-path", required_argument, NULL, 'T' },
+		{ "connect", required_argument, NULL, 'c' },            { "scrape.timeout", required_argument, NULL, 'S' },
+		{ "deadline", required_argument, NULL, 'D' },           { "profile", required_argument, NULL, 'p' },
+		{ "check.interval", required_argument, NULL, 'I' },     { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *listen = DEFAULT_LISTEN, *uri = NULL;
+	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300 };
+	long deadline = 1500;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'L': listen = optarg; break;
+		case 'T':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "hvscope exporter: --web.telemetry-path must start with /\n");
+				return 3;
+			}
+			x.telemetry_path = optarg;
+			break;
+		case 'c': uri = optarg; break;
+		case 'S':
+			x.scrape_timeout = strtod(optarg, &end);
+			if (*end || !(x.scrape_timeout > 0 && x.scrape_timeout <= 600)) {
+				fprintf(stderr, "hvscope exporter: --scrape.timeout %s: give seconds\n", optarg);
+				return 3;
+			}
+			break;
+		case 'D':
+			deadline = strtol(optarg, &end, 10);
+			if (*end || deadline < 1) {
+				fprintf(stderr, "hvscope exporter: --deadline %s: give milliseconds\n", optarg);
+				return 3;
+			}
+			break;
+		case 'p': x.profile = optarg; break;
+		case 'I':
+			x.check_interval = strtod(optarg, &end);
+			if (*end || !(x.check_interval >= 1)) {
+				fprintf(stderr, "hvscope exporter: --check.interval %s: give seconds (1 or more)\n", optarg);
+				return 3;
+			}
+			break;
+		case 'h': cmd_exporter_usage(stdout); return 0;
+		default: cmd_exporter_usage(stderr); return 3;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hvscope exporter: unexpected argument '%s'\n", argv[optind]);
+		return 3;
+	}
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct err e = ERR_INIT;
+	if (parse_listen(listen, &ss, &sslen, &e) < 0) {
+		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 3;
+	}
+	if (hv_open(uri, &x.hv, &e) < 0) {
+		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 1;
+	}
+	hv_set_deadline(x.hv, (int)deadline);
+	pthread_mutex_init(&x.mu, NULL);
+	pthread_cond_init(&x.cv, NULL);
+	pthread_t ts, tc;
+	pthread_create(&ts, NULL, sampler, &x);
+	pthread_create(&tc, NULL, checker, &x);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* Bounded: a few scrapers at a time, small requests, slow clients cut. */
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &x, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+						MHD_OPTION_THREAD_POOL_SIZE, 4U, MHD_OPTION_CONNECTION_LIMIT, 64U,
+						MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16U, MHD_OPTION_CONNECTION_TIMEOUT, 15U,
+						MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+	int rc = 0;
+	if (!d) {
+		fprintf(stderr, "hvscope exporter: cannot listen on %s: %s\n", listen, strerror(errno));
+		rc = 1;
+	} else {
+		fprintf(stderr, "hvscope exporter: listening on %s%s, sampling %s\n", listen, x.telemetry_path, hv_describe(x.hv));
+		struct sigaction sa = { .sa_handler = on_stop };
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		while (!stopping)
+			pause();
+		MHD_stop_daemon(d);
+	}
+	pthread_mutex_lock(&x.mu);
+	x.quit = true;
+	pthread_cond_broadcast(&x.cv);
+	pthread_mutex_unlock(&x.mu);
+	pthread_join(tc, NULL);
+	/* The sampler may sit in a hypervisor call that does not return. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 3;
+	if (pthread_timedjoin_np(ts, NULL, &until) == 0) {
+		hv_close(x.hv);
+		hv_snapshot_free(&x.snap);
+	}
+	free(x.check_text);
+	free(x.check_error);
+	return rc;
+}

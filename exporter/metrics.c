@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "exporter/metrics.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/escape.h"
+
+/* One family: HELP and TYPE once, then a series per domain (and device). */
+static void family(struct buf *o, const char *name, const char *type, const char *help)
+{
+	buf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void dom_labels(struct buf *o, const struct hv_domain *d)
+{
+	buf_puts(o, "domain=\"");
+	esc_prom_label(o, d->name ? d->name : "");
+	buf_puts(o, "\",uuid=\"");
+	esc_prom_label(o, d->uuid);
+	buf_putc(o, '"');
+}
+
+static void series_u64(struct buf *o, const char *name, const struct hv_domain *d, const char *extra_k, const char *extra_v,
+		       unsigned long long v)
+{
+	buf_puts(o, name);
+	buf_putc(o, '{');
+	dom_labels(o, d);
+	if (extra_k) {
+		buf_printf(o, ",%s=\"", extra_k);
+		esc_prom_label(o, extra_v);
+		buf_putc(o, '"');
+	}
+	buf_puts(o, "} ");
+	buf_put_u64(o, v);
+	buf_putc(o, '\n');
+}
+
+static void series_dbl(struct buf *o, const char *name, const struct hv_domain *d, const char *extra_k, const char *extra_v, double v)
+{
+	buf_puts(o, name);
+	buf_putc(o, '{');
+	dom_labels(o, d);
+	if (extra_k) {
+		buf_printf(o, ",%s=\"", extra_k);
+		esc_prom_label(o, extra_v);
+		buf_putc(o, '"');
+	}
+	buf_printf(o, "} %.9f\n", v);
+}
+
+#define NET_FAMILY(metric, member, help)                                                            \
+	family(o, metric, "counter", help);                                                         \
+	for (size_t i = 0; i < s->ndom; i++)                                                        \
+		for (size_t k = 0; k < s->dom[i].nnet; k++)                                         \
+			series_u64(o, metric, &s->dom[i], "device",                                 \
+				   s->dom[i].net[k].name ? s->dom[i].net[k].name : "", s->dom[i].net[k].member)
+
+#define BLK_FAMILY(metric, member, help)                                                            \
+	family(o, metric, "counter", help);                                                         \
+	for (size_t i = 0; i < s->ndom; i++)                                                        \
+		for (size_t k = 0; k < s->dom[i].nblk; k++)                                         \
+			series_u64(o, metric, &s->dom[i], "device",                                 \
+				   s->dom[i].blk[k].name ? s->dom[i].blk[k].name : "", s->dom[i].blk[k].member)
+
+void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
+{
+	if (!s->up)
+		return;
+	family(o, "hvscope_host_cpus", "gauge", "Physical CPUs of the host.");
+	buf_printf(o, "hvscope_host_cpus %u\n", s->host.cpus);
+	family(o, "hvscope_host_memory_bytes", "gauge", "Memory of the host.");
+	buf_printf(o, "hvscope_host_memory_bytes %llu\n", (unsigned long long)s->host.mem_total_kib * 1024);
+	family(o, "hvscope_host_memory_free_bytes", "gauge", "Free memory of the host.");
+	buf_printf(o, "hvscope_host_memory_free_bytes %llu\n", (unsigned long long)s->host.mem_free_kib * 1024);
+	family(o, "hvscope_host_info", "gauge", "The hypervisor: 1 with its type, version and the source sampled.");
+	buf_puts(o, "hvscope_host_info{type=\"");
+	esc_prom_label(o, s->host.type ? s->host.type : "");
+	buf_puts(o, "\",version=\"");
+	esc_prom_label(o, s->host.version ? s->host.version : "");
+	buf_puts(o, "\",source=\"");
+	esc_prom_label(o, s->host.source ? s->host.source : "");
+	buf_puts(o, "\"} 1\n");
+
+	family(o, "hvscope_domains", "gauge", "Running domains.");
+	buf_printf(o, "hvscope_domains %zu\n", s->ndom);
+	family(o, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.");
+	for (size_t i = 0; i < s->ndom; i++) {
+		buf_puts(o, "hvscope_domain_state{");
+		dom_labels(o, &s->dom[i]);
+		buf_printf(o, ",id=\"%d\",state=\"%s\"} 1\n", s->dom[i].id, hv_state_name(s->dom[i].state));
+	}
+	family(o, "hvscope_domain_stats_stuck", "gauge",
+	       "1 when the domain did not answer within the deadline: its figures are from an earlier sample.");
+	for (size_t i = 0; i < s->ndom; i++)
+		series_u64(o, "hvscope_domain_stats_stuck", &s->dom[i], NULL, NULL, s->dom[i].stuck);
+	family(o, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.");
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].have & HV_HAVE_CPU)
+			series_dbl(o, "hvscope_domain_cpu_seconds_total", &s->dom[i], NULL, NULL, (double)s->dom[i].cpu_ns / 1e9);
+	family(o, "hvscope_domain_vcpu_seconds_total", "counter", "CPU time used by one virtual CPU.");
+	for (size_t i = 0; i < s->ndom; i++)
+		for (size_t k = 0; k < s->dom[i].nvcpu; k++) {
+			char v[24];
+			snprintf(v, sizeof(v), "%zu", k);
+			series_dbl(o, "hvscope_domain_vcpu_seconds_total", &s->dom[i], "vcpu", v, (double)s->dom[i].vcpu[k].time_ns / 1e9);
+		}
+	family(o, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.");
+	for (size_t i = 0; i < s->ndom; i++)
+		series_u64(o, "hvscope_domain_vcpus", &s->dom[i], NULL, NULL, s->dom[i].vcpus_online);
+	family(o, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.");
+	for (size_t i = 0; i < s->ndom; i++)
+		series_u64(o, "hvscope_domain_vcpus_max", &s->dom[i], NULL, NULL, s->dom[i].vcpus_max);
+	family(o, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).");
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].have & HV_HAVE_MEM)
+			series_u64(o, "hvscope_domain_memory_bytes", &s->dom[i], NULL, NULL, (unsigned long long)s->dom[i].mem_kib * 1024);
+	family(o, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).");
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].maxmem_kib)
+			series_u64(o, "hvscope_domain_memory_max_bytes", &s->dom[i], NULL, NULL, (unsigned long long)s->dom[i].maxmem_kib * 1024);
+	NET_FAMILY("hvscope_domain_network_receive_bytes_total", rx_bytes, "Bytes received by an interface.");
+	NET_FAMILY("hvscope_domain_network_receive_packets_total", rx_pkts, "Packets received by an interface.");
+	NET_FAMILY("hvscope_domain_network_receive_errors_total", rx_errs, "Receive errors of an interface.");
+	NET_FAMILY("hvscope_domain_network_receive_drops_total", rx_drop, "Received packets dropped by an interface.");
+	NET_FAMILY("hvscope_domain_network_transmit_bytes_total", tx_bytes, "Bytes sent by an interface.");
+	NET_FAMILY("hvscope_domain_network_transmit_packets_total", tx_pkts, "Packets sent by an interface.");
+	NET_FAMILY("hvscope_domain_network_transmit_errors_total", tx_errs, "Transmit errors of an interface.");
+	NET_FAMILY("hvscope_domain_network_transmit_drops_total", tx_drop, "Packets dropped on transmit by an interface.");
+	BLK_FAMILY("hvscope_domain_block_read_requests_total", rd_reqs, "Read requests of a block device.");
+	BLK_FAMILY("hvscope_domain_block_read_bytes_total", rd_bytes, "Bytes read from a block device.");
+	BLK_FAMILY("hvscope_domain_block_write_requests_total", wr_reqs, "Write requests of a block device.");
+	BLK_FAMILY("hvscope_domain_block_write_bytes_total", wr_bytes, "Bytes written to a block device.");
+	family(o, "hvscope_domain_block_oo_requests_total", "counter", "Requests that found the ring full (Xen's VBD_OO).");
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].have & HV_HAVE_OO)
+			for (size_t k = 0; k < s->dom[i].nblk; k++)
+				series_u64(o, "hvscope_domain_block_oo_requests_total", &s->dom[i], "device",
+					   s->dom[i].blk[k].name ? s->dom[i].blk[k].name : "", s->dom[i].blk[k].oo_reqs);
+}

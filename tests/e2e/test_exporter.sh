@@ -1,0 +1,68 @@
+# hvscope exporter: the endpoints, the exposition format (promtool), a real
+# Prometheus server scraping it, the readiness series, and the deadline
+# against a stopped QEMU and a stopped libvirtd.
+. "$(dirname "$0")/lib.sh"
+need python3 curl promtool prometheus
+P=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect test:///default --check.interval 3600 2> "$TMP/exp.err" &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$P/healthz"
+M="http://127.0.0.1:$P/metrics"
+
+curl -fs "$M" > "$TMP/m.txt"
+promtool check metrics < "$TMP/m.txt" || fail "promtool check metrics"
+grep -qx 'hvscope_up 1' "$TMP/m.txt" || fail "hvscope_up"
+grep -q '^hvscope_domain_memory_bytes{domain="test",uuid="6695eb01-f6a4-8304-79aa-97f2502e193f"} 2147483648$' "$TMP/m.txt" || fail "memory series"
+grep -q '^hvscope_domain_vcpu_seconds_total{domain="test",uuid="[^"]*",vcpu="1"} ' "$TMP/m.txt" || fail "per-vCPU series"
+grep -q '^hvscope_domain_network_receive_bytes_total{domain="test",uuid="[^"]*",device="testnet0"} ' "$TMP/m.txt" || fail "network series"
+grep -q '^hvscope_domain_block_read_bytes_total{domain="test",uuid="[^"]*",device="vda"} ' "$TMP/m.txt" || fail "block series"
+grep -q '^hvscope_build_info{version="' "$TMP/m.txt" || fail "build info"
+# Readiness, from the last check run (the installed profiles).
+for i in $(seq 50); do curl -fs "$M" | grep -q '^hvscope_check_status{' && break; sleep 0.2; done
+curl -fs "$M" > "$TMP/m.txt"
+grep -q '^hvscope_check_status{profile="kvm",check="tun",severity="fail",status="[a-z]*"} 1$' "$TMP/m.txt" || fail "readiness series"
+grep -qx 'hvscope_check_up 1' "$TMP/m.txt" || fail "hvscope_check_up"
+promtool check metrics < "$TMP/m.txt" || fail "promtool with the readiness series"
+# Every family has HELP and TYPE.
+python3 - "$TMP/m.txt" <<'PY' || fail "HELP/TYPE"
+import re, sys
+seen, helped, typed = set(), set(), set()
+for l in open(sys.argv[1]):
+    if l.startswith("# HELP "): helped.add(l.split()[2])
+    elif l.startswith("# TYPE "): typed.add(l.split()[2])
+    elif l.strip(): seen.add(re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", l).group(0))
+missing = [m for m in seen if m not in helped or m not in typed]
+assert not missing, missing
+PY
+
+# Methods and paths.
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$M")" = 405 ] || fail "POST is not 405"
+curl -s -D - -o /dev/null -X DELETE "$M" | grep -qi '^Allow: GET, HEAD' || fail "no Allow header"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -I "$M")" = 200 ] || fail "HEAD"
+curl -fs "http://127.0.0.1:$P/" | grep -q "href=\"/metrics\"" || fail "landing page"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/nope")" = 404 ] || fail "404"
+# Concurrent scrapes share samples and all answer.
+cpids=()
+for i in 1 2 3 4 5 6; do curl -fs -o "$TMP/c$i.txt" "$M" & cpids+=($!); done
+wait "${cpids[@]}"
+for i in 1 2 3 4 5 6; do grep -qx 'hvscope_up 1' "$TMP/c$i.txt" || fail "concurrent scrape $i"; done
+
+# A real Prometheus server scrapes it.
+Q=$(free_port)
+cat > "$TMP/prom.yml" <<Y
+global: {scrape_interval: 1s, scrape_timeout: 1s}
+scrape_configs:
+  - job_name: hvscope
+    static_configs: [{targets: ["127.0.0.1:$P"]}]
+Y
+promtool check config "$TMP/prom.yml" > /dev/null || fail "prometheus config"
+prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" --web.listen-address=127.0.0.1:$Q > "$TMP/prom.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$Q/-/ready" 30
+query() { curl -fs "http://127.0.0.1:$Q/api/v1/query" --data-urlencode "query=$1" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")'; }
+for i in $(seq 100); do [ "$(query 'up{job="hvscope"}')" = 1 ] && break; sleep 0.2; done
+[ "$(query 'up{job="hvscope"}')" = 1 ] || fail "Prometheus does not see the target up: $(tail -5 "$TMP/prom.log")"
+[ "$(query 'hvscope_up')" = 1 ] || fail "hvscope_up in Prometheus"
+[ "$(query 'hvscope_domain_memory_bytes{domain="test"}')" = 2147483648 ] || fail "domain memory in Prometheus"
+for i in $(seq 50); do v=$(query 'rate(hvscope_domain_cpu_seconds_total{domain="test"}[5s])'); [ "$v" != none ] && break; sleep 0.2; done
+note "Prometheus scraped it: up 1, memory 2147483648, CPU rate $v"

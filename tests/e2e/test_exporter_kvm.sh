@@ -1,0 +1,67 @@
+# The exporter against real guests under libvirtd: a stuck guest (its QEMU
+# stopped) is reported in its own series while hvscope_up stays 1 and the
+# other guest stays fresh; a hung libvirtd (stopped) gives hvscope_up 0 in
+# time; both recover.
+. "$(dirname "$0")/lib.sh"
+need python3 curl qemu-system-x86_64
+start_libvirtd
+GUESTS="hvx-a hvx-b"
+finish() {
+	local g pid
+	[ -n "${LVPID:-}" ] && kill -CONT "$LVPID" 2>/dev/null
+	for g in $GUESTS; do
+		pid=$(cat "/run/libvirt/qemu/$g.pid" 2>/dev/null || true)
+		[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null || true
+		virsh -c qemu:///system destroy "$g" >/dev/null 2>&1 || true
+	done
+	stop_libvirtd
+	cleanup
+}
+trap finish EXIT
+TYPE=$(kvm_or_qemu)
+for g in $GUESTS; do guest_create "$g" "$TYPE"; done
+P=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect qemu:///system --scrape.timeout 3 --deadline 700 \
+	--check.interval 3600 2> "$TMP/exp.err" &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$P/healthz"
+M="http://127.0.0.1:$P/metrics"
+val() { grep "^$1" "$2" | awk '{print $NF}'; }
+scrape() { # FILE: scrape, and fail if it took 4 s or more
+	local t0 t1
+	t0=$(date +%s.%N)
+	curl -fs -m 10 -o "$1" "$M" || fail "scrape failed"
+	t1=$(date +%s.%N)
+	python3 -c "import sys; sys.exit(0 if $t1 - $t0 < 4 else 1)" || fail "a scrape took $(python3 -c "print(round($t1 - $t0, 2))") s"
+}
+scrape "$TMP/0.txt"
+[ "$(val 'hvscope_up ' "$TMP/0.txt")" = 1 ] || fail "hvscope_up"
+
+pid=$(cat /run/libvirt/qemu/hvx-b.pid)
+kill -STOP "$pid"
+scrape "$TMP/1.txt"
+sleep 1
+scrape "$TMP/2.txt"
+[ "$(val 'hvscope_up ' "$TMP/2.txt")" = 1 ] || fail "one stuck guest set hvscope_up to 0"
+[ "$(val 'hvscope_domain_stats_stuck{domain="hvx-b"' "$TMP/2.txt")" = 1 ] || fail "hvx-b not reported stuck: $(grep stuck "$TMP/2.txt")"
+[ "$(val 'hvscope_domain_stats_stuck{domain="hvx-a"' "$TMP/2.txt")" = 0 ] || fail "hvx-a reported stuck"
+a1=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/1.txt")
+a2=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/2.txt")
+python3 -c "import sys; sys.exit(0 if $a2 > $a1 else 1)" || fail "hvx-a stopped updating ($a1 -> $a2)"
+kill -CONT "$pid"
+note "stopped QEMU: hvx-b stuck=1, hvx-a fresh ($a1 -> $a2 CPU s), hvscope_up 1, scrapes under 4 s"
+
+LVPID=$(pgrep -xo libvirtd)
+kill -STOP "$LVPID"
+scrape "$TMP/3.txt"
+[ "$(val 'hvscope_up ' "$TMP/3.txt")" = 0 ] || fail "a hung libvirtd did not give hvscope_up 0"
+promtool check metrics < "$TMP/3.txt" 2>/dev/null || true
+kill -CONT "$LVPID"
+LVPID=
+for i in $(seq 40); do
+	curl -fs -m 10 -o "$TMP/4.txt" "$M"
+	[ "$(val 'hvscope_up ' "$TMP/4.txt")" = 1 ] && break
+	sleep 0.5
+done
+[ "$(val 'hvscope_up ' "$TMP/4.txt")" = 1 ] || fail "no recovery after libvirtd resumed: $(cat "$TMP/exp.err")"
+note "stopped libvirtd: hvscope_up 0 within the scrape timeout; back to 1 after it resumed"
