@@ -89,8 +89,9 @@ static void *checker(void *arg)
 	struct exporter *x = arg;
 	for (;;) {
 		struct report rep = { 0 };
+		struct ruleset set = { 0 };
 		struct err e = ERR_INIT;
-		int r = check_report(x->profile, NULL, "/", &rep, &e);
+		int r = check_report(x->profile, NULL, "/", &set, &rep, &e);
 		struct buf b = BUF_INIT;
 		if (r == 0)
 			report_write_prometheus(&rep, &b);
@@ -110,6 +111,7 @@ static void *checker(void *arg)
 		pthread_mutex_unlock(&x->mu);
 		buf_free(&b);
 		report_free(&rep);
+		ruleset_free(&set);
 		err_clear(&e);
 		if (q)
 			break;
@@ -257,13 +259,6 @@ void cmd_exporter_usage(FILE *f)
 	      f);
 }
 
-static volatile sig_atomic_t stopping;
-static void on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
 /* ":9869", "127.0.0.1:9869", "[::1]:9869" -> a socket address. */
 static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len, struct err *e)
 {
@@ -350,6 +345,14 @@ int cmd_exporter(int argc, char **argv)
 		err_clear(&e);
 		return 3;
 	}
+	/* SIGINT and SIGTERM are taken by sigwait() in this thread: blocked
+	 * before any thread starts (libvirt's, libmicrohttpd's, ours), so no
+	 * other thread can swallow them. */
+	sigset_t stop_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	if (hv_open(uri, &x.hv, &e) < 0) {
 		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
 		err_clear(&e);
@@ -375,11 +378,9 @@ int cmd_exporter(int argc, char **argv)
 		rc = 1;
 	} else {
 		fprintf(stderr, "hvscope exporter: listening on %s%s, sampling %s\n", listen, x.telemetry_path, hv_describe(x.hv));
-		struct sigaction sa = { .sa_handler = on_stop };
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		while (!stopping)
-			pause();
+		int sig;
+		sigwait(&stop_set, &sig);
+		fprintf(stderr, "hvscope exporter: %s, stopping\n", strsignal(sig));
 		MHD_stop_daemon(d);
 	}
 	pthread_mutex_lock(&x.mu);

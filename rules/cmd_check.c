@@ -103,21 +103,19 @@ static const char *pick_profile(struct probe_ctx *ctx, char **reason)
 	return "kvm";
 }
 
-int check_report(const char *profile_name, const struct strv *dirs, const char *root, struct report *rep, struct err *e)
+int check_report(const char *profile_name, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
+		 struct err *e)
 {
-	struct ruleset set = { 0 };
 	struct strv none = { 0 };
-	int r = load_rules(&set, dirs ? dirs : &none, e);
-	if (r < 0) {
-		ruleset_free(&set);
+	int r = load_rules(set, dirs ? dirs : &none, e);
+	if (r < 0)
 		return r;
-	}
 	struct probe_ctx ctx;
 	probe_ctx_init(&ctx, root);
 	char *reason = NULL;
 	if (!profile_name || !strcmp(profile_name, "auto"))
 		profile_name = pick_profile(&ctx, &reason);
-	struct profile *prof = ruleset_find(&set, profile_name);
+	struct profile *prof = ruleset_find(set, profile_name);
 	if (!prof) {
 		r = err_set(e, -ENOENT, "no profile '%s'", profile_name);
 		free(reason);
@@ -127,7 +125,6 @@ int check_report(const char *profile_name, const struct strv *dirs, const char *
 		rep->profile_reason = reason;
 	}
 	probe_ctx_free(&ctx);
-	ruleset_free(&set);
 	return r;
 }
 

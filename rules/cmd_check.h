@@ -7,11 +7,14 @@
 #include "core/err.h"
 #include "core/util.h"
 #include "rules/engine.h"
+#include "rules/rule.h"
 
 int cmd_check(int argc, char **argv);
-/* Load the rules (built-in, /etc/hvscope/rules.d, then dirs), pick the
- * profile ("auto" as check does) and run it on root into rep. */
-int check_report(const char *profile, const struct strv *dirs, const char *root, struct report *rep, struct err *e);
+/* Load the rules into set (built-in, /etc/hvscope/rules.d, then dirs), pick
+ * the profile ("auto" as check does) and run it on root into rep.  The
+ * results point into set: free rep before set. */
+int check_report(const char *profile, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
+		 struct err *e);
 void cmd_check_usage(FILE *f);
 
 #endif

@@ -37,4 +37,20 @@ make_node_xml "$TMP/node.xml" 50
 vg top -b -i 2 -d 0.2 --connect test:///default --format json
 vg top -b -i 2 -d 0.2 --connect "test://$TMP/node.xml" --format csv -v -n -x
 vg top -b -i 1 --connect "test://$TMP/missing.xml"
+# exporter: serve two scrapes, stop on SIGTERM, exit clean.
+P=$(free_port)
+"${VG[@]}" "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect test:///default --check.interval 3600 \
+	2> "$TMP/vg-exp.err" &
+vgpid=$!
+wait_http "http://127.0.0.1:$P/healthz" 60
+curl -fs -o /dev/null "http://127.0.0.1:$P/metrics"
+curl -fs -o /dev/null "http://127.0.0.1:$P/metrics"
+curl -s -o /dev/null -X POST "http://127.0.0.1:$P/metrics"
+kill -TERM $vgpid
+set +e
+wait $vgpid
+rc=$?
+set -e
+[ $rc -ne 99 ] || { cat "$TMP/vg-exp.err" >&2; fail "valgrind: hvscope exporter"; }
+n=$((n + 1))
 echo "valgrind: $n passed, 0 failed"
