@@ -1,0 +1,34 @@
+# contrib/: the alerting rules pass promtool (syntax and unit tests), every
+# metric the rules and the Grafana dashboard use is one the exporter serves,
+# and systemd accepts the unit.
+. "$(dirname "$0")/lib.sh"
+need python3 promtool curl
+C=$TOP/contrib
+promtool check rules "$C/prometheus/hvscope-alerts.yml" > /dev/null || fail "promtool check rules"
+(cd "$C/prometheus" && promtool test rules hvscope-alerts.test.yml) > "$TMP/t.log" 2>&1 || fail "promtool test rules: $(cat "$TMP/t.log")"
+
+# The names the exporter serves (test driver; readiness included).
+P=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect test:///default 2> /dev/null &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$P/healthz"
+for i in $(seq 50); do curl -fs "http://127.0.0.1:$P/metrics" > "$TMP/m.txt"; grep -q '^hvscope_check_status' "$TMP/m.txt" && break; sleep 0.2; done
+python3 - "$TMP/m.txt" "$C/prometheus/hvscope-alerts.yml" "$C/grafana/hvscope-dashboard.json" <<'PY' || fail "unknown metric names"
+import json, re, sys
+served = {l.split()[2] for l in open(sys.argv[1]) if l.startswith("# TYPE ")}
+used = set(re.findall(r"hvscope_[a-z_]+", open(sys.argv[2]).read()))
+dash = json.load(open(sys.argv[3]))
+for p in dash["panels"]:
+    for t in p.get("targets", []):
+        used |= set(re.findall(r"hvscope_[a-z_]+", t["expr"]))
+missing = sorted(u for u in used if u not in served)
+assert not missing, f"used but not served: {missing}"
+print(f"  {len(used)} metric names used by the rules and dashboard, all served")
+PY
+
+if command -v systemd-analyze >/dev/null; then
+	sed "s|/usr/bin/hvscope|$HVSCOPE|" "$C/systemd/hvscope-exporter.service" > "$TMP/hvscope-exporter.service"
+	systemd-analyze verify "$TMP/hvscope-exporter.service" > "$TMP/v.log" 2>&1 || true
+	[ ! -s "$TMP/v.log" ] || fail "systemd-analyze verify: $(cat "$TMP/v.log")"
+	note "systemd-analyze verify: clean"
+fi
