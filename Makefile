@@ -40,7 +40,7 @@ PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicr
 # hvscope check about 9 ms of dynamic loading (82 libraries).
 MOD_PKGS := libvirt xenstat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(MOD_PKGS))
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
@@ -59,7 +59,7 @@ RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_c
 HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
-EXPORTER_SRC := exporter/metrics.c exporter/cmd_exporter.c
+EXPORTER_SRC := exporter/metrics.c exporter/webconfig.c exporter/cmd_exporter.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/hvscope.o

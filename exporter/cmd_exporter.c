@@ -27,6 +27,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "exporter/metrics.h"
+#include "exporter/webconfig.h"
 #include "hv/hv.h"
 #include "rules/cmd_check.h"
 #include "rules/report.h"
@@ -51,6 +52,7 @@ struct exporter {
 	char *check_text; /* Prometheus text of the last check run */
 	char *check_error;
 	/* http */
+	struct web_config web;
 	const char *telemetry_path;
 	double scrape_timeout;
 	bool quit;
@@ -217,6 +219,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	struct buf body = BUF_INIT;
+	if (web_config_has_users(&x->web)) {
+		char *pass = NULL;
+		char *user = MHD_basic_auth_get_username_password(c, &pass);
+		bool ok = web_config_auth_ok(&x->web, user, pass);
+		if (user)
+			MHD_free(user);
+		if (pass)
+			MHD_free(pass);
+		if (!ok) {
+			buf_puts(&body, "Unauthorized\n");
+			size_t len = body.len;
+			struct MHD_Response *r = MHD_create_response_from_buffer(len, buf_steal(&body), MHD_RESPMEM_MUST_FREE);
+			enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "hvscope", r);
+			MHD_destroy_response(r);
+			return ret;
+		}
+	}
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		*upload_size = 0;
 		buf_printf(&body, "method %s not allowed: GET or HEAD\n", method);
@@ -250,6 +269,8 @@ void cmd_exporter_usage(FILE *f)
 	      "\n"
 	      "  --web.listen-address ADDR   host:port or :port to listen on (default " DEFAULT_LISTEN ")\n"
 	      "  --web.telemetry-path PATH   where the metrics are (default /metrics)\n"
+	      "  --web.config.file FILE      TLS and basic auth (exporter-toolkit format:\n"
+	      "                              tls_server_config, basic_auth_users with bcrypt hashes)\n"
 	      "  -c, --connect URI           xen, or a libvirt URI (default: auto, as hvscope top)\n"
 	      "  --scrape.timeout SECONDS    longest a scrape waits for the hypervisor (default 8)\n"
 	      "  --deadline MS               how long one domain may take to answer (default 1500)\n"
@@ -287,10 +308,11 @@ int cmd_exporter(int argc, char **argv)
 		{ "web.listen-address", required_argument, NULL, 'L' }, { "web.telemetry-path", required_argument, NULL, 'T' },
 		{ "connect", required_argument, NULL, 'c' },            { "scrape.timeout", required_argument, NULL, 'S' },
 		{ "deadline", required_argument, NULL, 'D' },           { "profile", required_argument, NULL, 'p' },
-		{ "check.interval", required_argument, NULL, 'I' },     { "help", no_argument, NULL, 'h' },
+		{ "check.interval", required_argument, NULL, 'I' },     { "web.config.file", required_argument, NULL, 'W' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *listen = DEFAULT_LISTEN, *uri = NULL;
+	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL;
 	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300 };
 	long deadline = 1500;
 	int c;
@@ -329,6 +351,7 @@ int cmd_exporter(int argc, char **argv)
 				return 3;
 			}
 			break;
+		case 'W': web_config = optarg; break;
 		case 'h': cmd_exporter_usage(stdout); return 0;
 		default: cmd_exporter_usage(stderr); return 3;
 		}
@@ -353,8 +376,19 @@ int cmd_exporter(int argc, char **argv)
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+	if (web_config && web_config_load(web_config, &x.web, &e) < 0) {
+		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 3;
+	}
+	if (x.web.cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		fprintf(stderr, "hvscope exporter: this libmicrohttpd has no TLS support\n");
+		web_config_free(&x.web);
+		return 3;
+	}
 	if (hv_open(uri, &x.hv, &e) < 0) {
 		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
+		web_config_free(&x.web);
 		err_clear(&e);
 		return 1;
 	}
@@ -368,16 +402,27 @@ int cmd_exporter(int argc, char **argv)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* Bounded: a few scrapers at a time, small requests, slow clients cut. */
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, x.web.key_pem },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, x.web.cert_pem },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	if (x.web.cert_pem)
+		flags |= MHD_USE_TLS;
+	else
+		tls[0].option = MHD_OPTION_END;
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &x, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 						MHD_OPTION_THREAD_POOL_SIZE, 4U, MHD_OPTION_CONNECTION_LIMIT, 64U,
 						MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16U, MHD_OPTION_CONNECTION_TIMEOUT, 15U,
-						MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+						MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_ARRAY, tls,
+						MHD_OPTION_END);
 	int rc = 0;
 	if (!d) {
 		fprintf(stderr, "hvscope exporter: cannot listen on %s: %s\n", listen, strerror(errno));
 		rc = 1;
 	} else {
-		fprintf(stderr, "hvscope exporter: listening on %s%s, sampling %s\n", listen, x.telemetry_path, hv_describe(x.hv));
+		fprintf(stderr, "hvscope exporter: listening on %s%s%s%s, sampling %s\n", x.web.cert_pem ? "https://" : "http://", listen,
+			x.telemetry_path, web_config_has_users(&x.web) ? " (basic auth)" : "", hv_describe(x.hv));
 		int sig;
 		sigwait(&stop_set, &sig);
 		fprintf(stderr, "hvscope exporter: %s, stopping\n", strsignal(sig));
@@ -398,5 +443,6 @@ int cmd_exporter(int argc, char **argv)
 	}
 	free(x.check_text);
 	free(x.check_error);
+	web_config_free(&x.web);
 	return rc;
 }

@@ -66,3 +66,41 @@ for i in $(seq 100); do [ "$(query 'up{job="hvscope"}')" = 1 ] && break; sleep 0
 [ "$(query 'hvscope_domain_memory_bytes{domain="test"}')" = 2147483648 ] || fail "domain memory in Prometheus"
 for i in $(seq 50); do v=$(query 'rate(hvscope_domain_cpu_seconds_total{domain="test"}[5s])'); [ "$v" != none ] && break; sleep 0.2; done
 note "Prometheus scraped it: up 1, memory 2147483648, CPU rate $v"
+
+# --web.config.file: TLS and bcrypt basic auth, as the exporter-toolkit
+# files that Prometheus users already have.
+need openssl
+W=$TMP/web
+mkdir -p "$W"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/server.key" -out "$W/server.crt" -days 2 -subj /CN=127.0.0.1 \
+	-addext "subjectAltName=IP:127.0.0.1" > /dev/null 2>&1 || fail "openssl"
+HASH=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))")
+case "$HASH" in \$2b\$*) ;; *) fail "no bcrypt hash from python's crypt: $HASH" ;; esac
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  alice: "%s"\n' "$HASH" > "$W/web.yml"
+T=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$T --connect test:///default --web.config.file "$W/web.yml" 2> "$TMP/tls.err" &
+PIDS+=($!)
+for i in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" "https://127.0.0.1:$T/healthz")" = 401 ] && break; sleep 0.1; done
+U="https://127.0.0.1:$T/metrics"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" "$U")" = 401 ] || fail "no credentials: not 401"
+curl -s -D - -o /dev/null --cacert "$W/server.crt" "$U" | grep -qi '^WWW-Authenticate: Basic realm="hvscope"' || fail "no Basic challenge"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" -u alice:wrong "$U")" = 401 ] || fail "a wrong password: not 401"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" -u mallory:s3cret "$U")" = 401 ] || fail "an unknown user: not 401"
+curl -fs --cacert "$W/server.crt" -u alice:s3cret "$U" | grep -qx 'hvscope_up 1' || fail "TLS + basic auth scrape"
+! curl -fs -o /dev/null "http://127.0.0.1:$T/metrics" 2>/dev/null || fail "plain HTTP answered on the TLS port"
+note "TLS with the configured certificate; bcrypt basic auth: 401 without or with wrong credentials"
+
+# Bad web configs: file:line:column, exit 3, nothing listening.
+printf 'tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n' > "$W/bad1.yml"
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n' > "$W/bad2.yml"
+printf 'basic_auth_users:\n  bob: plaintext\n' > "$W/bad3.yml"
+printf 'http_server_config:\n  http2: true\n' > "$W/bad4.yml"
+for b in "bad1.yml:2:14: cert_file: " "bad2.yml:4:3: tls_server_config: 'client_auth_type' is not supported" \
+	"bad3.yml:2:8: the password of 'bob' must be a bcrypt hash" "bad4.yml:1:1: 'http_server_config' is not supported"; do
+	f=${b%%:*}
+	run_hv exporter --web.listen-address 127.0.0.1:$(free_port) --web.config.file "$W/$f" 2> "$TMP/bad.err"
+	[ "$RC" = 3 ] || fail "$f: exit $RC"
+	grep -qF "$W/$b" "$TMP/bad.err" || fail "$f: $(cat "$TMP/bad.err")"
+done
+run_hv exporter --web.listen-address nonsense 2> "$TMP/bad.err"
+[ "$RC" = 3 ] && grep -q "give host:port or :port" "$TMP/bad.err" || fail "bad listen address"
