@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# hvscope exporter against Debian's prometheus-libvirt-exporter on the same
+# libvirt URI: scrape latency (median of RUNS interleaved scrapes), the
+# exporter's CPU time per scrape and its peak RSS, and the ratios.  URIs: a
+# 1,000-domain test-driver node, and qemu:///system when guests run there.
+set -eu
+: "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
+RUNS=${RUNS:-21}
+PEER=$(command -v prometheus-libvirt-exporter || true)
+[ -n "$PEER" ] || { echo "prometheus-libvirt-exporter is not installed" >&2; exit 1; }
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+bench_uri() { # URI LABEL
+	local uri=$1 label=$2 ph pp i
+	ph=$(port); pp=$(port)
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$ph --connect "$uri" --check.interval 3600 2>/dev/null &
+	local hpid=$!; pids+=($hpid)
+	"$PEER" --web.listen-address 127.0.0.1:$pp --libvirt.uri "$uri" > /dev/null 2>&1 &
+	local ppid=$!; pids+=($ppid)
+	for i in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$ph/metrics" && curl -fs -o /dev/null "http://127.0.0.1:$pp/metrics" && break; sleep 0.1; done
+	local hc0 pc0 hsz psz
+	hc0=$(cpu_ticks $hpid); pc0=$(cpu_ticks $ppid)
+	: > "$tmp/h"; : > "$tmp/p"
+	for ((i = 0; i < RUNS; i++)); do
+		curl -fs -o "$tmp/hm" -w '%{time_total}\n' "http://127.0.0.1:$ph/metrics" >> "$tmp/h"
+		curl -fs -o "$tmp/pm" -w '%{time_total}\n' "http://127.0.0.1:$pp/metrics" >> "$tmp/p"
+	done
+	local hc pc hz
+	hz=$(getconf CLK_TCK)
+	hc=$(awk -v a="$(cpu_ticks $hpid)" -v b="$hc0" -v n="$RUNS" -v hz="$hz" 'BEGIN { print (a - b) / hz / n * 1000 }')
+	pc=$(awk -v a="$(cpu_ticks $ppid)" -v b="$pc0" -v n="$RUNS" -v hz="$hz" 'BEGIN { print (a - b) / hz / n * 1000 }')
+	local hl pl
+	hl=$(median < "$tmp/h"); pl=$(median < "$tmp/p")
+	hsz=$(wc -c < "$tmp/hm"); psz=$(wc -c < "$tmp/pm")
+	printf '%s (%s), %d scrapes each\n' "$label" "$uri" "$RUNS"
+	printf '  scrape latency (median): hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms, ratio %.2fx\n' \
+		"$(awk -v v="$hl" 'BEGIN { print v * 1000 }')" "$(awk -v v="$pl" 'BEGIN { print v * 1000 }')" "$(awk -v a="$hl" -v b="$pl" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+	printf '  exporter CPU per scrape: hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms\n' "$hc" "$pc"
+	printf '  peak RSS: hvscope %d KiB, prometheus-libvirt-exporter %d KiB; response %d vs %d bytes\n' \
+		"$(hwm_kib $hpid)" "$(hwm_kib $ppid)" "$hsz" "$psz"
+	kill $hpid $ppid 2>/dev/null || true
+	wait $hpid $ppid 2>/dev/null || true
+}
+
+python3 - "$tmp/node.xml" <<'PY'
+import sys, uuid
+with open(sys.argv[1], "w") as f:
+    f.write("<node><cpu><mhz>2000</mhz><model>i686</model><active>16</active><total>16</total><nodes>1</nodes>"
+            "<sockets>1</sockets><cores>8</cores><threads>2</threads></cpu><memory>67108864</memory>\n")
+    for i in range(1000):
+        f.write(f"<domain type='test'><name>dom{i:04d}</name><uuid>{uuid.UUID(int=i + 1)}</uuid><memory unit='KiB'>131072</memory>"
+                f"<vcpu>2</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/g/{i}'/>"
+                f"<target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/>"
+                f"<target dev='t{i}'/></interface></devices></domain>\n")
+    f.write("</node>\n")
+PY
+bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
+if virsh -c qemu:///system version >/dev/null 2>&1 && [ "$(virsh -c qemu:///system list --name | grep -c .)" -gt 0 ]; then
+	bench_uri qemu:///system "$(virsh -c qemu:///system list --name | grep -c .) real QEMU guests"
+else
+	echo "qemu:///system: no running guests, skipped"
+fi
