@@ -45,7 +45,7 @@ struct exporter {
 	unsigned long done_gen, want_gen;
 	struct hv_snapshot snap;
 	double sample_seconds;
-	unsigned long long scrape_errors;
+	unsigned long long scrape_errors, samples;
 	/* readiness */
 	char *profile;
 	double check_interval;
@@ -78,6 +78,7 @@ static void *sampler(void *arg)
 		hv_snapshot_free(&x->snap);
 		x->snap = s;
 		x->sample_seconds = took;
+		x->samples++;
 		x->done_gen = gen;
 		x->in_flight = false;
 		pthread_cond_broadcast(&x->cv);
@@ -167,7 +168,7 @@ static void write_scrape(struct exporter *x, struct buf *o)
 	pthread_mutex_lock(&x->mu);
 	if (!up)
 		x->scrape_errors++;
-	unsigned long long errors = x->scrape_errors;
+	unsigned long long errors = x->scrape_errors, samples = x->samples;
 	char *checks = x->check_text ? xstrdup(x->check_text) : NULL;
 	pthread_mutex_unlock(&x->mu);
 
@@ -182,6 +183,9 @@ static void write_scrape(struct exporter *x, struct buf *o)
 	buf_puts(o, "# HELP hvscope_scrape_errors_total Scrapes whose sample failed or missed the deadline.\n"
 		    "# TYPE hvscope_scrape_errors_total counter\n");
 	buf_printf(o, "hvscope_scrape_errors_total %llu\n", errors);
+	buf_puts(o, "# HELP hvscope_samples_total Samples taken of the hypervisor (scrapes arriving together share one).\n"
+		    "# TYPE hvscope_samples_total counter\n");
+	buf_printf(o, "hvscope_samples_total %llu\n", samples);
 	buf_puts(o, "# HELP hvscope_sample_duration_seconds How long the hypervisor sample took.\n"
 		    "# TYPE hvscope_sample_duration_seconds gauge\n");
 	buf_printf(o, "hvscope_sample_duration_seconds %.6f\n", in_time ? took : x->scrape_timeout);

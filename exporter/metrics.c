@@ -120,6 +120,10 @@ void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
 	for (size_t i = 0; i < s->ndom; i++)
 		if (s->dom[i].maxmem_kib)
 			series_u64(o, "hvscope_domain_memory_max_bytes", &s->dom[i], NULL, NULL, (unsigned long long)s->dom[i].maxmem_kib * 1024);
+	family(o, "hvscope_domain_memory_rss_bytes", "gauge", "Resident memory of the domain's emulator process, where the hypervisor reports it.");
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].rss_kib)
+			series_u64(o, "hvscope_domain_memory_rss_bytes", &s->dom[i], NULL, NULL, (unsigned long long)s->dom[i].rss_kib * 1024);
 	NET_FAMILY("hvscope_domain_network_receive_bytes_total", rx_bytes, "Bytes received by an interface.");
 	NET_FAMILY("hvscope_domain_network_receive_packets_total", rx_pkts, "Packets received by an interface.");
 	NET_FAMILY("hvscope_domain_network_receive_errors_total", rx_errs, "Receive errors of an interface.");

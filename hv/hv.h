@@ -48,6 +48,7 @@ struct hv_domain {
 	enum hv_state state;
 	uint64_t cpu_ns;
 	uint64_t mem_kib, maxmem_kib; /* maxmem_kib 0 = no limit */
+	uint64_t rss_kib;             /* the QEMU process's resident memory; 0 = unknown */
 	unsigned vcpus_online, vcpus_max;
 	struct hv_vcpu *vcpu;
 	size_t nvcpu;

@@ -342,6 +342,8 @@ static void fill_from_record(struct hv_domain *d, const virDomainStatsRecord *re
 			d->have |= HV_HAVE_MEM;
 		} else if (strcmp(f, "balloon.maximum") == 0) {
 			d->maxmem_kib = pval(p);
+		} else if (strcmp(f, "balloon.rss") == 0) {
+			d->rss_kib = pval(p);
 		} else if (strcmp(f, "vcpu.current") == 0) {
 			d->vcpus_online = (unsigned)pval(p);
 			d->have |= HV_HAVE_VCPU;

@@ -41,11 +41,23 @@ curl -s -D - -o /dev/null -X DELETE "$M" | grep -qi '^Allow: GET, HEAD' || fail 
 [ "$(curl -s -o /dev/null -w '%{http_code}' -I "$M")" = 200 ] || fail "HEAD"
 curl -fs "http://127.0.0.1:$P/" | grep -q "href=\"/metrics\"" || fail "landing page"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/nope")" = 404 ] || fail "404"
-# Concurrent scrapes share samples and all answer.
+# Concurrent scrapes share samples and all answer.  A slow source (the
+# 1,000-domain node, tens of ms a sample) makes them overlap.
+make_node_xml "$TMP/node.xml" 1000
+P2=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P2 --connect "test://$TMP/node.xml" --check.interval 3600 2> /dev/null &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$P2/healthz"
+M2="http://127.0.0.1:$P2/metrics"
+before=$(curl -fs "$M2" | awk '/^hvscope_samples_total/ { print $2 }')
 cpids=()
-for i in 1 2 3 4 5 6; do curl -fs -o "$TMP/c$i.txt" "$M" & cpids+=($!); done
+for i in 1 2 3 4 5 6 7 8; do curl -fs -o "$TMP/c$i.txt" "$M2" & cpids+=($!); done
 wait "${cpids[@]}"
-for i in 1 2 3 4 5 6; do grep -qx 'hvscope_up 1' "$TMP/c$i.txt" || fail "concurrent scrape $i"; done
+for i in 1 2 3 4 5 6 7 8; do grep -qx 'hvscope_up 1' "$TMP/c$i.txt" || fail "concurrent scrape $i"; done
+after=$(curl -fs "$M2" | awk '/^hvscope_samples_total/ { print $2 }')
+taken=$((after - before - 1))
+[ "$taken" -lt 8 ] || fail "8 concurrent scrapes took $taken samples: none shared"
+note "8 concurrent scrapes shared $taken samples"
 
 # A real Prometheus server scrapes it.
 Q=$(free_port)

@@ -36,6 +36,13 @@ scrape() { # FILE: scrape, and fail if it took 4 s or more
 }
 scrape "$TMP/0.txt"
 [ "$(val 'hvscope_up ' "$TMP/0.txt")" = 1 ] || fail "hvscope_up"
+# RSS where libvirt reports it (balloon.rss).
+rss=$(virsh -c qemu:///system domstats --balloon --raw hvx-a | awk -F= '/balloon.rss=/ { print $2 }')
+if [ -n "$rss" ]; then
+	ours=$(val 'hvscope_domain_memory_rss_bytes{domain="hvx-a"' "$TMP/0.txt")
+	[ -n "$ours" ] || fail "no RSS series while libvirt reports balloon.rss"
+	note "hvx-a RSS: $ours bytes (virsh: $rss KiB)"
+fi
 
 pid=$(cat /run/libvirt/qemu/hvx-b.pid)
 kill -STOP "$pid"
