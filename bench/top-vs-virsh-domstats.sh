@@ -14,8 +14,8 @@
 # libvirt client on the same URI.  Medians of RUNS runs.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
-N=${N:-20}
-RUNS=${RUNS:-5}
+N=${N:-100}
+RUNS=${RUNS:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
