@@ -53,7 +53,17 @@ static double mem_pct(const struct top_row *r, uint64_t kib)
 
 /* NAME */
 static int c_name(const struct top_row *a, const struct top_row *b) { return strcmp(a->d->name, b->d->name); }
-static void f_name(const struct top_row *r, struct buf *o) { buf_puts(o, r->d->name); }
+/* Names are the guest owner's choice: control characters are shown as
+ * \xNN (as virsh does), so a newline cannot break a table row. */
+static void f_name(const struct top_row *r, struct buf *o)
+{
+	for (const unsigned char *p = (const unsigned char *)r->d->name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			buf_printf(o, "\\x%02x", *p);
+		else
+			buf_putc(o, (char)*p);
+	}
+}
 /* STATE */
 static int c_state(const struct top_row *a, const struct top_row *b) { return (int)a->d->state - (int)b->d->state; }
 static void f_state(const struct top_row *r, struct buf *o)

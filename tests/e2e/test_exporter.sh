@@ -43,7 +43,7 @@ curl -fs "http://127.0.0.1:$P/" | grep -q "href=\"/metrics\"" || fail "landing p
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/nope")" = 404 ] || fail "404"
 # Concurrent scrapes share samples and all answer.  A slow source (the
 # 1,000-domain node, tens of ms a sample) makes them overlap.
-make_node_xml "$TMP/node.xml" 1000
+make_node_xml "$TMP/node.xml" 1000 special
 P2=$(free_port)
 "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P2 --connect "test://$TMP/node.xml" --check.interval 3600 2> /dev/null &
 PIDS+=($!)
@@ -58,6 +58,14 @@ after=$(curl -fs "$M2" | awk '/^hvscope_samples_total/ { print $2 }')
 taken=$((after - before - 1))
 [ "$taken" -lt 8 ] || fail "8 concurrent scrapes took $taken samples: none shared"
 note "8 concurrent scrapes shared $taken samples"
+# Names with a quote, a backslash, a newline, UTF-8: escaped, and promtool agrees.
+curl -fs "$M2" > "$TMP/odd.txt"
+promtool check metrics < "$TMP/odd.txt" || fail "promtool on odd names"
+grep -qF 'hvscope_domain_memory_bytes{domain="q\"uote",' "$TMP/odd.txt" || fail "quote not escaped"
+grep -qF 'hvscope_domain_memory_bytes{domain="back\\slash",' "$TMP/odd.txt" || fail "backslash not escaped"
+grep -qF 'hvscope_domain_memory_bytes{domain="new\nline",' "$TMP/odd.txt" || fail "newline not escaped"
+grep -qF 'hvscope_domain_memory_bytes{domain="ünïcødé-名前",' "$TMP/odd.txt" || fail "UTF-8 name"
+[ "$(grep -c '^hvscope_domain_state{' "$TMP/odd.txt")" = 1000 ] || fail "1,000 domains"
 
 # A real Prometheus server scrapes it.
 Q=$(free_port)
@@ -66,6 +74,9 @@ global: {scrape_interval: 1s, scrape_timeout: 1s}
 scrape_configs:
   - job_name: hvscope
     static_configs: [{targets: ["127.0.0.1:$P"]}]
+  - job_name: odd
+    scrape_timeout: 1s
+    static_configs: [{targets: ["127.0.0.1:$P2"]}]
 Y
 promtool check config "$TMP/prom.yml" > /dev/null || fail "prometheus config"
 prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" --web.listen-address=127.0.0.1:$Q > "$TMP/prom.log" 2>&1 &
@@ -76,6 +87,11 @@ for i in $(seq 100); do [ "$(query 'up{job="hvscope"}')" = 1 ] && break; sleep 0
 [ "$(query 'up{job="hvscope"}')" = 1 ] || fail "Prometheus does not see the target up: $(tail -5 "$TMP/prom.log")"
 [ "$(query 'hvscope_up')" = 1 ] || fail "hvscope_up in Prometheus"
 [ "$(query 'hvscope_domain_memory_bytes{domain="test"}')" = 2147483648 ] || fail "domain memory in Prometheus"
+for i in $(seq 100); do [ "$(query 'count(hvscope_domain_state{job="odd"})')" = 1000 ] && break; sleep 0.2; done
+[ "$(query 'count(hvscope_domain_state{job="odd"})')" = 1000 ] || fail "Prometheus holds $(query 'count(hvscope_domain_state{job="odd"})') of 1,000 domains"
+[ "$(query 'hvscope_domain_memory_bytes{job="odd",domain="q\"uote"}')" = 134217728 ] || fail "quoted name through Prometheus"
+[ "$(query 'hvscope_domain_memory_bytes{job="odd",domain="new\nline"}')" = 402653184 ] || fail "newline name through Prometheus"
+[ "$(query 'hvscope_domain_memory_bytes{job="odd",domain="ünïcødé-名前"}')" = 536870912 ] || fail "UTF-8 name through Prometheus"
 for i in $(seq 50); do v=$(query 'rate(hvscope_domain_cpu_seconds_total{domain="test"}[5s])'); [ "$v" != none ] && break; sleep 0.2; done
 note "Prometheus scraped it: up 1, memory 2147483648, CPU rate $v"
 
