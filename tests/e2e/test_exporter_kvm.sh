@@ -3,7 +3,7 @@
 # other guest stays fresh; a hung libvirtd (stopped) gives hvscope_up 0 in
 # time; both recover.
 . "$(dirname "$0")/lib.sh"
-need python3 curl qemu-system-x86_64
+need python3 curl qemu-system-x86_64 prometheus
 start_libvirtd
 GUESTS="hvx-a hvx-b"
 finish() {
@@ -72,3 +72,39 @@ for i in $(seq 40); do
 done
 [ "$(val 'hvscope_up ' "$TMP/4.txt")" = 1 ] || fail "no recovery after libvirtd resumed: $(cat "$TMP/exp.err")"
 note "stopped libvirtd: hvscope_up 0 within the scrape timeout; back to 1 after it resumed"
+
+# libvirtd killed during scrapes, then started again.
+pkill -9 -x libvirtd
+scrape "$TMP/5.txt"
+[ "$(val 'hvscope_up ' "$TMP/5.txt")" = 0 ] || fail "a killed libvirtd did not give hvscope_up 0"
+libvirtd -d
+LIBVIRT_STARTED+=(libvirtd)
+for i in $(seq 60); do
+	curl -fs -m 10 -o "$TMP/6.txt" "$M"
+	[ "$(val 'hvscope_up ' "$TMP/6.txt")" = 1 ] && grep -q '^hvscope_domain_state{domain="hvx-a"' "$TMP/6.txt" && break
+	sleep 0.5
+done
+[ "$(val 'hvscope_up ' "$TMP/6.txt")" = 1 ] || fail "no recovery after libvirtd restarted"
+note "killed libvirtd: hvscope_up 0, then 1 with the guests after it restarted (no exporter restart)"
+
+# A real Prometheus holds the same values virsh domstats gives.
+Q=$(free_port)
+printf 'global: {scrape_interval: 1s, scrape_timeout: 1s}\nscrape_configs:\n  - job_name: hvscope\n    static_configs: [{targets: ["127.0.0.1:%s"]}]\n' "$P" > "$TMP/prom.yml"
+prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" --web.listen-address=127.0.0.1:$Q > "$TMP/prom.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$Q/-/ready" 30
+query() { curl -fs "http://127.0.0.1:$Q/api/v1/query" --data-urlencode "query=$1" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")'; }
+for i in $(seq 100); do [ "$(query 'hvscope_up')" = 1 ] && [ "$(query 'hvscope_domain_vcpus{domain="hvx-b"}')" != none ] && break; sleep 0.2; done
+for g in $GUESTS; do
+	ds=$(virsh -c qemu:///system domstats --raw --balloon --vcpu --cpu-total "$g")
+	mem=$(echo "$ds" | awk -F= '/balloon.current=/ { print $2 * 1024 }')
+	max=$(echo "$ds" | awk -F= '/balloon.maximum=/ { print $2 * 1024 }')
+	vc=$(echo "$ds" | awk -F= '/vcpu.current=/ { print $2 }')
+	cpu=$(echo "$ds" | awk -F= '/cpu.time=/ { print $2 / 1e9 }')
+	[ "$(query "hvscope_domain_memory_bytes{domain=\"$g\"}")" = "$mem" ] || fail "$g memory: Prometheus $(query "hvscope_domain_memory_bytes{domain=\"$g\"}"), virsh $mem"
+	[ "$(query "hvscope_domain_memory_max_bytes{domain=\"$g\"}")" = "$max" ] || fail "$g maximum memory"
+	[ "$(query "hvscope_domain_vcpus{domain=\"$g\"}")" = "$vc" ] || fail "$g vCPUs"
+	pc=$(query "hvscope_domain_cpu_seconds_total{domain=\"$g\"}")
+	python3 -c "import sys; sys.exit(0 if 0 <= $cpu - $pc < 5 else 1)" || fail "$g CPU seconds: Prometheus $pc, virsh $cpu"
+	note "$g: Prometheus holds memory $mem, max $max, vCPUs $vc, CPU ${pc}s (virsh ${cpu}s)"
+done
