@@ -3,9 +3,12 @@
 # libvirt URI: scrape latency (median of RUNS interleaved scrapes), the
 # exporter's CPU time per scrape and its peak RSS, and the ratios.  URIs: a
 # 1,000-domain test-driver node, and qemu:///system when guests run there.
+# Also: p99 latency, throughput under 4 concurrent scrapers (wrk), and the
+# metric families each exports that the other does not.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
-RUNS=${RUNS:-21}
+RUNS=${RUNS:-101}
+WRK_SECONDS=${WRK_SECONDS:-5}
 PEER=$(command -v prometheus-libvirt-exporter || true)
 [ -n "$PEER" ] || { echo "prometheus-libvirt-exporter is not installed" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -35,15 +38,31 @@ bench_uri() { # URI LABEL
 	hz=$(getconf CLK_TCK)
 	hc=$(awk -v a="$(cpu_ticks $hpid)" -v b="$hc0" -v n="$RUNS" -v hz="$hz" 'BEGIN { print (a - b) / hz / n * 1000 }')
 	pc=$(awk -v a="$(cpu_ticks $ppid)" -v b="$pc0" -v n="$RUNS" -v hz="$hz" 'BEGIN { print (a - b) / hz / n * 1000 }')
-	local hl pl
+	local hl pl h99 p99
 	hl=$(median < "$tmp/h"); pl=$(median < "$tmp/p")
+	h99=$(sort -g "$tmp/h" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')
+	p99=$(sort -g "$tmp/p" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')
 	hsz=$(wc -c < "$tmp/hm"); psz=$(wc -c < "$tmp/pm")
 	printf '%s (%s), %d scrapes each\n' "$label" "$uri" "$RUNS"
 	printf '  scrape latency (median): hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms, ratio %.2fx\n' \
 		"$(awk -v v="$hl" 'BEGIN { print v * 1000 }')" "$(awk -v v="$pl" 'BEGIN { print v * 1000 }')" "$(awk -v a="$hl" -v b="$pl" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+	printf '  scrape latency (p99): hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms\n' \
+		"$(awk -v v="$h99" 'BEGIN { print v * 1000 }')" "$(awk -v v="$p99" 'BEGIN { print v * 1000 }')"
 	printf '  exporter CPU per scrape: hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms\n' "$hc" "$pc"
 	printf '  peak RSS: hvscope %d KiB, prometheus-libvirt-exporter %d KiB; response %d vs %d bytes\n' \
 		"$(hwm_kib $hpid)" "$(hwm_kib $ppid)" "$hsz" "$psz"
+	if command -v wrk >/dev/null; then
+		local hr pr
+		hr=$(wrk -t2 -c4 -d${WRK_SECONDS}s --timeout 10s "http://127.0.0.1:$ph/metrics" 2>/dev/null | awk '/Requests\/sec/ { print $2 }')
+		pr=$(wrk -t2 -c4 -d${WRK_SECONDS}s --timeout 10s "http://127.0.0.1:$pp/metrics" 2>/dev/null | awk '/Requests\/sec/ { print $2 }')
+		printf '  throughput, 4 concurrent scrapers (wrk, %s s): hvscope %s scrapes/s, prometheus-libvirt-exporter %s scrapes/s\n' \
+			"$WRK_SECONDS" "$hr" "$pr"
+	fi
+	printf '  peak RSS after that: hvscope %d KiB, prometheus-libvirt-exporter %d KiB\n' "$(hwm_kib $hpid)" "$(hwm_kib $ppid)"
+	grep '^# TYPE' "$tmp/hm" | awk '{ print $3 }' | sort -u > "$tmp/hf"
+	grep '^# TYPE' "$tmp/pm" | awk '{ print $3 }' | sort -u > "$tmp/pf"
+	printf '  families: hvscope %d, prometheus-libvirt-exporter %d\n' "$(wc -l < "$tmp/hf")" "$(wc -l < "$tmp/pf")"
+	printf '    the peer'"'"'s: %s\n' "$(tr '\n' ' ' < "$tmp/pf")"
 	kill $hpid $ppid 2>/dev/null || true
 	wait $hpid $ppid 2>/dev/null || true
 }
