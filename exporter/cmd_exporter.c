@@ -20,11 +20,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/root.h"
 #include "core/util.h"
 #include "exporter/metrics.h"
 #include "exporter/webconfig.h"
@@ -55,6 +57,7 @@ struct exporter {
 	struct web_config web;
 	const char *telemetry_path;
 	double scrape_timeout;
+	double start_time;
 	bool quit;
 };
 
@@ -158,6 +161,45 @@ static bool fresh_sample(struct exporter *x, struct hv_snapshot *out, double *to
 	return ok;
 }
 
+/* The process_* families every Prometheus client library exports, read
+ * from /proc/self as theirs are. */
+static void write_process(struct buf *o, double start_time)
+{
+	struct buf st = BUF_INIT;
+	if (root_read("/", "/proc/self/stat", 4096, &st, NULL) == 0 && st.s) {
+		/* Fields after the ")" of the command name: state is the 3rd. */
+		const char *p = strrchr(st.s, ')');
+		unsigned long long ut = 0, stt = 0, vsize = 0;
+		long long rss = 0;
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %*u %llu %lld", &ut,
+				&stt, &vsize, &rss) == 4) {
+			double hz = (double)sysconf(_SC_CLK_TCK);
+			buf_printf(o, "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+				      "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n",
+				   (double)(ut + stt) / hz);
+			buf_printf(o, "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+				      "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes %llu\n",
+				   vsize);
+			buf_printf(o, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+				      "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n",
+				   rss * (long long)sysconf(_SC_PAGESIZE));
+		}
+	}
+	buf_free(&st);
+	struct strv fds = { 0 };
+	if (root_list_dir("/", "/proc/self/fd", &fds) == 0)
+		buf_printf(o, "# HELP process_open_fds Number of open file descriptors.\n# TYPE process_open_fds gauge\nprocess_open_fds %zu\n",
+			   fds.n);
+	strv_free(&fds);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		buf_printf(o, "# HELP process_max_fds Maximum number of open file descriptors.\n# TYPE process_max_fds gauge\nprocess_max_fds %llu\n",
+			   (unsigned long long)rl.rlim_cur);
+	buf_printf(o, "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
+		      "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n",
+		   start_time);
+}
+
 static void write_scrape(struct exporter *x, struct buf *o)
 {
 	double t0 = hv_now_mono();
@@ -194,6 +236,7 @@ static void write_scrape(struct exporter *x, struct buf *o)
 	buf_puts(o, "# HELP hvscope_scrape_duration_seconds How long this scrape took.\n"
 		    "# TYPE hvscope_scrape_duration_seconds gauge\n");
 	buf_printf(o, "hvscope_scrape_duration_seconds %.6f\n", hv_now_mono() - t0);
+	write_process(o, x->start_time);
 	free(checks);
 	hv_snapshot_free(&s);
 }
@@ -317,7 +360,7 @@ int cmd_exporter(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL;
-	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300 };
+	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300, .start_time = hv_now_wall() };
 	long deadline = 1500;
 	int c;
 	optind = 1;

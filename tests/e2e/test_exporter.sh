@@ -17,6 +17,7 @@ grep -q '^hvscope_domain_vcpu_seconds_total{domain="test",uuid="[^"]*",vcpu="1"}
 grep -q '^hvscope_domain_network_receive_bytes_total{domain="test",uuid="[^"]*",device="testnet0"} ' "$TMP/m.txt" || fail "network series"
 grep -q '^hvscope_domain_block_read_bytes_total{domain="test",uuid="[^"]*",device="vda"} ' "$TMP/m.txt" || fail "block series"
 grep -q '^hvscope_build_info{version="' "$TMP/m.txt" || fail "build info"
+grep -q '^process_resident_memory_bytes [0-9]' "$TMP/m.txt" || fail "process_ families"
 # Readiness, from the last check run (the installed profiles).
 for i in $(seq 50); do curl -fs "$M" | grep -q '^hvscope_check_status{' && break; sleep 0.2; done
 curl -fs "$M" > "$TMP/m.txt"
