@@ -105,6 +105,6 @@ for g in $GUESTS; do
 	[ "$(query "hvscope_domain_memory_max_bytes{domain=\"$g\"}")" = "$max" ] || fail "$g maximum memory"
 	[ "$(query "hvscope_domain_vcpus{domain=\"$g\"}")" = "$vc" ] || fail "$g vCPUs"
 	pc=$(query "hvscope_domain_cpu_seconds_total{domain=\"$g\"}")
-	python3 -c "import sys; sys.exit(0 if 0 <= $cpu - $pc < 5 else 1)" || fail "$g CPU seconds: Prometheus $pc, virsh $cpu"
+	python3 -c "import sys; sys.exit(0 if abs($cpu - $pc) < 5 else 1)" || fail "$g CPU seconds: Prometheus $pc, virsh $cpu"
 	note "$g: Prometheus holds memory $mem, max $max, vCPUs $vc, CPU ${pc}s (virsh ${cpu}s)"
 done
