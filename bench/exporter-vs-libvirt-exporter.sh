@@ -14,6 +14,7 @@ PEER=$(command -v prometheus-libvirt-exporter || true)
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
@@ -63,6 +64,8 @@ bench_uri() { # URI LABEL
 	grep '^# TYPE' "$tmp/pm" | awk '{ print $3 }' | sort -u > "$tmp/pf"
 	printf '  families: hvscope %d, prometheus-libvirt-exporter %d\n' "$(wc -l < "$tmp/hf")" "$(wc -l < "$tmp/pf")"
 	printf '    the peer'"'"'s: %s\n' "$(tr '\n' ' ' < "$tmp/pf")"
+	echo "  libvirt's cost per statistics group on this URI (best of 15, bench/libvirt_groups.c):"
+	"$tmp/groups" "$uri"
 	kill $hpid $ppid 2>/dev/null || true
 	wait $hpid $ppid 2>/dev/null || true
 }
