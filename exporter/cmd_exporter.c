@@ -241,6 +241,34 @@ static void write_scrape(struct exporter *x, struct buf *o)
 	hv_snapshot_free(&s);
 }
 
+/* The same families as OpenMetrics 1.0.0, for scrapers that ask for it:
+ * a counter family is named without its _total suffix (its samples keep
+ * it), and the exposition ends with "# EOF". */
+static void to_openmetrics(struct buf *text)
+{
+	struct buf om = BUF_INIT;
+	const char *p = buf_str(text);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		if (str_starts(p, "# HELP ") || str_starts(p, "# TYPE ")) {
+			const char *name = p + 7;
+			size_t nlen = strcspn(name, " \n");
+			if (nlen > 6 && strncmp(name + nlen - 6, "_total", 6) == 0) {
+				buf_add(&om, p, (size_t)(name - p) + nlen - 6);
+				buf_add(&om, name + nlen, len - (size_t)(name + nlen - p));
+				p += len;
+				continue;
+			}
+		}
+		buf_add(&om, p, len);
+		p += len;
+	}
+	buf_puts(&om, "# EOF\n");
+	buf_free(text);
+	*text = om;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, struct buf *body)
 {
 	size_t len = body->len;
@@ -290,6 +318,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (strcmp(url, x->telemetry_path) == 0) {
 		write_scrape(x, &body);
+		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+		if (accept && strstr(accept, "application/openmetrics-text")) {
+			to_openmetrics(&body);
+			return reply(c, MHD_HTTP_OK, "application/openmetrics-text; version=1.0.0; charset=utf-8", &body);
+		}
 		return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &body);
 	}
 	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/-/healthy") == 0) {

@@ -36,6 +36,14 @@ missing = [m for m in seen if m not in helped or m not in typed]
 assert not missing, missing
 PY
 
+# OpenMetrics for scrapers that ask for it.
+curl -fs -D "$TMP/om.h" -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' "$M" > "$TMP/om.txt"
+grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0' "$TMP/om.h" || fail "no OpenMetrics content type"
+[ "$(tail -n1 "$TMP/om.txt")" = "# EOF" ] || fail "OpenMetrics must end with # EOF"
+grep -qx '# TYPE hvscope_domain_cpu_seconds counter' "$TMP/om.txt" || fail "OpenMetrics counter family name"
+grep -q '^hvscope_domain_cpu_seconds_total{' "$TMP/om.txt" || fail "OpenMetrics counter sample name"
+! grep -q '^# TYPE [a-z_]*_total ' "$TMP/om.txt" || fail "a counter family still ends in _total"
+
 # Methods and paths.
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$M")" = 405 ] || fail "POST is not 405"
 curl -s -D - -o /dev/null -X DELETE "$M" | grep -qi '^Allow: GET, HEAD' || fail "no Allow header"
