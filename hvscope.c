@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvscope: argument parsing and subcommand dispatch only. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,10 @@ static const struct cmd *find(const char *name)
 
 int main(int argc, char **argv)
 {
+	/* libvirt asks its callers to ignore SIGPIPE: a write to the socket of
+	 * a daemon that just died would otherwise kill top or the exporter
+	 * instead of being reported and retried.  Writers check for EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 3;

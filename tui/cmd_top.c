@@ -3,6 +3,7 @@
  * curses screen or in batch mode. */
 #include "tui/cmd_top.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -93,8 +94,13 @@ static int run_batch(struct hv *hv, int iterations, double delay, const struct b
 				top_rows_free(rows, n);
 			}
 			fwrite(buf_str(&out), 1, out.len, stdout);
-			fflush(stdout);
 			buf_free(&out);
+			if (fflush(stdout) != 0) {
+				/* The reader went away (| head): stop quietly. */
+				if (errno != EPIPE)
+					fprintf(stderr, "hvscope top: stdout: %s\n", strerror(errno));
+				stop = 1;
+			}
 			good++;
 		}
 		if (iterations <= 0 || i < iterations)

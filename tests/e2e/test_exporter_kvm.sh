@@ -18,6 +18,7 @@ finish() {
 	cleanup
 }
 trap finish EXIT
+[ -n "${KEEP_ERR:-}" ] && trap 'cp "$TMP/exp.err" "$KEEP_ERR" 2>/dev/null; finish' EXIT
 TYPE=$(kvm_or_qemu)
 for g in $GUESTS; do guest_create "$g" "$TYPE"; done
 P=$(free_port)

@@ -24,6 +24,13 @@ PY
 hv top -b -i 1 --connect test:///default --format csv > "$TMP/t.csv"
 python3 -c 'import csv,sys; rows=list(csv.DictReader(open(sys.argv[1]))); assert len(rows)==1 and rows[0]["name"]=="test" and rows[0]["mem_kib"]=="2097152", rows' "$TMP/t.csv" || fail "CSV"
 
+# A reader that goes away (| head) ends batch mode quietly, not forever.
+set +e
+timeout 20 "$HVSCOPE" top -b -d 0.1 --connect test:///default 2> "$TMP/pipe.err" | head -n 3 > /dev/null
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" = 0 ] || fail "top -b | head: exit $rc ($(cat "$TMP/pipe.err"))"
+
 # The same numbers as virsh for what does not move: memory, vCPUs, devices.
 dominfo=$(virsh -c test:///default dominfo test)
 echo "$dominfo" | grep -q "Used memory: *2097152 KiB" || fail "virsh dominfo differs: $dominfo"
