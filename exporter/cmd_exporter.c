@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <math.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -448,6 +449,10 @@ int cmd_exporter(int argc, char **argv)
 		err_clear(&e);
 		return 3;
 	}
+	/* One malloc arena: the scrape threads each build a text of ~2.5 MB
+	 * for 1,000 domains, and per-thread arenas kept those pages (12 MB of
+	 * RSS measured with 1,000 test-driver domains). */
+	mallopt(M_ARENA_MAX, 1);
 	/* SIGINT and SIGTERM are taken by sigwait() in this thread: blocked
 	 * before any thread starts (libvirt's, libmicrohttpd's, ours), so no
 	 * other thread can swallow them. */
