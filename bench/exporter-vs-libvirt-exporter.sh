@@ -70,18 +70,7 @@ bench_uri() { # URI LABEL
 	wait $hpid $ppid 2>/dev/null || true
 }
 
-python3 - "$tmp/node.xml" <<'PY'
-import sys, uuid
-with open(sys.argv[1], "w") as f:
-    f.write("<node><cpu><mhz>2000</mhz><model>i686</model><active>16</active><total>16</total><nodes>1</nodes>"
-            "<sockets>1</sockets><cores>8</cores><threads>2</threads></cpu><memory>67108864</memory>\n")
-    for i in range(1000):
-        f.write(f"<domain type='test'><name>dom{i:04d}</name><uuid>{uuid.UUID(int=i + 1)}</uuid><memory unit='KiB'>131072</memory>"
-                f"<vcpu>2</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/g/{i}'/>"
-                f"<target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/>"
-                f"<target dev='t{i}'/></interface></devices></domain>\n")
-    f.write("</node>\n")
-PY
+python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" 1000
 bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
 if virsh -c qemu:///system version >/dev/null 2>&1 && [ "$(virsh -c qemu:///system list --name | grep -c .)" -gt 0 ]; then
 	bench_uri qemu:///system "$(virsh -c qemu:///system list --name | grep -c .) real QEMU guests"

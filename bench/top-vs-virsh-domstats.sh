@@ -67,18 +67,7 @@ bench_uri() { # URI LABEL
 }
 
 echo "hvscope top -b vs virsh domstats: $N refreshes per run, median of $RUNS runs"
-python3 - "$tmp/node.xml" <<'PY'
-import sys, uuid
-with open(sys.argv[1], "w") as f:
-    f.write("<node><cpu><mhz>2000</mhz><model>i686</model><active>16</active><total>16</total><nodes>1</nodes>"
-            "<sockets>1</sockets><cores>8</cores><threads>2</threads></cpu><memory>67108864</memory>\n")
-    for i in range(1000):
-        f.write(f"<domain type='test'><name>dom{i:04d}</name><uuid>{uuid.UUID(int=i + 1)}</uuid><memory unit='KiB'>131072</memory>"
-                f"<vcpu>2</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/g/{i}'/>"
-                f"<target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/>"
-                f"<target dev='t{i}'/></interface></devices></domain>\n")
-    f.write("</node>\n")
-PY
+python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" 1000
 bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
 
 # The same split counted in instructions (callgrind: repeatable, whatever

@@ -21,8 +21,8 @@ static void dom_labels(struct buf *o, const struct hv_domain *d)
 	buf_putc(o, '"');
 }
 
-static void series_u64(struct buf *o, const char *name, const struct hv_domain *d, const char *extra_k, const char *extra_v,
-		       unsigned long long v)
+/* name{domain="",uuid=""[,extra_k=""]} and the space before the value. */
+static void series_start(struct buf *o, const char *name, const struct hv_domain *d, const char *extra_k, const char *extra_v)
 {
 	buf_puts(o, name);
 	buf_putc(o, '{');
@@ -33,21 +33,20 @@ static void series_u64(struct buf *o, const char *name, const struct hv_domain *
 		buf_putc(o, '"');
 	}
 	buf_puts(o, "} ");
+}
+
+static void series_u64(struct buf *o, const char *name, const struct hv_domain *d, const char *extra_k, const char *extra_v,
+		       unsigned long long v)
+{
+	series_start(o, name, d, extra_k, extra_v);
 	buf_put_u64(o, v);
 	buf_putc(o, '\n');
 }
 
 static void series_dbl(struct buf *o, const char *name, const struct hv_domain *d, const char *extra_k, const char *extra_v, double v)
 {
-	buf_puts(o, name);
-	buf_putc(o, '{');
-	dom_labels(o, d);
-	if (extra_k) {
-		buf_printf(o, ",%s=\"", extra_k);
-		esc_prom_label(o, extra_v);
-		buf_putc(o, '"');
-	}
-	buf_printf(o, "} %.9f\n", v);
+	series_start(o, name, d, extra_k, extra_v);
+	buf_printf(o, "%.9f\n", v);
 }
 
 #define NET_FAMILY(metric, member, help)                                                            \

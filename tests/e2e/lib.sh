@@ -131,30 +131,8 @@ need() {
 
 SEED_PACKAGES="kernel-xen=2.6.18-8.el5 xen=3.0.3-25.el5 xen-libs=3.0.3-25.el5 bridge-utils=1.1-2 gnome-python2-gnomekeyring=2.16.0-1.fc6 libvirt=0.1.8-15.el5 libvirt-python=0.1.8-15.el5 python-virtinst=0.98.0-1.el5 virt-manager=0.2.6-7.el5 vnc=4.1.2-9.el5"
 
-# make_node_xml FILE N [special]: a libvirt test-driver node with N running
-# domains (dom0000...), memory 128-512 MiB, 1-2 vCPUs, one disk and one NIC
-# each; with "special" the first five are named with a quote, a backslash,
-# a newline, UTF-8 and a space.
-make_node_xml() {
-	python3 - "$1" "$2" "${3:-}" <<'PY'
-import sys, uuid
-from xml.sax.saxutils import escape
-path, n, special = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "special"
-odd = ['q"uote', 'back\\slash', 'new\nline', 'ünïcødé-名前', 'with space']
-with open(path, "w") as f:
-    f.write("<node>\n  <cpu><mhz>2000</mhz><model>i686</model><active>16</active><total>16</total>"
-            "<nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>\n"
-            "  <memory>67108864</memory>\n")
-    for i in range(n):
-        name = escape(odd[i]) if special and i < len(odd) else f"dom{i:04d}"
-        f.write(f"  <domain type='test'><name>{name}</name><uuid>{uuid.UUID(int=i + 1)}</uuid>"
-                f"<memory unit='KiB'>{131072 * (1 + i % 4)}</memory><vcpu>{1 + i % 2}</vcpu><os><type>hvm</type></os>"
-                f"<devices><disk type='file' device='disk'><source file='/guest/d{i}.img'/><target dev='vda' bus='virtio'/></disk>"
-                f"<interface type='network'><mac address='52:54:00:00:{i // 256:02x}:{i % 256:02x}'/>"
-                f"<source network='default'/><target dev='tap{i}'/></interface></devices></domain>\n")
-    f.write("</node>\n")
-PY
-}
+# make_node_xml FILE N [special]: see tests/make-node-xml.py.
+make_node_xml() { python3 "$TOP/tests/make-node-xml.py" "$@"; }
 
 # tmux helpers for the curses screen.
 TMUX_SOCK=""

@@ -54,21 +54,18 @@ assert b"hvscope_up 1" in urllib.request.urlopen(f"http://127.0.0.1:{port}/metri
 print("  malformed request closed, bad version 505, oversized header refused, 10 slow clients dropped after the timeout, scrapes unaffected")
 PY
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$EXP/status"; }
-python3 - "$P" 2000 <<'PY'
+scrapes() { # N: N scrapes on one kept-alive connection, each 200
+	python3 - "$P" "$1" <<'PY'
 import http.client, sys
 c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
 for _ in range(int(sys.argv[2])):
     c.request("GET", "/metrics"); r = c.getresponse(); r.read()
     assert r.status == 200
 PY
+}
+scrapes 2000
 r1=$(rss)
-python3 - "$P" 8000 <<'PY'
-import http.client, sys
-c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
-for _ in range(int(sys.argv[2])):
-    c.request("GET", "/metrics"); r = c.getresponse(); r.read()
-    assert r.status == 200
-PY
+scrapes 8000
 r2=$(rss)
 note "10,000 scrapes: RSS $r1 KiB after 2,000, $r2 KiB after 10,000"
 [ $((r2 - r1)) -lt 4096 ] || fail "memory grew by $((r2 - r1)) KiB over 8,000 scrapes"
