@@ -34,7 +34,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # Every library through pkg-config.
-PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicrohttpd
+PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicrohttpd libarchive nettle
 # The hypervisor backends are modules, loaded by hvscope top (and the
 # exporter) only: linking libvirt into every command would cost each run of
 # hvscope check about 9 ms of dynamic loading (82 libraries).
@@ -60,7 +60,8 @@ HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
 EXPORTER_SRC := exporter/metrics.c exporter/webconfig.c exporter/cmd_exporter.c
-LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC)
+DIAG_SRC := diag/scrub.c diag/clean.c diag/archive.c diag/collect.c diag/cmd_bundle.c
+LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/hvscope.o
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag/bundle.h"
 #include "exporter/cmd_exporter.h"
 #include "rules/cmd_check.h"
 #include "tui/cmd_top.h"
@@ -17,6 +18,7 @@ static const struct cmd {
 	{ "check", "is this host ready to run Xen or KVM guests? (the readiness checklist)", cmd_check, cmd_check_usage },
 	{ "top", "live per-domain CPU, memory, vCPU, network and block usage, like xentop", cmd_top, cmd_top_usage },
 	{ "exporter", "serve per-domain statistics and readiness checks to Prometheus", cmd_exporter, cmd_exporter_usage },
+	{ "bundle", "one archive of logs, configs and facts for a support case, secrets scrubbed", cmd_bundle, cmd_bundle_usage },
 };
 
 static void usage(FILE *f)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/escape.h"
 
 #include "core/root.h"
 #include "core/util.h"
@@ -158,6 +159,90 @@ void hv_close(struct hv *hv)
 	free(hv->uri);
 	free(hv->describe);
 	free(hv);
+}
+
+int hv_dump(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e)
+{
+	if (!hv->be->dump)
+		return err_set(e, -ENOTSUP, "the %s backend has no configuration API", hv->be->name);
+	return hv->be->dump(hv, timeout_ms > 0 ? timeout_ms : 1, out, e);
+}
+
+void hv_docs_add(struct hv_docs *d, char *name, char *text, char *error)
+{
+	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+	d->v[d->n++] = (struct hv_doc){ name, text, error };
+}
+
+void hv_docs_free(struct hv_docs *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].name);
+		free(d->v[i].text);
+		free(d->v[i].error);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+}
+
+static void json_str_field(struct buf *out, const char *key, const char *v)
+{
+	buf_printf(out, ",\"%s\":", key);
+	if (v)
+		esc_json(out, v);
+	else
+		buf_puts(out, "null");
+}
+
+void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
+{
+	buf_printf(out, "{\"time\":%.3f,\"up\":%s", snap->wall, snap->up ? "true" : "false");
+	json_str_field(out, "error", snap->error);
+	buf_puts(out, ",\n\"host\":{\"cpus\":");
+	buf_put_u64(out, snap->host.cpus);
+	buf_printf(out, ",\"mem_total_kib\":%llu,\"mem_free_kib\":%llu", (unsigned long long)snap->host.mem_total_kib,
+		   (unsigned long long)snap->host.mem_free_kib);
+	json_str_field(out, "hostname", snap->host.hostname);
+	json_str_field(out, "type", snap->host.type);
+	json_str_field(out, "version", snap->host.version);
+	json_str_field(out, "source", snap->host.source);
+	buf_puts(out, "},\n\"domains\":[");
+	for (size_t i = 0; i < snap->ndom; i++) {
+		const struct hv_domain *d = &snap->dom[i];
+		buf_printf(out, "%s\n{\"id\":%d", i ? "," : "", d->id);
+		json_str_field(out, "name", d->name);
+		json_str_field(out, "uuid", d->uuid);
+		buf_printf(out, ",\"state\":\"%s\",\"cpu_ns\":%llu,\"mem_kib\":%llu,\"maxmem_kib\":%llu,\"rss_kib\":%llu,"
+				"\"vcpus_online\":%u,\"vcpus_max\":%u,\"stuck\":%s",
+			   hv_state_name(d->state), (unsigned long long)d->cpu_ns, (unsigned long long)d->mem_kib,
+			   (unsigned long long)d->maxmem_kib, (unsigned long long)d->rss_kib, d->vcpus_online, d->vcpus_max,
+			   d->stuck ? "true" : "false");
+		json_str_field(out, "note", d->note);
+		buf_puts(out, ",\"vcpu_ns\":[");
+		for (size_t k = 0; k < d->nvcpu; k++)
+			buf_printf(out, "%s%llu", k ? "," : "", (unsigned long long)d->vcpu[k].time_ns);
+		buf_puts(out, "],\"net\":[");
+		for (size_t k = 0; k < d->nnet; k++) {
+			const struct hv_net *n = &d->net[k];
+			buf_puts(out, k ? ",{\"name\":" : "{\"name\":");
+			esc_json(out, n->name ? n->name : "");
+			buf_printf(out, ",\"rx_bytes\":%llu,\"rx_packets\":%llu,\"tx_bytes\":%llu,\"tx_packets\":%llu}",
+				   (unsigned long long)n->rx_bytes, (unsigned long long)n->rx_pkts, (unsigned long long)n->tx_bytes,
+				   (unsigned long long)n->tx_pkts);
+		}
+		buf_puts(out, "],\"block\":[");
+		for (size_t k = 0; k < d->nblk; k++) {
+			const struct hv_blk *b = &d->blk[k];
+			buf_puts(out, k ? ",{\"name\":" : "{\"name\":");
+			esc_json(out, b->name ? b->name : "");
+			buf_printf(out, ",\"rd_reqs\":%llu,\"rd_bytes\":%llu,\"wr_reqs\":%llu,\"wr_bytes\":%llu}",
+				   (unsigned long long)b->rd_reqs, (unsigned long long)b->rd_bytes, (unsigned long long)b->wr_reqs,
+				   (unsigned long long)b->wr_bytes);
+		}
+		buf_puts(out, "]}");
+	}
+	buf_puts(out, "\n]}\n");
 }
 
 static void domain_free(struct hv_domain *d)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 enum hv_state { HV_RUNNING, HV_BLOCKED, HV_PAUSED, HV_SHUTDOWN, HV_CRASHED, HV_DYING, HV_SHUTOFF, HV_UNKNOWN, HV__STATES };
@@ -95,6 +96,27 @@ void hv_set_deadline(struct hv *hv, int ms);
 void hv_close(struct hv *hv);
 
 void hv_snapshot_free(struct hv_snapshot *snap);
+/* The snapshot's absolute counters as one JSON document (for bundles). */
+void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out);
+
+/* What the hypervisor says about its configuration, for support bundles:
+ * documents named like files ("capabilities.xml", "domains/web1.xml"), or
+ * why one could not be had. */
+struct hv_doc {
+	char *name;
+	char *text;  /* NULL when error says why */
+	char *error;
+};
+struct hv_docs {
+	struct hv_doc *v;
+	size_t n;
+};
+/* All of it within timeout_ms (what came in time is kept; the rest is
+ * reported in *e).  -ENOTSUP when the backend has no such API (xenstat:
+ * /etc/xen and xl cover it). */
+int hv_dump(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e);
+void hv_docs_add(struct hv_docs *d, char *name, char *text, char *error);
+void hv_docs_free(struct hv_docs *d);
 /* Deep copy. */
 void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src);
 const char *hv_state_name(enum hv_state s);
@@ -129,6 +151,7 @@ struct hv_backend {
 	int (*open)(struct hv *hv, const char *uri, struct err *e);
 	int (*sample)(struct hv *hv, struct hv_snapshot *snap, struct err *e);
 	void (*close)(struct hv *hv);
+	int (*dump)(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e); /* may be NULL */
 };
 extern const struct hv_backend hv_backend_libvirt;
 extern const struct hv_backend hv_backend_xenstat;

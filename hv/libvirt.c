@@ -68,7 +68,7 @@ struct lv {
 	uint64_t mem_total_kib;
 };
 
-enum call_kind { CALL_STATS, CALL_LIST, CALL_ALL };
+enum call_kind { CALL_STATS, CALL_LIST, CALL_ALL, CALL_DUMP };
 
 struct call {
 	enum call_kind kind;
@@ -84,6 +84,8 @@ struct call {
 	int nrec;
 	char *error;
 	bool done, abandoned;
+	struct hv_docs docs;      /* CALL_DUMP: filled under lv->mu */
+	struct hv_docs *steal_to; /* CALL_DUMP: where what came in time goes on a miss */
 	struct call *next;
 };
 
@@ -140,8 +142,104 @@ static void call_free(struct call *c)
 	free(c->doms);
 	if (c->recs)
 		virDomainStatsRecordListFree(c->recs);
+	hv_docs_free(&c->docs);
 	free(c->error);
 	free(c);
+}
+
+/* One document of a dump; text is libvirt's (freed here). */
+static void dump_doc(struct call *c, char *name, char *text)
+{
+	char *t = text ? xstrdup(text) : NULL;
+	char *error = text ? NULL : xstrdup(lv_errmsg());
+	free(text);
+	pthread_mutex_lock(&c->lv->mu);
+	hv_docs_add(&c->docs, name, t, error);
+	pthread_mutex_unlock(&c->lv->mu);
+}
+
+static const char *const state_names[] = { "no state", "running", "blocked", "paused", "shutdown", "shut off", "crashed", "pmsuspended" };
+
+/* What virsh's capabilities, domcapabilities, sysinfo, nodeinfo, freecell,
+ * list --all, dumpxml, net-dumpxml, nwfilter-dumpxml and pool-dumpxml
+ * print, through the API on the kept read-only connection. */
+static void dump_run(struct call *c)
+{
+	virConnectPtr conn = c->conn;
+	dump_doc(c, xstrdup("capabilities.xml"), virConnectGetCapabilities(conn));
+	dump_doc(c, xstrdup("domcapabilities.xml"), virConnectGetDomainCapabilities(conn, NULL, NULL, NULL, NULL, 0));
+	dump_doc(c, xstrdup("sysinfo.xml"), virConnectGetSysinfo(conn, 0));
+
+	struct buf b = BUF_INIT;
+	virNodeInfo ni;
+	unsigned long lib = 0, hvv = 0;
+	char *uri = virConnectGetURI(conn), *host = virConnectGetHostname(conn);
+	virConnectGetLibVersion(conn, &lib);
+	virConnectGetVersion(conn, &hvv);
+	buf_printf(&b, "uri: %s\nhostname: %s\ndriver: %s\nhypervisor version: %lu\nlibvirt version: %lu\n", uri ? uri : "?",
+		   host ? host : "?", virConnectGetType(conn) ? virConnectGetType(conn) : "?", hvv, lib);
+	free(uri);
+	free(host);
+	if (virNodeGetInfo(conn, &ni) == 0)
+		buf_printf(&b, "cpu model: %s\ncpus: %u\nmhz: %u\nnuma nodes: %u\nsockets per node: %u\ncores per socket: %u\n"
+			       "threads per core: %u\nmemory: %lu KiB\n",
+			   ni.model, ni.cpus, ni.mhz, ni.nodes, ni.sockets, ni.cores, ni.threads, ni.memory);
+	unsigned long long cells[64];
+	int nc = virNodeGetCellsFreeMemory(conn, cells, 0, 64);
+	for (int i = 0; i < nc; i++)
+		buf_printf(&b, "free memory, node %d: %llu KiB\n", i, cells[i] / 1024);
+	dump_doc(c, xstrdup("nodeinfo.txt"), buf_steal(&b));
+
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(conn, &doms, 0);
+	if (n < 0) {
+		dump_doc(c, xstrdup("domains.txt"), NULL);
+	} else {
+		buf_puts(&b, "id\tname\tuuid\tstate\tpersistent\tautostart\tvcpus\tmemory KiB\tmax memory KiB\tcpu time ns\n");
+		for (int i = 0; i < n; i++) {
+			char uuid[VIR_UUID_STRING_BUFLEN] = "";
+			virDomainGetUUIDString(doms[i], uuid);
+			virDomainInfo info = { 0 };
+			int autostart = 0;
+			virDomainGetInfo(doms[i], &info);
+			virDomainGetAutostart(doms[i], &autostart);
+			unsigned id = virDomainGetID(doms[i]);
+			char idb[16] = "-";
+			if (id != (unsigned)-1)
+				snprintf(idb, sizeof(idb), "%u", id);
+			buf_printf(&b, "%s\t%s\t%s\t%s\t%s\t%s\t%u\t%lu\t%lu\t%llu\n", idb,
+				   virDomainGetName(doms[i]), uuid, info.state < 8 ? state_names[info.state] : "?",
+				   virDomainIsPersistent(doms[i]) == 1 ? "yes" : "no", autostart ? "yes" : "no", info.nrVirtCpu, info.memory,
+				   info.maxMem, info.cpuTime);
+		}
+		dump_doc(c, xstrdup("domains.txt"), buf_steal(&b));
+		for (int i = 0; i < n; i++) {
+			dump_doc(c, xasprintf("domains/%s.xml", virDomainGetName(doms[i])), virDomainGetXMLDesc(doms[i], 0));
+			virDomainFree(doms[i]);
+		}
+		free(doms);
+	}
+	virNetworkPtr *nets = NULL;
+	n = virConnectListAllNetworks(conn, &nets, 0);
+	for (int i = 0; i < n; i++) {
+		dump_doc(c, xasprintf("networks/%s.xml", virNetworkGetName(nets[i])), virNetworkGetXMLDesc(nets[i], 0));
+		virNetworkFree(nets[i]);
+	}
+	free(nets);
+	virNWFilterPtr *filters = NULL;
+	n = virConnectListAllNWFilters(conn, &filters, 0);
+	for (int i = 0; i < n; i++) {
+		dump_doc(c, xasprintf("nwfilters/%s.xml", virNWFilterGetName(filters[i])), virNWFilterGetXMLDesc(filters[i], 0));
+		virNWFilterFree(filters[i]);
+	}
+	free(filters);
+	virStoragePoolPtr *pools = NULL;
+	n = virConnectListAllStoragePools(conn, &pools, 0);
+	for (int i = 0; i < n; i++) {
+		dump_doc(c, xasprintf("storage/%s.xml", virStoragePoolGetName(pools[i])), virStoragePoolGetXMLDesc(pools[i], 0));
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
 }
 
 static void *call_run(void *arg)
@@ -154,6 +252,9 @@ static void *call_run(void *arg)
 		c->nlisted = n > 0 ? n : 0;
 		if (n >= 0)
 			c->freemem = virNodeGetFreeMemory(c->conn);
+	} else if (c->kind == CALL_DUMP) {
+		dump_run(c);
+		n = 0;
 	} else if (c->kind == CALL_ALL) {
 		n = virConnectGetAllDomainStats(c->conn, STATS_WANTED, &recs,
 						VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
@@ -242,6 +343,10 @@ static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int de
 		if (pthread_cond_timedwait(&lv->cv, &lv->mu, &until) == ETIMEDOUT)
 			break;
 	if (!c->done) {
+		if (c->steal_to) {
+			*c->steal_to = c->docs;
+			memset(&c->docs, 0, sizeof(c->docs));
+		}
 		c->abandoned = true;
 		lv->retire = true;
 		c->next = lv->outstanding;
@@ -839,9 +944,34 @@ static void lv_close(struct hv *hv)
 	hv->priv = NULL;
 }
 
+static int lv_dump(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e)
+{
+	struct lv *lv = hv->priv;
+	if (!lv->conn && lv_connect(lv, e) < 0)
+		return -ENOTCONN;
+	struct call *c = xcalloc(1, sizeof(*c));
+	c->kind = CALL_DUMP;
+	c->lv = lv;
+	virConnectRef(lv->conn);
+	c->conn = lv->conn;
+	c->steal_to = out;
+	c = call_run_with_deadline(lv, c, timeout_ms);
+	if (!c) {
+		/* The connection is left to the call still out. */
+		lv_disconnect(lv, "a configuration dump did not finish");
+		return err_set(e, -ETIMEDOUT, "libvirt %s: no complete answer within %d ms (%zu documents came in time)",
+			       lv->uri ? lv->uri : "(default URI)", timeout_ms, out->n);
+	}
+	*out = c->docs;
+	memset(&c->docs, 0, sizeof(c->docs));
+	call_free(c);
+	return 0;
+}
+
 const struct hv_backend hv_backend_libvirt = {
 	.name = "libvirt",
 	.open = lv_open,
 	.sample = lv_sample,
 	.close = lv_close,
+	.dump = lv_dump,
 };

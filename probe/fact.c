@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "probe/fact.h"
 
+#include "core/escape.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
@@ -147,6 +149,38 @@ void fact_value_text(const struct fact *f, struct buf *out)
 			buf_printf(out, "%s%s", i ? ", " : "", f->list.v[i]);
 		break;
 	}
+}
+
+void facts_write_json(const struct facts *fs, struct buf *out)
+{
+	buf_puts(out, "[");
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct fact *f = fs->v[i];
+		buf_puts(out, i ? ",\n{\"name\":" : "\n{\"name\":");
+		esc_json(out, f->name);
+		buf_printf(out, ",\"status\":\"%s\",\"type\":\"%s\",\"value\":", fact_status_name(f->status), fact_type_name(f->type));
+		if (f->status != FACT_OK)
+			buf_puts(out, "null");
+		else if (f->type == FACT_BOOL)
+			buf_puts(out, f->b ? "true" : "false");
+		else if (f->type == FACT_INT)
+			buf_printf(out, "%lld", f->i);
+		else if (f->type == FACT_STR)
+			esc_json(out, f->s ? f->s : "");
+		else {
+			buf_putc(out, '[');
+			for (size_t k = 0; k < f->list.n; k++) {
+				if (k)
+					buf_putc(out, ',');
+				esc_json(out, f->list.v[k]);
+			}
+			buf_putc(out, ']');
+		}
+		buf_puts(out, ",\"evidence\":");
+		esc_json(out, f->evidence ? f->evidence : "");
+		buf_putc(out, '}');
+	}
+	buf_puts(out, "\n]\n");
 }
 
 const char *fact_status_name(enum fact_status st)

@@ -56,6 +56,8 @@ void facts_free(struct facts *fs);
 /* The value as text: true/false, 42, the string, or "a, b, c". */
 void fact_value_text(const struct fact *f, struct buf *out);
 const char *fact_status_name(enum fact_status st);
+/* Every fact as a JSON array of {name, status, type, value, evidence}. */
+void facts_write_json(const struct facts *fs, struct buf *out);
 const char *fact_type_name(enum fact_type t);
 
 #endif

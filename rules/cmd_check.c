@@ -106,6 +106,12 @@ static const char *pick_profile(struct probe_ctx *ctx, char **reason)
 int check_report(const char *profile_name, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
 		 struct err *e)
 {
+	return check_report_facts(profile_name, dirs, root, set, rep, NULL, NULL, e);
+}
+
+int check_report_facts(const char *profile_name, const struct strv *dirs, const char *root, struct ruleset *set,
+		       struct report *rep, const struct strv *more_facts, struct buf *facts_json, struct err *e)
+{
 	struct strv none = { 0 };
 	int r = load_rules(set, dirs ? dirs : &none, e);
 	if (r < 0)
@@ -124,6 +130,10 @@ int check_report(const char *profile_name, const struct strv *dirs, const char *
 		engine_run(&ctx, prof, NULL, rep);
 		rep->profile_reason = reason;
 	}
+	for (size_t i = 0; more_facts && i < more_facts->n; i++)
+		probe_fact(&ctx, more_facts->v[i]);
+	if (facts_json)
+		facts_write_json(&ctx.facts, facts_json);
 	probe_ctx_free(&ctx);
 	return r;
 }

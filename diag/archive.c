@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Writing the bundle.  The archive is built in an unnamed file (O_TMPFILE)
+ * in the target's directory and linked into place only when complete: a
+ * run killed half-way, even by SIGKILL, leaves nothing behind.  Where the
+ * filesystem has no O_TMPFILE, a mkstemp file is removed by the signal
+ * handler instead. */
+#include "diag/bundle.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <nettle/sha2.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/escape.h"
+#include "core/util.h"
+#include "diag/scrub.h"
+
+static const char readme[] =
+	"hvscope support bundle\n"
+	"======================\n"
+	"\n"
+	"Made by `hvscope bundle` for a Xen or KVM support case.\n"
+	"\n"
+	"  manifest.json   every file below with its size and sha256, where it came\n"
+	"                  from and how many secrets were scrubbed from it; what was\n"
+	"                  left out and why (missing, permission denied, over a size\n"
+	"                  cap, timed out); versions, host and time taken\n"
+	"  bundle.log      what the run did, step by step\n"
+	"  check/          `hvscope check`: report.txt, report.json, and facts.json\n"
+	"                  (every fact the probes gathered, with its evidence);\n"
+	"                  packages.txt (versions of the virtualization packages)\n"
+	"  hypervisor/     the hypervisor's account through its API: domains.json\n"
+	"                  (figures as `hvscope top` shows them), capabilities,\n"
+	"                  node info, every domain's, network's, filter's and storage\n"
+	"                  pool's definition\n"
+	"  commands/       output of commands (xl info, xl dmesg, dmesg, ip ...),\n"
+	"                  one file each, named after the command\n"
+	"  files/          copies of host files under their own paths (/etc/xen,\n"
+	"                  /var/log/xen, /etc/libvirt, /var/log/libvirt, /proc ...);\n"
+	"                  a log over the per-file cap keeps its newest part\n"
+	"  listings/       directory listings with owner, mode and SELinux label\n"
+	"  selinux/        AVC denials that touch Xen or virt types\n"
+	"  proc/           each running QEMU's command line, limits and cgroups\n"
+	"\n"
+	"Secrets were replaced by ******** before anything was written: values of\n"
+	"keys named like password, passwd, secret, token, key, credential, in every\n"
+	"syntax, private-key blocks and passwords in URLs.  With --clean, host\n"
+	"names, IP and MAC addresses and user names were replaced by placeholders\n"
+	"too (host1, 240.0.0.1, 02:00:00:00:00:01, user1); the mapping stayed on\n"
+	"the host.\n";
+
+/* For the mkstemp fallback: the path a signal must remove. */
+static char tmp_for_signal[PATH_MAX];
+
+static void on_signal(int sig)
+{
+	if (tmp_for_signal[0])
+		unlink(tmp_for_signal);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+char *bundle_safe_name(const char *name)
+{
+	char *s = xstrdup(name && *name ? name : "_");
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+			*p = '_';
+	if (!strcmp(s, ".") || !strcmp(s, "..") || s[0] == '.')
+		s[0] = '_';
+	return s;
+}
+
+static int set_filter(struct archive *a, const char *out, struct err *e)
+{
+	int r;
+	if (str_ends(out, ".tar.xz") || str_ends(out, ".txz")) {
+		r = archive_write_add_filter_xz(a);
+		/* Level 6 (xz's default) spends seconds on a capped 16 MiB
+		 * log for a few percent; 1 keeps the bundle quick. */
+		if (r == ARCHIVE_OK)
+			archive_write_set_filter_option(a, "xz", "compression-level", "1");
+	} else if (str_ends(out, ".tar.zst") || str_ends(out, ".tzst")) {
+		r = archive_write_add_filter_zstd(a);
+	} else if (str_ends(out, ".tar.gz") || str_ends(out, ".tgz")) {
+		r = archive_write_add_filter_gzip(a);
+	} else if (str_ends(out, ".tar")) {
+		r = ARCHIVE_OK;
+	} else {
+		return err_set(e, -EINVAL, "%s: unknown archive type (use .tar.xz, .tar.zst, .tar.gz or .tar)", out);
+	}
+	if (r != ARCHIVE_OK)
+		return err_set(e, -ENOTSUP, "%s: %s", out, archive_error_string(a));
+	return 0;
+}
+
+static int open_output(struct bundle *b, struct err *e)
+{
+	const char *out = b->o->output;
+	_cleanup_free_ char *dir = xstrdup(out);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash == dir ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
+	else
+		strcpy(dir, ".");
+	b->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (b->fd >= 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
+	b->tmp_path = xasprintf("%s.XXXXXX", out);
+	b->fd = mkstemp(b->tmp_path);
+	if (b->fd < 0)
+		return err_set(e, -errno, "%s: %s", b->tmp_path, strerror(errno));
+	fchmod(b->fd, 0600);
+	snprintf(tmp_for_signal, sizeof(tmp_for_signal), "%s", b->tmp_path);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	return 0;
+}
+
+int bundle_open(struct bundle *b, const struct bundle_opts *o, const char *hostname, struct err *e)
+{
+	memset(b, 0, sizeof(*b));
+	b->o = o;
+	b->fd = -1;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	b->t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (o->clean)
+		b->cleaner = cleaner_new();
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	_cleanup_free_ char *host = bundle_safe_name(o->clean ? cleaner_map(b->cleaner, CLEAN_HOST, hostname) : hostname);
+	b->top = xasprintf("hvscope-%s-%s", host, stamp);
+
+	b->a = archive_write_new();
+	int r = set_filter(b->a, o->output, e);
+	if (r < 0)
+		goto fail;
+	archive_write_set_format_pax_restricted(b->a);
+	r = open_output(b, e);
+	if (r < 0)
+		goto fail;
+	if (archive_write_open_fd(b->a, b->fd) != ARCHIVE_OK) {
+		r = err_set(e, -EIO, "%s: %s", o->output, archive_error_string(b->a));
+		goto fail;
+	}
+	bundle_add(b, "README.txt", readme, sizeof(readme) - 1, "hvscope", now, 0);
+	return 0;
+fail:
+	bundle_abort(b);
+	return r;
+}
+
+void bundle_abort(struct bundle *b)
+{
+	if (b->a) {
+		archive_write_free(b->a);
+		b->a = NULL;
+	}
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+	if (b->tmp_path)
+		unlink(b->tmp_path);
+	tmp_for_signal[0] = '\0';
+	free(b->tmp_path);
+	free(b->top);
+	cleaner_free(b->cleaner);
+	buf_free(&b->files);
+	buf_free(&b->skipped);
+	buf_free(&b->log);
+	b->tmp_path = b->top = NULL;
+	b->cleaner = NULL;
+}
+
+static double elapsed(const struct bundle *b)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - b->t0;
+}
+
+void bundle_log(struct bundle *b, const char *fmt, ...)
+{
+	buf_printf(&b->log, "%8.3f ", elapsed(b));
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b->log, fmt, ap);
+	va_end(ap);
+	buf_putc(&b->log, '\n');
+}
+
+void bundle_skip(struct bundle *b, const char *source, const char *fmt, ...)
+{
+	struct buf reason = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&reason, fmt, ap);
+	va_end(ap);
+	buf_puts(&b->skipped, b->nskipped++ ? ",\n    {\"source\": " : "\n    {\"source\": ");
+	esc_json(&b->skipped, source);
+	buf_puts(&b->skipped, ", \"reason\": ");
+	esc_json(&b->skipped, buf_str(&reason));
+	buf_puts(&b->skipped, "}");
+	bundle_log(b, "skipped %s (%s)", source, buf_str(&reason));
+	buf_free(&reason);
+}
+
+static void sha256_hex(const void *data, size_t len, char out[2 * SHA256_DIGEST_SIZE + 1])
+{
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof(d), d);
+	for (size_t i = 0; i < sizeof(d); i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static int write_entry(struct bundle *b, const char *rel, const char *data, size_t len, time_t mtime)
+{
+	struct archive_entry *ent = archive_entry_new();
+	_cleanup_free_ char *path = xasprintf("%s/%s", b->top, rel);
+	archive_entry_set_pathname(ent, path);
+	archive_entry_set_size(ent, (la_int64_t)len);
+	archive_entry_set_filetype(ent, AE_IFREG);
+	archive_entry_set_perm(ent, 0600);
+	archive_entry_set_mtime(ent, mtime, 0);
+	archive_entry_set_uname(ent, "root");
+	archive_entry_set_gname(ent, "root");
+	int r = archive_write_header(b->a, ent);
+	if (r == ARCHIVE_OK && len)
+		r = archive_write_data(b->a, data, len) == (la_ssize_t)len ? ARCHIVE_OK : ARCHIVE_FATAL;
+	archive_entry_free(ent);
+	return r == ARCHIVE_OK ? 0 : -EIO;
+}
+
+static bool binary(const char *data, size_t len)
+{
+	return memchr(data, '\0', len < 65536 ? len : 65536) != NULL;
+}
+
+void bundle_add(struct bundle *b, const char *rel, const char *data, size_t len, const char *source, time_t mtime,
+		uint64_t truncated)
+{
+	if (binary(data, len)) {
+		bundle_skip(b, source, "binary content, not collected (only text can be checked for secrets)");
+		return;
+	}
+	struct buf scrubbed = BUF_INIT, cleaned = BUF_INIT;
+	unsigned ns = scrub_text(data, len, &scrubbed);
+	unsigned nc = 0;
+	const struct buf *final = &scrubbed;
+	_cleanup_free_ char *relc = NULL;
+	if (b->cleaner) {
+		nc = cleaner_apply(b->cleaner, scrubbed.s ? scrubbed.s : "", scrubbed.len, &cleaned);
+		struct buf r = BUF_INIT;
+		cleaner_apply(b->cleaner, rel, strlen(rel), &r);
+		relc = buf_steal(&r);
+		rel = relc;
+		final = &cleaned;
+	}
+	if (b->total + final->len > b->o->max_size) {
+		bundle_skip(b, source, "over the total size cap (--max-size %llu bytes)", (unsigned long long)b->o->max_size);
+		goto out;
+	}
+	if (write_entry(b, rel, final->s ? final->s : "", final->len, mtime) < 0) {
+		bundle_skip(b, source, "could not be written: %s", archive_error_string(b->a));
+		goto out;
+	}
+	char sha[2 * SHA256_DIGEST_SIZE + 1];
+	sha256_hex(final->s ? final->s : "", final->len, sha);
+	buf_puts(&b->files, b->nfiles++ ? ",\n    {\"path\": " : "\n    {\"path\": ");
+	esc_json(&b->files, rel);
+	buf_puts(&b->files, ", \"size\": ");
+	buf_put_u64(&b->files, final->len);
+	buf_printf(&b->files, ", \"sha256\": \"%s\", \"source\": ", sha);
+	esc_json(&b->files, source);
+	buf_printf(&b->files, ", \"scrubbed\": %u", ns);
+	if (b->cleaner)
+		buf_printf(&b->files, ", \"cleaned\": %u", nc);
+	if (truncated)
+		buf_printf(&b->files, ", \"truncated_bytes\": %llu", (unsigned long long)truncated);
+	buf_puts(&b->files, "}");
+	b->total += final->len;
+	b->scrubbed += ns;
+	b->cleaned += nc;
+	if (ns)
+		bundle_log(b, "%s: %u secret value%s scrubbed", rel, ns, ns == 1 ? "" : "s");
+out:
+	buf_free(&scrubbed);
+	buf_free(&cleaned);
+}
+
+/* Added last and outside the caps: filtered like every other entry. */
+static int add_own(struct bundle *b, const char *rel, const struct buf *text)
+{
+	struct buf s = BUF_INIT, c = BUF_INIT;
+	scrub_text(text->s ? text->s : "", text->len, &s);
+	const struct buf *final = &s;
+	if (b->cleaner) {
+		cleaner_apply(b->cleaner, s.s ? s.s : "", s.len, &c);
+		final = &c;
+	}
+	int r = write_entry(b, rel, final->s ? final->s : "", final->len, time(NULL));
+	buf_free(&s);
+	buf_free(&c);
+	return r;
+}
+
+static int link_into_place(struct bundle *b, struct err *e)
+{
+	const char *out = b->o->output;
+	if (b->tmp_path) {
+		if (rename(b->tmp_path, out) < 0)
+			return err_set(e, -errno, "%s: %s", out, strerror(errno));
+		tmp_for_signal[0] = '\0';
+		return 0;
+	}
+	/* An unnamed file: link it under a temporary name, then rename over
+	 * the target (linkat cannot replace). */
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", b->fd);
+	_cleanup_free_ char *tmp = xasprintf("%s.%ld.tmp", out, (long)getpid());
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+		return err_set(e, -errno, "%s: %s", tmp, strerror(errno));
+	if (rename(tmp, out) < 0) {
+		int er = errno;
+		unlink(tmp);
+		return err_set(e, -er, "%s: %s", out, strerror(er));
+	}
+	return 0;
+}
+
+int bundle_finish(struct bundle *b, const char *host_desc, struct err *e)
+{
+	double took = elapsed(b);
+	bundle_log(b, "done: %zu files, %llu bytes, %u secret values scrubbed, %zu skipped", b->nfiles,
+		   (unsigned long long)b->total, b->scrubbed, b->nskipped);
+	/* bundle.log is listed in the manifest; the manifest cannot list itself. */
+	struct buf m = BUF_INIT;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char sha[2 * SHA256_DIGEST_SIZE + 1];
+	struct buf logc = BUF_INIT;
+	scrub_text(b->log.s ? b->log.s : "", b->log.len, &logc);
+	if (b->cleaner) {
+		struct buf c2 = BUF_INIT;
+		cleaner_apply(b->cleaner, logc.s ? logc.s : "", logc.len, &c2);
+		buf_free(&logc);
+		logc = c2;
+	}
+	sha256_hex(logc.s ? logc.s : "", logc.len, sha);
+	int r = write_entry(b, "bundle.log", logc.s ? logc.s : "", logc.len, now);
+	buf_puts(&b->files, b->nfiles ? ",\n    {\"path\": \"bundle.log\", \"size\": " : "\n    {\"path\": \"bundle.log\", \"size\": ");
+	buf_put_u64(&b->files, logc.len);
+	buf_printf(&b->files, ", \"sha256\": \"%s\", \"source\": \"hvscope\", \"scrubbed\": 0}", sha);
+	buf_free(&logc);
+
+	buf_printf(&m, "{\n  \"format\": \"hvscope-bundle/1\",\n  \"hvscope_version\": \"%s\",\n  \"created\": \"%s\",\n  \"host\": ",
+		   HVSCOPE_VERSION, when);
+	esc_json(&m, host_desc);
+	buf_puts(&m, ",\n  \"root\": ");
+	esc_json(&m, b->o->root);
+	buf_printf(&m, ",\n  \"live_host\": %s,\n  \"options\": {\"since\": ", b->live ? "true" : "false");
+	if (b->o->since > 0)
+		buf_printf(&m, "%.0f", b->o->since);
+	else
+		buf_puts(&m, "null");
+	buf_printf(&m, ", \"max_size\": %llu, \"max_file_size\": %llu, \"clean\": %s, \"hypervisor\": %s, \"command_timeout_ms\": %d},\n",
+		   (unsigned long long)b->o->max_size, (unsigned long long)b->o->max_file_size, b->o->clean ? "true" : "false",
+		   b->o->no_hypervisor ? "false" : "true", b->o->cmd_timeout_ms);
+	buf_printf(&m, "  \"duration_seconds\": %.3f,\n", took);
+	buf_printf(&m, "  \"totals\": {\"files\": %zu, \"bytes\": %llu, \"scrubbed\": %u, \"cleaned\": %u, \"skipped\": %zu},\n",
+		   b->nfiles + 1, (unsigned long long)b->total, b->scrubbed, b->cleaned, b->nskipped);
+	buf_printf(&m, "  \"files\": [%s\n  ],\n  \"skipped\": [%s\n  ]\n}\n", buf_str(&b->files), buf_str(&b->skipped));
+	if (r == 0)
+		r = add_own(b, "manifest.json", &m);
+	buf_free(&m);
+	if (r < 0) {
+		err_set(e, r, "%s: %s", b->o->output, archive_error_string(b->a));
+		bundle_abort(b);
+		return r;
+	}
+	if (archive_write_close(b->a) != ARCHIVE_OK) {
+		r = err_set(e, -EIO, "%s: %s", b->o->output, archive_error_string(b->a));
+		bundle_abort(b);
+		return r;
+	}
+	archive_write_free(b->a);
+	b->a = NULL;
+	if (b->cleaner && b->o->map_path) {
+		struct buf map = BUF_INIT;
+		cleaner_write_map(b->cleaner, &map);
+		int fd = open(b->o->map_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, map.s, map.len) == (ssize_t)map.len;
+		r = ok ? 0 : err_set(e, -errno, "%s: %s", b->o->map_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		buf_free(&map);
+		if (r < 0) {
+			bundle_abort(b);
+			return r;
+		}
+	}
+	if (fsync(b->fd) < 0) {
+		r = err_set(e, -errno, "%s: %s", b->o->output, strerror(errno));
+		bundle_abort(b);
+		return r;
+	}
+	r = link_into_place(b, e);
+	if (r < 0) {
+		bundle_abort(b);
+		return r;
+	}
+	/* The rename is durable once the directory is. */
+	_cleanup_free_ char *dir = xstrdup(b->o->output);
+	char *slash = strrchr(dir, '/');
+	int dfd = open(slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(b->tmp_path);
+	b->tmp_path = NULL;
+	bundle_abort(b); /* frees the rest; nothing left to remove */
+	return 0;
+}

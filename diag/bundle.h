@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The support bundle: one archive holding what a Xen or KVM support case
+ * needs, every text scrubbed of secrets, with a manifest of what is in it
+ * and what was left out and why.
+ *
+ * diag/collect.c  what to collect: one table of files, trees, listings and
+ *                 commands, plus the check report, the facts and the
+ *                 hypervisor's own account (hv/).
+ * diag/archive.c  writing: atomic output file, libarchive, sha256, caps,
+ *                 scrubbing and --clean on every entry, the manifest.
+ * diag/scrub.c, diag/clean.c  the text filters. */
+#ifndef HVSCOPE_DIAG_BUNDLE_H
+#define HVSCOPE_DIAG_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "diag/clean.h"
+
+struct bundle_opts {
+	const char *output;     /* the archive; its suffix picks the compression */
+	const char *root;       /* "/" = the live host */
+	const char *uri;        /* hypervisor; NULL = auto */
+	const char *profile;    /* check profile; NULL = auto */
+	const char *map_path;   /* --clean: where the mapping goes (never into the archive) */
+	double since;           /* unix time; logs older are left out; 0 = all */
+	uint64_t max_size;      /* total bytes of collected content */
+	uint64_t max_file_size; /* per file; a log keeps its newest part */
+	int cmd_timeout_ms;     /* per command, and for the hypervisor dump */
+	bool clean, no_hypervisor, quiet;
+};
+
+struct bundle {
+	const struct bundle_opts *o;
+	bool live;
+	char *top; /* directory inside the archive */
+	struct archive *a;
+	int fd;
+	char *tmp_path; /* where the archive is written until renamed (mkstemp fallback) */
+	struct cleaner *cleaner;
+	struct buf files, skipped, log; /* manifest arrays (JSON), bundle.log */
+	size_t nfiles, nskipped;
+	uint64_t total;
+	unsigned scrubbed, cleaned;
+	double t0;
+};
+
+/* diag/archive.c */
+int bundle_open(struct bundle *b, const struct bundle_opts *o, const char *hostname, struct err *e);
+/* Adds one text entry (rel: path under the top directory), scrubbed (and
+ * cleaned); source says where it came from.  truncated: bytes cut from the
+ * front by the per-file cap. */
+void bundle_add(struct bundle *b, const char *rel, const char *data, size_t len, const char *source, time_t mtime,
+		uint64_t truncated);
+void bundle_skip(struct bundle *b, const char *source, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void bundle_log(struct bundle *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes bundle.log and manifest.json, closes and renames into place. */
+int bundle_finish(struct bundle *b, const char *host_desc, struct err *e);
+/* Removes a half-written archive (error paths). */
+void bundle_abort(struct bundle *b);
+/* A name made safe as one path component. */
+char *bundle_safe_name(const char *name);
+
+/* diag/collect.c */
+void bundle_collect(struct bundle *b);
+
+/* diag/cmd_bundle.c */
+int cmd_bundle(int argc, char **argv);
+void cmd_bundle_usage(FILE *f);
+
+#endif

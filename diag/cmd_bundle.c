@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hvscope bundle: arguments, then diag/collect.c and diag/archive.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/root.h"
+#include "core/util.h"
+#include "diag/bundle.h"
+
+void cmd_bundle_usage(FILE *f)
+{
+	fputs("Usage: hvscope bundle [OPTION]...\n"
+	      "Gather what a Xen or KVM support case needs into one archive: the check\n"
+	      "report and every fact behind it, the hypervisor's domains and their\n"
+	      "definitions, /etc/xen, /var/log/xen, /etc/libvirt, /var/log/libvirt, the\n"
+	      "hypervisor's and the kernel's logs, SELinux denials, package versions,\n"
+	      "CPU, memory, kernel command line and boot loader.  Passwords, keys and\n"
+	      "tokens are replaced before anything is written; manifest.json lists\n"
+	      "every file with its sha256 and what was left out and why.\n"
+	      "\n"
+	      "  -o, --output FILE       the archive (default /var/tmp/hvscope-HOST-TIME.tar.xz);\n"
+	      "                          .tar.xz, .tar.zst, .tar.gz or .tar\n"
+	      "  -r, --root DIR          collect from a host image mounted at DIR; commands\n"
+	      "                          and the hypervisor (unless --connect) are skipped\n"
+	      "  -c, --connect URI       the hypervisor: a libvirt URI, \"xen\" (libxenstat) or\n"
+	      "                          \"auto\" (default)\n"
+	      "      --no-hypervisor     do not ask the hypervisor\n"
+	      "  -p, --profile NAME      the check profile (default: auto)\n"
+	      "      --since DURATION    only logs changed in the last DURATION (30m, 12h, 7d, 2w)\n"
+	      "      --max-size SIZE     total size of collected files (default 256M)\n"
+	      "      --max-file-size SIZE  per file; a longer log keeps its newest part (default 16M)\n"
+	      "      --timeout SECONDS   per command and for the hypervisor (default 10)\n"
+	      "      --clean             also replace host names, IP and MAC addresses and user\n"
+	      "                          names by placeholders; the mapping is written beside the\n"
+	      "                          archive (FILE.map.json, mode 0600), never into it\n"
+	      "  -q, --quiet             print only the archive's path\n"
+	      "  -h, --help              this help\n"
+	      "\n"
+	      "The archive is written under a temporary name, mode 0600, and renamed into\n"
+	      "place when complete; an interrupted run leaves nothing at FILE.\n"
+	      "Exit status: 0 written, 1 not written.\n",
+	      f);
+}
+
+/* 512, 64K, 256M, 1G */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	unsigned shift = 0;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += *end == 'i' ? (end[1] == 'B' ? 2 : 1) : 1;
+	if (*end || v == 0 || v > (~0ULL >> shift))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+/* 90s, 30m, 12h, 7d, 2w (a bare number is seconds) */
+static int parse_duration(const char *s, double *secs)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || !(v > 0))
+		return -EINVAL;
+	double mul = 1;
+	switch (*end) {
+	case '\0': case 's': break;
+	case 'm': mul = 60; break;
+	case 'h': mul = 3600; break;
+	case 'd': mul = 86400; break;
+	case 'w': mul = 7 * 86400; break;
+	default: return -EINVAL;
+	}
+	if (*end && end[1])
+		return -EINVAL;
+	*secs = v * mul;
+	return 0;
+}
+
+static char *host_name(const char *root, bool live)
+{
+	char *s = NULL;
+	if (live) {
+		char h[256];
+		if (gethostname(h, sizeof(h)) == 0 && h[0]) {
+			h[sizeof(h) - 1] = '\0';
+			return xstrdup(h);
+		}
+	}
+	if (root_read_line(root, "/etc/hostname", &s, NULL) == 0 && s[0])
+		return s;
+	free(s);
+	/* RHEL 5: HOSTNAME= in /etc/sysconfig/network */
+	struct buf net = BUF_INIT;
+	if (root_read(root, "/etc/sysconfig/network", 65536, &net, NULL) == 0) {
+		const char *h = strstr(buf_str(&net), "HOSTNAME=");
+		if (h) {
+			h += 9;
+			size_t n = strcspn(h, "\n\"' ");
+			if (n) {
+				s = xstrndup(h, n);
+				buf_free(&net);
+				return s;
+			}
+		}
+	}
+	buf_free(&net);
+	return xstrdup("unknown");
+}
+
+/* --clean: the host's names and its people's. */
+static void clean_words(struct cleaner *c, const char *root, const char *host)
+{
+	cleaner_add_word(c, CLEAN_HOST, host);
+	char *dot = strchr(host, '.');
+	if (dot) {
+		_cleanup_free_ char *shortname = xstrndup(host, (size_t)(dot - host));
+		cleaner_add_word(c, CLEAN_HOST, shortname);
+	}
+	struct buf pw = BUF_INIT;
+	if (root_read(root, "/etc/passwd", ROOT_READ_MAX, &pw, NULL) == 0) {
+		/* name:x:uid:... — people have uids from 1000 (500 on RHEL 5) */
+		for (char *line = pw.s; line && *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			char *c1 = strchr(line, ':');
+			char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+			if (c2) {
+				long uid = strtol(c2 + 1, NULL, 10);
+				*c1 = '\0';
+				if (uid >= 500 && uid < 65534)
+					cleaner_add_word(c, CLEAN_USER, line);
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	buf_free(&pw);
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	enum { O_NOHV = 256, O_SINCE, O_MAXSIZE, O_MAXFILE, O_TIMEOUT, O_CLEAN };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },     { "root", required_argument, NULL, 'r' },
+		{ "connect", required_argument, NULL, 'c' },    { "no-hypervisor", no_argument, NULL, O_NOHV },
+		{ "profile", required_argument, NULL, 'p' },    { "since", required_argument, NULL, O_SINCE },
+		{ "max-size", required_argument, NULL, O_MAXSIZE }, { "max-file-size", required_argument, NULL, O_MAXFILE },
+		{ "timeout", required_argument, NULL, O_TIMEOUT }, { "clean", no_argument, NULL, O_CLEAN },
+		{ "quiet", no_argument, NULL, 'q' },            { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bundle_opts o = {
+		.root = "/", .max_size = 256ULL << 20, .max_file_size = 16ULL << 20, .cmd_timeout_ms = 10000,
+	};
+	int c;
+	double since = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:r:c:p:qh", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'o': o.output = optarg; break;
+		case 'r': o.root = optarg; break;
+		case 'c': o.uri = optarg; break;
+		case 'p': o.profile = optarg; break;
+		case 'q': o.quiet = true; break;
+		case O_NOHV: o.no_hypervisor = true; break;
+		case O_CLEAN: o.clean = true; break;
+		case O_SINCE:
+			if (parse_duration(optarg, &since) < 0) {
+				fprintf(stderr, "hvscope bundle: --since %s: give a duration like 30m, 12h, 7d or 2w\n", optarg);
+				return 1;
+			}
+			break;
+		case O_MAXSIZE:
+		case O_MAXFILE:
+			if (parse_size(optarg, c == O_MAXSIZE ? &o.max_size : &o.max_file_size) < 0) {
+				fprintf(stderr, "hvscope bundle: --%s %s: give a size like 512K, 16M or 1G\n",
+					c == O_MAXSIZE ? "max-size" : "max-file-size", optarg);
+				return 1;
+			}
+			break;
+		case O_TIMEOUT: {
+			double t = strtod(optarg, &end);
+			if (*end || !(t > 0 && t <= 3600)) {
+				fprintf(stderr, "hvscope bundle: --timeout %s: give seconds between 0 and 3600\n", optarg);
+				return 1;
+			}
+			o.cmd_timeout_ms = (int)(t * 1000);
+			break;
+		}
+		case 'h': cmd_bundle_usage(stdout); return 0;
+		default: cmd_bundle_usage(stderr); return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hvscope bundle: unexpected argument '%s'\n", argv[optind]);
+		return 1;
+	}
+	if (!root_is_dir("/", o.root)) {
+		fprintf(stderr, "hvscope bundle: --root %s: not a directory\n", o.root);
+		return 1;
+	}
+	if (since > 0)
+		o.since = (double)time(NULL) - since;
+	bool live = root_is_live(o.root);
+	_cleanup_free_ char *host = host_name(o.root, live);
+	_cleanup_free_ char *def_out = NULL;
+	if (!o.output) {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		char stamp[32];
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		/* the placeholder, not the name, under --clean: fixed below */
+		def_out = xasprintf("/var/tmp/hvscope-%s-%s.tar.xz", host, stamp);
+		o.output = def_out;
+	}
+	struct bundle b;
+	struct err e = ERR_INIT;
+	if (bundle_open(&b, &o, host, &e) < 0) {
+		fprintf(stderr, "hvscope bundle: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 1;
+	}
+	b.live = live;
+	_cleanup_free_ char *map_path = NULL;
+	if (o.clean) {
+		clean_words(b.cleaner, o.root, host);
+		if (def_out) {
+			/* the default name would carry the host name */
+			char *h = strstr(def_out, host);
+			if (h) {
+				const char *ph = cleaner_map(b.cleaner, CLEAN_HOST, host);
+				char *n = xasprintf("%.*s%s%s", (int)(h - def_out), def_out, ph, h + strlen(host));
+				free(def_out);
+				def_out = n;
+				o.output = def_out;
+			}
+		}
+		map_path = xasprintf("%s.map.json", o.output);
+		o.map_path = map_path;
+	}
+	bundle_log(&b, "hvscope %s bundle of %s (root %s)%s", HVSCOPE_VERSION, live ? "the live host" : "a host image", o.root,
+		   o.clean ? ", --clean" : "");
+	bundle_collect(&b);
+	const char *host_desc = o.clean ? cleaner_map(b.cleaner, CLEAN_HOST, host) : host;
+	_cleanup_free_ char *hd = xstrdup(host_desc);
+	size_t nfiles = b.nfiles + 1, nskipped = b.nskipped;
+	unsigned scrubbed = b.scrubbed;
+	uint64_t total = b.total;
+	double started = b.t0;
+	if (bundle_finish(&b, hd, &e) < 0) {
+		fprintf(stderr, "hvscope bundle: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 1;
+	}
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)t1.tv_sec + (double)t1.tv_nsec / 1e9 - started;
+	printf("%s\n", o.output);
+	if (!o.quiet) {
+		fprintf(stderr, "hvscope bundle: %zu files, %llu KiB before compression, %u secret value%s scrubbed, %zu left out (see manifest.json), %.2f s\n",
+			nfiles, (unsigned long long)(total + 1023) / 1024, scrubbed, scrubbed == 1 ? "" : "s", nskipped, took);
+		if (map_path)
+			fprintf(stderr, "hvscope bundle: --clean mapping (keep it here, do not send it): %s\n", map_path);
+	}
+	return 0;
+}
