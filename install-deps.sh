@@ -23,7 +23,7 @@ build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
 test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
  libvirt-clients qemu-system-x86 clang libclang-rt-14-dev tmux procps
  python3 libxml2-utils prometheus valgrind util-linux curl openssl
- prometheus-libvirt-exporter wrk"
+ prometheus-libvirt-exporter wrk xz-utils zstd sosreport"
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"

@@ -288,7 +288,7 @@ static void walk(struct bundle *b, int dfd, const char *host_dir, const struct i
 		const char *name = names.v[i];
 		_cleanup_free_ char *path = xasprintf("%s/%s", strcmp(host_dir, "/") ? host_dir : "", name);
 		if (is_forbidden(path)) {
-			bundle_skip(b, path, "secret store or private-key file, never collected");
+			bundle_skip(b, path, "left out on purpose: a secret store or a private key's file is never collected");
 			continue;
 		}
 		struct stat st;
@@ -643,7 +643,8 @@ static void collect_qemu(struct bundle *b)
 		return;
 	static const char *const files[] = { "cmdline", "environ", "limits", "cgroup", "numa_maps", "status" };
 	for (size_t i = 0; i < names.n; i++) {
-		if (!str_ends(names.v[i], ".pid"))
+		/* driver.pid is libvirtd's own */
+		if (!str_ends(names.v[i], ".pid") || !strcmp(names.v[i], "driver.pid"))
 			continue;
 		_cleanup_free_ char *pidfile = xasprintf("/run/libvirt/qemu/%s", names.v[i]);
 		_cleanup_free_ char *pid = NULL;

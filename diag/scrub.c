@@ -35,16 +35,18 @@ bool scrub_is_secret_key(const char *name, size_t len)
 	/* password2, api_key_, vnc-pw */
 	while (len && (isdigit((unsigned char)low[len - 1]) || low[len - 1] == '_' || low[len - 1] == '-'))
 		low[--len] = '\0';
+	/* the shell's working directories, not passwords */
+	if (!strcmp(low, "pwd") || !strcmp(low, "oldpwd"))
+		return false;
 	for (size_t i = 0; i < sizeof(at_end) / sizeof(*at_end); i++) {
 		size_t el = strlen(at_end[i]);
 		if (len >= el && memcmp(low + len - el, at_end[i], el) == 0)
 			return true;
 	}
-	/* "pass" only as a word of its own (db_pass, smtpPass, pass), not
-	 * the end of another (Bypass: the CPU's Spectre mitigations). */
-	if (len >= 4 && memcmp(low + len - 4, "pass", 4) == 0) {
-		if (len == 4)
-			return true;
+	/* "pass" only as the last word of a longer name (db_pass, smtpPass),
+	 * not the end of another (Bypass: the CPU's Spectre mitigations) nor
+	 * alone (a report's "pass": 20). */
+	if (len > 4 && memcmp(low + len - 4, "pass", 4) == 0) {
 		char before = name[len - 5];
 		if (before == '_' || before == '-' || before == '.' ||
 		    (name[len - 4] == 'P' && islower((unsigned char)before)))
@@ -189,17 +191,19 @@ static size_t key_value(struct line *l, size_t p, size_t k)
 		v++;
 		if (v < n && s[v] == '>')
 			v++; /* => */
-	} else if (!(dashes && v > k && v < n)) {
+	} else if (!((dashes || (p > 0 && s[p - 1] == '(')) && v > k && v < n)) {
+		/* not --key value, nor xend's S-expressions (vncpasswd 'x') */
 		return k; /* a bare word: "the password is wrong" */
 	}
 	while (v < n && is_blank(s[v]))
 		v++;
 	size_t vs, ve;
 	if (escaped_json || (v + 1 < n && s[v] == '\\' && s[v + 1] == '"')) {
-		if (s[v] == '\\')
+		/* the value may be missing: the line can end right after the key */
+		if (v + 1 < n && s[v] == '\\' && s[v + 1] == '"')
 			v += 2;
-		vs = ve = v;
-		const char *end = memmem(s + vs, n - vs, "\\\"", 2);
+		vs = v;
+		const char *end = vs < n ? memmem(s + vs, n - vs, "\\\"", 2) : NULL;
 		ve = end ? (size_t)(end - s) : n;
 	} else if (v < n && (s[v] == '"' || s[v] == '\'')) {
 		char q = s[v];

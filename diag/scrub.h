@@ -6,13 +6,15 @@
  *
  *   key=value  key = "value with spaces"  key: value  "key": "value"
  *   key='attr value' (XML attributes)  <key>value</key>  --key value
+ *   (key value) (xend-config.sxp, xm list --long)
  *   -----BEGIN ... PRIVATE KEY----- blocks (also a block whose BEGIN line a
  *   log cap cut off)   scheme://user:password@host
  *
  * A key means a secret when its name, in any case, contains password,
  * passwd, secret, token, credential, authtok, passphrase or authorization,
- * or ends in key, pw, pwd or the word pass: vncpasswd, spice_password,
- * api_key, X-Auth-Token, rootpw, db_pass; not keymap, keyboard or Bypass.  Over-matching costs a
+ * or ends in key, pw, pwd or a last word pass: vncpasswd, spice_password,
+ * api_key, X-Auth-Token, rootpw, db_pass; not keymap, keyboard, Bypass,
+ * a check report's "pass" count or the shell's PWD.  Over-matching costs a
  * harmless value (password_file's path); under-matching would leak, so the
  * test is wide.  The value is replaced by SCRUB_MASK. */
 #ifndef HVSCOPE_DIAG_SCRUB_H

@@ -32,9 +32,9 @@ static void test_key_names(void **state)
 {
 	(void)state;
 	static const char *const yes[] = { "password", "PASSWORD", "vncpasswd", "spice_password", "passwd", "rootpw",
-					   "db_pass", "smtpPass", "pass", "api_key", "X-Auth-Token", "client_secret", "authtok", "Credentials",
+					   "db_pass", "smtpPass", "api_key", "X-Auth-Token", "client_secret", "authtok", "Credentials",
 					   "ssh-key", "password2", "Authorization", "--password", "privateKey" };
-	static const char *const no[] = { "keymap", "keyboard", "passthrough", "name", "vnclisten", "uuid", "type", "bypassed", "Bypass", "compass", "" };
+	static const char *const no[] = { "keymap", "keyboard", "passthrough", "name", "vnclisten", "uuid", "type", "bypassed", "Bypass", "compass", "pass", "PWD", "OLDPWD", "" };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
 		if (!scrub_is_secret_key(yes[i], strlen(yes[i])))
 			fail_msg("%s should be a secret's key", yes[i]);
@@ -71,6 +71,10 @@ static void test_forms(void **state)
 	check("tool --password hunter2 --verbose\n", "tool --password ******** --verbose\n", 1);
 	check("tool --password=hunter2 -v\n", "tool --password=******** -v\n", 1);
 	check("-object secret,id=sec0,data=AAAA,format=base64\n", "-object secret,id=sec0,data=********,format=base64\n", 1);
+	/* xend's S-expressions */
+	check("(vncpasswd 's3cret')\n", "(vncpasswd '********')\n", 1);
+	check("    (device (vfb (vncpasswd abc def) (type vnc)))\n", "    (device (vfb (vncpasswd ********) (type vnc)))\n", 1);
+	check("(name vm1)\n", "(name vm1)\n", 0);
 	/* URLs */
 	check("url = http://admin:s3cret@host:8080/x\n", "url = http://admin:********@host:8080/x\n", 1);
 	check("see https://example.com:443/a@b\n", "see https://example.com:443/a@b\n", 0);
@@ -113,6 +117,19 @@ static void test_binary_safe(void **state)
 	buf_free(&out);
 	scrub_text("", 0, &out);
 	buf_free(&out);
+	/* Text that ends right after a key, with no byte after it to read
+	 * (found by fuzz_scrub): each in an allocation of exactly its size, so
+	 * ASan sees a read past the end. */
+	static const char *const ends[] = { "\\\"token\\\":", "\\\"token\\\": \\", "password=", "--password", "\"password\":",
+					    "(vncpasswd", "<password>", "http://u:p" };
+	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+		size_t n = strlen(ends[i]);
+		char *exact = malloc(n);
+		memcpy(exact, ends[i], n);
+		scrub_text(exact, n, &out);
+		buf_free(&out);
+		free(exact);
+	}
 }
 
 static void test_clean(void **state)
