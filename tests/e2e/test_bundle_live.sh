@@ -1,0 +1,55 @@
+# hvscope bundle on this live host with a real guest under libvirtd whose
+# VNC password libvirt keeps in its status XML (/run/libvirt/qemu): the
+# guest's definition through the API, its QEMU's command line and log, the
+# host's commands; the password nowhere in the archive.
+. "$(dirname "$0")/lib.sh"
+need python3 tar zstd
+start_libvirtd
+trap 'virsh -c qemu:///system destroy hvb-guest >/dev/null 2>&1; stop_libvirtd; cleanup' EXIT
+type=$(kvm_or_qemu)
+PW=Vq7Zx3Kp   # VNC allows 8 characters
+cat > "$TMP/g.xml" <<XML
+<domain type='$type'>
+  <name>hvb-guest</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='$PW'/>
+  </devices>
+</domain>
+XML
+virsh -c qemu:///system destroy hvb-guest >/dev/null 2>&1 || true
+virsh -c qemu:///system create "$TMP/g.xml" >/dev/null || fail "cannot start the guest"
+grep -rqs "$PW" /run/libvirt/qemu/ && note "libvirt keeps the VNC password in /run/libvirt/qemu (status XML)"
+
+run_hv bundle --connect qemu:///system -o "$TMP/live.tar.zst" > /dev/null 2> "$TMP/err"
+[ "$RC" = 0 ] || { cat "$TMP/err"; fail "bundle exited $RC"; }
+note "$(cat "$TMP/err")"
+mkdir -p "$TMP/x"
+tar -xf "$TMP/live.tar.zst" -C "$TMP/x" || fail "the system tar cannot open the .tar.zst" 
+B=$(echo "$TMP"/x/*)
+grep -rqaF "$PW" "$B" && fail "the VNC password leaked: $(grep -rlaF "$PW" "$B")"
+for f in hypervisor/domains.json hypervisor/domains/hvb-guest.xml hypervisor/capabilities.xml \
+	hypervisor/nodeinfo.txt hypervisor/domains.txt proc/qemu-hvb-guest/cmdline proc/qemu-hvb-guest/limits \
+	files/var/log/libvirt/qemu/hvb-guest.log commands/ip-address.txt commands/dmesg.txt check/report.json \
+	listings/var_lib_libvirt_qemu.txt; do
+	[ -s "$B/$f" ] || fail "missing or empty: $f"
+done
+grep -q "hvb-guest" "$B/hypervisor/domains.json" || fail "the guest is not in domains.json"
+grep -q "qemu-system-x86_64" "$B/proc/qemu-hvb-guest/cmdline" || fail "QEMU's command line"
+if [ -f "$B/files/run/libvirt/qemu/hvb-guest.xml" ]; then
+	grep -q "passwd='\*\*\*\*\*\*\*\*'" "$B/files/run/libvirt/qemu/hvb-guest.xml" || fail "status XML not scrubbed as expected"
+	note "status XML collected, its passwd scrubbed"
+fi
+python3 - "$B" <<'PY' || fail "manifest"
+import hashlib, json, os, sys
+b = sys.argv[1]
+m = json.load(open(b + "/manifest.json"))
+for f in m["files"]:
+    assert hashlib.sha256(open(os.path.join(b, f["path"]), "rb").read()).hexdigest() == f["sha256"], f["path"]
+assert m["live_host"] is True
+print("  %d files, %.3f s, %d values scrubbed" % (len(m["files"]), m["duration_seconds"], m["totals"]["scrubbed"]))
+PY
+exit 0
