@@ -24,7 +24,7 @@ void cmd_bundle_usage(FILE *f)
 	      "\n"
 	      "  -o, --output FILE       the archive (default /var/tmp/hvscope-HOST-TIME.tar.xz);\n"
 	      "                          .tar.xz, .tar.zst, .tar.gz or .tar\n"
-	      "  -r, --root DIR          collect from a host image mounted at DIR; commands\n"
+	      "  -R, --root DIR          collect from a host image mounted at DIR; commands\n"
 	      "                          and the hypervisor (unless --connect) are skipped\n"
 	      "  -c, --connect URI       the hypervisor: a libvirt URI, \"xen\" (libxenstat) or\n"
 	      "                          \"auto\" (default)\n"
@@ -157,7 +157,7 @@ int cmd_bundle(int argc, char **argv)
 {
 	enum { O_NOHV = 256, O_SINCE, O_MAXSIZE, O_MAXFILE, O_TIMEOUT, O_CLEAN };
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },     { "root", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },     { "root", required_argument, NULL, 'R' },
 		{ "connect", required_argument, NULL, 'c' },    { "no-hypervisor", no_argument, NULL, O_NOHV },
 		{ "profile", required_argument, NULL, 'p' },    { "since", required_argument, NULL, O_SINCE },
 		{ "max-size", required_argument, NULL, O_MAXSIZE }, { "max-file-size", required_argument, NULL, O_MAXFILE },
@@ -171,11 +171,11 @@ int cmd_bundle(int argc, char **argv)
 	int c;
 	double since = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:c:p:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:R:c:p:qh", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'o': o.output = optarg; break;
-		case 'r': o.root = optarg; break;
+		case 'R': o.root = optarg; break;
 		case 'c': o.uri = optarg; break;
 		case 'p': o.profile = optarg; break;
 		case 'q': o.quiet = true; break;

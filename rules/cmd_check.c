@@ -24,7 +24,7 @@ void cmd_check_usage(FILE *f)
 	      "Check that this host (or the image under --root) is ready to run Xen or KVM guests.\n"
 	      "\n"
 	      "  -p, --profile NAME   rhel5-xen, xen, kvm, or auto (default: auto picks from the host)\n"
-	      "  -r, --rules DIR      also load the rule files (*.yaml) in DIR; repeatable\n"
+	      "      --rules DIR      also load the rule files (*.yaml) in DIR; repeatable\n"
 	      "  -R, --root DIR       read every host file under DIR (an image, a chroot, a fixture)\n"
 	      "  -f, --format FMT     text (default), json, junit, prometheus\n"
 	      "      --only ID,...    run only these rules\n"
@@ -206,7 +206,7 @@ static void list_facts(void)
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' }, { "rules", required_argument, NULL, 'r' },
+		{ "profile", required_argument, NULL, 'p' }, { "rules", required_argument, NULL, 'r' } /* no short form: -r is top's --reverse */,
 		{ "root", required_argument, NULL, 'R' },    { "format", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'o' },    { "list", no_argument, NULL, 'l' },
 		{ "explain", required_argument, NULL, 'e' }, { "facts", no_argument, NULL, 'F' },
@@ -228,7 +228,7 @@ int cmd_check(int argc, char **argv)
 		color = false;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:r:R:f:lqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:R:f:lqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile_name = optarg; break;
 		case 'r': strv_push(&dirs, optarg); break;

@@ -30,10 +30,10 @@ void cmd_top_usage(FILE *f)
 	      "  -d, --delay SECONDS  between samples (default 3)\n"
 	      "  -b, --batch          no screen: print every sample to stdout\n"
 	      "  -i, --iterations N   stop after N samples (batch mode; default: forever)\n"
-	      "      --format FMT     batch output: text (default, xentop -b's layout), csv, json\n"
+	      "  -f, --format FMT     batch output: text (default, xentop -b's layout), csv, json\n"
 	      "  -s, --sort COLUMN    sort by a column: name, cpu_pct, mem_kib ... (default name)\n"
 	      "  -r, --reverse        reverse the sort order\n"
-	      "  -f, --filter TEXT    only domains whose name contains TEXT\n"
+	      "      --filter TEXT    only domains whose name contains TEXT\n"
 	      "  -v, --vcpus          show each domain's vCPUs\n"
 	      "  -n, --networks       show each domain's network interfaces\n"
 	      "  -x, --vbds           show each domain's block devices\n"
@@ -116,8 +116,8 @@ int cmd_top(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' }, { "delay", required_argument, NULL, 'd' },
 		{ "batch", no_argument, NULL, 'b' },         { "iterations", required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'F' },  { "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },       { "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'f' },  { "sort", required_argument, NULL, 's' },
+		{ "reverse", no_argument, NULL, 'r' },       { "filter", required_argument, NULL, 'F' },
 		{ "vcpus", no_argument, NULL, 'v' },         { "networks", no_argument, NULL, 'n' },
 		{ "vbds", no_argument, NULL, 'x' },          { "deadline", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
@@ -130,7 +130,7 @@ int cmd_top(int argc, char **argv)
 	char *filter = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:d:bi:s:rf:vnxh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:bi:f:s:rvnxh", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'c': uri = optarg; break;
@@ -149,7 +149,7 @@ int cmd_top(int argc, char **argv)
 				return 3;
 			}
 			break;
-		case 'F':
+		case 'f':
 			if (!strcmp(optarg, "text")) bo.fmt = BATCH_TEXT;
 			else if (!strcmp(optarg, "csv")) bo.fmt = BATCH_CSV;
 			else if (!strcmp(optarg, "json")) bo.fmt = BATCH_JSON;
@@ -169,7 +169,7 @@ int cmd_top(int argc, char **argv)
 			}
 			break;
 		case 'r': bo.reverse = true; break;
-		case 'f': free(filter); filter = xstrdup(optarg); break;
+		case 'F': free(filter); filter = xstrdup(optarg); break;
 		case 'v': vcpus = true; break;
 		case 'n': nets = true; break;
 		case 'x': vbds = true; break;
