@@ -13,7 +13,8 @@ PEER=$(command -v prometheus-libvirt-exporter || true)
 [ -n "$PEER" ] || { echo "prometheus-libvirt-exporter is not installed" >&2; exit 1; }
 tmp=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null; done; bench_guest_stop hvbench-exp; rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -72,6 +73,10 @@ bench_uri() { # URI LABEL
 
 python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" 1000
 bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
+# A real guest of our own when none runs (GUEST=0: never).
+if [ "${GUEST:-1}" = 1 ] && ! { virsh -c qemu:///system list --name 2>/dev/null | grep -q .; }; then
+	bench_guest hvbench-exp "<interface type='user'><model type='virtio'/></interface>" || true
+fi
 if virsh -c qemu:///system version >/dev/null 2>&1 && [ "$(virsh -c qemu:///system list --name | grep -c .)" -gt 0 ]; then
 	bench_uri qemu:///system "$(virsh -c qemu:///system list --name | grep -c .) real QEMU guests"
 else

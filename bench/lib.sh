@@ -1,0 +1,25 @@
+# Shared by the benchmarks: a real guest under libvirtd, started here when
+# libvirtd and QEMU can run (no systemd as PID 1: the daemons are started
+# by hand), and destroyed on exit by bench_guest_stop.
+
+# bench_guest NAME [MORE_DEVICES_XML]: a transient diskless 128 MiB guest
+# (KVM when /dev/kvm creates VMs, else TCG); returns 1 when none can run.
+bench_guest() {
+	local name=$1 devices=${2:-} type=qemu i
+	command -v libvirtd >/dev/null && command -v qemu-system-x86_64 >/dev/null || return 1
+	pgrep -x virtlogd >/dev/null || virtlogd -d
+	pgrep -x libvirtd >/dev/null || libvirtd -d
+	for i in $(seq 50); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.1; done
+	python3 -c 'import fcntl,os; fd=os.open("/dev/kvm",os.O_RDWR); fcntl.ioctl(fd,0xAE01,0)' 2>/dev/null && type=kvm
+	virsh -c qemu:///system destroy "$name" >/dev/null 2>&1 || true
+	virsh -c qemu:///system create /dev/stdin >/dev/null <<XML || return 1
+<domain type='$type'><name>$name</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os>
+<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>$devices</devices></domain>
+XML
+	echo "a $type guest runs under libvirtd ($name)"
+}
+
+bench_guest_stop() {
+	virsh -c qemu:///system destroy "$1" >/dev/null 2>&1 || true
+}
