@@ -37,6 +37,12 @@ make_node_xml "$TMP/node.xml" 50
 vg top -b -i 2 -d 0.2 --connect test:///default --format json
 vg top -b -i 2 -d 0.2 --connect "test://$TMP/node.xml" --format csv -v -n -x
 vg top -b -i 1 --connect "test://$TMP/missing.xml"
+# bundle: collection, scrubbing, --clean and libarchive, on the seed root
+# (with the test driver's API dump) and the live host.
+printf 'vncpasswd = "s3cret"\n' >> "$R/etc/xen/bad"
+vg bundle --root "$R" --connect test:///default --clean -q -o "$TMP/vg-bundle.tar.xz"
+vg bundle --no-hypervisor -q -o "$TMP/vg-live.tar.zst"
+vg bundle -o "$TMP/vg.zip"
 # exporter: serve two scrapes, stop on SIGTERM, exit clean.
 P=$(free_port)
 "${VG[@]}" "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect test:///default --check.interval 3600 \
