@@ -6,7 +6,8 @@
 #                     AddressSanitizer+UBSan, then again under valgrind
 #   make fuzz         libFuzzer targets (clang), FUZZ_SECONDS each
 #   make bench        benchmarks against the tools admins would otherwise run
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (also UNITDIR, MANDIR, MODDIR)
+#   make dist         hvscope-VERSION.tar.gz for contrib/hvscope.spec
 
 SHELL := /bin/bash
 VERSION := 0.1.0
@@ -14,6 +15,11 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MODDIR ?= $(PREFIX)/lib/hvscope
 DATADIR ?= $(PREFIX)/share/hvscope
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/hvscope
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Packages set UNITDIR=/lib/systemd/system (Debian 12) or %{_unitdir}.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 
@@ -44,7 +50,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFLAGS) \
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFLAGS) \
 	-D_GNU_SOURCE -DHVSCOPE_VERSION='"$(VERSION)"' \
 	-DHVSCOPE_RULES_DIR='"$(DATADIR)/rules"' -DHVSCOPE_SYSCONF_RULES_DIR='"$(SYSCONFDIR)/hvscope/rules.d"' \
 	-DHVSCOPE_MODULE_DIR='"$(MODDIR)"' \
@@ -68,7 +74,7 @@ MAIN_OBJ := $(BUILD)/hvscope.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind unit e2e install uninstall fuzz bench clean
+.PHONY: all run check check-asan check-valgrind unit e2e install uninstall fuzz bench dist clean
 all: $(BUILD)/hvscope $(MODULES)
 
 $(BUILD)/%.o: %.c
@@ -124,16 +130,28 @@ check-valgrind:
 
 check: check-asan check-valgrind
 
+MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
+MAN5 := man/hvscope-rules.5
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d
 	install -m 755 $(BUILD)/hvscope $(DESTDIR)$(BINDIR)/hvscope
 	install -d $(DESTDIR)$(MODDIR)
-	install -m 755 $(MODULES) $(DESTDIR)$(MODDIR)/
+	install -m 644 $(MODULES) $(DESTDIR)$(MODDIR)/
 	install -m 644 rules/profiles/*.yaml $(DESTDIR)$(DATADIR)/rules/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 contrib/bash-completion/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope
+	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hvscope
-	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODDIR)
+	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(DOCDIR)
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d $(DESTDIR)$(SYSCONFDIR)/hvscope 2>/dev/null
 
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
@@ -152,6 +170,10 @@ bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/top-vs-virsh-domstats.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-vs-libvirt-exporter.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/bundle-vs-sosreport.sh
+
+# The source tarball the RPM spec builds from (tracked files only).
+dist:
+	git archive --format=tar.gz --prefix=hvscope-$(VERSION)/ -o hvscope-$(VERSION).tar.gz HEAD
 
 clean:
 	rm -rf build
