@@ -28,7 +28,11 @@ PY
 
 if command -v systemd-analyze >/dev/null; then
 	sed "s|/usr/bin/hvscope|$HVSCOPE|" "$C/systemd/hvscope-exporter.service" > "$TMP/hvscope-exporter.service"
-	systemd-analyze verify "$TMP/hvscope-exporter.service" > "$TMP/v.log" 2>&1 || true
+	# Documentation=man:... is checked with man(1): the tree's pages
+	mkdir -p "$TMP/man/man1" "$TMP/man/man5"
+	cp "$TOP"/man/*.1 "$TMP/man/man1/"
+	cp "$TOP"/man/*.5 "$TMP/man/man5/"
+	MANPATH=$TMP/man systemd-analyze verify "$TMP/hvscope-exporter.service" > "$TMP/v.log" 2>&1 || true
 	[ ! -s "$TMP/v.log" ] || fail "systemd-analyze verify: $(cat "$TMP/v.log")"
 	note "systemd-analyze verify: clean"
 fi
