@@ -14,7 +14,7 @@ PEER=$(command -v prometheus-libvirt-exporter || true)
 tmp=$(mktemp -d)
 pids=()
 . "$(dirname "$0")/lib.sh"
-trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null; done; bench_guest_stop hvbench-exp; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; bench_guest_stop hvbench-exp; rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
