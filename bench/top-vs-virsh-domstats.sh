@@ -10,7 +10,9 @@
 # in bench/bare_client.c.  Note that on the test driver virsh domstats gets
 # only the state group (the driver has no bulk statistics), so there the
 # per-domain calls hvscope adds make it slower than virsh by design; on real
-# guests both fetch the same groups.  Peak RSS is compared with a bare
+# guests virsh asks for all six groups and hvscope for four of them, taking
+# CPU time and vCPUs from virDomainGetInfo/GetVcpus (cheaper than the
+# cpu-total and vcpu groups on QEMU).  Peak RSS is compared with a bare
 # libvirt client on the same URI.  Medians of RUNS runs.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
