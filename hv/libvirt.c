@@ -262,22 +262,26 @@ static void dump_run(struct call *c)
 	free(pools);
 }
 
-/* CPU time, memory, state and vCPUs of each domain a bulk call returned. */
+/* CPU time, memory, state and vCPUs of one domain (x->vcpu: caller frees). */
+static void ask_domain(virDomainPtr dom, struct per_dom *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->nvcpu = -1;
+	if (virDomainGetInfo(dom, &x->info) < 0)
+		return;
+	x->info_ok = true;
+	x->maxvcpus = virDomainGetMaxVcpus(dom);
+	unsigned want = x->info.nrVirtCpu ? x->info.nrVirtCpu : 1;
+	x->vcpu = xcalloc(want, sizeof(*x->vcpu));
+	x->nvcpu = virDomainGetVcpus(dom, x->vcpu, (int)want, NULL, 0);
+}
+
+/* The same for each domain a bulk call returned. */
 static struct per_dom *ask_per_domain(virDomainStatsRecordPtr *recs, int n)
 {
 	struct per_dom *per = xcalloc((size_t)n + 1, sizeof(*per));
-	for (int k = 0; k < n; k++) {
-		virDomainPtr dom = recs[k]->dom;
-		struct per_dom *x = &per[k];
-		x->nvcpu = -1;
-		if (virDomainGetInfo(dom, &x->info) < 0)
-			continue;
-		x->info_ok = true;
-		x->maxvcpus = virDomainGetMaxVcpus(dom);
-		unsigned want = x->info.nrVirtCpu ? x->info.nrVirtCpu : 1;
-		x->vcpu = xcalloc(want, sizeof(*x->vcpu));
-		x->nvcpu = virDomainGetVcpus(dom, x->vcpu, (int)want, NULL, 0);
-	}
+	for (int k = 0; k < n; k++)
+		ask_domain(recs[k]->dom, &per[k]);
 	return per;
 }
 
@@ -567,6 +571,8 @@ static void fill_from_per_dom(struct hv_domain *d, const struct per_dom *x)
 		}
 		d->vcpus_online = (unsigned)x->nvcpu;
 		d->have |= HV_HAVE_VCPU;
+	} else if (!(d->have & HV_HAVE_VCPU) && !d->vcpus_online) {
+		d->vcpus_online = x->info.nrVirtCpu; /* no per-vCPU figures to be had */
 	}
 	if (!d->vcpus_max)
 		d->vcpus_max = x->maxvcpus > 0 ? (unsigned)x->maxvcpus : x->info.nrVirtCpu;
@@ -631,41 +637,16 @@ static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct
 	return dc;
 }
 
-/* Groups the bulk answer left out, from the per-domain calls. */
+/* What the call left out (its per-domain calls failed, or the bulk call
+ * did), from per-domain calls on this thread. */
 static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 {
-	if (!(d->have & (HV_HAVE_CPU | HV_HAVE_MEM))) {
-		virDomainInfo info;
-		if (virDomainGetInfo(dom, &info) == 0) {
-			d->cpu_ns = info.cpuTime;
-			d->mem_kib = info.memory;
-			d->maxmem_kib = info.maxMem;
-			if (d->state == HV_UNKNOWN)
-				d->state = map_state(info.state);
-			if (!(d->have & HV_HAVE_VCPU)) {
-				d->vcpus_online = info.nrVirtCpu;
-				d->vcpus_max = info.nrVirtCpu;
-			}
-			d->have |= HV_HAVE_CPU | HV_HAVE_MEM;
-		}
-	}
-	if (!(d->have & HV_HAVE_VCPU) || !d->nvcpu) {
-		unsigned n = d->vcpus_online ? d->vcpus_online : 1;
-		virVcpuInfoPtr vi = xcalloc(n, sizeof(*vi));
-		int got = virDomainGetVcpus(dom, vi, (int)n, NULL, 0);
-		if (got > 0) {
-			ensure_vcpu(d, (size_t)got - 1);
-			for (int i = 0; i < got; i++) {
-				d->vcpu[i].time_ns = vi[i].cpuTime;
-				d->vcpu[i].state = vi[i].state == VIR_VCPU_RUNNING ? 1 : vi[i].state == VIR_VCPU_BLOCKED ? 2 : 0;
-				d->vcpu[i].online = vi[i].state != VIR_VCPU_OFFLINE;
-			}
-			d->vcpus_online = (unsigned)got;
-			if (d->vcpus_max < (unsigned)got)
-				d->vcpus_max = (unsigned)got;
-			d->have |= HV_HAVE_VCPU;
-		}
-		free(vi);
+	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
+	if ((d->have & core) != core) {
+		struct per_dom x;
+		ask_domain(dom, &x);
+		fill_from_per_dom(d, &x);
+		free(x.vcpu);
 	}
 	if (d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK)
 		return;

@@ -41,20 +41,23 @@ for g in ("hvs-a", "hvs-b", "hvs-c"):
     rs = [r for r in recs if r["name"] == g]
     assert len(rs) == 3, (g, len(rs))
     last = rs[-1]
-    assert last["cpu_pct"] > 0, f"{g}: CPU(%) {last['cpu_pct']}"
-    # The domain's CPU time (cgroup, nanoseconds) rises every second; a
-    # vCPU's (the thread's /proc stat, 10 ms ticks) at least never falls:
-    # an idle TCG guest may use less than a tick in a second.
-    assert rs[2]["cpu_ns"] > rs[1]["cpu_ns"] > rs[0]["cpu_ns"], f"{g}: CPU time not rising"
+    # CPU times come from /proc stat in 10 ms ticks (virDomainGetInfo,
+    # GetVcpus): an idle TCG guest (about 1% of a CPU) may not use a tick
+    # in a second, so a time never falls and rises over the two seconds.
+    assert max(r["cpu_pct"] for r in rs[1:]) > 0, f"{g}: CPU(%) {[r['cpu_pct'] for r in rs]}"
+    assert rs[2]["cpu_ns"] >= rs[1]["cpu_ns"] >= rs[0]["cpu_ns"] and rs[2]["cpu_ns"] > rs[0]["cpu_ns"], \
+        f"{g}: CPU time {[r['cpu_ns'] for r in rs]}"
     assert rs[2]["vcpu_ns"][0] >= rs[1]["vcpu_ns"][0] >= rs[0]["vcpu_ns"][0] > 0, f"{g}: vCPU time {[r['vcpu_ns'] for r in rs]}"
     d = ds[g]
     assert last["mem_kib"] == int(d["balloon.current"]), (g, last["mem_kib"], d["balloon.current"])
     assert last["maxmem_kib"] == int(d["balloon.maximum"]), g
     assert last["vcpus"] == int(d["vcpu.current"]), g
     # cpu.time read just after our last sample: later, by less than the
-    # time it took (a second of CPU at most).
+    # time it took (a second of CPU at most).  Ours is virDomainGetInfo's
+    # (QEMU's /proc stat, utime and stime in 10 ms ticks), virsh's the
+    # cgroup's (ns): ours may be ahead by up to two ticks.
     dt = int(d["cpu.time"]) - last["cpu_ns"]
-    assert 0 <= dt < 2_000_000_000, (g, dt)
+    assert -20_000_000 <= dt < 2_000_000_000, (g, dt)
     print(f"  {g}: CPU {last['cpu_pct']:.1f}%, mem {last['mem_kib']} KiB, vCPU time {last['vcpu_ns'][0]} ns; virsh domstats agrees")
 PY
 
