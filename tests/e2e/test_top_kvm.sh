@@ -89,7 +89,8 @@ recs = [json.loads(l) for l in open(sys.argv[1])]
 a = [r for r in recs if r["name"] == "hvs-a"]
 b = [r for r in recs if r["name"] == "hvs-b"]
 assert len(a) == 4 and len(b) == 4, (len(a), len(b))
-assert a[-1]["cpu_ns"] > a[0]["cpu_ns"] and a[-1]["cpu_pct"] > 0, "hvs-a stopped updating"
+# (CPU time in 10 ms ticks: an idle guest's may stand still for a second)
+assert a[-1]["cpu_ns"] > a[0]["cpu_ns"] and max(r["cpu_pct"] for r in a[1:]) > 0, "hvs-a stopped updating"
 assert any(r["stuck"] for r in b), "hvs-b never marked stuck"
 assert not any(r["stuck"] for r in a), "hvs-a marked stuck"
 print("  hvs-b stuck in samples", [r["sample"] for r in b if r["stuck"]], "-", [r.get("note") for r in b if r["stuck"]][0])
