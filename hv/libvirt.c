@@ -86,6 +86,14 @@ struct per_dom {
 	virVcpuInfoPtr vcpu;
 };
 
+/* A domain's maximum vCPUs, known from an earlier sample: it cannot change
+ * while the domain runs, so a call asks only for new domains. */
+struct known_max {
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	int id;
+	unsigned max;
+};
+
 struct call {
 	enum call_kind kind;
 	virConnectPtr conn; /* CALL_LIST, referenced */
@@ -99,6 +107,8 @@ struct call {
 	virDomainStatsRecordPtr *recs;
 	int nrec;
 	struct per_dom *per; /* nrec entries, beside recs */
+	struct known_max *known; /* sorted by (uuid, id); the call's own copy */
+	size_t nknown;
 	char *error;
 	bool done, abandoned;
 	struct hv_docs docs;      /* CALL_DUMP: filled under lv->mu */
@@ -162,6 +172,7 @@ static void call_free(struct call *c)
 	for (int i = 0; c->per && i < c->nrec; i++)
 		free(c->per[i].vcpu);
 	free(c->per);
+	free(c->known);
 	hv_docs_free(&c->docs);
 	free(c->error);
 	free(c);
@@ -262,27 +273,63 @@ static void dump_run(struct call *c)
 	free(pools);
 }
 
-/* CPU time, memory, state and vCPUs of one domain (x->vcpu: caller frees). */
-static void ask_domain(virDomainPtr dom, struct per_dom *x)
+static int known_cmp(const void *a, const void *b)
+{
+	const struct known_max *x = a, *y = b;
+	int c = strcmp(x->uuid, y->uuid);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The maximum of dom from known (sorted), or 0. */
+static unsigned known_lookup(const struct known_max *known, size_t n, virDomainPtr dom)
+{
+	struct known_max key = { .id = (int)virDomainGetID(dom) };
+	if (!n || virDomainGetUUIDString(dom, key.uuid) < 0)
+		return 0;
+	const struct known_max *k = bsearch(&key, known, n, sizeof(*known), known_cmp);
+	return k ? k->max : 0;
+}
+
+/* CPU time, memory, state and vCPUs of one domain (x->vcpu: caller frees);
+ * known_max: its maximum vCPUs when already known, else 0. */
+static void ask_domain(virDomainPtr dom, unsigned known_max, struct per_dom *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->nvcpu = -1;
 	if (virDomainGetInfo(dom, &x->info) < 0)
 		return;
 	x->info_ok = true;
-	x->maxvcpus = virDomainGetMaxVcpus(dom);
+	x->maxvcpus = known_max ? (int)known_max : virDomainGetMaxVcpus(dom);
 	unsigned want = x->info.nrVirtCpu ? x->info.nrVirtCpu : 1;
 	x->vcpu = xcalloc(want, sizeof(*x->vcpu));
 	x->nvcpu = virDomainGetVcpus(dom, x->vcpu, (int)want, NULL, 0);
 }
 
 /* The same for each domain a bulk call returned. */
-static struct per_dom *ask_per_domain(virDomainStatsRecordPtr *recs, int n)
+static struct per_dom *ask_per_domain(const struct call *c, virDomainStatsRecordPtr *recs, int n)
 {
 	struct per_dom *per = xcalloc((size_t)n + 1, sizeof(*per));
 	for (int k = 0; k < n; k++)
-		ask_domain(recs[k]->dom, &per[k]);
+		ask_domain(recs[k]->dom, known_lookup(c->known, c->nknown, recs[k]->dom), &per[k]);
 	return per;
+}
+
+/* What the last sample knew of each domain's maximum vCPUs, for a call. */
+static void call_take_known(struct call *c, const struct lv *lv)
+{
+	if (!lv->last.ndom)
+		return;
+	c->known = xcalloc(lv->last.ndom, sizeof(*c->known));
+	for (size_t i = 0; i < lv->last.ndom; i++) {
+		const struct hv_domain *d = &lv->last.dom[i];
+		if (!d->vcpus_max)
+			continue;
+		struct known_max *k = &c->known[c->nknown++];
+		snprintf(k->uuid, sizeof(k->uuid), "%s", d->uuid);
+		k->id = d->id;
+		k->max = d->vcpus_max;
+	}
+	qsort(c->known, c->nknown, sizeof(*c->known), known_cmp);
 }
 
 static void *call_run(void *arg)
@@ -309,7 +356,7 @@ static void *call_run(void *arg)
 	}
 	char *error = n < 0 ? xstrdup(lv_errmsg()) : NULL;
 	if (n > 0 && (c->kind == CALL_ALL || c->kind == CALL_STATS))
-		per = ask_per_domain(recs, n);
+		per = ask_per_domain(c, recs, n);
 	struct lv *lv = c->lv;
 	pthread_mutex_lock(&lv->mu);
 	c->recs = recs;
@@ -342,6 +389,8 @@ static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n,
 {
 	struct call *c = xcalloc(1, sizeof(*c));
 	c->kind = CALL_STATS;
+	if (n > 1) /* not each domain's own call on the slow path: n copies */
+		call_take_known(c, lv);
 	c->lv = lv;
 	c->flags = flags;
 	c->ndoms = n;
@@ -359,6 +408,8 @@ static struct call *conn_call_with_deadline(struct lv *lv, enum call_kind kind, 
 {
 	struct call *c = xcalloc(1, sizeof(*c));
 	c->kind = kind;
+	if (kind == CALL_ALL)
+		call_take_known(c, lv);
 	c->lv = lv;
 	virConnectRef(lv->conn);
 	c->conn = lv->conn;
@@ -644,7 +695,7 @@ static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
 	if ((d->have & core) != core) {
 		struct per_dom x;
-		ask_domain(dom, &x);
+		ask_domain(dom, 0, &x);
 		fill_from_per_dom(d, &x);
 		free(x.vcpu);
 	}
