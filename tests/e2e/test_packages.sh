@@ -108,11 +108,9 @@ note "removed and purged: none of its $(echo "$files" | wc -l) files left"
 # --- the RPM, from "make dist"'s tarball ---
 R=$TMP/rpm
 mkdir -p "$R/SOURCES"
-git -C "$TOP" archive --format=tar.gz --prefix=hvscope-0.1.0/ -o "$R/SOURCES/hvscope-0.1.0.tar.gz" HEAD
-# the working tree, not HEAD, when run before a commit
-tar -xzf "$R/SOURCES/hvscope-0.1.0.tar.gz" -C "$R"
-git -C "$TOP" ls-files -co --exclude-standard | (cd "$TOP" && tar -T - -cf -) | tar -xf - -C "$R/hvscope-0.1.0"
-tar -czf "$R/SOURCES/hvscope-0.1.0.tar.gz" -C "$R" hvscope-0.1.0
+# what "make dist" packs, from the working tree (not HEAD) so the test also
+# holds before a commit
+git -C "$TOP" ls-files -co --exclude-standard | (cd "$TOP" && tar --transform 's,^,hvscope-0.1.0/,' -T - -czf "$R/SOURCES/hvscope-0.1.0.tar.gz")
 rpmbuild --nodeps --define "_topdir $R" --define 'debug_package %{nil}' -ba "$TOP/contrib/hvscope.spec" > "$R/build.log" 2>&1 ||
 	{ tail -30 "$R/build.log"; fail "rpmbuild"; }
 RPM=$(ls "$R"/RPMS/x86_64/hvscope-0.1.0-1*.x86_64.rpm)
