@@ -2,9 +2,12 @@
 /* Installed packages: librpm on RPM hosts, the dpkg status database on
  * Debian hosts.  Facts are asked for by name, so nothing is listed in full:
  * package.NAME.installed, package.NAME.version, package.NAME.arch, and
- * package.A|B.installed for "either of these" across distributions. */
+ * package.A|B.installed for "either of these" across distributions.  A name
+ * may be a glob (xen-hypervisor-[0-9]*: Debian puts the version in the
+ * name); the newest installed match answers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <rpm/header.h>
 #include <rpm/rpmdb.h>
 #include <rpm/rpmlib.h>
@@ -99,9 +102,34 @@ static void cleanup(struct probe_ctx *ctx)
 
 struct pkg_info {
 	bool installed;
+	char *name; /* the installed package that matched */
 	char *version, *arch;
 	char *error;
 };
+
+static bool is_glob(const char *name)
+{
+	return strpbrk(name, "*?[") != NULL;
+}
+
+/* Keep the newest of several matches (kernels, versioned names); takes the
+ * strings. */
+static void take_newer(struct pkg_info *pi, char *name, char *version, char *arch)
+{
+	if (!pi->installed || pkg_version_cmp(version ? version : "", pi->version ? pi->version : "") > 0) {
+		free(pi->name);
+		free(pi->version);
+		free(pi->arch);
+		pi->name = name;
+		pi->version = version;
+		pi->arch = arch;
+		pi->installed = true;
+		return;
+	}
+	free(name);
+	free(version);
+	free(arch);
+}
 
 static void rpm_lookup(struct probe_ctx *ctx, struct pkg_state *st, const char *name, struct pkg_info *pi)
 {
@@ -123,22 +151,18 @@ static void rpm_lookup(struct probe_ctx *ctx, struct pkg_state *st, const char *
 		pi->error = xasprintf("librpm: cannot open the RPM database %s%s", root_is_live(ctx->root) ? "" : ctx->root, st->dbpath);
 		goto out;
 	}
-	rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_NAME, name, 0);
-	Header h;
-	while (mi && (h = rpmdbNextIterator(mi))) {
-		char *evr = headerGetAsString(h, RPMTAG_EVR), *arch = headerGetAsString(h, RPMTAG_ARCH);
-		/* Several versions (kernels): report the newest. */
-		if (!pi->installed || pkg_version_cmp(evr, pi->version) > 0) {
-			free(pi->version);
-			free(pi->arch);
-			pi->version = evr;
-			pi->arch = arch;
-			evr = arch = NULL;
-		}
-		pi->installed = true;
-		free(evr);
-		free(arch);
+	rpmdbMatchIterator mi;
+	if (is_glob(name)) {
+		mi = rpmtsInitIterator(ts, RPMDBI_PACKAGES, NULL, 0);
+		if (mi)
+			rpmdbSetIteratorRE(mi, RPMTAG_NAME, RPMMIRE_GLOB, name);
+	} else {
+		mi = rpmtsInitIterator(ts, RPMDBI_NAME, name, 0);
 	}
+	Header h;
+	while (mi && (h = rpmdbNextIterator(mi)))
+		take_newer(pi, headerGetAsString(h, RPMTAG_NAME), headerGetAsString(h, RPMTAG_EVR),
+			   headerGetAsString(h, RPMTAG_ARCH));
 	rpmdbFreeIterator(mi);
 out:
 	rpmtsFree(ts);
@@ -165,23 +189,24 @@ static char *stanza_field(const char *s, const char *end, const char *field)
 
 static void dpkg_lookup(struct pkg_state *st, const char *name, struct pkg_info *pi)
 {
-	const char *text = st->dpkg.s;
-	_cleanup_free_ char *needle = xasprintf("Package: %s\n", name);
+	const char *text = st->dpkg.s, *end_all = text + st->dpkg.len;
+	bool glob = is_glob(name);
+	/* A glob looks at every stanza's name; a plain name only at its own. */
+	_cleanup_free_ char *needle = glob ? xstrdup("Package: ") : xasprintf("Package: %s\n", name);
 	for (const char *p = text; (p = strstr(p, needle)); p++) {
 		if (p != text && p[-1] != '\n')
 			continue;
 		const char *end = strstr(p, "\n\n");
 		if (!end)
-			end = text + st->dpkg.len;
+			end = end_all;
+		_cleanup_free_ char *pkg = stanza_field(p, end, "Package");
+		if (!pkg || (glob && fnmatch(name, pkg, 0) != 0))
+			continue;
 		_cleanup_free_ char *status = stanza_field(p, end, "Status");
 		if (!status || !str_ends(status, " installed"))
 			continue;
-		pi->installed = true;
-		free(pi->version);
-		free(pi->arch);
-		pi->version = stanza_field(p, end, "Version");
-		pi->arch = stanza_field(p, end, "Architecture");
-		return;
+		take_newer(pi, pkg, stanza_field(p, end, "Version"), stanza_field(p, end, "Architecture"));
+		pkg = NULL;
 	}
 }
 
@@ -206,7 +231,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 	const char *db = st->backend == PKG_RPM ? "rpm database" : "dpkg status";
 	char *save = NULL;
 	struct pkg_info found = { 0 };
-	_cleanup_free_ char *found_name = NULL;
 	for (char *n = strtok_r(names, "|", &save); n && !found.installed; n = strtok_r(NULL, "|", &save)) {
 		struct pkg_info pi = { 0 };
 		if (st->backend == PKG_RPM)
@@ -220,22 +244,21 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 			free(pi.error);
 			return;
 		}
-		if (pi.installed) {
+		if (pi.installed)
 			found = pi;
-			found_name = xstrdup(n);
-		}
 	}
 	if (found.installed) {
-		facts_set_bool(&ctx->facts, f_inst, true, "%s: %s %s.%s installed", db, found_name, found.version ? found.version : "?",
+		facts_set_bool(&ctx->facts, f_inst, true, "%s: %s %s.%s installed", db, found.name, found.version ? found.version : "?",
 			       found.arch ? found.arch : "?");
-		facts_set_str(&ctx->facts, f_ver, found.version ? found.version : "", "%s: %s", db, found_name);
-		facts_set_str(&ctx->facts, f_arch, found.arch ? found.arch : "", "%s: %s", db, found_name);
+		facts_set_str(&ctx->facts, f_ver, found.version ? found.version : "", "%s: %s", db, found.name);
+		facts_set_str(&ctx->facts, f_arch, found.arch ? found.arch : "", "%s: %s", db, found.name);
 	} else {
 		const char *what = rest;
 		facts_set_bool(&ctx->facts, f_inst, false, "%s: %.*s not installed", db, (int)(dot - what), what);
 		facts_set_status(&ctx->facts, f_ver, FACT_MISSING, "%s: %.*s not installed", db, (int)(dot - what), what);
 		facts_set_status(&ctx->facts, f_arch, FACT_MISSING, "%s: %.*s not installed", db, (int)(dot - what), what);
 	}
+	free(found.name);
 	free(found.version);
 	free(found.arch);
 }

@@ -66,7 +66,29 @@ guest-disks-present[vm_rhel5_i386] pass
 X
 )
 diff <(echo "$expected") <(all_verdicts "$TMP/out.json") || fail "verdicts differ from the expected list"
+
 [ "$RC" = 0 ] || fail "exit code $RC on an all-pass host"
+
+# Package names as globs, through librpm's glob match on the real database.
+mkdir -p "$TMP/glob-rules"
+cat > "$TMP/glob-rules/glob.yaml" <<'Y'
+profile: rhel5-xen
+rules:
+  - id: glob-hit
+    title: a libvirt-py* package is installed
+    fact: package.nosuch-*|libvirt-py*.installed
+    expect: true
+    remedy: yum install libvirt-python
+  - id: glob-miss
+    title: a nosuch-* package is installed
+    fact: package.nosuch-*.installed
+    expect: true
+    remedy: none
+Y
+run_hv check --root "$R" --rules "$TMP/glob-rules" --format json --only glob-hit,glob-miss > "$TMP/glob.json"
+expect_verdict "$TMP/glob.json" glob-hit pass
+expect_verdict "$TMP/glob.json" glob-miss fail
+field "$TMP/glob.json" glob-hit evidence | grep -q "rpm database: libvirt-python 0.1.8-15.el5" || fail "glob evidence: $(field "$TMP/glob.json" glob-hit evidence)"
 note "seed host: $(echo "$expected" | wc -l) checks as expected"
 
 # Evidence names the RPM database and the version read through librpm.

@@ -45,6 +45,7 @@ X
 )
 diff <(echo "$expected") <(all_verdicts "$TMP/out.json") || fail "verdicts differ"
 field "$TMP/out.json" xen-tools evidence | grep -q "dpkg status: xen-utils-common 4.17.7" || fail "dpkg evidence"
+field "$TMP/out.json" xen-hypervisor evidence | grep -q "dpkg status: xen-hypervisor-4.17-amd64 4.17.7" || fail "hypervisor package evidence: $(field "$TMP/out.json" xen-hypervisor evidence)"
 field "$TMP/out.json" boot-default-xen evidence | grep -q "with Xen hypervisor" || fail "grub2 default not named"
 
 # dpkg remedies on a dpkg host; a removed (config-files) package is not installed.
@@ -52,6 +53,12 @@ sed -i '/^Package: xen-utils-common$/,/^$/ s/install ok installed/deinstall ok c
 run_hv check --root "$R" --profile xen --format json --only xen-tools > "$TMP/out.json"
 expect_verdict "$TMP/out.json" xen-tools fail
 field "$TMP/out.json" xen-tools remedy | grep -q "apt-get install xen-utils-common" || fail "no apt-get remedy"
+
+# The hypervisor's package removed (config files left), as the older one:
+# xen-hypervisor-common alone is not a hypervisor.
+sed -i '/^Package: xen-hypervisor-4.17-amd64$/,/^$/ s/install ok installed/deinstall ok config-files/' "$R/var/lib/dpkg/status"
+run_hv check --root "$R" --profile xen --format json --only xen-hypervisor > "$TMP/out.json"
+expect_verdict "$TMP/out.json" xen-hypervisor fail
 
 # GRUB 2 saved default pointing at the plain Linux entry.
 sed -i 's/set default="0"/set default="${saved_entry}"/' "$R/boot/grub/grub.cfg"
