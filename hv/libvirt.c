@@ -72,6 +72,11 @@ struct lv {
 	char *hostname, *type, *version;
 	unsigned cpus;
 	uint64_t mem_total_kib;
+	/* The driver has no bulk statistics (libvirt's Xen driver, libxl, has
+	 * neither virConnectGetAllDomainStats nor virDomainListGetStats): every
+	 * sample lists the domains and asks each through virDomainGetInfo and
+	 * virDomainGetVcpus, with the same deadlines. */
+	bool no_bulk;
 };
 
 enum call_kind { CALL_STATS, CALL_LIST, CALL_ALL, CALL_DUMP };
@@ -104,12 +109,14 @@ struct call {
 	virDomainPtr *doms; /* NULL-terminated, referenced */
 	int ndoms;
 	unsigned flags;
+	bool per_only;      /* CALL_STATS without the bulk call: per[] in doms' order */
 	virDomainStatsRecordPtr *recs;
 	int nrec;
 	struct per_dom *per; /* nrec entries, beside recs */
 	struct known_max *known; /* sorted by (uuid, id); the call's own copy */
 	size_t nknown;
 	char *error;
+	int errcode; /* virErrorNumber of the failure */
 	bool done, abandoned;
 	struct hv_docs docs;      /* CALL_DUMP: filled under lv->mu */
 	struct hv_docs *steal_to; /* CALL_DUMP: where what came in time goes on a miss */
@@ -351,11 +358,17 @@ static void *call_run(void *arg)
 						VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 		if (n >= 0)
 			c->freemem = virNodeGetFreeMemory(c->conn);
+	} else if (c->per_only) {
+		n = c->ndoms;
+		per = xcalloc((size_t)n + 1, sizeof(*per));
+		for (int k = 0; k < n; k++)
+			ask_domain(c->doms[k], known_lookup(c->known, c->nknown, c->doms[k]), &per[k]);
 	} else {
 		n = virDomainListGetStats(c->doms, STATS_WANTED, &recs, c->flags);
 	}
 	char *error = n < 0 ? xstrdup(lv_errmsg()) : NULL;
-	if (n > 0 && (c->kind == CALL_ALL || c->kind == CALL_STATS))
+	int errcode = n < 0 ? virGetLastErrorCode() : 0;
+	if (n > 0 && !c->per_only && (c->kind == CALL_ALL || c->kind == CALL_STATS))
 		per = ask_per_domain(c, recs, n);
 	struct lv *lv = c->lv;
 	pthread_mutex_lock(&lv->mu);
@@ -363,6 +376,7 @@ static void *call_run(void *arg)
 	c->per = per;
 	c->nrec = n;
 	c->error = error;
+	c->errcode = errcode;
 	c->done = true;
 	if (c->abandoned) {
 		/* Nobody waits for it any more: unlink and free. */
@@ -393,6 +407,7 @@ static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n,
 		call_take_known(c, lv);
 	c->lv = lv;
 	c->flags = flags;
+	c->per_only = lv->no_bulk;
 	c->ndoms = n;
 	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
 	for (int i = 0; i < n; i++) {
@@ -768,6 +783,7 @@ static int lv_connect(struct lv *lv, struct err *e)
 			       lv->backoff);
 	}
 	lv->conn = c;
+	lv->no_bulk = false; /* asked again: the daemon may have changed */
 	/* No client keepalive: with calls left waiting on a stuck guest it
 	 * stalls other calls on the connection until its next ping (seen here:
 	 * 5 s).  Every call of a sample has a deadline instead, which also
@@ -883,7 +899,7 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 			return r;
 	}
 	bool all_missed = false;
-	if (!lv->outstanding) {
+	if (!lv->outstanding && !lv->no_bulk) {
 		/* Nothing is stuck: one call for every running domain. */
 		struct call *ac = conn_call_with_deadline(lv, CALL_ALL, hv->deadline_ms);
 		if (ac && ac->nrec >= 0) {
@@ -902,6 +918,13 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 			finish_sample(lv, snap);
 			return 0;
 		}
+		if (ac && ac->errcode == VIR_ERR_NO_SUPPORT) {
+			/* Asked once per connection: from now on, domain by domain. */
+			lv->no_bulk = true;
+			call_free(ac);
+			ac = NULL;
+			goto listing;
+		}
 		if (ac) {
 			int r = lost(lv, "domain statistics", ac->error, e);
 			call_free(ac);
@@ -918,6 +941,7 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		if (r < 0)
 			return r;
 	}
+listing:;
 	struct call *lc = conn_call_with_deadline(lv, CALL_LIST, hv->deadline_ms);
 	if (!lc) {
 		/* The daemon does not answer even a listing: drop the
@@ -981,7 +1005,9 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		const virDomainStatsRecord *rec = NULL;
 		const struct per_dom *per = NULL;
 		struct call *solo = NULL;
-		if (bulk && bulk->nrec > 0) {
+		if (bulk && bulk->per_only) {
+			per = &bulk->per[i];
+		} else if (bulk && bulk->nrec > 0) {
 			/* Records come in the order asked, less domains that went
 			 * away meanwhile. */
 			char u[VIR_UUID_STRING_BUFLEN];
@@ -1004,7 +1030,9 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 						    hv->deadline_ms);
 				continue;
 			}
-			if (solo->nrec > 0) {
+			if (solo->per_only)
+				per = solo->per;
+			else if (solo->nrec > 0) {
 				rec = solo->recs[0];
 				per = solo->per;
 			}
