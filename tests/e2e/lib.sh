@@ -158,6 +158,8 @@ wait_screen() {
 
 # start_libvirtd: virtlogd and libvirtd by hand (no systemd as PID 1 here),
 # /dev/kvm usable by QEMU; stopped on exit if this test started them.
+# libvirtd.conf: what polkit grants by default on a systemd host (anyone may
+# use the read-only socket), said without polkitd, which does not run here.
 LIBVIRT_STARTED=()
 start_libvirtd() {
 	[ "$(id -u)" = 0 ] || skip "needs root to start libvirtd"
@@ -171,7 +173,7 @@ start_libvirtd() {
 	# A daemon already running must answer; one on its way out is waited for.
 	if ! virsh -c qemu:///system version >/dev/null 2>&1; then
 		for i in $(seq 30); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
-		pgrep -x libvirtd >/dev/null || { libvirtd -d; LIBVIRT_STARTED+=(libvirtd); }
+		pgrep -x libvirtd >/dev/null || { libvirtd -d --config "$E2E_DIR/libvirtd.conf"; LIBVIRT_STARTED+=(libvirtd); }
 	fi
 	for i in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && return 0; sleep 0.1; done
 	fail "libvirtd did not answer"

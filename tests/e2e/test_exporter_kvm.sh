@@ -78,7 +78,7 @@ note "stopped libvirtd: hvscope_up 0 within the scrape timeout; back to 1 after 
 pkill -9 -x libvirtd
 scrape "$TMP/5.txt"
 [ "$(val 'hvscope_up ' "$TMP/5.txt")" = 0 ] || fail "a killed libvirtd did not give hvscope_up 0"
-libvirtd -d
+libvirtd -d --config "$E2E_DIR/libvirtd.conf"
 LIBVIRT_STARTED+=(libvirtd)
 for i in $(seq 60); do
 	curl -fs -m 10 -o "$TMP/6.txt" "$M"

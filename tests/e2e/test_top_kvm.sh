@@ -104,7 +104,7 @@ wait_screen '^hvs-a '
 pkill -x libvirtd
 wait_screen 'SOURCE DOWN: .*(connection lost|next attempt)' 15
 note "libvirtd killed: $(tmux_screen | grep -m1 'SOURCE DOWN' | cut -c1-110)"
-libvirtd -d
+libvirtd -d --config "$E2E_DIR/libvirtd.conf"
 LIBVIRT_STARTED+=(libvirtd)
 for i in $(seq 100); do virsh -c $URI version >/dev/null 2>&1 && break; sleep 0.1; done
 # Back-off is at most a few seconds at this point.
