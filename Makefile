@@ -3,7 +3,8 @@
 #   make              build $(BUILD)/hvscope
 #   make run          build and run "hvscope check" on this host
 #   make check        the whole test suite: unit and end-to-end tests under
-#                     AddressSanitizer+UBSan, then again under valgrind
+#                     AddressSanitizer+UBSan, then again under valgrind,
+#                     then inside a real Xen dom0 under QEMU (check-xen)
 #   make fuzz         libFuzzer targets (clang), FUZZ_SECONDS each
 #   make bench        benchmarks against the tools admins would otherwise run
 #   make install      PREFIX=/usr/local DESTDIR= (also UNITDIR, MANDIR, MODDIR)
@@ -74,7 +75,7 @@ MAIN_OBJ := $(BUILD)/hvscope.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind unit e2e install uninstall fuzz bench dist clean
+.PHONY: all run check check-asan check-valgrind check-xen unit e2e install uninstall fuzz bench dist clean
 all: $(BUILD)/hvscope $(MODULES)
 
 $(BUILD)/%.o: %.c
@@ -128,7 +129,17 @@ check-valgrind:
 	$(MAKE) --no-print-directory SANITIZE=0 unit UNIT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 	HVSCOPE=$(abspath build)/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) tests/e2e/valgrind.sh
 
-check: check-asan check-valgrind
+# A real Xen 4.17 with a Debian 12 dom0, booted under QEMU: hvscope, built
+# with the sanitizers and installed as a package would install it, checked
+# inside dom0 against xl, xentop and libvirt's Xen driver (tests/xen/).
+XEN_BUILD := build/xen
+check-xen:
+	rm -rf $(XEN_BUILD)/payload
+	$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(XEN_BUILD) PREFIX=/usr SYSCONFDIR=/etc \
+		DESTDIR=$(abspath $(XEN_BUILD))/payload install
+	HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
+
+check: check-asan check-valgrind check-xen
 
 MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
 MAN5 := man/hvscope-rules.5
@@ -178,4 +189,5 @@ dist:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' -type f 2>/dev/null)
+# Only the compilers' dependency files (not a dom0 root someone keeps here).
+-include $(shell find build -name xen-cache -prune -o -name '*.d' -type f -print 2>/dev/null)
