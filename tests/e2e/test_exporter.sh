@@ -39,6 +39,10 @@ PY
 # OpenMetrics for scrapers that ask for it.
 curl -fs -D "$TMP/om.h" -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' "$M" > "$TMP/om.txt"
 grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0' "$TMP/om.h" || fail "no OpenMetrics content type"
+# What Debian's Prometheus 2.42 sends (seen with a listener of our own): the
+# server below therefore reads hvscope through its OpenMetrics parser.
+curl -fs -D "$TMP/om2.h" -o /dev/null -H 'Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1' "$M"
+grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0' "$TMP/om2.h" || fail "Prometheus' Accept header does not get OpenMetrics"
 [ "$(tail -n1 "$TMP/om.txt")" = "# EOF" ] || fail "OpenMetrics must end with # EOF"
 grep -qx '# TYPE hvscope_domain_cpu_seconds counter' "$TMP/om.txt" || fail "OpenMetrics counter family name"
 grep -q '^hvscope_domain_cpu_seconds_total{' "$TMP/om.txt" || fail "OpenMetrics counter sample name"
