@@ -16,6 +16,7 @@ pids=()
 . "$(dirname "$0")/lib.sh"
 trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; bench_guest_stop hvbench-exp; rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
+cc -O2 -o "$tmp/bare" "$(dirname "$0")/bare_client.c" $(pkg-config --cflags --libs libvirt)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
@@ -65,6 +66,13 @@ bench_uri() { # URI LABEL
 	grep '^# TYPE' "$tmp/pm" | awk '{ print $3 }' | sort -u > "$tmp/pf"
 	printf '  families: hvscope %d, prometheus-libvirt-exporter %d\n' "$(wc -l < "$tmp/hf")" "$(wc -l < "$tmp/pf")"
 	printf '    the peer'"'"'s: %s\n' "$(tr '\n' ' ' < "$tmp/pf")"
+	# The raw libvirt calls for the same data on a kept connection
+	# (bench/bare_client.c makes the calls the backend makes, keeping
+	# nothing): the median wall time of its refreshes.
+	local raw
+	raw=$("$tmp/bare" "$uri" fetch 41 2>&1 >/dev/null | awk '/^refresh/ { print $2 }')
+	printf '  the raw libvirt calls for that data (bench/bare_client.c, kept connection): %.1f ms a refresh; hvscope scrape / raw: %.2fx\n' \
+		"$raw" "$(awk -v a="$hl" -v b="$raw" 'BEGIN { print (b > 0 ? a * 1000 / b : 0) }')"
 	echo "  libvirt's cost per statistics group on this URI (best of 15, bench/libvirt_groups.c):"
 	"$tmp/groups" "$uri"
 	kill $hpid $ppid 2>/dev/null || true

@@ -104,14 +104,15 @@ void esc_xml(struct buf *b, const char *str)
 
 void esc_prom_label(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
-			buf_puts(b, "\\\\");
-		else if (*s == '"')
-			buf_puts(b, "\\\"");
-		else if (*s == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_putc(b, *s);
+	/* Runs of plain characters are copied at once: an exporter escapes
+	 * every domain's name and UUID on each scrape. */
+	for (;;) {
+		size_t n = strcspn(s, "\\\"\n");
+		buf_add(b, s, n);
+		s += n;
+		if (!*s)
+			return;
+		buf_puts(b, *s == '\\' ? "\\\\" : *s == '"' ? "\\\"" : "\\n");
+		s++;
 	}
 }

@@ -84,6 +84,8 @@ enum call_kind { CALL_STATS, CALL_LIST, CALL_ALL, CALL_DUMP };
 /* What a call asks of each domain it got a record for, beside the bulk
  * groups. */
 struct per_dom {
+	int id;
+	char uuid[VIR_UUID_STRING_BUFLEN]; /* "" when not to be had */
 	bool info_ok;
 	virDomainInfo info;
 	int maxvcpus;     /* <= 0: not known */
@@ -164,6 +166,27 @@ static const char *lv_errmsg(void)
 	return m && *m ? m : "unknown libvirt error";
 }
 
+/* virDomainGetUUIDString formats through g_snprintf: twice the cost of
+ * the raw bytes, and every domain's UUID is needed once or twice a sample. */
+static int uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
+{
+	unsigned char raw[VIR_UUID_BUFLEN];
+	static const char hex[] = "0123456789abcdef";
+	if (virDomainGetUUID(dom, raw) < 0) {
+		out[0] = '\0';
+		return -1;
+	}
+	char *p = out;
+	for (int i = 0; i < VIR_UUID_BUFLEN; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[raw[i] >> 4];
+		*p++ = hex[raw[i] & 15];
+	}
+	*p = '\0';
+	return 0;
+}
+
 static void call_free(struct call *c)
 {
 	for (int i = 0; i < c->nlisted; i++)
@@ -236,7 +259,7 @@ static void dump_run(struct call *c)
 		buf_puts(&b, "id\tname\tuuid\tstate\tpersistent\tautostart\tvcpus\tmemory KiB\tmax memory KiB\tcpu time ns\n");
 		for (int i = 0; i < n; i++) {
 			char uuid[VIR_UUID_STRING_BUFLEN] = "";
-			virDomainGetUUIDString(doms[i], uuid);
+			uuid_string(doms[i], uuid);
 			virDomainInfo info = { 0 };
 			int autostart = 0;
 			virDomainGetInfo(doms[i], &info);
@@ -287,25 +310,30 @@ static int known_cmp(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-/* The maximum of dom from known (sorted), or 0. */
-static unsigned known_lookup(const struct known_max *known, size_t n, virDomainPtr dom)
+/* The maximum of a domain from known (sorted), or 0. */
+static unsigned known_lookup(const struct known_max *known, size_t n, const char *uuid, int id)
 {
-	struct known_max key = { .id = (int)virDomainGetID(dom) };
-	if (!n || virDomainGetUUIDString(dom, key.uuid) < 0)
+	if (!n || !uuid[0])
 		return 0;
+	struct known_max key = { .id = id };
+	snprintf(key.uuid, sizeof(key.uuid), "%s", uuid);
 	const struct known_max *k = bsearch(&key, known, n, sizeof(*known), known_cmp);
 	return k ? k->max : 0;
 }
 
 /* CPU time, memory, state and vCPUs of one domain (x->vcpu: caller frees);
  * known_max: its maximum vCPUs when already known, else 0. */
-static void ask_domain(virDomainPtr dom, unsigned known_max, struct per_dom *x)
+static void ask_domain(virDomainPtr dom, const struct known_max *known, size_t nknown, struct per_dom *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->nvcpu = -1;
+	/* Identity first, here in the call thread: the sample needs it too. */
+	x->id = (int)virDomainGetID(dom);
+	uuid_string(dom, x->uuid);
 	if (virDomainGetInfo(dom, &x->info) < 0)
 		return;
 	x->info_ok = true;
+	unsigned known_max = known_lookup(known, nknown, x->uuid, x->id);
 	x->maxvcpus = known_max ? (int)known_max : virDomainGetMaxVcpus(dom);
 	unsigned want = x->info.nrVirtCpu ? x->info.nrVirtCpu : 1;
 	x->vcpu = xcalloc(want, sizeof(*x->vcpu));
@@ -317,7 +345,7 @@ static struct per_dom *ask_per_domain(const struct call *c, virDomainStatsRecord
 {
 	struct per_dom *per = xcalloc((size_t)n + 1, sizeof(*per));
 	for (int k = 0; k < n; k++)
-		ask_domain(recs[k]->dom, known_lookup(c->known, c->nknown, recs[k]->dom), &per[k]);
+		ask_domain(recs[k]->dom, c->known, c->nknown, &per[k]);
 	return per;
 }
 
@@ -362,7 +390,7 @@ static void *call_run(void *arg)
 		n = c->ndoms;
 		per = xcalloc((size_t)n + 1, sizeof(*per));
 		for (int k = 0; k < n; k++)
-			ask_domain(c->doms[k], known_lookup(c->known, c->nknown, c->doms[k]), &per[k]);
+			ask_domain(c->doms[k], c->known, c->nknown, &per[k]);
 	} else {
 		n = virDomainListGetStats(c->doms, STATS_WANTED, &recs, c->flags);
 	}
@@ -480,7 +508,7 @@ static bool is_pending(struct lv *lv, const char *uuid)
 		if (c->kind != CALL_STATS || c->ndoms != 1)
 			continue;
 		char u[VIR_UUID_STRING_BUFLEN];
-		if (virDomainGetUUIDString(c->doms[0], u) == 0 && strcmp(u, uuid) == 0)
+		if (uuid_string(c->doms[0], u) == 0 && strcmp(u, uuid) == 0)
 			yes = true;
 	}
 	pthread_mutex_unlock(&lv->mu);
@@ -710,7 +738,7 @@ static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
 	if ((d->have & core) != core) {
 		struct per_dom x;
-		ask_domain(dom, 0, &x);
+		ask_domain(dom, NULL, 0, &x);
 		fill_from_per_dom(d, &x);
 		free(x.vcpu);
 	}
@@ -908,8 +936,14 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 				virDomainPtr dom = ac->recs[k]->dom;
 				struct hv_domain *d = hv_snapshot_add(snap);
 				d->name = xstrdup(virDomainGetName(dom));
-				virDomainGetUUIDString(dom, d->uuid);
-				d->id = (int)virDomainGetID(dom);
+				const struct per_dom *x = ac->per ? &ac->per[k] : NULL;
+				if (x && x->uuid[0]) {
+					memcpy(d->uuid, x->uuid, sizeof(x->uuid));
+					d->id = x->id;
+				} else {
+					uuid_string(dom, d->uuid);
+					d->id = (int)virDomainGetID(dom);
+				}
 				fill_from_record(d, ac->recs[k]);
 				fill_from_per_dom(d, ac->per ? &ac->per[k] : NULL);
 				fill_fallback(lv, dom, d);
@@ -974,7 +1008,7 @@ listing:;
 	for (int i = 0; i < n; i++) {
 		struct hv_domain *d = hv_snapshot_add(snap);
 		d->name = xstrdup(virDomainGetName(doms[i]));
-		virDomainGetUUIDString(doms[i], d->uuid);
+		uuid_string(doms[i], d->uuid);
 		d->id = (int)virDomainGetID(doms[i]);
 		if (lv->outstanding && is_pending(lv, d->uuid)) {
 			copy_last(lv, d);
@@ -1013,7 +1047,7 @@ listing:;
 			char u[VIR_UUID_STRING_BUFLEN];
 			for (int k = 0; k < bulk->nrec && !rec; k++) {
 				int at = (cursor + k) % bulk->nrec;
-				if (virDomainGetUUIDString(bulk->recs[at]->dom, u) == 0 && strcmp(u, d->uuid) == 0) {
+				if (uuid_string(bulk->recs[at]->dom, u) == 0 && strcmp(u, d->uuid) == 0) {
 					rec = bulk->recs[at];
 					per = bulk->per ? &bulk->per[at] : NULL;
 					cursor = at + 1;

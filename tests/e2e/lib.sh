@@ -179,8 +179,14 @@ start_libvirtd() {
 	fail "libvirtd did not answer"
 }
 stop_libvirtd() {
-	local d
+	local d i
 	for d in "${LIBVIRT_STARTED[@]:-}"; do [ -n "$d" ] && pkill -x "$d" 2>/dev/null || true; done
+	# Gone before the next test looks: a daemon on its way out would be
+	# taken for a running one.
+	for d in "${LIBVIRT_STARTED[@]:-}"; do
+		[ -n "$d" ] || continue
+		for i in $(seq 100); do pgrep -x "$d" >/dev/null || break; sleep 0.05; done
+	done
 }
 
 # kvm_or_qemu: the domain type that runs here (KVM when /dev/kvm creates VMs).
