@@ -321,8 +321,9 @@ static unsigned known_lookup(const struct known_max *known, size_t n, const char
 	return k ? k->max : 0;
 }
 
-/* CPU time, memory, state and vCPUs of one domain (x->vcpu: caller frees);
- * known_max: its maximum vCPUs when already known, else 0. */
+/* Id, UUID, CPU time, memory, state and vCPUs of one domain (x->vcpu:
+ * caller frees); known (sorted, n entries): maximum vCPUs already known,
+ * which spares the GetMaxVcpus call. */
 static void ask_domain(virDomainPtr dom, const struct known_max *known, size_t nknown, struct per_dom *x)
 {
 	memset(x, 0, sizeof(*x));
