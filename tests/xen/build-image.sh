@@ -59,7 +59,9 @@ work=$(mktemp -d "$cache/.build.XXXXXX")
 # debootstrap mounts /proc and /sys in the root: unmount whatever it left
 # before removing a failed build, and never cross into a mount.
 cleanup() {
-	findmnt -rno TARGET | grep -F "$work/" | sort -r | while read -r m; do umount -l "$m"; done
+	# (no mounts left is the usual case: grep finding none must not stop
+	# the trap under set -e before the removal)
+	findmnt -rno TARGET | { grep -F "$work/" || true; } | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT

@@ -22,7 +22,8 @@
 # reason), 1 otherwise.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-: "${HVSCOPE_PAYLOAD:?}" "${HVSCOPE_BUILD:?}"
+: "${HVSCOPE_PAYLOAD:?the hvscope install tree to put in dom0 (make check-xen sets it)}"
+: "${HVSCOPE_BUILD:?the build directory it came from (make check-xen sets it)}"
 cache=${HVSCOPE_XEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvscope/xen}
 out=${HVSCOPE_XEN_OUT:-$HVSCOPE_BUILD/xen-results}
 limit=${HVSCOPE_XEN_TIMEOUT:-900}
