@@ -9,9 +9,10 @@
  *     domain that is not stuck, on a worker thread, within a deadline;
  *  3. if that call misses the deadline, one guest's monitor does not answer
  *     (a stopped QEMU, a slow shutdown): the call is left to finish on its
- *     own and each domain is asked alone, without NOWAIT, each within the
- *     deadline; a domain that misses it is marked stuck, shown with its
- *     last figures, and not asked again until its call returns;
+ *     own and each domain is asked alone, without NOWAIT, up to 16 at once
+ *     on threads of their own, within one deadline; a domain that misses
+ *     it is marked stuck, shown with its last figures, and not asked again
+ *     until its call returns;
  *  4. groups a driver leaves out of the bulk answer (the test driver gives
  *     only the state) are filled by the per-domain calls: virDomainGetInfo,
  *     virDomainGetVcpus, virDomainBlockStats, virDomainInterfaceStats.
@@ -47,6 +48,9 @@
 	(VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
 
 struct call;
+
+/* Domains asked at once on the slow path, each on a thread of its own. */
+#define SOLO_BATCH 16
 
 /* Device names from a domain's XML, cached by UUID: the test driver's
  * fallback needs them and they do not change while a domain runs. */
@@ -423,12 +427,11 @@ static void *call_run(void *arg)
 	return NULL;
 }
 
-/* Run virDomainListGetStats on doms within deadline_ms.  Returns the call
- * when it finished in time (caller frees), NULL when it did not (it goes
- * on alone and is listed as outstanding). */
 static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int deadline_ms);
 
-static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n, unsigned flags, int deadline_ms)
+/* A statistics call for doms (virDomainListGetStats, or each domain's own
+ * calls when the driver has no bulk statistics), not started. */
+static struct call *stats_call_new(struct lv *lv, virDomainPtr *doms, int n, unsigned flags)
 {
 	struct call *c = xcalloc(1, sizeof(*c));
 	c->kind = CALL_STATS;
@@ -443,7 +446,15 @@ static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n,
 		virDomainRef(doms[i]);
 		c->doms[i] = doms[i];
 	}
-	return call_run_with_deadline(lv, c, deadline_ms);
+	return c;
+}
+
+/* Statistics for doms within deadline_ms: the call when it finished in
+ * time (caller frees), NULL when it did not (it goes on alone and is listed
+ * as outstanding). */
+static struct call *call_with_deadline(struct lv *lv, virDomainPtr *doms, int n, unsigned flags, int deadline_ms)
+{
+	return call_run_with_deadline(lv, stats_call_new(lv, doms, n, flags), deadline_ms);
 }
 
 /* The running domains (kind CALL_LIST), or all their statistics at once
@@ -460,18 +471,23 @@ static struct call *conn_call_with_deadline(struct lv *lv, enum call_kind kind, 
 	return call_run_with_deadline(lv, c, deadline_ms);
 }
 
-static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int deadline_ms)
+/* Start c on a thread of its own; false when no thread was to be had
+ * (then it has run inline and is done). */
+static bool call_start(struct call *c)
 {
 	pthread_t t;
 	pthread_attr_t a;
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &a, call_run, c) != 0) {
-		pthread_attr_destroy(&a);
-		call_run(c); /* no thread to be had: ask inline */
-		return c;
-	}
+	bool started = pthread_create(&t, &a, call_run, c) == 0;
 	pthread_attr_destroy(&a);
+	if (!started)
+		call_run(c); /* no thread to be had: ask inline */
+	return started;
+}
+
+static struct timespec deadline_from_now(int deadline_ms)
+{
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += deadline_ms / 1000;
@@ -480,9 +496,17 @@ static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int de
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
+	return until;
+}
+
+/* Wait for a started call until the absolute time until.  Returns it when
+ * it finished in time (caller frees), NULL when it did not: it goes on
+ * alone, listed as outstanding, and frees itself when it returns. */
+static struct call *call_wait(struct lv *lv, struct call *c, const struct timespec *until)
+{
 	pthread_mutex_lock(&lv->mu);
 	while (!c->done)
-		if (pthread_cond_timedwait(&lv->cv, &lv->mu, &until) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&lv->cv, &lv->mu, until) == ETIMEDOUT)
 			break;
 	if (!c->done) {
 		if (c->steal_to) {
@@ -498,6 +522,14 @@ static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int de
 	}
 	pthread_mutex_unlock(&lv->mu);
 	return c;
+}
+
+static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int deadline_ms)
+{
+	if (!call_start(c))
+		return c;
+	struct timespec until = deadline_from_now(deadline_ms);
+	return call_wait(lv, c, &until);
 }
 
 /* Is a call for this domain (alone) still outstanding? */
@@ -1034,6 +1066,20 @@ listing:;
 		lv_disconnect(lv, why);
 		return err_set(e, -ENOTCONN, "libvirt %s: connection lost (%s); next attempt in %.0f s", lv->uri, why, lv->backoff);
 	}
+	/* The bulk call missed its deadline: ask each domain alone to find
+	 * who is stuck, SOLO_BATCH at a time, each batch within one deadline
+	 * (one at a time, n stuck guests took n deadlines). */
+	struct call **solos = !bulk && nask ? xcalloc((size_t)nask, sizeof(*solos)) : NULL;
+	for (int at = 0; solos && at < nask; at += SOLO_BATCH) {
+		int end = at + SOLO_BATCH < nask ? at + SOLO_BATCH : nask;
+		for (int i = at; i < end; i++) {
+			solos[i] = stats_call_new(lv, &ask[i], 1, 0);
+			call_start(solos[i]);
+		}
+		struct timespec until = deadline_from_now(hv->deadline_ms);
+		for (int i = at; i < end; i++)
+			solos[i] = call_wait(lv, solos[i], &until);
+	}
 	int cursor = 0;
 	for (int i = 0; i < nask; i++) {
 		struct hv_domain *d = &snap->dom[slot[i]];
@@ -1055,8 +1101,7 @@ listing:;
 				}
 			}
 		} else if (!bulk) {
-			/* The bulk call missed its deadline: find who is stuck. */
-			solo = call_with_deadline(lv, &ask[i], 1, 0, hv->deadline_ms);
+			solo = solos[i];
 			if (!solo) {
 				copy_last(lv, d);
 				d->stuck = true;
@@ -1080,6 +1125,7 @@ listing:;
 			call_free(solo);
 	}
 	free(slot);
+	free(solos);
 	if (bulk)
 		call_free(bulk);
 	free(ask);
