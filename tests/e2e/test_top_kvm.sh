@@ -71,8 +71,15 @@ kill -STOP $PIDS
 t0=$(date +%s.%N)
 hv top -b -i 6 -d 1 --deadline 700 --connect $URI --format json --filter hvs- > "$TMP/s.json" 2> "$TMP/s.err" || true
 t1=$(date +%s.%N)
-kill -CONT $PIDS
-python3 - "$TMP/s.json" "$t0" "$t1" <<'PY' || fail "stuck guests: $(cat "$TMP/s.json" "$TMP/s.err")"
+# On failure, whether libvirtd answers for hvs-a itself (the others still stopped).
+diag() {
+	local s0 rc
+	s0=$(date +%s.%N)
+	timeout 20 virsh -r -c $URI domstats --balloon --block hvs-a > "$TMP/diag.txt" 2>&1 && rc=0 || rc=$?
+	echo "virsh domstats hvs-a: exit $rc after $(awk -v a="$(date +%s.%N)" -v b="$s0" 'BEGIN { printf "%.2f", a - b }') s"
+	cat "$TMP/s.err"
+}
+python3 - "$TMP/s.json" "$t0" "$t1" <<'PY' || fail "stuck guests: $(diag; cat "$TMP/s.json")"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 by = {g: [r for r in recs if r["name"] == g] for g in ("hvs-a", "hvs-b", "hvs-c")}
@@ -90,6 +97,7 @@ assert took < 2.0, f"the first sample with two stuck guests took {took:.2f} s"
 print(f"  hvs-b, hvs-c stuck in all 6 samples: {by['hvs-b'][0]['note']}")
 print(f"  first sample {took:.2f} s (deadline 0.7 s); six samples in {float(sys.argv[3]) - float(sys.argv[2]):.1f} s")
 PY
+kill -CONT $PIDS
 note "two SIGSTOPped QEMUs: the other guest kept updating"
 
 # A guest destroyed mid-run leaves cleanly.
