@@ -89,23 +89,27 @@ static void series_ns(struct buf *o, const char *name, const struct labels *l, s
 }
 
 #define NET_FAMILY(metric, member, help)                                                            \
-	family(o, metric, "counter", help);                                                         \
-	for (size_t i = 0; i < s->ndom; i++)                                                        \
-		for (size_t k = 0; k < s->dom[i].nnet; k++)                                         \
-			series_u64(o, metric, &l, i, "device",                                 \
-				   s->dom[i].net[k].name ? s->dom[i].net[k].name : "", s->dom[i].net[k].member)
+	do {                                                                                        \
+		family(o, metric, "counter", help);                                                 \
+		for (size_t i = 0; i < s->ndom; i++)                                                \
+			for (size_t k = 0; k < s->dom[i].nnet; k++)                                 \
+				series_u64(o, metric, l, i, "device",                               \
+					   s->dom[i].net[k].name ? s->dom[i].net[k].name : "",      \
+					   s->dom[i].net[k].member);                               \
+	} while (0)
 
 #define BLK_FAMILY(metric, member, help)                                                            \
-	family(o, metric, "counter", help);                                                         \
-	for (size_t i = 0; i < s->ndom; i++)                                                        \
-		for (size_t k = 0; k < s->dom[i].nblk; k++)                                         \
-			series_u64(o, metric, &l, i, "device",                                 \
-				   s->dom[i].blk[k].name ? s->dom[i].blk[k].name : "", s->dom[i].blk[k].member)
+	do {                                                                                        \
+		family(o, metric, "counter", help);                                                 \
+		for (size_t i = 0; i < s->ndom; i++)                                                \
+			for (size_t k = 0; k < s->dom[i].nblk; k++)                                 \
+				series_u64(o, metric, l, i, "device",                               \
+					   s->dom[i].blk[k].name ? s->dom[i].blk[k].name : "",      \
+					   s->dom[i].blk[k].member);                               \
+	} while (0)
 
-void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
+static void write_host(const struct hv_snapshot *s, struct buf *o)
 {
-	if (!s->up)
-		return;
 	family(o, "hvscope_host_cpus", "gauge", "Physical CPUs of the host.");
 	buf_printf(o, "hvscope_host_cpus %u\n", s->host.cpus);
 	family(o, "hvscope_host_memory_bytes", "gauge", "Memory of the host.");
@@ -120,25 +124,12 @@ void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
 	buf_puts(o, "\",source=\"");
 	esc_prom_label(o, s->host.source ? s->host.source : "");
 	buf_puts(o, "\"} 1\n");
-
-	struct labels l;
-	labels_make(&l, s);
 	family(o, "hvscope_domains", "gauge", "Running domains.");
 	buf_printf(o, "hvscope_domains %zu\n", s->ndom);
-	family(o, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.");
-	for (size_t i = 0; i < s->ndom; i++) {
-		buf_puts(o, "hvscope_domain_state{");
-		dom_labels(o, &l, i);
-		buf_printf(o, ",id=\"%d\",state=\"%s\"} 1\n", s->dom[i].id, hv_state_name(s->dom[i].state));
-	}
-	family(o, "hvscope_domain_stats_stuck", "gauge",
-	       "1 when the domain did not answer within the deadline: its figures are from an earlier sample.");
-	for (size_t i = 0; i < s->ndom; i++)
-		series_u64(o, "hvscope_domain_stats_stuck", &l, i, NULL, NULL, s->dom[i].stuck);
-	family(o, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.");
-	for (size_t i = 0; i < s->ndom; i++)
-		if (s->dom[i].have & HV_HAVE_CPU)
-			series_ns(o, "hvscope_domain_cpu_seconds_total", &l, i, NULL, NULL, s->dom[i].cpu_ns);
+}
+
+static void write_vcpu_seconds(const struct hv_snapshot *s, const struct labels *l, struct buf *o)
+{
 	family(o, "hvscope_domain_vcpu_seconds_total", "counter", "CPU time used by one virtual CPU.");
 	for (size_t i = 0; i < s->ndom; i++)
 		for (size_t k = 0; k < s->dom[i].nvcpu; k++) {
@@ -150,43 +141,122 @@ void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
 				*--e = (char)('0' + n % 10);
 			while (n /= 10);
 			memmove(v, e, (size_t)(v + sizeof(v) - e));
-			series_ns(o, "hvscope_domain_vcpu_seconds_total", &l, i, "vcpu", v, s->dom[i].vcpu[k].time_ns);
+			series_ns(o, "hvscope_domain_vcpu_seconds_total", l, i, "vcpu", v, s->dom[i].vcpu[k].time_ns);
 		}
-	family(o, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.");
-	for (size_t i = 0; i < s->ndom; i++)
-		series_u64(o, "hvscope_domain_vcpus", &l, i, NULL, NULL, s->dom[i].vcpus_online);
-	family(o, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.");
-	for (size_t i = 0; i < s->ndom; i++)
-		series_u64(o, "hvscope_domain_vcpus_max", &l, i, NULL, NULL, s->dom[i].vcpus_max);
-	family(o, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).");
-	for (size_t i = 0; i < s->ndom; i++)
-		if (s->dom[i].have & HV_HAVE_MEM)
-			series_u64(o, "hvscope_domain_memory_bytes", &l, i, NULL, NULL, (unsigned long long)s->dom[i].mem_kib * 1024);
-	family(o, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).");
-	for (size_t i = 0; i < s->ndom; i++)
-		if (s->dom[i].maxmem_kib)
-			series_u64(o, "hvscope_domain_memory_max_bytes", &l, i, NULL, NULL, (unsigned long long)s->dom[i].maxmem_kib * 1024);
-	family(o, "hvscope_domain_memory_rss_bytes", "gauge", "Resident memory of the domain's emulator process, where the hypervisor reports it.");
-	for (size_t i = 0; i < s->ndom; i++)
-		if (s->dom[i].rss_kib)
-			series_u64(o, "hvscope_domain_memory_rss_bytes", &l, i, NULL, NULL, (unsigned long long)s->dom[i].rss_kib * 1024);
-	NET_FAMILY("hvscope_domain_network_receive_bytes_total", rx_bytes, "Bytes received by an interface.");
-	NET_FAMILY("hvscope_domain_network_receive_packets_total", rx_pkts, "Packets received by an interface.");
-	NET_FAMILY("hvscope_domain_network_receive_errors_total", rx_errs, "Receive errors of an interface.");
-	NET_FAMILY("hvscope_domain_network_receive_drops_total", rx_drop, "Received packets dropped by an interface.");
-	NET_FAMILY("hvscope_domain_network_transmit_bytes_total", tx_bytes, "Bytes sent by an interface.");
-	NET_FAMILY("hvscope_domain_network_transmit_packets_total", tx_pkts, "Packets sent by an interface.");
-	NET_FAMILY("hvscope_domain_network_transmit_errors_total", tx_errs, "Transmit errors of an interface.");
-	NET_FAMILY("hvscope_domain_network_transmit_drops_total", tx_drop, "Packets dropped on transmit by an interface.");
-	BLK_FAMILY("hvscope_domain_block_read_requests_total", rd_reqs, "Read requests of a block device.");
-	BLK_FAMILY("hvscope_domain_block_read_bytes_total", rd_bytes, "Bytes read from a block device.");
-	BLK_FAMILY("hvscope_domain_block_write_requests_total", wr_reqs, "Write requests of a block device.");
-	BLK_FAMILY("hvscope_domain_block_write_bytes_total", wr_bytes, "Bytes written to a block device.");
-	family(o, "hvscope_domain_block_oo_requests_total", "counter", "Requests that found the ring full (Xen's VBD_OO).");
-	for (size_t i = 0; i < s->ndom; i++)
-		if (s->dom[i].have & HV_HAVE_OO)
-			for (size_t k = 0; k < s->dom[i].nblk; k++)
-				series_u64(o, "hvscope_domain_block_oo_requests_total", &l, i, "device",
-					   s->dom[i].blk[k].name ? s->dom[i].blk[k].name : "", s->dom[i].blk[k].oo_reqs);
-	labels_free(&l);
+}
+
+/* Family (or group of small families) number idx; false past the last. */
+static bool write_family(const struct hv_snapshot *s, const struct labels *l, size_t idx, struct buf *o)
+{
+	switch (idx) {
+	case 0: write_host(s, o); break;
+	case 1:
+		family(o, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.");
+		for (size_t i = 0; i < s->ndom; i++) {
+			buf_puts(o, "hvscope_domain_state{");
+			dom_labels(o, l, i);
+			buf_printf(o, ",id=\"%d\",state=\"%s\"} 1\n", s->dom[i].id, hv_state_name(s->dom[i].state));
+		}
+		break;
+	case 2:
+		family(o, "hvscope_domain_stats_stuck", "gauge",
+		       "1 when the domain did not answer within the deadline: its figures are from an earlier sample.");
+		for (size_t i = 0; i < s->ndom; i++)
+			series_u64(o, "hvscope_domain_stats_stuck", l, i, NULL, NULL, s->dom[i].stuck);
+		break;
+	case 3:
+		family(o, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.");
+		for (size_t i = 0; i < s->ndom; i++)
+			if (s->dom[i].have & HV_HAVE_CPU)
+				series_ns(o, "hvscope_domain_cpu_seconds_total", l, i, NULL, NULL, s->dom[i].cpu_ns);
+		break;
+	case 4: write_vcpu_seconds(s, l, o); break;
+	case 5:
+		family(o, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.");
+		for (size_t i = 0; i < s->ndom; i++)
+			series_u64(o, "hvscope_domain_vcpus", l, i, NULL, NULL, s->dom[i].vcpus_online);
+		break;
+	case 6:
+		family(o, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.");
+		for (size_t i = 0; i < s->ndom; i++)
+			series_u64(o, "hvscope_domain_vcpus_max", l, i, NULL, NULL, s->dom[i].vcpus_max);
+		break;
+	case 7:
+		family(o, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).");
+		for (size_t i = 0; i < s->ndom; i++)
+			if (s->dom[i].have & HV_HAVE_MEM)
+				series_u64(o, "hvscope_domain_memory_bytes", l, i, NULL, NULL, (unsigned long long)s->dom[i].mem_kib * 1024);
+		break;
+	case 8:
+		family(o, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).");
+		for (size_t i = 0; i < s->ndom; i++)
+			if (s->dom[i].maxmem_kib)
+				series_u64(o, "hvscope_domain_memory_max_bytes", l, i, NULL, NULL,
+					   (unsigned long long)s->dom[i].maxmem_kib * 1024);
+		break;
+	case 9:
+		family(o, "hvscope_domain_memory_rss_bytes", "gauge",
+		       "Resident memory of the domain's emulator process, where the hypervisor reports it.");
+		for (size_t i = 0; i < s->ndom; i++)
+			if (s->dom[i].rss_kib)
+				series_u64(o, "hvscope_domain_memory_rss_bytes", l, i, NULL, NULL, (unsigned long long)s->dom[i].rss_kib * 1024);
+		break;
+	case 10: NET_FAMILY("hvscope_domain_network_receive_bytes_total", rx_bytes, "Bytes received by an interface."); break;
+	case 11: NET_FAMILY("hvscope_domain_network_receive_packets_total", rx_pkts, "Packets received by an interface."); break;
+	case 12: NET_FAMILY("hvscope_domain_network_receive_errors_total", rx_errs, "Receive errors of an interface."); break;
+	case 13: NET_FAMILY("hvscope_domain_network_receive_drops_total", rx_drop, "Received packets dropped by an interface."); break;
+	case 14: NET_FAMILY("hvscope_domain_network_transmit_bytes_total", tx_bytes, "Bytes sent by an interface."); break;
+	case 15: NET_FAMILY("hvscope_domain_network_transmit_packets_total", tx_pkts, "Packets sent by an interface."); break;
+	case 16: NET_FAMILY("hvscope_domain_network_transmit_errors_total", tx_errs, "Transmit errors of an interface."); break;
+	case 17: NET_FAMILY("hvscope_domain_network_transmit_drops_total", tx_drop, "Packets dropped on transmit by an interface."); break;
+	case 18: BLK_FAMILY("hvscope_domain_block_read_requests_total", rd_reqs, "Read requests of a block device."); break;
+	case 19: BLK_FAMILY("hvscope_domain_block_read_bytes_total", rd_bytes, "Bytes read from a block device."); break;
+	case 20: BLK_FAMILY("hvscope_domain_block_write_requests_total", wr_reqs, "Write requests of a block device."); break;
+	case 21: BLK_FAMILY("hvscope_domain_block_write_bytes_total", wr_bytes, "Bytes written to a block device."); break;
+	case 22:
+		family(o, "hvscope_domain_block_oo_requests_total", "counter", "Requests that found the ring full (Xen's VBD_OO).");
+		for (size_t i = 0; i < s->ndom; i++)
+			if (s->dom[i].have & HV_HAVE_OO)
+				for (size_t k = 0; k < s->dom[i].nblk; k++)
+					series_u64(o, "hvscope_domain_block_oo_requests_total", l, i, "device",
+						   s->dom[i].blk[k].name ? s->dom[i].blk[k].name : "", s->dom[i].blk[k].oo_reqs);
+		break;
+	default: return false;
+	}
+	return true;
+}
+
+void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *s)
+{
+	memset(w, 0, sizeof(*w));
+	w->s = s;
+	if (s->up) {
+		w->l = xcalloc(1, sizeof(*w->l));
+		labels_make(w->l, s);
+	}
+}
+
+bool metrics_writer_next(struct metrics_writer *w, struct buf *out)
+{
+	if (!w->l)
+		return false;
+	return write_family(w->s, w->l, w->next++, out);
+}
+
+void metrics_writer_free(struct metrics_writer *w)
+{
+	if (w->l) {
+		labels_free(w->l);
+		free(w->l);
+	}
+	memset(w, 0, sizeof(*w));
+}
+
+void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
+{
+	struct metrics_writer w;
+	metrics_writer_init(&w, s);
+	while (metrics_writer_next(&w, o))
+		;
+	metrics_writer_free(&w);
 }

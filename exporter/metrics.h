@@ -9,4 +9,19 @@
 /* Host and per-domain families of one snapshot (nothing when !snap->up). */
 void metrics_write_snapshot(const struct hv_snapshot *snap, struct buf *out);
 
+/* The same a family at a time, for a response sent while it is written
+ * (a family of 1,000 domains is about 120 KB; the whole text 2.5 MB).
+ * snap must outlive the writer. */
+struct labels;
+struct metrics_writer {
+	const struct hv_snapshot *s;
+	struct labels *l;
+	size_t next;
+};
+void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *snap);
+/* Appends the next family (or group of small ones) to out; false when
+ * none is left. */
+bool metrics_writer_next(struct metrics_writer *w, struct buf *out);
+void metrics_writer_free(struct metrics_writer *w);
+
 #endif
