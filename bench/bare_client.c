@@ -3,6 +3,12 @@
  * alone:
  *   bare_client URI            open a read-only connection, list the
  *                              running domains once: the RSS floor;
+ *   bare_client URI serve      the same refreshes, one for each line read
+ *                              on stdin, each answered with its wall time
+ *                              in ms on stdout: the benchmark interleaves
+ *                              them with the exporters' scrapes, as this
+ *                              machine's speed swings by 2x from one
+ *                              second to the next;
  *   bare_client URI fetch N    N refreshes making the libvirt calls
  *                              hvscope's backend makes (all-domain stats
  *                              for state, balloon, interface and block,
@@ -51,13 +57,66 @@ static int devices(const char *xml, const char *elem, char names[][64], int max)
 	return n;
 }
 
+/* One refresh; first: the first on this connection (reads the device
+ * names, asks the maximum vCPUs).  Returns its wall time in ms. */
+static double refresh(virConnectPtr c, bool first)
+{
+	unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	virDomainStatsRecordPtr *recs = NULL;
+	int n = virConnectGetAllDomainStats(c, stats, &recs,
+					    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+	virNodeGetFreeMemory(c);
+	for (int i = 0; i < n; i++) {
+		virDomainPtr d = recs[i]->dom;
+		unsigned char uuid[VIR_UUID_BUFLEN];
+		(void)virDomainGetName(d);
+		virDomainGetUUID(d, uuid);
+		(void)virDomainGetID(d);
+		virDomainInfo info;
+		virDomainGetInfo(d, &info);
+		if (first) /* it cannot change while the domain runs: asked once */
+			(void)virDomainGetMaxVcpus(d);
+		virVcpuInfo vi[64];
+		virDomainGetVcpus(d, vi, info.nrVirtCpu < 64 ? info.nrVirtCpu : 64, NULL, 0);
+		bool has_devices = false;
+		for (int k = 0; k < recs[i]->nparams; k++)
+			has_devices |= strcmp(recs[i]->params[k].field, "net.count") == 0;
+		if (has_devices)
+			continue;
+		/* hvscope reads the device names once and keeps them;
+		 * so does this, on the first refresh. */
+		static char disks[1024][64], nics[1024][64];
+		static int nd[1024], nn[1024];
+		if (first && i < 1024) {
+			char *xml = virDomainGetXMLDesc(d, 0);
+			nd[i] = xml ? devices(xml, "<disk ", &disks[i], 1) : 0;
+			nn[i] = xml ? devices(xml, "<interface ", &nics[i], 1) : 0;
+			free(xml);
+		}
+		if (i < 1024) {
+			virDomainBlockStatsStruct bs;
+			virDomainInterfaceStatsStruct is;
+			if (nd[i])
+				virDomainBlockStats(d, disks[i], &bs, sizeof(bs));
+			if (nn[i])
+				virDomainInterfaceStats(d, nics[i], &is, sizeof(is));
+		}
+	}
+	if (recs)
+		virDomainStatsRecordListFree(recs);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
 int main(int argc, char **argv)
 {
 	virSetErrorFunc(NULL, silent);
 	virConnectPtr c = virConnectOpenReadOnly(argc > 1 ? argv[1] : NULL);
 	if (!c)
 		return 1;
-	if (argc < 3 || strcmp(argv[2], "fetch") != 0) {
+	if (argc < 3 || (strcmp(argv[2], "fetch") != 0 && strcmp(argv[2], "serve") != 0)) {
 		virDomainPtr *doms = NULL;
 		int n = virConnectListAllDomains(c, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 		for (int i = 0; i < n; i++)
@@ -67,57 +126,20 @@ int main(int argc, char **argv)
 		virConnectClose(c);
 		return 0;
 	}
+	if (strcmp(argv[2], "serve") == 0) {
+		refresh(c, true);
+		char line[64];
+		while (fgets(line, sizeof(line), stdin)) {
+			printf("%.3f\n", refresh(c, false));
+			fflush(stdout);
+		}
+		virConnectClose(c);
+		return 0;
+	}
 	int refreshes = argc > 3 ? atoi(argv[3]) : 1;
 	double *ms = calloc((size_t)refreshes + 1, sizeof(*ms));
-	unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
-	for (int r = 0; r < refreshes; r++) {
-		struct timespec t0, t1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		virDomainStatsRecordPtr *recs = NULL;
-		int n = virConnectGetAllDomainStats(c, stats, &recs,
-						    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-		virNodeGetFreeMemory(c);
-		for (int i = 0; i < n; i++) {
-			virDomainPtr d = recs[i]->dom;
-			unsigned char uuid[VIR_UUID_BUFLEN];
-			(void)virDomainGetName(d);
-			virDomainGetUUID(d, uuid);
-			(void)virDomainGetID(d);
-			virDomainInfo info;
-			virDomainGetInfo(d, &info);
-			if (r == 0) /* it cannot change while the domain runs: asked once */
-				(void)virDomainGetMaxVcpus(d);
-			virVcpuInfo vi[64];
-			virDomainGetVcpus(d, vi, info.nrVirtCpu < 64 ? info.nrVirtCpu : 64, NULL, 0);
-			bool has_devices = false;
-			for (int k = 0; k < recs[i]->nparams; k++)
-				has_devices |= strcmp(recs[i]->params[k].field, "net.count") == 0;
-			if (has_devices)
-				continue;
-			/* hvscope reads the device names once and keeps them;
-			 * so does this, on the first refresh. */
-			static char disks[1024][64], nics[1024][64];
-			static int nd[1024], nn[1024];
-			if (r == 0 && i < 1024) {
-				char *xml = virDomainGetXMLDesc(d, 0);
-				nd[i] = xml ? devices(xml, "<disk ", &disks[i], 1) : 0;
-				nn[i] = xml ? devices(xml, "<interface ", &nics[i], 1) : 0;
-				free(xml);
-			}
-			if (i < 1024) {
-				virDomainBlockStatsStruct bs;
-				virDomainInterfaceStatsStruct is;
-				if (nd[i])
-					virDomainBlockStats(d, disks[i], &bs, sizeof(bs));
-				if (nn[i])
-					virDomainInterfaceStats(d, nics[i], &is, sizeof(is));
-			}
-		}
-		if (recs)
-			virDomainStatsRecordListFree(recs);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ms[r] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	}
+	for (int r = 0; r < refreshes; r++)
+		ms[r] = refresh(c, r == 0);
 	/* The median wall time of a refresh after the first (which reads the
 	 * device names), on stderr: what a kept connection costs. */
 	if (refreshes > 1) {
