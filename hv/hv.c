@@ -310,6 +310,68 @@ void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
 		domain_copy(&dst->dom[i], &src->dom[i]);
 }
 
+/* Bytes from *at for n items of size sz, 8-aligned, or a string. */
+static void *pack_take(char **at, size_t bytes)
+{
+	void *p = *at;
+	*at += (bytes + 7) & ~(size_t)7;
+	return p;
+}
+
+static char *pack_str(char **at, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	return memcpy(pack_take(at, n), s, n);
+}
+
+void hv_snapshot_copy_packed(struct hv_snapshot *dst, const struct hv_snapshot *src)
+{
+	hv_snapshot_free_packed(dst);
+	size_t bytes = src->ndom * sizeof(struct hv_domain);
+	for (size_t i = 0; i < src->ndom; i++) {
+		const struct hv_domain *d = &src->dom[i];
+		bytes += ((d->nvcpu * sizeof(*d->vcpu) + 7) & ~(size_t)7) + ((d->nnet * sizeof(*d->net) + 7) & ~(size_t)7) +
+			 ((d->nblk * sizeof(*d->blk) + 7) & ~(size_t)7);
+		bytes += d->name ? ((strlen(d->name) + 1 + 7) & ~(size_t)7) : 0;
+		bytes += d->note ? ((strlen(d->note) + 1 + 7) & ~(size_t)7) : 0;
+		for (size_t k = 0; k < d->nnet; k++)
+			bytes += d->net[k].name ? ((strlen(d->net[k].name) + 1 + 7) & ~(size_t)7) : 0;
+		for (size_t k = 0; k < d->nblk; k++)
+			bytes += d->blk[k].name ? ((strlen(d->blk[k].name) + 1 + 7) & ~(size_t)7) : 0;
+	}
+	*dst = (struct hv_snapshot){ .mono = src->mono, .wall = src->wall, .up = src->up, .ndom = src->ndom };
+	if (!src->ndom)
+		return;
+	char *at = xmalloc(bytes);
+	dst->dom = pack_take(&at, src->ndom * sizeof(struct hv_domain));
+	for (size_t i = 0; i < src->ndom; i++) {
+		const struct hv_domain *s = &src->dom[i];
+		struct hv_domain *d = &dst->dom[i];
+		*d = *s;
+		d->name = pack_str(&at, s->name);
+		d->note = pack_str(&at, s->note);
+		d->vcpu = s->nvcpu ? memcpy(pack_take(&at, s->nvcpu * sizeof(*s->vcpu)), s->vcpu, s->nvcpu * sizeof(*s->vcpu)) : NULL;
+		d->net = s->nnet ? pack_take(&at, s->nnet * sizeof(*s->net)) : NULL;
+		for (size_t k = 0; k < s->nnet; k++) {
+			d->net[k] = s->net[k];
+			d->net[k].name = pack_str(&at, s->net[k].name);
+		}
+		d->blk = s->nblk ? pack_take(&at, s->nblk * sizeof(*s->blk)) : NULL;
+		for (size_t k = 0; k < s->nblk; k++) {
+			d->blk[k] = s->blk[k];
+			d->blk[k].name = pack_str(&at, s->blk[k].name);
+		}
+	}
+}
+
+void hv_snapshot_free_packed(struct hv_snapshot *s)
+{
+	free(s->dom);
+	memset(s, 0, sizeof(*s));
+}
+
 struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap)
 {
 	snap->dom = xrealloc(snap->dom, (snap->ndom + 1) * sizeof(*snap->dom));

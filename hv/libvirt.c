@@ -69,7 +69,7 @@ struct lv {
 	pthread_cond_t cv;
 	struct call *outstanding; /* calls that missed their deadline */
 	bool retire;              /* a call was left waiting during this sample */
-	struct hv_snapshot last;  /* for stuck domains' last figures */
+	struct hv_snapshot last;  /* for stuck domains' last figures (packed) */
 	struct devcache *dc;
 	size_t ndc;
 	/* host facts that do not change while connected */
@@ -959,7 +959,7 @@ static void fill_host(struct lv *lv, struct hv_snapshot *snap, unsigned long lon
  * waiting on it. */
 static void finish_sample(struct lv *lv, const struct hv_snapshot *snap)
 {
-	hv_snapshot_copy(&lv->last, snap);
+	hv_snapshot_copy_packed(&lv->last, snap);
 	if (lv->retire) {
 		virConnectClose(lv->conn);
 		lv->conn = NULL;
@@ -1188,7 +1188,7 @@ static void lv_close(struct hv *hv)
 		strv_free(&lv->dc[i].nets);
 	}
 	free(lv->dc);
-	hv_snapshot_free(&lv->last);
+	hv_snapshot_free_packed(&lv->last);
 	free(lv->uri);
 	free(lv->down);
 	free(lv->hostname);

@@ -106,6 +106,37 @@ static void test_rates(void **state)
 	assert_ptr_not_equal(copy.dom[0].name, b.dom[0].name);
 	assert_int_equal(copy.dom[0].net[0].rx_bytes, 3048);
 	hv_snapshot_free(&copy);
+	/* The packed copy: the same figures, its own strings, one block. */
+	struct hv_snapshot packed = { 0 };
+	hv_snapshot_copy_packed(&packed, &b);
+	hv_snapshot_copy_packed(&packed, &b); /* replaces what it held */
+	assert_int_equal(packed.ndom, b.ndom);
+	for (size_t i = 0; i < b.ndom; i++) {
+		assert_string_equal(packed.dom[i].name, b.dom[i].name);
+		assert_ptr_not_equal(packed.dom[i].name, b.dom[i].name);
+		assert_string_equal(packed.dom[i].uuid, b.dom[i].uuid);
+		assert_int_equal(packed.dom[i].nnet, b.dom[i].nnet);
+		for (size_t k = 0; k < b.dom[i].nnet; k++) {
+			if (b.dom[i].net[k].name)
+				assert_string_equal(packed.dom[i].net[k].name, b.dom[i].net[k].name);
+			else
+				assert_null(packed.dom[i].net[k].name);
+			assert_int_equal(packed.dom[i].net[k].rx_bytes, b.dom[i].net[k].rx_bytes);
+		}
+		assert_int_equal(packed.dom[i].nblk, b.dom[i].nblk);
+		for (size_t k = 0; k < b.dom[i].nblk; k++) {
+			if (b.dom[i].blk[k].name)
+				assert_string_equal(packed.dom[i].blk[k].name, b.dom[i].blk[k].name);
+			else
+				assert_null(packed.dom[i].blk[k].name);
+			assert_int_equal(packed.dom[i].blk[k].wr_bytes, b.dom[i].blk[k].wr_bytes);
+		}
+		assert_int_equal(packed.dom[i].nvcpu, b.dom[i].nvcpu);
+		if (b.dom[i].nvcpu)
+			assert_memory_equal(packed.dom[i].vcpu, b.dom[i].vcpu, b.dom[i].nvcpu * sizeof(*b.dom[i].vcpu));
+	}
+	assert_null(packed.host.hostname);
+	hv_snapshot_free_packed(&packed);
 	hv_snapshot_free(&a);
 	hv_snapshot_free(&b);
 }
