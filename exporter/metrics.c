@@ -251,12 +251,3 @@ void metrics_writer_free(struct metrics_writer *w)
 	}
 	memset(w, 0, sizeof(*w));
 }
-
-void metrics_write_snapshot(const struct hv_snapshot *s, struct buf *o)
-{
-	struct metrics_writer w;
-	metrics_writer_init(&w, s);
-	while (metrics_writer_next(&w, o))
-		;
-	metrics_writer_free(&w);
-}
