@@ -310,11 +310,23 @@ void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
 		domain_copy(&dst->dom[i], &src->dom[i]);
 }
 
-/* Bytes from *at for n items of size sz, 8-aligned, or a string. */
-static void *pack_take(char **at, size_t bytes)
+/* What n bytes take in a packed block: kept 8-aligned for the structs
+ * that follow them. */
+static size_t pack_size(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static size_t pack_str_size(const char *s)
+{
+	return s ? pack_size(strlen(s) + 1) : 0;
+}
+
+/* The next n bytes of the block at *at. */
+static void *pack_take(char **at, size_t n)
 {
 	void *p = *at;
-	*at += (bytes + 7) & ~(size_t)7;
+	*at += pack_size(n);
 	return p;
 }
 
@@ -332,14 +344,12 @@ void hv_snapshot_copy_packed(struct hv_snapshot *dst, const struct hv_snapshot *
 	size_t bytes = src->ndom * sizeof(struct hv_domain);
 	for (size_t i = 0; i < src->ndom; i++) {
 		const struct hv_domain *d = &src->dom[i];
-		bytes += ((d->nvcpu * sizeof(*d->vcpu) + 7) & ~(size_t)7) + ((d->nnet * sizeof(*d->net) + 7) & ~(size_t)7) +
-			 ((d->nblk * sizeof(*d->blk) + 7) & ~(size_t)7);
-		bytes += d->name ? ((strlen(d->name) + 1 + 7) & ~(size_t)7) : 0;
-		bytes += d->note ? ((strlen(d->note) + 1 + 7) & ~(size_t)7) : 0;
+		bytes += pack_size(d->nvcpu * sizeof(*d->vcpu)) + pack_size(d->nnet * sizeof(*d->net)) +
+			 pack_size(d->nblk * sizeof(*d->blk)) + pack_str_size(d->name) + pack_str_size(d->note);
 		for (size_t k = 0; k < d->nnet; k++)
-			bytes += d->net[k].name ? ((strlen(d->net[k].name) + 1 + 7) & ~(size_t)7) : 0;
+			bytes += pack_str_size(d->net[k].name);
 		for (size_t k = 0; k < d->nblk; k++)
-			bytes += d->blk[k].name ? ((strlen(d->blk[k].name) + 1 + 7) & ~(size_t)7) : 0;
+			bytes += pack_str_size(d->blk[k].name);
 	}
 	*dst = (struct hv_snapshot){ .mono = src->mono, .wall = src->wall, .up = src->up, .ndom = src->ndom };
 	if (!src->ndom)
