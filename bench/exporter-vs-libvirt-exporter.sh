@@ -89,9 +89,13 @@ bench_uri() { # URI LABEL
 
 python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" 1000
 bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
-# A real guest of our own when none runs (GUEST=0: never).
+# A real guest of our own when none runs (GUEST=0: never), with a disk
+# and a NIC as guests have: both exporters ask its monitor for the disk's
+# counters.
 if [ "${GUEST:-1}" = 1 ] && ! { virsh -c qemu:///system list --name 2>/dev/null | grep -q .; }; then
-	bench_guest hvbench-exp "<interface type='user'><model type='virtio'/></interface>" || true
+	truncate -s 16M "$tmp/disk.img"
+	chmod o+x "$tmp" # QEMU runs as its own user; libvirt relabels the image
+	bench_guest hvbench-exp "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$tmp/disk.img'/><target dev='vda' bus='virtio'/></disk><interface type='user'><model type='virtio'/></interface>" || true
 fi
 if virsh -c qemu:///system version >/dev/null 2>&1 && [ "$(virsh -c qemu:///system list --name | grep -c .)" -gt 0 ]; then
 	bench_uri qemu:///system "$(virsh -c qemu:///system list --name | grep -c .) real QEMU guests"

@@ -477,6 +477,10 @@ void cmd_exporter_usage(FILE *f)
 	      "  --deadline MS               how long one domain may take to answer (default 1500)\n"
 	      "  -p, --profile NAME          readiness profile (default auto)\n"
 	      "  --check.interval SECONDS    how often the checks run (default 300)\n"
+	      "  --[no-]collector.rss        each QEMU guest's resident memory\n"
+	      "                              (hvscope_domain_memory_rss_bytes; default off:\n"
+	      "                              libvirt has it only with the balloon statistics,\n"
+	      "                              two QEMU monitor round trips per guest and scrape)\n"
 	      "  -h, --help                  this text\n",
 	      f);
 }
@@ -510,12 +514,14 @@ int cmd_exporter(int argc, char **argv)
 		{ "connect", required_argument, NULL, 'c' },            { "scrape.timeout", required_argument, NULL, 'S' },
 		{ "deadline", required_argument, NULL, 'D' },           { "profile", required_argument, NULL, 'p' },
 		{ "check.interval", required_argument, NULL, 'I' },     { "web.config.file", required_argument, NULL, 'W' },
+		{ "collector.rss", no_argument, NULL, 'R' },            { "no-collector.rss", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL;
 	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300, .start_time = hv_now_wall() };
 	long deadline = 1500;
+	unsigned want = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
@@ -553,6 +559,8 @@ int cmd_exporter(int argc, char **argv)
 			}
 			break;
 		case 'W': web_config = optarg; break;
+		case 'R': want |= HV_WANT_RSS; break;
+		case 'r': want &= ~(unsigned)HV_WANT_RSS; break;
 		case 'h': cmd_exporter_usage(stdout); return 0;
 		default: cmd_exporter_usage(stderr); return 3;
 		}
@@ -598,6 +606,7 @@ int cmd_exporter(int argc, char **argv)
 		return 1;
 	}
 	hv_set_deadline(x.hv, (int)deadline);
+	hv_set_want(x.hv, want);
 	pthread_mutex_init(&x.mu, NULL);
 	pthread_cond_init(&x.cv, NULL);
 	pthread_t ts, tc;

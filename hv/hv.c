@@ -151,6 +151,11 @@ void hv_set_deadline(struct hv *hv, int ms)
 	hv->deadline_ms = ms > 0 ? ms : 1;
 }
 
+void hv_set_want(struct hv *hv, unsigned want)
+{
+	hv->want = want;
+}
+
 void hv_close(struct hv *hv)
 {
 	if (!hv)

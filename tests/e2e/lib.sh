@@ -200,14 +200,23 @@ kvm_or_qemu() {
 
 # guest_create NAME TYPE: a transient diskless 128 MiB guest; its firmware
 # spins looking for a boot device, which keeps a vCPU busy.
+# guest_create NAME TYPE [disk]: a transient guest (ACPI, so that disks
+# can be hot-plugged), with a 16 MiB raw disk vda in $TMP when asked.
 guest_create() {
+	local disk=
+	if [ "${3:-}" = disk ]; then
+		truncate -s 16M "$TMP/$1.img"
+		chmod o+x "$TMP" # QEMU runs as its own user; libvirt relabels the image
+		disk="<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$TMP/$1.img'/><target dev='vda' bus='virtio'/></disk>"
+	fi
 	cat > "$TMP/$1.xml" <<XML
 <domain type='$2'>
   <name>$1</name>
   <memory unit='MiB'>128</memory>
   <vcpu>1</vcpu>
+  <features><acpi/></features>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>$disk</devices>
 </domain>
 XML
 	virsh -c qemu:///system destroy "$1" >/dev/null 2>&1 || true

@@ -1,7 +1,9 @@
 # The exporter against real guests under libvirtd: a stuck guest (its QEMU
 # stopped) is reported in its own series while hvscope_up stays 1 and the
 # other guest stays fresh; a hung libvirtd (stopped) gives hvscope_up 0 in
-# time; both recover.
+# time; both recover.  A disk hot-plugged into a guest that had none shows
+# (the exporter stops asking diskless guests for block counters); the RSS
+# only with --collector.rss.
 . "$(dirname "$0")/lib.sh"
 need python3 curl qemu-system-x86_64 prometheus
 start_libvirtd
@@ -20,7 +22,8 @@ finish() {
 trap finish EXIT
 [ -n "${KEEP_ERR:-}" ] && trap 'cp "$TMP/exp.err" "$KEEP_ERR" 2>/dev/null; finish' EXIT
 TYPE=$(kvm_or_qemu)
-for g in $GUESTS; do guest_create "$g" "$TYPE"; done
+guest_create hvx-a "$TYPE"      # no disk: hot-plugged below
+guest_create hvx-b "$TYPE" disk # stopped below: its monitor, asked for the disk's counters, does not answer
 P=$(free_port)
 "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect qemu:///system --scrape.timeout 3 --deadline 700 \
 	--check.interval 3600 2> "$TMP/exp.err" &
@@ -37,12 +40,26 @@ scrape() { # FILE: scrape, and fail if it took 4 s or more
 }
 scrape "$TMP/0.txt"
 [ "$(val 'hvscope_up ' "$TMP/0.txt")" = 1 ] || fail "hvscope_up"
-# RSS where libvirt reports it (balloon.rss).
+! grep -q '^hvscope_domain_memory_rss_bytes' "$TMP/0.txt" || fail "an RSS series without --collector.rss"
+# The block counters virsh gives for hvx-b's disk.
+scrape "$TMP/0.txt"
+vb=$(virsh -c qemu:///system domstats --block --raw hvx-b | awk -F= '/block.0.rd.bytes=/ { print $2 }')
+[ "$(val 'hvscope_domain_block_read_bytes_total{domain="hvx-b",' "$TMP/0.txt")" = "$vb" ] || fail "hvx-b vda read bytes: $(grep 'block_read_bytes' "$TMP/0.txt"), virsh $vb"
+! grep -q '^hvscope_domain_block_read_bytes_total{domain="hvx-a"' "$TMP/0.txt" || fail "block series for the diskless hvx-a"
+
+# RSS where libvirt reports it (balloon.rss), with --collector.rss.
 rss=$(virsh -c qemu:///system domstats --balloon --raw hvx-a | awk -F= '/balloon.rss=/ { print $2 }')
 if [ -n "$rss" ]; then
-	ours=$(val 'hvscope_domain_memory_rss_bytes{domain="hvx-a"' "$TMP/0.txt")
-	[ -n "$ours" ] || fail "no RSS series while libvirt reports balloon.rss"
-	note "hvx-a RSS: $ours bytes (virsh: $rss KiB)"
+	PR=$(free_port)
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$PR --connect qemu:///system --collector.rss --check.interval 3600 2>/dev/null &
+	RPID=$!
+	wait_http "http://127.0.0.1:$PR/healthz"
+	curl -fs -m 10 -o "$TMP/rss.txt" "http://127.0.0.1:$PR/metrics" || fail "scrape with --collector.rss failed"
+	kill $RPID
+	wait $RPID 2>/dev/null || true
+	ours=$(val 'hvscope_domain_memory_rss_bytes{domain="hvx-a"' "$TMP/rss.txt")
+	[ -n "$ours" ] || fail "no RSS series with --collector.rss while libvirt reports balloon.rss"
+	note "--collector.rss: hvx-a RSS $ours bytes (virsh: $rss KiB); none without it"
 fi
 
 pid=$(cat /run/libvirt/qemu/hvx-b.pid)
@@ -58,6 +75,19 @@ a2=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/2.txt")
 python3 -c "import sys; sys.exit(0 if $a2 > $a1 else 1)" || fail "hvx-a stopped updating ($a1 -> $a2)"
 kill -CONT "$pid"
 note "stopped QEMU: hvx-b stuck=1, hvx-a fresh ($a1 -> $a2 CPU s), hvscope_up 1, scrapes under 4 s"
+
+# A disk hot-plugged into hvx-a, which had none: its counters show at the
+# latest on the second scrape after (the device-added event arrives on its
+# own time).
+truncate -s 16M "$TMP/hot.img"
+virsh -c qemu:///system attach-disk hvx-a "$TMP/hot.img" vdb --targetbus virtio --live > "$TMP/attach.log" 2>&1 || fail "attach-disk: $(cat "$TMP/attach.log")"
+for i in 1 2 3; do
+	scrape "$TMP/hot.txt"
+	grep -q '^hvscope_domain_block_read_bytes_total{domain="hvx-a",.*device="vdb"' "$TMP/hot.txt" && break
+	sleep 0.5
+done
+grep -q '^hvscope_domain_block_read_bytes_total{domain="hvx-a",.*device="vdb"' "$TMP/hot.txt" || fail "the hot-plugged vdb of hvx-a never showed: $(grep block_read "$TMP/hot.txt")"
+note "hot-plugged disk: hvx-a vdb shown on scrape $i after attach-disk"
 
 LVPID=$(pgrep -xo libvirtd)
 kill -STOP "$LVPID"
