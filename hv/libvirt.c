@@ -93,6 +93,7 @@ struct lv {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct call *outstanding; /* calls that missed their deadline */
+	int lingering;            /* calls done, released or not, that have not let go of lv */
 	bool retire;              /* a call was left waiting during this sample */
 	struct hv_snapshot last;  /* for stuck domains' last figures (packed) */
 	struct devcache *dc;
@@ -165,6 +166,11 @@ struct call {
 	char *error;
 	int errcode; /* virErrorNumber of the failure */
 	bool done, abandoned;
+	/* CALL_ALL on a thread of its own: when done it waits for the sample
+	 * to release it and frees what it got itself, after the sample is
+	 * out (1,000 domains' records: 1.3 ms freed on the sample's thread,
+	 * about half that on the thread that allocated them). */
+	bool linger, released;
 	/* A domain asked alone on the slow path, on a connection of its own
 	 * (own_uri, opened and closed by the call).  On the connection it
 	 * shared with the calls hung on a stopped guest, a healthy guest's
@@ -402,13 +408,27 @@ static void ask_domain(virDomainPtr dom, const struct known_max *known, size_t n
 	x->nvcpu = virDomainGetVcpus(dom, x->vcpu, (int)want, NULL, 0);
 }
 
+struct ask_job {
+	const struct call *c;
+	virDomainStatsRecordPtr *recs;
+	struct per_dom *per;
+};
+
+static void in_halves(void (*fn)(void *ctx, int lo, int hi), void *ctx, int n);
+
+static void ask_part(void *ctx, int lo, int hi)
+{
+	struct ask_job *j = ctx;
+	for (int k = lo; k < hi; k++)
+		ask_domain(j->recs[k]->dom, j->c->known, j->c->nknown, &j->per[k]);
+}
+
 /* The same for each domain a bulk call returned. */
 static struct per_dom *ask_per_domain(const struct call *c, virDomainStatsRecordPtr *recs, int n)
 {
-	struct per_dom *per = xcalloc((size_t)n + 1, sizeof(*per));
-	for (int k = 0; k < n; k++)
-		ask_domain(recs[k]->dom, c->known, c->nknown, &per[k]);
-	return per;
+	struct ask_job j = { c, recs, xcalloc((size_t)n + 1, sizeof(*j.per)) };
+	in_halves(ask_part, &j, n);
+	return j.per;
 }
 
 /* The block group of those of recs (per: their identities) not known to
@@ -540,8 +560,30 @@ static void *call_run(void *arg)
 		return NULL;
 	}
 	pthread_cond_broadcast(&lv->cv);
+	if (c->linger) {
+		while (!c->released)
+			pthread_cond_wait(&lv->cv, &lv->mu);
+		lv->lingering--;
+		pthread_cond_broadcast(&lv->cv);
+		pthread_mutex_unlock(&lv->mu);
+		call_free(c);
+		return NULL;
+	}
 	pthread_mutex_unlock(&lv->mu);
 	return NULL;
+}
+
+/* A call the sample is done with: freed here, or by its own thread. */
+static void call_release(struct lv *lv, struct call *c)
+{
+	if (!c->linger) {
+		call_free(c);
+		return;
+	}
+	pthread_mutex_lock(&lv->mu);
+	c->released = true;
+	pthread_cond_broadcast(&lv->cv);
+	pthread_mutex_unlock(&lv->mu);
 }
 
 static struct call *call_run_with_deadline(struct lv *lv, struct call *c, int deadline_ms);
@@ -601,10 +643,23 @@ static bool call_start(struct call *c)
 	pthread_attr_t a;
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (c->kind == CALL_ALL) {
+		c->linger = true;
+		pthread_mutex_lock(&c->lv->mu);
+		c->lv->lingering++;
+		pthread_mutex_unlock(&c->lv->mu);
+	}
 	bool started = pthread_create(&t, &a, call_run, c) == 0;
 	pthread_attr_destroy(&a);
-	if (!started)
+	if (!started) {
+		if (c->linger) {
+			c->linger = false;
+			pthread_mutex_lock(&c->lv->mu);
+			c->lv->lingering--;
+			pthread_mutex_unlock(&c->lv->mu);
+		}
 		call_run(c); /* no thread to be had: ask inline */
+	}
 	return started;
 }
 
@@ -636,6 +691,10 @@ static struct call *call_wait(struct lv *lv, struct call *c, const struct timesp
 			memset(&c->docs, 0, sizeof(c->docs));
 		}
 		c->abandoned = true;
+		if (c->linger) { /* it frees itself when it returns */
+			c->linger = false;
+			lv->lingering--;
+		}
 		if (!c->own_uri)
 			lv->retire = true;
 		c->next = lv->outstanding;
@@ -837,8 +896,9 @@ static int dc_cmp(const char *uuid, int id, const struct devcache *dc)
 }
 
 /* The cache is sorted by (uuid, id): 1,000 domains are looked up every
- * sample. */
-static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d)
+ * sample.  The entry of d, or NULL with *at where it would go; only reads
+ * the cache, so threads may look up at once. */
+static struct devcache *dc_find(const struct lv *lv, const struct hv_domain *d, size_t *at)
 {
 	size_t lo = 0, hi = lv->ndc;
 	while (lo < hi) {
@@ -851,6 +911,19 @@ static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct
 		else
 			lo = mid + 1;
 	}
+	if (at)
+		*at = lo;
+	return NULL;
+}
+
+/* The entry of d, read from its XML when new (which moves the entries
+ * after it). */
+static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d)
+{
+	size_t lo = 0;
+	struct devcache *found = dc_find(lv, d, &lo);
+	if (found)
+		return found;
 	lv->dc = xrealloc(lv->dc, (lv->ndc + 1) * sizeof(*lv->dc));
 	memmove(&lv->dc[lo + 1], &lv->dc[lo], (lv->ndc - lo) * sizeof(*lv->dc));
 	lv->ndc++;
@@ -887,9 +960,11 @@ static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct
 	return dc;
 }
 
-/* What the call left out (its per-domain calls failed, or the bulk call
- * did), from per-domain calls on this thread. */
-static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
+/* What the call left out of CPU, memory and vCPUs (its per-domain calls
+ * failed), from per-domain calls on this thread; and the device names of
+ * a domain whose device counters it left out (a driver without them in
+ * its bulk statistics, as the test driver), cached. */
+static void fill_core(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 {
 	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
 	if ((d->have & core) != core) {
@@ -898,9 +973,20 @@ static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 		fill_from_per_dom(d, &x);
 		free(x.vcpu);
 	}
+	if (!(d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK))
+		devices_of(lv, dom, d);
+}
+
+/* The device counters the call left out, from each device's own call,
+ * by the names fill_core cached (only read here: threads may fill
+ * different domains at once). */
+static void fill_devices(const struct lv *lv, virDomainPtr dom, struct hv_domain *d)
+{
 	if (d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK)
 		return;
-	struct devcache *dc = devices_of(lv, dom, d);
+	const struct devcache *dc = dc_find(lv, d, NULL);
+	if (!dc)
+		return;
 	if (!(d->have & HV_HAVE_NET)) {
 		for (size_t i = 0; i < dc->nets.n; i++) {
 			virDomainInterfaceStatsStruct st;
@@ -935,6 +1021,57 @@ static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 		}
 		d->have |= HV_HAVE_BLK;
 	}
+}
+
+static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
+{
+	fill_core(lv, dom, d);
+	fill_devices(lv, dom, d);
+}
+
+/* Work on domains [lo, hi) of a list, run on two threads at once when the
+ * list is long: libvirt answers calls on one connection concurrently (the
+ * test driver in this process, libvirtd on its workers).  1,000
+ * test-driver domains, GetInfo, GetVcpus and the device calls of each:
+ * 7.0-7.3 ms on one thread, 5.0-5.5 ms on two (this machine, 2 CPUs). */
+#define HALVES_MIN 64
+
+struct halves {
+	void (*fn)(void *ctx, int lo, int hi);
+	void *ctx;
+	int lo, hi;
+};
+
+static void *halves_run(void *arg)
+{
+	struct halves *h = arg;
+	h->fn(h->ctx, h->lo, h->hi);
+	return NULL;
+}
+
+static void in_halves(void (*fn)(void *ctx, int lo, int hi), void *ctx, int n)
+{
+	pthread_t t;
+	struct halves second = { fn, ctx, n / 2, n };
+	if (n < HALVES_MIN || pthread_create(&t, NULL, halves_run, &second) != 0) {
+		fn(ctx, 0, n);
+		return;
+	}
+	fn(ctx, 0, n / 2);
+	pthread_join(t, NULL);
+}
+
+struct devices_job {
+	const struct lv *lv;
+	virDomainStatsRecordPtr *recs;
+	struct hv_domain *dom; /* recs' domains in the snapshot, in order */
+};
+
+static void devices_part(void *ctx, int lo, int hi)
+{
+	struct devices_job *j = ctx;
+	for (int k = lo; k < hi; k++)
+		fill_devices(j->lv, j->recs[k]->dom, &j->dom[k]);
 }
 
 static void lv_disconnect(struct lv *lv, const char *why)
@@ -1134,22 +1271,24 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 				if (ac->bidx && ac->bidx[k] == -2)
 					d->have |= HV_HAVE_BLK; /* none, as the last sample saw */
 				fill_from_per_dom(d, ac->per ? &ac->per[k] : NULL);
-				fill_fallback(lv, dom, d);
+				fill_core(lv, dom, d);
 			}
-			call_free(ac);
+			struct devices_job j = { lv, ac->recs, snap->dom + snap->ndom - ac->nrec };
+			in_halves(devices_part, &j, ac->nrec);
+			call_release(lv, ac);
 			finish_sample(lv, snap);
 			return 0;
 		}
 		if (ac && ac->errcode == VIR_ERR_NO_SUPPORT) {
 			/* Asked once per connection: from now on, domain by domain. */
 			lv->no_bulk = true;
-			call_free(ac);
+			call_release(lv, ac);
 			ac = NULL;
 			goto listing;
 		}
 		if (ac) {
 			int r = lost(lv, "domain statistics", ac->error, e);
-			call_free(ac);
+			call_release(lv, ac);
 			return r;
 		}
 		/* Missed the deadline: some guest does not answer.  Leave the
@@ -1306,6 +1445,8 @@ static void lv_close(struct hv *hv)
 	/* Calls still out keep their own references; they free themselves. */
 	pthread_mutex_lock(&lv->mu);
 	bool busy = lv->outstanding != NULL;
+	while (lv->lingering) /* released: they only free what they got */
+		pthread_cond_wait(&lv->cv, &lv->mu);
 	pthread_mutex_unlock(&lv->mu);
 	if (lv->conn)
 		virConnectClose(lv->conn);
