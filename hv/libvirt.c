@@ -106,7 +106,8 @@ struct lv {
 	struct evsink *sink;   /* device-added events */
 	bool events;           /* registered on this connection */
 	bool block_in_bulk;    /* this connection's driver gives the block group */
-	int known_gen;         /* the sink's count when the last sample began; -1: none */
+	int known_gen;         /* the sink's count when the last sample kept in last began; -1: none */
+	int sample_gen;        /* the sink's count when this sample began */
 	/* The driver has no bulk statistics (libvirt's Xen driver, libxl, has
 	 * neither virConnectGetAllDomainStats nor virDomainListGetStats): every
 	 * sample lists the domains and asks each through virDomainGetInfo and
@@ -1204,11 +1205,13 @@ static void fill_host(struct lv *lv, struct hv_snapshot *snap, unsigned long lon
 	snap->host.mem_free_kib = freemem / 1024;
 }
 
-/* Keep the figures for stuck domains; retire a connection with a call left
- * waiting on it. */
+/* Keep the figures for stuck domains, and what they say of block devices
+ * for the next sample; retire a connection with a call left waiting on
+ * it. */
 static void finish_sample(struct lv *lv, const struct hv_snapshot *snap)
 {
 	hv_snapshot_copy_packed(&lv->last, snap);
+	lv->known_gen = lv->events ? lv->sample_gen : -1;
 	if (lv->retire) {
 		virConnectClose(lv->conn);
 		lv->conn = NULL;
@@ -1244,7 +1247,7 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	 * device was added since it began. */
 	int gen = sink_gen(lv->sink);
 	bool split_block = lv->events && lv->block_in_bulk && gen == lv->known_gen;
-	lv->known_gen = lv->events ? gen : -1;
+	lv->sample_gen = gen;
 	bool all_missed = false;
 	if (!lv->outstanding && !lv->no_bulk) {
 		/* Nothing is stuck: one call for every running domain. */
