@@ -133,7 +133,7 @@ struct per_dom {
  * change while the domain runs, so a call asks only for new domains; and
  * whether it had no block devices, which holds until a device is added
  * (an event) or the domain restarts (a new id). */
-struct known_max {
+struct known_dom {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	int id;
 	unsigned max;
@@ -162,7 +162,7 @@ struct call {
 	virDomainStatsRecordPtr *recs;
 	int nrec;
 	struct per_dom *per; /* nrec entries, beside recs */
-	struct known_max *known; /* sorted by (uuid, id); the call's own copy */
+	struct known_dom *known; /* sorted by (uuid, id); the call's own copy */
 	size_t nknown;
 	char *error;
 	int errcode; /* virErrorNumber of the failure */
@@ -374,17 +374,17 @@ static void dump_run(struct call *c)
 
 static int known_cmp(const void *a, const void *b)
 {
-	const struct known_max *x = a, *y = b;
+	const struct known_dom *x = a, *y = b;
 	int c = strcmp(x->uuid, y->uuid);
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 /* What known (sorted) has of a domain, or NULL. */
-static const struct known_max *known_lookup(const struct known_max *known, size_t n, const char *uuid, int id)
+static const struct known_dom *known_lookup(const struct known_dom *known, size_t n, const char *uuid, int id)
 {
 	if (!n || !uuid[0])
 		return NULL;
-	struct known_max key = { .id = id };
+	struct known_dom key = { .id = id };
 	snprintf(key.uuid, sizeof(key.uuid), "%s", uuid);
 	return bsearch(&key, known, n, sizeof(*known), known_cmp);
 }
@@ -392,7 +392,7 @@ static const struct known_max *known_lookup(const struct known_max *known, size_
 /* Id, UUID, CPU time, memory, state and vCPUs of one domain (x->vcpu:
  * caller frees); known (sorted, n entries): maximum vCPUs already known,
  * which spares the GetMaxVcpus call. */
-static void ask_domain(virDomainPtr dom, const struct known_max *known, size_t nknown, struct per_dom *x)
+static void ask_domain(virDomainPtr dom, const struct known_dom *known, size_t nknown, struct per_dom *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->nvcpu = -1;
@@ -402,7 +402,7 @@ static void ask_domain(virDomainPtr dom, const struct known_max *known, size_t n
 	if (virDomainGetInfo(dom, &x->info) < 0)
 		return;
 	x->info_ok = true;
-	const struct known_max *k = known_lookup(known, nknown, x->uuid, x->id);
+	const struct known_dom *k = known_lookup(known, nknown, x->uuid, x->id);
 	x->maxvcpus = k && k->max ? (int)k->max : virDomainGetMaxVcpus(dom);
 	unsigned want = x->info.nrVirtCpu ? x->info.nrVirtCpu : 1;
 	x->vcpu = xcalloc(want, sizeof(*x->vcpu));
@@ -441,7 +441,7 @@ static void ask_block(struct call *c, virDomainStatsRecordPtr *recs, const struc
 	int m = 0;
 	c->bidx = xcalloc((size_t)n, sizeof(*c->bidx));
 	for (int k = 0; k < n; k++) {
-		const struct known_max *kn = known_lookup(c->known, c->nknown, per[k].uuid, per[k].id);
+		const struct known_dom *kn = known_lookup(c->known, c->nknown, per[k].uuid, per[k].id);
 		if (kn && kn->diskless) {
 			c->bidx[k] = -2; /* not asked */
 			continue;
@@ -483,7 +483,7 @@ static void call_take_known(struct call *c, const struct lv *lv)
 		bool diskless = c->split_block && (d->have & HV_HAVE_BLK) && !d->nblk && !d->stuck;
 		if (!d->vcpus_max && !diskless)
 			continue;
-		struct known_max *k = &c->known[c->nknown++];
+		struct known_dom *k = &c->known[c->nknown++];
 		snprintf(k->uuid, sizeof(k->uuid), "%s", d->uuid);
 		k->id = d->id;
 		k->max = d->vcpus_max;
