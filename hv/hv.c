@@ -156,6 +156,12 @@ void hv_set_want(struct hv *hv, unsigned want)
 	hv->want = want;
 }
 
+void hv_tidy(struct hv *hv)
+{
+	if (hv && hv->be->tidy)
+		hv->be->tidy(hv);
+}
+
 void hv_close(struct hv *hv)
 {
 	if (!hv)

@@ -103,6 +103,11 @@ enum {
 	HV_WANT_RSS = 1u << 0,
 };
 void hv_set_want(struct hv *hv, unsigned want);
+/* Frees what the last sample left to free (libvirt: the bulk call's
+ * records, on the thread that got them), for a caller that is done with
+ * the sample and has time to spare; otherwise the next sample does it.
+ * From the thread that samples. */
+void hv_tidy(struct hv *hv);
 void hv_close(struct hv *hv);
 
 void hv_snapshot_free(struct hv_snapshot *snap);
@@ -167,6 +172,7 @@ struct hv_backend {
 	int (*sample)(struct hv *hv, struct hv_snapshot *snap, struct err *e);
 	void (*close)(struct hv *hv);
 	int (*dump)(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e); /* may be NULL */
+	void (*tidy)(struct hv *hv); /* may be NULL */
 };
 extern const struct hv_backend hv_backend_libvirt;
 extern const struct hv_backend hv_backend_xenstat;

@@ -103,6 +103,7 @@ static int run_batch(struct hv *hv, int iterations, double delay, const struct b
 			}
 			good++;
 		}
+		hv_tidy(hv);
 		if (iterations <= 0 || i < iterations)
 			sleep_s(delay);
 	}

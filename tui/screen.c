@@ -60,6 +60,9 @@ static void *sampler(void *arg)
 		sh->generation++;
 		ssize_t w = write(sh->wake[1], "x", 1);
 		(void)w;
+		pthread_mutex_unlock(&sh->mu);
+		hv_tidy(sh->hv); /* not held through the delay */
+		pthread_mutex_lock(&sh->mu);
 		/* Wait for the delay, a key asking for a sample, or quit. */
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
