@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The exporter's exposition writer: exact lines for hand-made snapshots,
+ * escaping of every label value, value formatting at the edges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "exporter/metrics.h"
+#include "hv/hv.h"
+
+static struct hv_domain *dom(struct hv_snapshot *s, int id, const char *name, const char *uuid)
+{
+	struct hv_domain *d = hv_snapshot_add(s);
+	d->id = id;
+	d->name = xstrdup(name);
+	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
+	d->state = HV_RUNNING;
+	d->have = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU | HV_HAVE_NET | HV_HAVE_BLK;
+	return d;
+}
+
+/* All the writer's families of s, as one text. */
+static char *write_all(const struct hv_snapshot *s)
+{
+	struct metrics_writer w;
+	metrics_writer_init(&w, s);
+	struct buf all = BUF_INIT;
+	size_t families = 0;
+	for (struct buf f = BUF_INIT; metrics_writer_next(&w, &f); buf_free(&f)) {
+		buf_add(&all, f.s, f.len);
+		families++;
+	}
+	metrics_writer_free(&w);
+	assert_true(families > 20);
+	return buf_steal(&all);
+}
+
+static void has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && p[n] == '\n')
+			return;
+	fail_msg("missing line: %s", line);
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	s.up = true;
+	struct hv_domain *d = dom(&s, 7, "web", "00000000-0000-0000-0000-000000000007");
+	d->cpu_ns = 1234567890123ULL;
+	d->mem_kib = 1024;
+	d->maxmem_kib = 2048;
+	d->vcpus_online = 11;
+	d->vcpus_max = 12;
+	d->nvcpu = 11;
+	d->vcpu = xcalloc(11, sizeof(*d->vcpu));
+	d->vcpu[0].time_ns = 0;
+	d->vcpu[10].time_ns = 1000000000ULL;
+	d->blk = xcalloc(1, sizeof(*d->blk));
+	d->nblk = 1;
+	d->blk[0].name = xstrdup("vda");
+	d->blk[0].rd_bytes = UINT64_MAX;
+	struct hv_domain *gone = dom(&s, -1, "off", "00000000-0000-0000-0000-000000000008");
+	gone->state = HV_SHUTOFF;
+	char *t = write_all(&s);
+	const char *l7 = "domain=\"web\",uuid=\"00000000-0000-0000-0000-000000000007\"";
+	char line[256];
+	snprintf(line, sizeof(line), "hvscope_domain_cpu_seconds_total{%s} 1234.567890123", l7);
+	has_line(t, line);
+	snprintf(line, sizeof(line), "hvscope_domain_vcpu_seconds_total{%s,vcpu=\"0\"} 0.000000000", l7);
+	has_line(t, line);
+	snprintf(line, sizeof(line), "hvscope_domain_vcpu_seconds_total{%s,vcpu=\"10\"} 1.000000000", l7);
+	has_line(t, line);
+	snprintf(line, sizeof(line), "hvscope_domain_memory_bytes{%s} 1048576", l7);
+	has_line(t, line);
+	snprintf(line, sizeof(line), "hvscope_domain_vcpus_max{%s} 12", l7);
+	has_line(t, line);
+	snprintf(line, sizeof(line), "hvscope_domain_block_read_bytes_total{%s,device=\"vda\"} 18446744073709551615", l7);
+	has_line(t, line);
+	snprintf(line, sizeof(line), "hvscope_domain_state{%s,id=\"7\",state=\"running\"} 1", l7);
+	has_line(t, line);
+	has_line(t, "hvscope_domain_state{domain=\"off\",uuid=\"00000000-0000-0000-0000-000000000008\",id=\"-1\",state=\"shutoff\"} 1");
+	has_line(t, "# TYPE hvscope_domain_cpu_seconds_total counter");
+	free(t);
+	hv_snapshot_free(&s);
+}
+
+/* Quotes, backslashes and newlines in a domain's name and in a device's
+ * name come out escaped; UTF-8 as it is. */
+static void test_escaping(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	s.up = true;
+	struct hv_domain *d = dom(&s, 1, "a\"b\\c\nd \xc3\xa9", "u");
+	d->net = xcalloc(2, sizeof(*d->net));
+	d->nnet = 2;
+	d->net[0].name = xstrdup("tap\"0\\\n");
+	d->net[0].rx_bytes = 5;
+	d->net[1].name = xstrdup("tap1");
+	d->net[1].rx_bytes = 6;
+	char *t = write_all(&s);
+	has_line(t, "hvscope_domain_network_receive_bytes_total{domain=\"a\\\"b\\\\c\\nd \xc3\xa9\",uuid=\"u\",device=\"tap\\\"0\\\\\\n\"} 5");
+	has_line(t, "hvscope_domain_network_receive_bytes_total{domain=\"a\\\"b\\\\c\\nd \xc3\xa9\",uuid=\"u\",device=\"tap1\"} 6");
+	/* Every line is a comment or a whole series. */
+	for (const char *p = t; *p; p = strchr(p, '\n') + 1)
+		assert_true(*p == '#' || strncmp(p, "hvscope_", 8) == 0);
+	free(t);
+	hv_snapshot_free(&s);
+}
+
+/* A snapshot of a source that is down: no families. */
+static void test_down(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	struct metrics_writer w;
+	metrics_writer_init(&w, &s);
+	struct buf f = BUF_INIT;
+	assert_false(metrics_writer_next(&w, &f));
+	assert_int_equal(f.len, 0);
+	metrics_writer_free(&w);
+	buf_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_down),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
