@@ -250,12 +250,30 @@ static void write_process(struct buf *o, double start_time)
 		   start_time);
 }
 
+/* A scrape of this many domains or more has its families written on a
+ * thread of its own, a few ahead of the one being sent: 1,000 domains'
+ * text took 0.7 ms to write and 1.6 ms to send, one after the other on
+ * the connection's thread. */
+#define AHEAD_MIN_DOMAINS 64
+#define AHEAD 3
+
+struct ahead {
+	pthread_t t;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf q[AHEAD]; /* written, not yet sent: n from first, a ring */
+	size_t first, n;
+	bool done, stop;
+};
+
 /* One scrape's answer, written while it is sent: its own first lines, the
  * sample's families one at a time, then its own last lines. */
 struct scrape {
 	struct exporter *x;
 	struct shared *sh; /* NULL when the sample missed the deadline */
 	struct metrics_writer w;
+	struct ahead ahead;
 	bool om;           /* OpenMetrics */
 	int part;          /* 0: head, 1: families, 2: tail, 3: done */
 	struct buf head;   /* hvscope_up */
@@ -264,9 +282,78 @@ struct scrape {
 	size_t off;        /* of chunk, sent */
 };
 
+static void *ahead_run(void *arg)
+{
+	struct scrape *sc = arg;
+	struct ahead *a = &sc->ahead;
+	for (;;) {
+		struct buf f = BUF_INIT;
+		bool more = metrics_writer_next(&sc->w, &f);
+		pthread_mutex_lock(&a->mu);
+		while (more && a->n == AHEAD && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (!more || a->stop) {
+			a->done = true;
+			pthread_cond_broadcast(&a->cv);
+			pthread_mutex_unlock(&a->mu);
+			buf_free(&f);
+			return NULL;
+		}
+		a->q[(a->first + a->n++) % AHEAD] = f;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+}
+
+static void ahead_start(struct scrape *sc)
+{
+	struct ahead *a = &sc->ahead;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	a->started = pthread_create(&a->t, NULL, ahead_run, sc) == 0;
+	if (!a->started) { /* written on the connection's thread, then */
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+	}
+}
+
+/* The next family written ahead into *f; false when none is left. */
+static bool ahead_next(struct ahead *a, struct buf *f)
+{
+	pthread_mutex_lock(&a->mu);
+	while (!a->n && !a->done)
+		pthread_cond_wait(&a->cv, &a->mu);
+	bool got = a->n > 0;
+	if (got) {
+		*f = a->q[a->first];
+		a->q[a->first] = (struct buf)BUF_INIT;
+		a->first = (a->first + 1) % AHEAD;
+		a->n--;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return got;
+}
+
+static void ahead_stop(struct ahead *a)
+{
+	if (!a->started)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->t, NULL);
+	for (size_t i = 0; i < AHEAD; i++)
+		buf_free(&a->q[i]);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+}
+
 static void scrape_free(void *arg)
 {
 	struct scrape *sc = arg;
+	ahead_stop(&sc->ahead);
 	metrics_writer_free(&sc->w);
 	pthread_mutex_lock(&sc->x->mu);
 	shared_put_locked(sc->sh);
@@ -286,8 +373,11 @@ static struct scrape *write_scrape(struct exporter *x)
 	sc->x = x;
 	sc->sh = fresh_sample(x);
 	bool up = sc->sh && sc->sh->snap.up;
-	if (sc->sh)
+	if (sc->sh) {
 		metrics_writer_init(&sc->w, &sc->sh->snap);
+		if (up && sc->sh->snap.ndom >= AHEAD_MIN_DOMAINS)
+			ahead_start(sc);
+	}
 	pthread_mutex_lock(&x->mu);
 	if (!up)
 		x->scrape_errors++;
@@ -373,7 +463,7 @@ static bool scrape_next_chunk(struct scrape *sc)
 			sc->part = 1;
 		} else if (sc->part == 1) {
 			struct buf family = BUF_INIT;
-			if (sc->sh && metrics_writer_next(&sc->w, &family))
+			if (sc->ahead.started ? ahead_next(&sc->ahead, &family) : sc->sh && metrics_writer_next(&sc->w, &family))
 				scrape_put(sc, &family);
 			else
 				sc->part = 2;

@@ -79,6 +79,28 @@ grep -qF 'hvscope_domain_memory_bytes{domain="back\\slash",' "$TMP/odd.txt" || f
 grep -qF 'hvscope_domain_memory_bytes{domain="new\nline",' "$TMP/odd.txt" || fail "newline not escaped"
 grep -qF 'hvscope_domain_memory_bytes{domain="ünïcødé-名前",' "$TMP/odd.txt" || fail "UTF-8 name"
 [ "$(grep -c '^hvscope_domain_state{' "$TMP/odd.txt")" = 1000 ] || fail "1,000 domains"
+# A text this long is written on a thread of its own, ahead of the
+# sending: clients that go away in the middle, and HEAD, which reads
+# none of it, leave the exporter answering whole texts.
+python3 - "$P2" <<'PY' || fail "clients going away mid-text"
+import socket, sys
+for i in range(20):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+    got = b""
+    while len(got) < 4096 * (i + 1):
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+    s.close()
+PY
+for i in 1 2 3; do curl -fsI "$M2" | grep -qi '^content-type: text/plain' || fail "HEAD on 1,000 domains"; done
+curl -fs -H 'Accept: application/openmetrics-text; version=1.0.0' "$M2" > "$TMP/odd-om.txt"
+[ "$(tail -n1 "$TMP/odd-om.txt")" = "# EOF" ] && [ "$(grep -c '^hvscope_domain_state{' "$TMP/odd-om.txt")" = 1000 ] || fail "OpenMetrics, 1,000 domains"
+curl -fs "$M2" > "$TMP/odd2.txt"
+[ "$(grep -c '^hvscope_domain_state{' "$TMP/odd2.txt")" = 1000 ] && [ "$(grep -c '^# TYPE' "$TMP/odd2.txt")" = "$(grep -c '^# TYPE' "$TMP/odd.txt")" ] ||
+	fail "a whole text after clients went away"
 
 # A real Prometheus server scrapes it.
 Q=$(free_port)
