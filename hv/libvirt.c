@@ -413,27 +413,13 @@ static void ask_domain(virDomainPtr dom, const struct known_dom *known, size_t n
 	x->nvcpu = virDomainGetVcpus(dom, x->vcpu, (int)want, NULL, 0);
 }
 
-struct ask_job {
-	const struct call *c;
-	virDomainStatsRecordPtr *recs;
-	struct per_dom *per;
-};
-
-static void in_halves(void (*fn)(void *ctx, int lo, int hi), void *ctx, int n);
-
-static void ask_part(void *ctx, int lo, int hi)
-{
-	struct ask_job *j = ctx;
-	for (int k = lo; k < hi; k++)
-		ask_domain(j->recs[k]->dom, j->c->known, j->c->nknown, &j->per[k]);
-}
-
 /* The same for each domain a bulk call returned. */
 static struct per_dom *ask_per_domain(const struct call *c, virDomainStatsRecordPtr *recs, int n)
 {
-	struct ask_job j = { c, recs, xcalloc((size_t)n + 1, sizeof(*j.per)) };
-	in_halves(ask_part, &j, n);
-	return j.per;
+	struct per_dom *per = xcalloc((size_t)n + 1, sizeof(*per));
+	for (int k = 0; k < n; k++)
+		ask_domain(recs[k]->dom, c->known, c->nknown, &per[k]);
+	return per;
 }
 
 /* The block group of those of recs (per: their identities) not known to
@@ -901,8 +887,7 @@ static int dc_cmp(const char *uuid, int id, const struct devcache *dc)
 }
 
 /* The cache is sorted by (uuid, id): 1,000 domains are looked up every
- * sample.  The entry of d, or NULL with *at where it would go; only reads
- * the cache, so threads may look up at once. */
+ * sample.  The entry of d, or NULL with *at where it would go. */
 static struct devcache *dc_find(const struct lv *lv, const struct hv_domain *d, size_t *at)
 {
 	size_t lo = 0, hi = lv->ndc;
@@ -965,33 +950,10 @@ static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct
 	return dc;
 }
 
-/* What the call left out of CPU, memory and vCPUs (its per-domain calls
- * failed), from per-domain calls on this thread; and the device names of
- * a domain whose device counters it left out (a driver without them in
- * its bulk statistics, as the test driver), cached. */
-static void fill_core(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
-{
-	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
-	if ((d->have & core) != core) {
-		struct per_dom x;
-		ask_domain(dom, NULL, 0, &x);
-		fill_from_per_dom(d, &x);
-		free(x.vcpu);
-	}
-	if (!(d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK))
-		devices_of(lv, dom, d);
-}
-
 /* The device counters the call left out, from each device's own call,
- * by the names fill_core cached (only read here: threads may fill
- * different domains at once). */
-static void fill_devices(const struct lv *lv, virDomainPtr dom, struct hv_domain *d)
+ * by the names in dc. */
+static void fill_devices(const struct devcache *dc, virDomainPtr dom, struct hv_domain *d)
 {
-	if (d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK)
-		return;
-	const struct devcache *dc = dc_find(lv, d, NULL);
-	if (!dc)
-		return;
 	if (!(d->have & HV_HAVE_NET)) {
 		for (size_t i = 0; i < dc->nets.n; i++) {
 			virDomainInterfaceStatsStruct st;
@@ -1028,55 +990,21 @@ static void fill_devices(const struct lv *lv, virDomainPtr dom, struct hv_domain
 	}
 }
 
+/* What the call left out of CPU, memory and vCPUs (its per-domain calls
+ * failed), from per-domain calls; and the counters of the devices of a
+ * domain whose device counters it left out (a driver without them in its
+ * bulk statistics, as the test driver), by the device names read once. */
 static void fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d)
 {
-	fill_core(lv, dom, d);
-	fill_devices(lv, dom, d);
-}
-
-/* Work on domains [lo, hi) of a list, run on two threads at once when the
- * list is long: libvirt answers calls on one connection concurrently (the
- * test driver in this process, libvirtd on its workers).  1,000
- * test-driver domains, GetInfo, GetVcpus and the device calls of each:
- * 7.0-7.3 ms on one thread, 5.0-5.5 ms on two (this machine, 2 CPUs). */
-#define HALVES_MIN 64
-
-struct halves {
-	void (*fn)(void *ctx, int lo, int hi);
-	void *ctx;
-	int lo, hi;
-};
-
-static void *halves_run(void *arg)
-{
-	struct halves *h = arg;
-	h->fn(h->ctx, h->lo, h->hi);
-	return NULL;
-}
-
-static void in_halves(void (*fn)(void *ctx, int lo, int hi), void *ctx, int n)
-{
-	pthread_t t;
-	struct halves second = { fn, ctx, n / 2, n };
-	if (n < HALVES_MIN || pthread_create(&t, NULL, halves_run, &second) != 0) {
-		fn(ctx, 0, n);
-		return;
+	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
+	if ((d->have & core) != core) {
+		struct per_dom x;
+		ask_domain(dom, NULL, 0, &x);
+		fill_from_per_dom(d, &x);
+		free(x.vcpu);
 	}
-	fn(ctx, 0, n / 2);
-	pthread_join(t, NULL);
-}
-
-struct devices_job {
-	const struct lv *lv;
-	virDomainStatsRecordPtr *recs;
-	struct hv_domain *dom; /* recs' domains in the snapshot, in order */
-};
-
-static void devices_part(void *ctx, int lo, int hi)
-{
-	struct devices_job *j = ctx;
-	for (int k = lo; k < hi; k++)
-		fill_devices(j->lv, j->recs[k]->dom, &j->dom[k]);
+	if (!(d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK))
+		fill_devices(devices_of(lv, dom, d), dom, d);
 }
 
 static void lv_disconnect(struct lv *lv, const char *why)
@@ -1289,10 +1217,8 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 				if (ac->bidx && ac->bidx[k] == -2)
 					d->have |= HV_HAVE_BLK; /* none, as the last sample saw */
 				fill_from_per_dom(d, ac->per ? &ac->per[k] : NULL);
-				fill_core(lv, dom, d);
+				fill_fallback(lv, dom, d);
 			}
-			struct devices_job j = { lv, ac->recs, snap->dom + snap->ndom - ac->nrec };
-			in_halves(devices_part, &j, ac->nrec);
 			lv->spent = ac; /* released by lv_tidy */
 			finish_sample(lv, snap);
 			return 0;
