@@ -14,16 +14,8 @@
 #include "hv/hv.h"
 #include "tui/batch.h"
 #include "tui/fields.h"
+#include "tests/unit/hv_dom.h"
 
-static struct hv_domain *dom(struct hv_snapshot *s, int id, const char *name, const char *uuid)
-{
-	struct hv_domain *d = hv_snapshot_add(s);
-	d->id = id;
-	d->name = xstrdup(name);
-	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
-	d->state = HV_RUNNING;
-	return d;
-}
 
 static void add_net(struct hv_domain *d, uint64_t rx, uint64_t tx)
 {

@@ -12,14 +12,12 @@
 #include "core/util.h"
 #include "exporter/metrics.h"
 #include "hv/hv.h"
+#include "tests/unit/hv_dom.h"
 
-static struct hv_domain *dom(struct hv_snapshot *s, int id, const char *name, const char *uuid)
+/* A domain whose every figure is known. */
+static struct hv_domain *full_dom(struct hv_snapshot *s, int id, const char *name, const char *uuid)
 {
-	struct hv_domain *d = hv_snapshot_add(s);
-	d->id = id;
-	d->name = xstrdup(name);
-	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
-	d->state = HV_RUNNING;
+	struct hv_domain *d = dom(s, id, name, uuid);
 	d->have = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU | HV_HAVE_NET | HV_HAVE_BLK;
 	return d;
 }
@@ -54,7 +52,7 @@ static void test_values(void **state)
 	(void)state;
 	struct hv_snapshot s = { 0 };
 	s.up = true;
-	struct hv_domain *d = dom(&s, 7, "web", "00000000-0000-0000-0000-000000000007");
+	struct hv_domain *d = full_dom(&s, 7, "web", "00000000-0000-0000-0000-000000000007");
 	d->cpu_ns = 1234567890123ULL;
 	d->mem_kib = 1024;
 	d->maxmem_kib = 2048;
@@ -68,25 +66,24 @@ static void test_values(void **state)
 	d->nblk = 1;
 	d->blk[0].name = xstrdup("vda");
 	d->blk[0].rd_bytes = UINT64_MAX;
-	struct hv_domain *gone = dom(&s, -1, "off", "00000000-0000-0000-0000-000000000008");
+	struct hv_domain *gone = full_dom(&s, -1, "off", "00000000-0000-0000-0000-000000000008");
 	gone->state = HV_SHUTOFF;
 	char *t = write_all(&s);
-	const char *l7 = "domain=\"web\",uuid=\"00000000-0000-0000-0000-000000000007\"";
-	char line[256];
-	snprintf(line, sizeof(line), "hvscope_domain_cpu_seconds_total{%s} 1234.567890123", l7);
-	has_line(t, line);
-	snprintf(line, sizeof(line), "hvscope_domain_vcpu_seconds_total{%s,vcpu=\"0\"} 0.000000000", l7);
-	has_line(t, line);
-	snprintf(line, sizeof(line), "hvscope_domain_vcpu_seconds_total{%s,vcpu=\"10\"} 1.000000000", l7);
-	has_line(t, line);
-	snprintf(line, sizeof(line), "hvscope_domain_memory_bytes{%s} 1048576", l7);
-	has_line(t, line);
-	snprintf(line, sizeof(line), "hvscope_domain_vcpus_max{%s} 12", l7);
-	has_line(t, line);
-	snprintf(line, sizeof(line), "hvscope_domain_block_read_bytes_total{%s,device=\"vda\"} 18446744073709551615", l7);
-	has_line(t, line);
-	snprintf(line, sizeof(line), "hvscope_domain_state{%s,id=\"7\",state=\"running\"} 1", l7);
-	has_line(t, line);
+	/* %s: web's labels */
+	static const char *const want[] = {
+		"hvscope_domain_cpu_seconds_total{%s} 1234.567890123",
+		"hvscope_domain_vcpu_seconds_total{%s,vcpu=\"0\"} 0.000000000",
+		"hvscope_domain_vcpu_seconds_total{%s,vcpu=\"10\"} 1.000000000",
+		"hvscope_domain_memory_bytes{%s} 1048576",
+		"hvscope_domain_vcpus_max{%s} 12",
+		"hvscope_domain_block_read_bytes_total{%s,device=\"vda\"} 18446744073709551615",
+		"hvscope_domain_state{%s,id=\"7\",state=\"running\"} 1",
+	};
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		char line[256];
+		snprintf(line, sizeof(line), want[k], "domain=\"web\",uuid=\"00000000-0000-0000-0000-000000000007\"");
+		has_line(t, line);
+	}
 	has_line(t, "hvscope_domain_state{domain=\"off\",uuid=\"00000000-0000-0000-0000-000000000008\",id=\"-1\",state=\"shutoff\"} 1");
 	has_line(t, "# TYPE hvscope_domain_cpu_seconds_total counter");
 	free(t);
@@ -100,7 +97,7 @@ static void test_escaping(void **state)
 	(void)state;
 	struct hv_snapshot s = { 0 };
 	s.up = true;
-	struct hv_domain *d = dom(&s, 1, "a\"b\\c\nd \xc3\xa9", "u");
+	struct hv_domain *d = full_dom(&s, 1, "a\"b\\c\nd \xc3\xa9", "u");
 	d->net = xcalloc(2, sizeof(*d->net));
 	d->nnet = 2;
 	d->net[0].name = xstrdup("tap\"0\\\n");
