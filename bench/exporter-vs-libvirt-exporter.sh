@@ -17,6 +17,7 @@ pids=()
 trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; bench_guest_stop hvbench-exp; rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
 cc -O2 -o "$tmp/bare" "$(dirname "$0")/bare_client.c" $(pkg-config --cflags --libs libvirt)
+cc -O2 -o "$tmp/static" "$(dirname "$0")/static_http.c" $(pkg-config --cflags --libs libmicrohttpd)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
@@ -42,20 +43,30 @@ bench_uri() { # URI LABEL
 	# speed swings by 2x within seconds, so only interleaved figures
 	# compare.
 	coproc BARE { "$tmp/bare" "$uri" serve; }
+	# hvscope's text served as it is, by bench/static_http.c: what
+	# sending it costs with nothing computed.
+	local ps; ps=$(port)
+	curl -fs -o "$tmp/hm" "http://127.0.0.1:$ph/metrics"
+	"$tmp/static" "$tmp/hm" "$ps" & local spid=$!; pids+=($spid)
+	for i in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$ps/" && break; sleep 0.1; done
 	local hc0 pc0 hsz psz raw_ms
 	hc0=$(cpu_ticks $hpid); pc0=$(cpu_ticks $ppid)
-	: > "$tmp/h"; : > "$tmp/p"; : > "$tmp/r"; : > "$tmp/hr"
+	: > "$tmp/h"; : > "$tmp/p"; : > "$tmp/r"; : > "$tmp/hr"; : > "$tmp/s"; : > "$tmp/hrs"
 	for ((i = 0; i < RUNS; i++)); do
 		echo go >&"${BARE[1]}"
 		read -r raw_ms <&"${BARE[0]}"
 		echo "$raw_ms" >> "$tmp/r"
 		curl -fs -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$ph/metrics" >> "$tmp/h"
 		curl -fs -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$pp/metrics" >> "$tmp/p"
-		# this scrape over the refresh just before it
+		curl -fs -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$ps/metrics" >> "$tmp/s"
+		# this scrape over the refresh just before it, and over that
+		# refresh plus sending the same text statically
 		awk -v h="$(tail -n1 "$tmp/h")" -v r="$raw_ms" 'BEGIN { print h * 1000 / r }' >> "$tmp/hr"
+		awk -v h="$(tail -n1 "$tmp/h")" -v r="$raw_ms" -v s="$(tail -n1 "$tmp/s")" 'BEGIN { print h * 1000 / (r + s * 1000) }' >> "$tmp/hrs"
 	done
 	eval "exec ${BARE[1]}>&-"
 	wait "$BARE_PID" 2>/dev/null || true
+	kill $spid 2>/dev/null || true
 	local hc pc hz
 	hz=$(getconf CLK_TCK)
 	hc=$(awk -v a="$(cpu_ticks $hpid)" -v b="$hc0" -v n="$RUNS" -v hz="$hz" 'BEGIN { print (a - b) / hz / n * 1000 }')
@@ -89,6 +100,8 @@ bench_uri() { # URI LABEL
 	printf '    the peer'"'"'s: %s\n' "$(tr '\n' ' ' < "$tmp/pf")"
 	printf '  the raw libvirt calls for that data (bench/bare_client.c, kept connection, interleaved): %.1f ms a refresh (median); hvscope scrape / raw: %.2fx (median of each scrape over the refresh before it)\n' \
 		"$(median < "$tmp/r")" "$(median < "$tmp/hr")"
+	printf '  the same text sent by a static server (bench/static_http.c, libmicrohttpd, interleaved): %.1f ms (median); hvscope scrape / (raw + that): %.2fx\n' \
+		"$(awk -v v="$(median < "$tmp/s")" 'BEGIN { print v * 1000 }')" "$(median < "$tmp/hrs")"
 	echo "  libvirt's cost per statistics group on this URI (best of 15, bench/libvirt_groups.c):"
 	"$tmp/groups" "$uri"
 	kill $hpid $ppid 2>/dev/null || true
