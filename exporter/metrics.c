@@ -42,11 +42,14 @@ static void labels_free(struct labels *l)
 	free(l->off);
 }
 
-/* Room for a family of n series, so that it is not copied as it grows (a
- * family of 1,000 domains is 100 to 200 KB). */
-static void reserve(struct buf *o, const struct labels *l, size_t ndom, const char *name, size_t n)
+/* A family of n series with the domains' labels: HELP and TYPE, and room
+ * for the series, so that it is not copied as it grows (a family of 1,000
+ * domains is 100 to 200 KB). */
+static void domain_family(struct buf *o, const struct labels *l, const struct hv_snapshot *s, const char *name, const char *type,
+			  const char *help, size_t n)
 {
-	size_t per_label = ndom ? l->text.len / ndom : 0;
+	family(o, name, type, help);
+	size_t per_label = s->ndom ? l->text.len / s->ndom : 0;
 	/* name{labels,device="..."} value\n: 48 for the rest */
 	buf_grow(o, n * (strlen(name) + per_label + 48));
 }
@@ -136,8 +139,7 @@ static void series_ns(struct buf *o, const char *name, const struct labels *l, s
 
 #define NET_FAMILY(metric, member, help)                                                            \
 	do {                                                                                        \
-		family(o, metric, "counter", help);                                                 \
-		reserve(o, l, s->ndom, metric, total(s, offsetof(struct hv_domain, nnet)));         \
+		domain_family(o, l, s, metric, "counter", help, total(s, offsetof(struct hv_domain, nnet))); \
 		for (size_t i = 0; i < s->ndom; i++)                                                \
 			for (size_t k = 0; k < s->dom[i].nnet; k++)                                 \
 				series_u64(o, metric, l, i, "device",                               \
@@ -147,8 +149,7 @@ static void series_ns(struct buf *o, const char *name, const struct labels *l, s
 
 #define BLK_FAMILY(metric, member, help)                                                            \
 	do {                                                                                        \
-		family(o, metric, "counter", help);                                                 \
-		reserve(o, l, s->ndom, metric, total(s, offsetof(struct hv_domain, nblk)));         \
+		domain_family(o, l, s, metric, "counter", help, total(s, offsetof(struct hv_domain, nblk))); \
 		for (size_t i = 0; i < s->ndom; i++)                                                \
 			for (size_t k = 0; k < s->dom[i].nblk; k++)                                 \
 				series_u64(o, metric, l, i, "device",                               \
@@ -178,8 +179,8 @@ static void write_host(const struct hv_snapshot *s, struct buf *o)
 
 static void write_vcpu_seconds(const struct hv_snapshot *s, const struct labels *l, struct buf *o)
 {
-	family(o, "hvscope_domain_vcpu_seconds_total", "counter", "CPU time used by one virtual CPU.");
-	reserve(o, l, s->ndom, "hvscope_domain_vcpu_seconds_total", total(s, offsetof(struct hv_domain, nvcpu)));
+	domain_family(o, l, s, "hvscope_domain_vcpu_seconds_total", "counter", "CPU time used by one virtual CPU.",
+		      total(s, offsetof(struct hv_domain, nvcpu)));
 	for (size_t i = 0; i < s->ndom; i++)
 		for (size_t k = 0; k < s->dom[i].nvcpu; k++) {
 			char v[24];
@@ -194,8 +195,8 @@ static bool write_family(const struct hv_snapshot *s, const struct labels *l, si
 	switch (idx) {
 	case 0: write_host(s, o); break;
 	case 1:
-		family(o, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.");
-		reserve(o, l, s->ndom, "hvscope_domain_state", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.",
+			      s->ndom);
 		for (size_t i = 0; i < s->ndom; i++) {
 			buf_puts(o, "hvscope_domain_state{");
 			dom_labels(o, l, i);
@@ -208,42 +209,36 @@ static bool write_family(const struct hv_snapshot *s, const struct labels *l, si
 		}
 		break;
 	case 2:
-		family(o, "hvscope_domain_stats_stuck", "gauge",
-		       "1 when the domain did not answer within the deadline: its figures are from an earlier sample.");
-		reserve(o, l, s->ndom, "hvscope_domain_stats_stuck", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_stats_stuck", "gauge",
+			      "1 when the domain did not answer within the deadline: its figures are from an earlier sample.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			series_u64(o, "hvscope_domain_stats_stuck", l, i, NULL, NULL, s->dom[i].stuck);
 		break;
 	case 3:
-		family(o, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.");
-		reserve(o, l, s->ndom, "hvscope_domain_cpu_seconds_total", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].have & HV_HAVE_CPU)
 				series_ns(o, "hvscope_domain_cpu_seconds_total", l, i, NULL, NULL, s->dom[i].cpu_ns);
 		break;
 	case 4: write_vcpu_seconds(s, l, o); break;
 	case 5:
-		family(o, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.");
-		reserve(o, l, s->ndom, "hvscope_domain_vcpus", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			series_u64(o, "hvscope_domain_vcpus", l, i, NULL, NULL, s->dom[i].vcpus_online);
 		break;
 	case 6:
-		family(o, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.");
-		reserve(o, l, s->ndom, "hvscope_domain_vcpus_max", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			series_u64(o, "hvscope_domain_vcpus_max", l, i, NULL, NULL, s->dom[i].vcpus_max);
 		break;
 	case 7:
-		family(o, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).");
-		reserve(o, l, s->ndom, "hvscope_domain_memory_bytes", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].have & HV_HAVE_MEM)
 				series_u64(o, "hvscope_domain_memory_bytes", l, i, NULL, NULL, (unsigned long long)s->dom[i].mem_kib * 1024);
 		break;
 	case 8:
-		family(o, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).");
-		reserve(o, l, s->ndom, "hvscope_domain_memory_max_bytes", s->ndom);
+		domain_family(o, l, s, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].maxmem_kib)
 				series_u64(o, "hvscope_domain_memory_max_bytes", l, i, NULL, NULL,
