@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The libvirt backend against libvirt's own test driver.  test:///default
+ * is one state for every connection of a process, so the test starts,
+ * stops and restarts domains on a connection of its own between the
+ * backend's samples: each domain must keep its own figures when the
+ * others come and go (what the last sample knew is looked up by
+ * position first, then by UUID and id), and a restarted domain (a new id)
+ * must not inherit what was known of its previous run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/util.h"
+#include "hv/hv.h"
+
+static void quiet(void *opaque, virErrorPtr err)
+{
+	(void)opaque;
+	(void)err;
+}
+
+/* A running domain with vcpus vCPUs online of max, a disk vda and an
+ * interface tap-NAME; its UUID is its name's, run after run, as a defined
+ * guest's is. */
+static void start(virConnectPtr c, const char *name, int vcpus, int max)
+{
+	unsigned h = 2166136261u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	char xml[1024];
+	snprintf(xml, sizeof(xml),
+		 "<domain type='test'><name>%s</name><uuid>%08x-0000-4000-8000-000000000001</uuid><memory unit='KiB'>131072</memory><vcpu current='%d'>%d</vcpu>"
+		 "<os><type>hvm</type></os><devices>"
+		 "<disk type='file' device='disk'><source file='/guest/%s.img'/><target dev='vda' bus='virtio'/></disk>"
+		 "<interface type='network'><source network='default'/><target dev='tap-%s'/></interface>"
+		 "</devices></domain>",
+		 name, h, vcpus, max, name, name);
+	virDomainPtr d = virDomainCreateXML(c, xml, 0);
+	assert_non_null(d);
+	virDomainFree(d);
+}
+
+static void stop(virConnectPtr c, const char *name)
+{
+	virDomainPtr d = virDomainLookupByName(c, name);
+	assert_non_null(d);
+	assert_int_equal(virDomainDestroy(d), 0);
+	virDomainFree(d);
+}
+
+static const struct hv_domain *find(const struct hv_snapshot *s, const char *name)
+{
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].name && strcmp(s->dom[i].name, name) == 0)
+			return &s->dom[i];
+	return NULL;
+}
+
+/* name runs with vcpus vCPUs online of max, one disk and one interface of
+ * its own. */
+static void expect(const struct hv_snapshot *s, const char *name, unsigned vcpus, unsigned max)
+{
+	const struct hv_domain *d = find(s, name);
+	assert_non_null(d);
+	assert_int_equal(d->vcpus_online, vcpus);
+	assert_int_equal(d->vcpus_max, max);
+	assert_int_equal(d->nblk, 1);
+	assert_string_equal(d->blk[0].name, "vda");
+	assert_int_equal(d->nnet, 1);
+	char tap[64];
+	snprintf(tap, sizeof(tap), "tap-%s", name);
+	assert_string_equal(d->net[0].name, tap);
+}
+
+static void sample(struct hv *hv, struct hv_snapshot *s)
+{
+	assert_int_equal(hv_sample(hv, s), 0);
+	assert_true(s->up);
+	hv_tidy(hv);
+}
+
+static void test_domains_come_and_go(void **state)
+{
+	(void)state;
+	virConnectPtr c = virConnectOpen("test:///default");
+	assert_non_null(c);
+	start(c, "alpha", 1, 2);
+	start(c, "beta", 2, 4);
+	start(c, "gamma", 3, 8);
+
+	struct hv *hv = NULL;
+	struct err e = ERR_INIT;
+	if (hv_open("test:///default", &hv, &e) < 0)
+		fail_msg("%s", err_msg(&e));
+	struct hv_snapshot s = { 0 };
+	sample(hv, &s);
+	expect(&s, "alpha", 1, 2);
+	expect(&s, "beta", 2, 4);
+	expect(&s, "gamma", 3, 8);
+
+	/* One goes, two come: the others move in the listing. */
+	stop(c, "beta");
+	start(c, "delta", 4, 5);
+	start(c, "beta", 2, 4);
+	sample(hv, &s);
+	expect(&s, "alpha", 1, 2);
+	expect(&s, "beta", 2, 4);
+	expect(&s, "gamma", 3, 8);
+	expect(&s, "delta", 4, 5);
+
+	/* Restarted with more vCPUs: a new id, so not the maximum of 2 known
+	 * of its last run. */
+	stop(c, "alpha");
+	start(c, "alpha", 6, 12);
+	sample(hv, &s);
+	expect(&s, "alpha", 6, 12);
+	expect(&s, "gamma", 3, 8);
+	expect(&s, "delta", 4, 5);
+
+	/* And again, unchanged: what is known now holds. */
+	sample(hv, &s);
+	expect(&s, "alpha", 6, 12);
+	expect(&s, "beta", 2, 4);
+	assert_null(find(&s, "epsilon"));
+
+	hv_snapshot_free(&s);
+	hv_close(hv);
+	err_clear(&e);
+	for (const char *const *n = (const char *const[]){ "alpha", "beta", "gamma", "delta", NULL }; *n; n++)
+		stop(c, *n);
+	virConnectClose(c);
+}
+
+int main(void)
+{
+	/* The backend is a module beside the hvscope binary: BUILD/, with
+	 * this test in BUILD/tests/. */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0 && !getenv("HVSCOPE_MODULE_PATH")) {
+		exe[n] = '\0';
+		for (int up = 0; up < 2; up++) {
+			char *slash = strrchr(exe, '/');
+			if (slash)
+				*slash = '\0';
+		}
+		setenv("HVSCOPE_MODULE_PATH", exe, 1);
+	}
+	virSetErrorFunc(NULL, quiet);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_domains_come_and_go),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
