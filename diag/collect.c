@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "core/secret.h"
 #include "core/spawn.h"
 #include "core/util.h"
 #include "hv/hv.h"
@@ -54,13 +55,6 @@ struct item {
 	const char *argv[12]; /* K_CMD */
 };
 
-/* Never collected, whatever tree they sit in: secret stores (sos forbids
- * the same), keys and certificates' private halves. */
-static const char *const forbidden[] = {
-	"/etc/libvirt/secrets", "/etc/libvirt/passwd.db", "/etc/libvirt/krb5.tab", "/etc/pki", "/etc/xen/*.key",
-	"*/master-key.aes",     "*.base64",               "*.pem",                 "*.key",    "*.p12",
-	"*.keytab",             "*/*token*",              "*/*secret*",            "*/*passw*",
-};
 
 static const struct item items[] = {
 	{ K_CHECK, NULL, NULL, 0, { NULL } },
@@ -143,18 +137,6 @@ static const char *const packages[] = {
 	"selinux-policy-targeted", "selinux-policy-default", "libselinux1", "libselinux",
 };
 
-static bool is_forbidden(const char *path)
-{
-	for (size_t i = 0; i < sizeof(forbidden) / sizeof(*forbidden); i++) {
-		const char *pat = forbidden[i];
-		if (fnmatch(pat, path, 0) == 0)
-			return true;
-		size_t n = strlen(pat);
-		if (!strchr(pat, '*') && strncmp(path, pat, n) == 0 && path[n] == '/')
-			return true;
-	}
-	return false;
-}
 
 static const char *errno_reason(int err)
 {
@@ -287,7 +269,7 @@ static void walk(struct bundle *b, int dfd, const char *host_dir, const struct i
 	for (size_t i = 0; i < names.n; i++) {
 		const char *name = names.v[i];
 		_cleanup_free_ char *path = xasprintf("%s/%s", strcmp(host_dir, "/") ? host_dir : "", name);
-		if (is_forbidden(path)) {
+		if (secret_path(path)) {
 			bundle_skip(b, path, "left out on purpose: a secret store or a private key's file is never collected");
 			continue;
 		}
