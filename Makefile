@@ -47,7 +47,7 @@ PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicr
 # hvscope check about 9 ms of dynamic loading (82 libraries).
 MOD_PKGS := libvirt xenstat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(MOD_PKGS))
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread -lm
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
@@ -58,10 +58,10 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFL
 	-MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC := core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
+CORE_SRC := core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
 PROBE_SRC := probe/fact.c probe/probe.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
-	probe/path.c probe/packages.c probe/services.c probe/selinux.c probe/resources.c \
-	probe/guests.c probe/xencfg.c
+	probe/path.c probe/packages.c probe/dpkgver.c probe/services.c probe/selinux.c probe/resources.c \
+	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/xencfg.c probe/xenspec.c
 RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_check.c
 HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
@@ -178,7 +178,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_C
 fuzz:
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_rules tests/fuzz/fuzz_rules.c rules/yaml.c rules/rule.c probe/probe.c probe/fact.c $(filter-out probe/probe.c probe/fact.c,$(PROBE_SRC)) $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c $(CORE_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
 	@for t in rules xencfg scrub; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \

@@ -1,228 +1,169 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Guest configurations: Xen's /etc/xen/NAME files (the seed's Figure 7)
- * and libvirt domain XML under /etc/libvirt/qemu and /etc/libvirt/libxl.
- * Facts per guest (guest.NAME.vcpus, .memory_mib, .macs, .disks,
- * .disks_missing, .uuid, .file) and across them (guest.names, guest.count,
- * guest.parse_errors, guest.mac_duplicates, guest.uuid_duplicates,
- * guest.name_duplicates, guest.disk_dirs, guest.memory_total_mib).  A file
- * that does not parse is a finding with file:line, never a crash. */
+/* Guest configurations, from every place a toolstack keeps them: Xen's
+ * /etc/xen/NAME files and /etc/xen/auto (what xendomains starts at boot),
+ * the domains xend manages (/var/lib/xend/domains), libvirt's domain XML
+ * under /etc/libvirt/qemu and /etc/libvirt/libxl (and their autostart/).
+ * Facts per guest (guest.NAME.vcpus, .vcpus_online, .memory_mib,
+ * .maxmem_mib, .macs, .disks, .remote_disks, .disks_missing, .uuid, .file,
+ * .autostart) and across them (guest.names, guest.count, guest.configs,
+ * guest.parse_errors, guest.skipped, guest.scripts, guest.autostart,
+ * guest.mac_duplicates, guest.uuid_duplicates, guest.name_duplicates,
+ * guest.disk_dirs, guest.memory_total_mib).  A file that does not parse is
+ * a finding with file:line, never a crash. */
 #include <ctype.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/root.h"
+#include "probe/guests.h"
 #include "probe/probe.h"
-#include "probe/xencfg.h"
 
 static const char *const patterns[] = { "guest.names", "guest.count", "guest.configs", "guest.parse_errors",
-					"guest.mac_duplicates", "guest.uuid_duplicates", "guest.name_duplicates",
-					"guest.disk_dirs", "guest.memory_total_mib", "guest.*.vcpus", "guest.*.memory_mib",
-					"guest.*.macs", "guest.*.disks", "guest.*.disks_missing", "guest.*.uuid",
-					"guest.*.file", NULL };
+					"guest.skipped", "guest.scripts", "guest.autostart", "guest.mac_duplicates",
+					"guest.uuid_duplicates", "guest.name_duplicates", "guest.disk_dirs",
+					"guest.memory_total_mib", "guest.*.vcpus", "guest.*.vcpus_online",
+					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.macs", "guest.*.disks",
+					"guest.*.remote_disks", "guest.*.disks_missing", "guest.*.uuid", "guest.*.file",
+					"guest.*.autostart", NULL };
 
-/* Files in /etc/xen that are not domain configs. */
-static bool xen_skip(const char *name)
+void guest_init(struct guest *g, const char *file)
 {
-	static const char *const skip[] = { "xend-config.sxp", "xend-pci-permissive.sxp", "xend-pci-quirks.sxp",
-					    "xl.conf", "xlexample.hvm", "xlexample.pvlinux", "xlexample.pvhlinux",
-					    "cpupool", "README", "README.incompatibilities", "oxenstored.conf",
-					    "qemu-ifup", "xm-config.xml" };
-	if (name[0] == '.' || str_ends(name, "~") || str_ends(name, ".sxp") || str_ends(name, ".xml") || str_ends(name, ".rpmnew") ||
-	    str_ends(name, ".rpmsave") || str_ends(name, ".dpkg-old") || str_ends(name, ".dpkg-dist"))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(skip); i++)
-		if (strcmp(name, skip[i]) == 0)
-			return true;
-	return false;
-}
-
-struct guest {
-	char *name, *file, *uuid;
-	long long vcpus, memory_mib;
-	struct strv macs, disks;
-};
-
-struct guests {
-	struct guest *v;
-	size_t n;
-	struct strv configs, errors;
-};
-
-static struct guest *guest_new(struct guests *gs, const char *file)
-{
-	gs->v = xrealloc(gs->v, (gs->n + 1) * sizeof(*gs->v));
-	struct guest *g = &gs->v[gs->n++];
 	memset(g, 0, sizeof(*g));
 	g->file = xstrdup(file);
-	g->vcpus = 1;
-	return g;
+	g->vcpus = g->vcpus_online = 1;
+	g->memory_mib = g->maxmem_mib = 128; /* xm's and xl's default */
 }
 
-static void load_xen(struct probe_ctx *ctx, struct guests *gs, const char *path)
+void guest_free(struct guest *g)
 {
-	struct buf text = BUF_INIT;
-	struct err e = ERR_INIT;
-	if (root_read(ctx->root, path, 1u << 20, &text, &e) < 0) {
-		strv_push_take(&gs->errors, xasprintf("%s", err_msg(&e)));
-		err_clear(&e);
-		buf_free(&text);
-		return;
-	}
-	strv_push(&gs->configs, path);
-	struct xcfg c;
-	xcfg_parse(text.s ? text.s : "", text.len, &c);
-	buf_free(&text);
-	for (size_t i = 0; i < c.errors.n; i++)
-		strv_push_take(&gs->errors, xasprintf("%s:%s", path, c.errors.v[i]));
-	const struct xcfg_entry *name = xcfg_get(&c, "name");
-	if (!name || name->type == XCFG_LIST) {
-		strv_push_take(&gs->errors, xasprintf("%s: no name = \"...\" setting", path));
-		xcfg_free(&c);
-		return;
-	}
-	struct guest *g = guest_new(gs, path);
-	g->name = xstrdup(name->s);
-	const struct xcfg_entry *v;
-	if ((v = xcfg_get(&c, "uuid")) && v->type == XCFG_STR)
-		g->uuid = xstrdup(v->s);
-	if ((v = xcfg_get(&c, "vcpus"))) {
-		long long n;
-		if (v->type == XCFG_INT)
-			g->vcpus = v->i;
-		else if (v->type == XCFG_STR && str_to_ll(v->s, &n) == 0)
-			g->vcpus = n;
-		else
-			strv_push_take(&gs->errors, xasprintf("%s:%d: vcpus is not a number", path, v->line));
-	}
-	/* memory is in MiB, often quoted ("1000") as in the seed. */
-	g->memory_mib = 128; /* xm's default */
-	if ((v = xcfg_get(&c, "memory"))) {
-		long long n;
-		if (v->type == XCFG_INT)
-			g->memory_mib = v->i;
-		else if (v->type == XCFG_STR && str_to_ll(v->s, &n) == 0)
-			g->memory_mib = n;
-		else
-			strv_push_take(&gs->errors, xasprintf("%s:%d: memory is not a number", path, v->line));
-	}
-	if ((v = xcfg_get(&c, "vif")) && v->type == XCFG_LIST)
-		for (size_t i = 0; i < v->list.n; i++) {
-			char *mac = xcfg_vif_mac(v->list.v[i]);
-			if (mac)
-				strv_push_take(&g->macs, mac);
-		}
-	if ((v = xcfg_get(&c, "disk")) && v->type == XCFG_LIST)
-		for (size_t i = 0; i < v->list.n; i++) {
-			char *p = xcfg_disk_path(v->list.v[i]);
-			if (p)
-				strv_push_take(&g->disks, p);
-		}
-	xcfg_free(&c);
+	free(g->name);
+	free(g->file);
+	free(g->uuid);
+	strv_free(&g->macs);
+	strv_free(&g->disks);
+	strv_free(&g->remote_disks);
+	memset(g, 0, sizeof(*g));
 }
 
-static const char *xml_text(xmlNode *n)
+void guests_add(struct guests *gs, struct guest *g)
 {
-	return n && n->children && n->children->type == XML_TEXT_NODE ? (const char *)n->children->content : NULL;
+	gs->v = xrealloc(gs->v, (gs->n + 1) * sizeof(*gs->v));
+	gs->v[gs->n++] = *g;
+	memset(g, 0, sizeof(*g));
 }
 
-static xmlNode *xml_child(xmlNode *n, const char *name)
+char *guest_uuid_canonical(const char *text)
 {
-	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
-			return c;
+	const char *p = text;
+	while (*p == ' ' || *p == '{')
+		p++;
+	if (strncasecmp(p, "urn:uuid:", 9) == 0)
+		p += 9;
+	char hex[33];
+	size_t n = 0;
+	for (; *p && *p != '}'; p++) {
+		if (*p == '-' || *p == ' ')
+			continue;
+		if (!isxdigit((unsigned char)*p) || n == 32)
+			return NULL;
+		hex[n++] = (char)tolower((unsigned char)*p);
+	}
+	if (n != 32)
+		return NULL;
+	hex[32] = '\0';
+	return xasprintf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+static struct guest *by_name(struct guests *gs, const char *name)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (strcmp(gs->v[i].name, name) == 0)
+			return &gs->v[i];
 	return NULL;
 }
 
-static long long mib_from(const char *text, const char *unit)
+static void load_xen_dir(struct probe_ctx *ctx, struct guests *gs)
 {
-	long long v = atoll(text);
-	if (!unit || !strcasecmp(unit, "KiB") || !strcasecmp(unit, "k"))
-		return v / 1024;
-	if (!strcasecmp(unit, "b") || !strcasecmp(unit, "bytes"))
-		return v / (1024 * 1024);
-	if (!strcasecmp(unit, "MiB") || !strcasecmp(unit, "M"))
-		return v;
-	if (!strcasecmp(unit, "GiB") || !strcasecmp(unit, "G"))
-		return v * 1024;
-	if (!strcasecmp(unit, "KB"))
-		return v * 1000 / (1024 * 1024);
-	if (!strcasecmp(unit, "MB"))
-		return v * 1000 * 1000 / (1024 * 1024);
-	if (!strcasecmp(unit, "GB"))
-		return v * 1000 * 1000 * 1000 / (1024 * 1024);
-	return v / 1024;
+	struct strv names = { 0 };
+	if (root_list_dir(ctx->root, "/etc/xen", &names) == 0)
+		for (size_t i = 0; i < names.n; i++) {
+			_cleanup_free_ char *p = xasprintf("/etc/xen/%s", names.v[i]);
+			struct guest g;
+			if (!root_is_dir(ctx->root, p) && root_exists(ctx->root, p) && guest_read_xen(ctx, gs, p, &g))
+				guests_add(gs, &g);
+		}
+	strv_free(&names);
 }
 
-static void load_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *path)
+/* /etc/xen/auto: links to (or copies of) the configs xendomains starts at
+ * boot.  One that names a guest already read marks it; any other is a
+ * guest of its own. */
+static void load_xen_auto(struct probe_ctx *ctx, struct guests *gs)
 {
-	struct buf text = BUF_INIT;
-	struct err e = ERR_INIT;
-	if (root_read(ctx->root, path, 4u << 20, &text, &e) < 0) {
-		strv_push_take(&gs->errors, xasprintf("%s", err_msg(&e)));
-		err_clear(&e);
-		buf_free(&text);
-		return;
-	}
-	strv_push(&gs->configs, path);
-	xmlResetLastError();
-	xmlDoc *doc = xmlReadMemory(text.s ? text.s : "", (int)text.len, path, NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOENT * 0);
-	buf_free(&text);
-	if (!doc) {
-		const xmlError *xe = xmlGetLastError();
-		if (xe) {
-			_cleanup_free_ char *msg = xstrdup(xe->message ? xe->message : "malformed XML");
-			strv_push_take(&gs->errors, xasprintf("%s:%d:%d: %s", path, xe->line, xe->int2, str_strip(msg)));
-		} else {
-			strv_push_take(&gs->errors, xasprintf("%s: malformed XML", path));
+	struct strv names = { 0 };
+	if (root_list_dir(ctx->root, "/etc/xen/auto", &names) == 0)
+		for (size_t i = 0; i < names.n; i++) {
+			_cleanup_free_ char *p = xasprintf("/etc/xen/auto/%s", names.v[i]);
+			struct guests probe = { 0 };
+			struct guest g;
+			if (root_is_dir(ctx->root, p) || !guest_read_xen(ctx, &probe, p, &g)) {
+				for (size_t k = 0; k < probe.skipped.n; k++)
+					strv_push(&gs->skipped, probe.skipped.v[k]);
+			} else if (by_name(gs, g.name)) {
+				by_name(gs, g.name)->autostart = true;
+				guest_free(&g);
+			} else {
+				g.autostart = true;
+				for (size_t k = 0; k < probe.errors.n; k++)
+					strv_push(&gs->errors, probe.errors.v[k]);
+				strv_push(&gs->configs, p);
+				guests_add(gs, &g);
+			}
+			strv_free(&probe.skipped);
+			strv_free(&probe.errors);
+			strv_free(&probe.configs);
+			strv_free(&probe.scripts);
 		}
-		return;
-	}
-	xmlNode *root = xmlDocGetRootElement(doc);
-	const char *name = xml_text(xml_child(root, "name"));
-	if (!root || strcmp((const char *)root->name, "domain") != 0 || !name) {
-		strv_push_take(&gs->errors, xasprintf("%s:%d: not a libvirt <domain> with a <name>", path, root ? root->line : 1));
-		xmlFreeDoc(doc);
-		return;
-	}
-	struct guest *g = guest_new(gs, path);
-	g->name = xstrdup(name);
-	const char *uuid = xml_text(xml_child(root, "uuid"));
-	if (uuid)
-		g->uuid = xstrdup(uuid);
-	const char *vcpu = xml_text(xml_child(root, "vcpu"));
-	if (vcpu)
-		g->vcpus = atoll(vcpu);
-	xmlNode *mem = xml_child(root, "memory");
-	if (xml_text(mem)) {
-		xmlChar *unit = xmlGetProp(mem, (const xmlChar *)"unit");
-		g->memory_mib = mib_from(xml_text(mem), (const char *)unit);
-		xmlFree(unit);
-	}
-	xmlNode *devs = xml_child(root, "devices");
-	for (xmlNode *d = devs ? devs->children : NULL; d; d = d->next) {
-		if (d->type != XML_ELEMENT_NODE)
-			continue;
-		if (strcmp((const char *)d->name, "disk") == 0) {
-			xmlNode *src = xml_child(d, "source");
-			xmlChar *f = src ? xmlGetProp(src, (const xmlChar *)"file") : NULL;
-			if (!f && src)
-				f = xmlGetProp(src, (const xmlChar *)"dev");
-			if (f)
-				strv_push(&g->disks, (const char *)f);
-			xmlFree(f);
-		} else if (strcmp((const char *)d->name, "interface") == 0) {
-			xmlNode *mac = xml_child(d, "mac");
-			xmlChar *a = mac ? xmlGetProp(mac, (const xmlChar *)"address") : NULL;
-			if (a)
-				strv_push(&g->macs, (const char *)a);
-			xmlFree(a);
+	strv_free(&names);
+}
+
+/* What "xm new" handed to xend.  xend keeps the guest of a file in
+ * /etc/xen that was imported this way under the same name and UUID: one
+ * guest, not two. */
+static void load_xend(struct probe_ctx *ctx, struct guests *gs)
+{
+	struct strv names = { 0 };
+	if (root_list_dir(ctx->root, "/var/lib/xend/domains", &names) == 0)
+		for (size_t i = 0; i < names.n; i++) {
+			_cleanup_free_ char *p = xasprintf("/var/lib/xend/domains/%s/config.sxp", names.v[i]);
+			struct guest g;
+			if (!root_exists(ctx->root, p) || !guest_read_xend(ctx, gs, p, &g))
+				continue;
+			struct guest *same = by_name(gs, g.name);
+			if (!strcmp(g.name, "Domain-0") ||
+			    (same && (!same->uuid || !g.uuid || strcmp(same->uuid, g.uuid) == 0)))
+				guest_free(&g);
+			else
+				guests_add(gs, &g);
 		}
-	}
-	xmlFreeDoc(doc);
+	strv_free(&names);
+}
+
+static void load_libvirt_dir(struct probe_ctx *ctx, struct guests *gs, const char *dir)
+{
+	struct strv names = { 0 };
+	if (root_list_dir(ctx->root, dir, &names) == 0)
+		for (size_t i = 0; i < names.n; i++) {
+			if (!str_ends(names.v[i], ".xml"))
+				continue;
+			_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]), *a = xasprintf("%s/autostart/%s", dir, names.v[i]);
+			struct guest g;
+			if (!guest_read_libvirt(ctx, gs, p, &g))
+				continue;
+			g.autostart = root_exists(ctx->root, a);
+			guests_add(gs, &g);
+		}
+	strv_free(&names);
 }
 
 static struct guests *load(struct probe_ctx *ctx)
@@ -232,25 +173,11 @@ static struct guests *load(struct probe_ctx *ctx)
 		return gs;
 	gs = xcalloc(1, sizeof(*gs));
 	ctx->state[PROBE_STATE_GUESTS] = gs;
-	struct strv names = { 0 };
-	if (root_list_dir(ctx->root, "/etc/xen", &names) == 0)
-		for (size_t i = 0; i < names.n; i++) {
-			_cleanup_free_ char *p = xasprintf("/etc/xen/%s", names.v[i]);
-			if (!xen_skip(names.v[i]) && !root_is_dir(ctx->root, p) && root_exists(ctx->root, p))
-				load_xen(ctx, gs, p);
-		}
-	strv_free(&names);
-	/* xl's auto-start directory holds links to the same configs. */
-	static const char *const xmldirs[] = { "/etc/libvirt/qemu", "/etc/libvirt/libxl" };
-	for (size_t d = 0; d < ARRAY_SIZE(xmldirs); d++) {
-		if (root_list_dir(ctx->root, xmldirs[d], &names) == 0)
-			for (size_t i = 0; i < names.n; i++)
-				if (str_ends(names.v[i], ".xml")) {
-					_cleanup_free_ char *p = xasprintf("%s/%s", xmldirs[d], names.v[i]);
-					load_libvirt(ctx, gs, p);
-				}
-		strv_free(&names);
-	}
+	load_xen_dir(ctx, gs);
+	load_xen_auto(ctx, gs);
+	load_xend(ctx, gs);
+	load_libvirt_dir(ctx, gs, "/etc/libvirt/qemu");
+	load_libvirt_dir(ctx, gs, "/etc/libvirt/libxl");
 	return gs;
 }
 
@@ -259,33 +186,46 @@ static void cleanup(struct probe_ctx *ctx)
 	struct guests *gs = ctx->state[PROBE_STATE_GUESTS];
 	if (!gs)
 		return;
-	for (size_t i = 0; i < gs->n; i++) {
-		free(gs->v[i].name);
-		free(gs->v[i].file);
-		free(gs->v[i].uuid);
-		strv_free(&gs->v[i].macs);
-		strv_free(&gs->v[i].disks);
-	}
+	for (size_t i = 0; i < gs->n; i++)
+		guest_free(&gs->v[i]);
 	free(gs->v);
 	strv_free(&gs->configs);
 	strv_free(&gs->errors);
+	strv_free(&gs->skipped);
+	strv_free(&gs->scripts);
 	free(gs);
 	ctx->state[PROBE_STATE_GUESTS] = NULL;
 }
 
+enum dup_what { DUP_MAC, DUP_UUID, DUP_NAME };
+
+static bool guest_has(const struct guest *g, enum dup_what what, const char *key)
+{
+	if (what == DUP_MAC) {
+		for (size_t m = 0; m < g->macs.n; m++)
+			if (strcasecmp(g->macs.v[m], key) == 0)
+				return true;
+		return false;
+	}
+	if (what == DUP_UUID)
+		return g->uuid && strcasecmp(g->uuid, key) == 0;
+	return strcasecmp(g->name, key) == 0;
+}
+
 /* Values that occur in more than one guest: "value: guestA, guestB". */
-static void duplicates(struct guests *gs, int what, struct strv *out)
+static void duplicates(struct guests *gs, enum dup_what what, struct strv *out)
 {
 	struct strv seen = { 0 };
 	for (size_t i = 0; i < gs->n; i++) {
+		const struct guest *g = &gs->v[i];
 		struct strv vals = { 0 };
-		if (what == 0)
-			for (size_t k = 0; k < gs->v[i].macs.n; k++)
-				strv_push(&vals, gs->v[i].macs.v[k]);
-		else if (what == 1 && gs->v[i].uuid)
-			strv_push(&vals, gs->v[i].uuid);
-		else if (what == 2)
-			strv_push(&vals, gs->v[i].name);
+		if (what == DUP_MAC)
+			for (size_t k = 0; k < g->macs.n; k++)
+				strv_push(&vals, g->macs.v[k]);
+		else if (what == DUP_UUID && g->uuid)
+			strv_push(&vals, g->uuid);
+		else if (what == DUP_NAME)
+			strv_push(&vals, g->name);
 		for (size_t k = 0; k < vals.n; k++) {
 			_cleanup_free_ char *key = xstrdup(vals.v[k]);
 			for (char *c = key; *c; c++)
@@ -294,20 +234,9 @@ static void duplicates(struct guests *gs, int what, struct strv *out)
 				continue;
 			struct buf who = BUF_INIT;
 			size_t count = 0;
-			for (size_t j = 0; j < gs->n; j++) {
-				bool has = false;
-				if (what == 0)
-					for (size_t m = 0; m < gs->v[j].macs.n; m++)
-						has |= strcasecmp(gs->v[j].macs.v[m], key) == 0;
-				else if (what == 1)
-					has = gs->v[j].uuid && strcasecmp(gs->v[j].uuid, key) == 0;
-				else
-					has = strcasecmp(gs->v[j].name, key) == 0;
-				if (has) {
-					buf_printf(&who, "%s%s (%s)", count ? ", " : "", gs->v[j].name, gs->v[j].file);
-					count++;
-				}
-			}
+			for (size_t j = 0; j < gs->n; j++)
+				if (guest_has(&gs->v[j], what, key))
+					buf_printf(&who, "%s%s (%s)", count++ ? ", " : "", gs->v[j].name, gs->v[j].file);
 			if (count > 1)
 				strv_push_take(out, xasprintf("%s: %s", key, buf_str(&who)));
 			buf_free(&who);
@@ -318,66 +247,101 @@ static void duplicates(struct guests *gs, int what, struct strv *out)
 	strv_free(&seen);
 }
 
-static void fill_all(struct probe_ctx *ctx, struct guests *gs)
+static void copy_list(const struct strv *from, struct strv *to)
 {
-	struct facts *fs = &ctx->facts;
-	struct strv names = { 0 }, list = { 0 };
+	for (size_t i = 0; i < from->n; i++)
+		strv_push(to, from->v[i]);
+}
+
+static void fill_disk_dirs(struct probe_ctx *ctx, struct guests *gs)
+{
+	struct strv list = { 0 };
 	for (size_t i = 0; i < gs->n; i++)
-		if (!strv_contains(&names, gs->v[i].name))
-			strv_push(&names, gs->v[i].name);
-	size_t nn = names.n;
-	facts_set_list_take(fs, "guest.names", &names, "%zu guests in /etc/xen, /etc/libvirt/qemu, /etc/libvirt/libxl", nn);
-	facts_set_int(fs, "guest.count", (long long)gs->n, "%zu guest configurations parsed", gs->n);
-	struct strv cfgs = { 0 };
-	for (size_t i = 0; i < gs->configs.n; i++)
-		strv_push(&cfgs, gs->configs.v[i]);
-	facts_set_list_take(fs, "guest.configs", &cfgs, "configuration files read");
-	for (size_t i = 0; i < gs->errors.n; i++)
-		strv_push(&list, gs->errors.v[i]);
-	facts_set_list_take(fs, "guest.parse_errors", &list, "%zu problems in %zu files", gs->errors.n, gs->configs.n);
-	duplicates(gs, 0, &list);
-	facts_set_list_take(fs, "guest.mac_duplicates", &list, "MAC addresses of every vif/interface");
-	duplicates(gs, 1, &list);
-	facts_set_list_take(fs, "guest.uuid_duplicates", &list, "uuid of every guest");
-	duplicates(gs, 2, &list);
-	facts_set_list_take(fs, "guest.name_duplicates", &list, "name of every guest");
-	long long total = 0;
-	for (size_t i = 0; i < gs->n; i++) {
-		total += gs->v[i].memory_mib;
 		for (size_t k = 0; k < gs->v[i].disks.n; k++) {
 			const char *d = gs->v[i].disks.v[k];
-			if (str_starts(d, "/dev/"))
+			if (str_starts(d, "/dev/") || d[0] != '/')
 				continue; /* block devices carry no image label */
 			_cleanup_free_ char *dir = xstrdup(d);
 			char *slash = strrchr(dir, '/');
 			if (slash == dir)
 				slash[1] = '\0';
-			else if (slash)
+			else
 				*slash = '\0';
 			if (!strv_contains(&list, dir))
 				strv_push(&list, dir);
 		}
+	facts_set_list_take(&ctx->facts, "guest.disk_dirs", &list, "directories holding the guests' image files");
+}
+
+static void fill_all(struct probe_ctx *ctx, struct guests *gs)
+{
+	struct facts *fs = &ctx->facts;
+	struct strv names = { 0 }, list = { 0 }, autostart = { 0 };
+	long long total = 0;
+	for (size_t i = 0; i < gs->n; i++) {
+		if (!strv_contains(&names, gs->v[i].name))
+			strv_push(&names, gs->v[i].name);
+		if (gs->v[i].autostart && !strv_contains(&autostart, gs->v[i].name))
+			strv_push(&autostart, gs->v[i].name);
+		total += gs->v[i].memory_mib;
 	}
-	facts_set_list_take(fs, "guest.disk_dirs", &list, "directories holding the guests' image files");
-	facts_set_int(fs, "guest.memory_total_mib", total, "sum of the memory of %zu guests", gs->n);
+	size_t nn = names.n;
+	facts_set_list_take(fs, "guest.names", &names, "%zu guests in /etc/xen, /var/lib/xend/domains, /etc/libvirt/qemu, /etc/libvirt/libxl", nn);
+	facts_set_int(fs, "guest.count", (long long)gs->n, "%zu guest configurations read", gs->n);
+	facts_set_list_take(fs, "guest.autostart", &autostart, "/etc/xen/auto, libvirt's autostart links");
+	copy_list(&gs->configs, &list);
+	facts_set_list_take(fs, "guest.configs", &list, "configuration files read");
+	copy_list(&gs->skipped, &list);
+	facts_set_list_take(fs, "guest.skipped", &list, "files beside the guest configs that are not guests");
+	copy_list(&gs->scripts, &list);
+	facts_set_list_take(fs, "guest.scripts", &list, "Python configs whose guest only xm can tell");
+	copy_list(&gs->errors, &list);
+	struct buf ev = BUF_INIT;
+	buf_printf(&ev, "%zu problems in %zu files", gs->errors.n, gs->configs.n);
+	if (gs->scripts.n)
+		buf_printf(&ev, "; not checked: %zu Python script(s) evaluated by xm (guest.scripts)", gs->scripts.n);
+	facts_set_list_take(fs, "guest.parse_errors", &list, "%s", buf_str(&ev));
+	buf_free(&ev);
+	duplicates(gs, DUP_MAC, &list);
+	facts_set_list_take(fs, "guest.mac_duplicates", &list, "MAC addresses of every vif/interface");
+	duplicates(gs, DUP_UUID, &list);
+	facts_set_list_take(fs, "guest.uuid_duplicates", &list, "uuid of every guest");
+	duplicates(gs, DUP_NAME, &list);
+	facts_set_list_take(fs, "guest.name_duplicates", &list, "name of every guest");
+	fill_disk_dirs(ctx, gs);
+	facts_set_int(fs, "guest.memory_total_mib", total, "sum of the boot memory of %zu guests", gs->n);
+}
+
+static void fill_disks_missing(struct probe_ctx *ctx, const struct guest *g, const char *fname)
+{
+	struct strv list = { 0 };
+	for (size_t i = 0; i < g->disks.n; i++)
+		if (!root_exists(ctx->root, g->disks.v[i]))
+			strv_push(&list, g->disks.v[i]);
+	if (g->remote_disks.n)
+		facts_set_list_take(&ctx->facts, fname, &list, "%zu local disks of %s checked; %zu network disks not checked from here",
+				    g->disks.n, g->file, g->remote_disks.n);
+	else
+		facts_set_list_take(&ctx->facts, fname, &list, "%zu disks of %s checked", g->disks.n, g->file);
 }
 
 static void fill_guest(struct probe_ctx *ctx, struct guests *gs, const char *gname, const char *attr, const char *fname)
 {
 	struct facts *fs = &ctx->facts;
-	struct guest *g = NULL;
-	for (size_t i = 0; i < gs->n && !g; i++)
-		if (strcmp(gs->v[i].name, gname) == 0)
-			g = &gs->v[i];
+	struct guest *g = by_name(gs, gname);
 	if (!g) {
 		facts_set_status(fs, fname, FACT_MISSING, "no guest named %s", gname);
 		return;
 	}
 	struct strv list = { 0 };
 	if (strcmp(attr, "vcpus") == 0) {
-		facts_set_int(fs, fname, g->vcpus, "%s", g->file);
+		facts_set_int(fs, fname, g->vcpus, "%s (the most it may have)", g->file);
+	} else if (strcmp(attr, "vcpus_online") == 0) {
+		facts_set_int(fs, fname, g->vcpus_online, "%s (at boot)", g->file);
 	} else if (strcmp(attr, "memory_mib") == 0) {
-		facts_set_int(fs, fname, g->memory_mib, "%s", g->file);
+		facts_set_int(fs, fname, g->memory_mib, "%s (at boot)", g->file);
+	} else if (strcmp(attr, "maxmem_mib") == 0) {
+		facts_set_int(fs, fname, g->maxmem_mib, "%s (the ceiling)", g->file);
 	} else if (strcmp(attr, "uuid") == 0) {
 		if (g->uuid)
 			facts_set_str(fs, fname, g->uuid, "%s", g->file);
@@ -385,19 +349,13 @@ static void fill_guest(struct probe_ctx *ctx, struct guests *gs, const char *gna
 			facts_set_status(fs, fname, FACT_MISSING, "%s sets no uuid", g->file);
 	} else if (strcmp(attr, "file") == 0) {
 		facts_set_str(fs, fname, g->file, "configuration file");
-	} else if (strcmp(attr, "macs") == 0) {
-		for (size_t i = 0; i < g->macs.n; i++)
-			strv_push(&list, g->macs.v[i]);
-		facts_set_list_take(fs, fname, &list, "%s", g->file);
-	} else if (strcmp(attr, "disks") == 0) {
-		for (size_t i = 0; i < g->disks.n; i++)
-			strv_push(&list, g->disks.v[i]);
+	} else if (strcmp(attr, "autostart") == 0) {
+		facts_set_bool(fs, fname, g->autostart, "/etc/xen/auto, libvirt's autostart links");
+	} else if (strcmp(attr, "macs") == 0 || strcmp(attr, "disks") == 0 || strcmp(attr, "remote_disks") == 0) {
+		copy_list(attr[0] == 'm' ? &g->macs : attr[0] == 'd' ? &g->disks : &g->remote_disks, &list);
 		facts_set_list_take(fs, fname, &list, "%s", g->file);
 	} else if (strcmp(attr, "disks_missing") == 0) {
-		for (size_t i = 0; i < g->disks.n; i++)
-			if (!root_exists(ctx->root, g->disks.v[i]))
-				strv_push(&list, g->disks.v[i]);
-		facts_set_list_take(fs, fname, &list, "%zu disks of %s checked", g->disks.n, g->file);
+		fill_disks_missing(ctx, g, fname);
 	}
 }
 
@@ -418,7 +376,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_guests = {
 	.name = "guests",
-	.summary = "guest configurations: /etc/xen/*, libvirt domain XML",
+	.summary = "guest configurations: /etc/xen/* and auto/, xend-managed domains, libvirt domain XML",
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

@@ -112,7 +112,21 @@ expect_verdict "$TMP/out.json" cpu-pae error
 field "$TMP/out.json" cpu-pae reason | grep -q "/proc/cpuinfo" || fail "the error does not name /proc/cpuinfo"
 expect_verdict "$TMP/out.json" guest-configs-parse warn
 seen=$(field "$TMP/out.json" guest-configs-parse seen)
-echo "$seen" | grep -q "/etc/xen/junk:1:" || fail "junk config not named with its line: $seen"
+# Binary junk is not a guest config: skipped by what it is, none of it quoted.
+echo "$seen" | grep -q "/etc/xen/junk" && fail "binary junk read as a guest config: $seen"
+mkdir -p "$TMP/skipped-rules"
+cat > "$TMP/skipped-rules/s.yaml" <<'Y'
+profile: rhel5-xen
+rules:
+  - id: show-skipped
+    title: files that are not guests
+    severity: warn
+    fact: guest.skipped
+    expect: {empty: true}
+    remedy: none
+Y
+run_hv check --root "$R" --profile rhel5-xen --rules "$TMP/skipped-rules" --only show-skipped --format json > "$TMP/skipped.json"
+field "$TMP/skipped.json" show-skipped seen | grep -q "/etc/xen/junk: binary content" || fail "junk not listed as skipped"
 echo "$seen" | grep -q "/etc/xen/partial:3:9: missing value" || fail "partial config not named with line:col: $seen"
 echo "$seen" | grep -q "/etc/xen/partial:4:8: list not closed" || fail "unclosed list not named: $seen"
 echo "$seen" | grep -q "/etc/libvirt/qemu/x.xml:[0-9]*:[0-9]*: " || fail "broken XML not named: $seen"

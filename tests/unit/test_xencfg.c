@@ -8,7 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/guests.h"
 #include "probe/xencfg.h"
+#include "probe/xenspec.h"
+
+/* The local path of a disk spec, or NULL. */
+static char *disk_path(const char *spec)
+{
+	struct xdisk d;
+	xspec_disk(spec, &d);
+	char *p = d.path ? strdup(d.path) : NULL;
+	xspec_disk_free(&d);
+	return p;
+}
 
 static const char figure7[] =
 	"# Automatically generated xen config file\n"
@@ -41,10 +53,10 @@ static void test_figure7(void **state)
 	e = xcfg_get(&c, "disk");
 	assert_int_equal(e->type, XCFG_LIST);
 	assert_int_equal(e->list.n, 1);
-	char *p = xcfg_disk_path(e->list.v[0]);
+	char *p = disk_path(e->list.v[0]);
 	assert_string_equal(p, "/var/lib/xen/images/vm_rhel5_i386");
 	free(p);
-	char *mac = xcfg_vif_mac(xcfg_get(&c, "vif")->list.v[0]);
+	char *mac = xspec_vif_mac(xcfg_get(&c, "vif")->list.v[0]);
 	assert_string_equal(mac, "00:16:3e:0c:77:c5");
 	free(mac);
 	/* The article's typesetting broke "on_crash" into two words: a finding
@@ -70,16 +82,16 @@ static void test_forms(void **state)
 	assert_int_equal(xcfg_get(&c, "vcpus")->i, 4);
 	const struct xcfg_entry *d = xcfg_get(&c, "disk");
 	assert_int_equal(d->list.n, 2);
-	char *p = xcfg_disk_path(d->list.v[0]);
+	char *p = disk_path(d->list.v[0]);
 	assert_string_equal(p, "/dev/vg/lv");
 	free(p);
-	p = xcfg_disk_path(d->list.v[1]);
+	p = disk_path(d->list.v[1]);
 	assert_string_equal(p, "/srv/img b.raw");
 	free(p);
 	assert_string_equal(xcfg_get(&c, "cpus")->list.v[0], "[0,1]");
 	assert_string_equal(xcfg_get(&c, "extra")->s, "one\ntwo");
 	assert_string_equal(xcfg_get(&c, "kernel")->s, "/boot/vm'linuz");
-	assert_null(xcfg_disk_path("iscsi:iqn.2001-05.com.example:disk,xvda,w"));
+	assert_null(disk_path("iscsi:iqn.2001-05.com.example:disk,xvda,w"));
 	xcfg_free(&c);
 }
 
@@ -113,12 +125,148 @@ static void test_errors(void **state)
 	xcfg_free(&c);
 }
 
+/* xm ran its configs as Python 2: what a config computes is known
+ * statically, what only running it tells is unknown with the reason. */
+static void test_python(void **state)
+{
+	(void)state;
+	static const char text[] = "#  -*- mode: python; -*-\n"
+				   "import os, re\n"
+				   "vmid = 3\n"
+				   "arch_libdir = 'lib'\n"
+				   "arch = os.uname()[4]\n"
+				   "if os.uname()[0] == 'Linux' and re.search('64', arch):\n"
+				   "    arch_libdir = 'lib64'\n"
+				   "\n"
+				   "name = \"VM%d\" % vmid\n"
+				   "memory = 64 * 4 + 256 / 2\n"
+				   "disk = [ 'phy:sda%d,sda1,w' % (7+vmid),\n"
+				   "         'phy:sda6,sda6,r' ]\n"
+				   "device_model = '/usr/' + arch_libdir + '/xen/bin/qemu-dm'\n"
+				   "extra = \"%s VMID=%d usr=%s\" % ('4', vmid, '/dev/sda6')\n"
+				   "acpi = True; apic = False\n"
+				   "vif = [ 'mac=00:16:3e:00:00:%02x, bridge=xenbr0' % vmid ] * 2\n"
+				   "kernel = ('/boot/vmlinuz-2.6.18-'\n"
+				   "          '92.el5xen')\n"
+				   "def vmid_check(var, val):\n"
+				   "    if val <= 0:\n"
+				   "        raise ValueError\n"
+				   "    return val\n"
+				   "vcpus = -(-7 // 2)\n"
+				   "maxmem = 0755\n";
+	struct xcfg c;
+	xcfg_parse(text, sizeof(text) - 1, &c);
+	for (size_t i = 0; i < c.errors.n; i++)
+		print_message("error: %s\n", c.errors.v[i]);
+	assert_int_equal(c.errors.n, 0);
+	assert_string_equal(xcfg_get(&c, "name")->s, "VM3");
+	assert_int_equal(xcfg_get(&c, "memory")->i, 384);
+	const struct xcfg_entry *d = xcfg_get(&c, "disk");
+	assert_int_equal(d->type, XCFG_LIST);
+	assert_string_equal(d->list.v[0], "phy:sda10,sda1,w");
+	assert_string_equal(d->list.v[1], "phy:sda6,sda6,r");
+	assert_int_equal(xcfg_get(&c, "device_model")->type, XCFG_UNKNOWN);
+	assert_int_equal(xcfg_get(&c, "arch_libdir")->type, XCFG_UNKNOWN);
+	assert_string_equal(xcfg_get(&c, "extra")->s, "4 VMID=3 usr=/dev/sda6");
+	assert_int_equal(xcfg_get(&c, "acpi")->i, 1);
+	assert_int_equal(xcfg_get(&c, "apic")->i, 0);
+	assert_int_equal(xcfg_get(&c, "vif")->list.n, 2);
+	assert_string_equal(xcfg_get(&c, "vif")->list.v[1], "mac=00:16:3e:00:00:03, bridge=xenbr0");
+	assert_string_equal(xcfg_get(&c, "kernel")->s, "/boot/vmlinuz-2.6.18-92.el5xen");
+	assert_int_equal(xcfg_get(&c, "vcpus")->i, 4);
+	assert_int_equal(xcfg_get(&c, "maxmem")->i, 493);
+	assert_null(xcfg_get(&c, "os"));
+	assert_null(xcfg_get(&c, "vmid_check"));
+	assert_true(c.dynamic.n >= 2); /* the if, the def */
+	xcfg_free(&c);
+
+	/* xmexample2: the name comes from xm_vars at create time. */
+	static const char vars[] = "xm_vars.var('vmid',\n"
+				   "            use=\"Virtual machine id. Integer greater than zero.\",\n"
+				   "            check=xm_vars.check_int)\n"
+				   "xm_vars.check()\n"
+				   "name = \"VM%d\" % vmid\n"
+				   "memory = 64\n";
+	xcfg_parse(vars, sizeof(vars) - 1, &c);
+	assert_int_equal(c.errors.n, 0);
+	assert_int_equal(xcfg_get(&c, "name")->type, XCFG_UNKNOWN);
+	assert_int_equal(xcfg_get(&c, "memory")->i, 64);
+	xcfg_free(&c);
+
+	/* What Python would refuse is a finding; no secret is quoted. */
+	static const char bad[] = "name = undefined_word\n"
+				  "memory = 'a' + 1\n"
+				  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n";
+	xcfg_parse(bad, sizeof(bad) - 1, &c);
+	assert_int_equal(c.errors.n, 3);
+	assert_string_equal(c.errors.v[0], "1:8: 'undefined_word' is not defined (a string needs quotes)");
+	assert_string_equal(c.errors.v[1], "2:14: unsupported operand types for +: 'str' and 'int'");
+	assert_string_equal(c.errors.v[2], "3:52: a name of 51 characters has no '= value'");
+	xcfg_free(&c);
+}
+
+static void test_disk_specs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *path, *remote;
+	} cases[] = {
+		{ "phy:hda1,hda1,w", "/dev/hda1", NULL },
+		{ "tap:aio:/var/lib/xen/images/vm.img,xvda,w", "/var/lib/xen/images/vm.img", NULL },
+		{ "tap2:tapdisk:aio:/srv/a.img,xvda,w", "/srv/a.img", NULL },
+		{ "file:/var/images/min-el3-i386.img,hda,w", "/var/images/min-el3-i386.img", NULL },
+		{ ",hdc:cdrom,r", NULL, NULL },
+		{ "/srv/iso/debian.iso,raw,hdc,ro,devtype=cdrom", "/srv/iso/debian.iso", NULL },
+		{ "format=raw, vdev=xvda, access=rw, target=/dev/vg/guest-volume", "/dev/vg/guest-volume", NULL },
+		{ "vdev=xvda, backendtype=qdisk, target=rbd:pool/img:id=admin:key=AQBsecretsecret==:mon_host=10.0.0.1\\;10.0.0.2,x",
+		  NULL, "rbd:pool/img" },
+		{ "iscsi:iqn.2001-05.com.example:disk,xvda,w", NULL, "iscsi:iqn.2001-05.com.example:disk" },
+		{ "drbd:r0,xvda,w", NULL, "drbd:r0" },
+		{ "nbd:storage1:10809,xvdb,w", NULL, "nbd:storage1:10809" },
+		{ "vdev=xvdc, script=block-iscsi, target=iqn.2004-04.com.example:lun1", NULL, "iscsi:iqn.2004-04.com.example:lun1" },
+		{ "format=raw, vdev=xvdd, target=iscsi://admin:hunter2@10.0.0.5/iqn.2004-04.com.example:t/1", NULL,
+		  "iscsi://10.0.0.5/iqn.2004-04.com.example:t/1" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct xdisk d;
+		xspec_disk(cases[i].spec, &d);
+		if (cases[i].path)
+			assert_string_equal(d.path, cases[i].path);
+		else
+			assert_null(d.path);
+		if (cases[i].remote)
+			assert_string_equal(d.remote, cases[i].remote);
+		else
+			assert_null(d.remote);
+		xspec_disk_free(&d);
+	}
+}
+
+static void test_uuid_spellings(void **state)
+{
+	(void)state;
+	static const char *const spellings[] = { "9847a069-51e4-8173-9d1b-2d033cf63d5b", "9847a06951e481739d1b2d033cf63d5b",
+						 "9847A069-51E4-8173-9D1B-2D033CF63D5B", "{9847a069-51e4-8173-9d1b-2d033cf63d5b}",
+						 "urn:uuid:9847a069-51e4-8173-9d1b-2d033cf63d5b", "9847a069-51e48173-9d1b2d033cf63d5b" };
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		char *u = guest_uuid_canonical(spellings[i]);
+		assert_non_null(u);
+		assert_string_equal(u, "9847a069-51e4-8173-9d1b-2d033cf63d5b");
+		free(u);
+	}
+	assert_null(guest_uuid_canonical("9847a069-51e4-8173-9d1b"));
+	assert_null(guest_uuid_canonical("not-a-uuid-at-all-zzzzzzzzzzzzzzzzzzz"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_figure7),
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_python),
+		cmocka_unit_test(test_disk_specs),
+		cmocka_unit_test(test_uuid_spellings),
 	};
 	return cmocka_run_group_tests_name("xencfg", tests, NULL, NULL);
 }

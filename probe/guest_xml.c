@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libvirt domain XML (/etc/libvirt/qemu, /etc/libvirt/libxl), read with
+ * the meanings Xen's files have: memory is <currentMemory> (what the guest
+ * boots with, Xen's memory=) and maxmem <memory>; vCPUs are <vcpu> (the
+ * most, Xen's maxvcpus) and its current= (at boot). */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/root.h"
+#include "core/secret.h"
+#include "probe/guests.h"
+#include "probe/xenspec.h"
+
+static const char *xml_text(xmlNode *n)
+{
+	return n && n->children && n->children->type == XML_TEXT_NODE ? (const char *)n->children->content : NULL;
+}
+
+static xmlNode *xml_child(xmlNode *n, const char *name)
+{
+	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static char *prop(xmlNode *n, const char *name)
+{
+	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+	char *s = v ? xstrdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+static long long mib_from(const char *text, const char *unit)
+{
+	long long v = atoll(text);
+	if (!unit || !strcasecmp(unit, "KiB") || !strcasecmp(unit, "k"))
+		return v / 1024;
+	if (!strcasecmp(unit, "b") || !strcasecmp(unit, "bytes"))
+		return v / (1024 * 1024);
+	if (!strcasecmp(unit, "MiB") || !strcasecmp(unit, "M"))
+		return v;
+	if (!strcasecmp(unit, "GiB") || !strcasecmp(unit, "G"))
+		return v * 1024;
+	if (!strcasecmp(unit, "TiB") || !strcasecmp(unit, "T"))
+		return v * 1024 * 1024;
+	if (!strcasecmp(unit, "KB"))
+		return v * 1000 / (1024 * 1024);
+	if (!strcasecmp(unit, "MB"))
+		return v * 1000 * 1000 / (1024 * 1024);
+	if (!strcasecmp(unit, "GB"))
+		return v * 1000 * 1000 * 1000 / (1024 * 1024);
+	return v / 1024;
+}
+
+static long long memory_of(xmlNode *root, const char *element)
+{
+	xmlNode *mem = xml_child(root, element);
+	if (!xml_text(mem))
+		return -1;
+	_cleanup_free_ char *unit = prop(mem, "unit");
+	return mib_from(xml_text(mem), unit);
+}
+
+static void disk_of(xmlNode *d, struct guest *g)
+{
+	xmlNode *src = xml_child(d, "source");
+	if (!src)
+		return; /* an empty CD-ROM drive */
+	_cleanup_free_ char *type = prop(d, "type"), *file = prop(src, "file"), *dev = prop(src, "dev"),
+			    *dir = prop(src, "dir"), *protocol = prop(src, "protocol"), *name = prop(src, "name"),
+			    *pool = prop(src, "pool"), *volume = prop(src, "volume");
+	if (file || dev || dir) {
+		strv_push(&g->disks, file ? file : dev ? dev : dir);
+	} else if (protocol) {
+		strv_push_take(&g->remote_disks, xspec_remote_name(protocol, name ? name : ""));
+	} else if (pool && volume) {
+		strv_push_take(&g->remote_disks, xasprintf("volume:%s/%s", pool, volume));
+	}
+}
+
+static void devices_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *devs = xml_child(root, "devices");
+	for (xmlNode *d = devs ? devs->children : NULL; d; d = d->next) {
+		if (d->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)d->name, "disk") == 0) {
+			disk_of(d, g);
+		} else if (strcmp((const char *)d->name, "interface") == 0) {
+			_cleanup_free_ char *a = prop(xml_child(d, "mac"), "address");
+			if (a)
+				strv_push(&g->macs, a);
+		}
+	}
+}
+
+static void vcpus_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *vcpu = xml_child(root, "vcpu");
+	if (!xml_text(vcpu))
+		return;
+	g->vcpus = atoll(xml_text(vcpu));
+	_cleanup_free_ char *current = prop(vcpu, "current");
+	g->vcpus_online = current ? atoll(current) : g->vcpus;
+}
+
+static xmlDoc *parse(struct probe_ctx *ctx, struct guests *gs, const char *path)
+{
+	struct buf text = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (root_read(ctx->root, path, 4u << 20, &text, &e) < 0) {
+		strv_push_take(&gs->skipped, xasprintf("%s: %s", path, err_msg(&e)));
+		err_clear(&e);
+		buf_free(&text);
+		return NULL;
+	}
+	enum sniff s = sniff_content(text.s ? text.s : "", text.len);
+	if (s != SNIFF_TEXT) {
+		strv_push_take(&gs->skipped, xasprintf("%s: %s", path, sniff_name(s)));
+		buf_free(&text);
+		return NULL;
+	}
+	strv_push(&gs->configs, path);
+	xmlResetLastError();
+	xmlDoc *doc = xmlReadMemory(text.s ? text.s : "", (int)text.len, path, NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	buf_free(&text);
+	if (!doc) {
+		const xmlError *xe = xmlGetLastError();
+		if (xe) {
+			_cleanup_free_ char *msg = xstrdup(xe->message ? xe->message : "malformed XML");
+			strv_push_take(&gs->errors, xasprintf("%s:%d:%d: %s", path, xe->line, xe->int2, str_strip(msg)));
+		} else {
+			strv_push_take(&gs->errors, xasprintf("%s: malformed XML", path));
+		}
+	}
+	return doc;
+}
+
+int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g)
+{
+	xmlDoc *doc = parse(ctx, gs, path);
+	if (!doc)
+		return 0;
+	xmlNode *root = xmlDocGetRootElement(doc);
+	const char *name = xml_text(xml_child(root, "name"));
+	if (!root || strcmp((const char *)root->name, "domain") != 0 || !name) {
+		strv_push_take(&gs->errors, xasprintf("%s:%d: not a libvirt <domain> with a <name>", path, root ? root->line : 1));
+		xmlFreeDoc(doc);
+		return 0;
+	}
+	guest_init(g, path);
+	g->name = xstrdup(name);
+	const char *uuid = xml_text(xml_child(root, "uuid"));
+	if (uuid) {
+		g->uuid = guest_uuid_canonical(uuid);
+		if (!g->uuid)
+			strv_push_take(&gs->errors, xasprintf("%s: <uuid> is not a UUID (32 hexadecimal digits)", path));
+	}
+	vcpus_of(root, g);
+	long long max = memory_of(root, "memory"), cur = memory_of(root, "currentMemory");
+	if (max >= 0)
+		g->memory_mib = g->maxmem_mib = max;
+	if (cur >= 0)
+		g->memory_mib = cur;
+	devices_of(root, g);
+	xmlFreeDoc(doc);
+	return 1;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the guest readers share with the guests probe: a guest as every
+ * config format describes it, and the findings of reading the files.
+ * Readers: guest_xen.c (xm/xl files, xend-managed config.sxp),
+ * guest_xml.c (libvirt domain XML). */
+#ifndef HVSCOPE_PROBE_GUESTS_H
+#define HVSCOPE_PROBE_GUESTS_H
+
+#include <stdbool.h>
+
+#include "core/util.h"
+#include "probe/probe.h"
+
+struct guest {
+	char *name, *file;
+	char *uuid;            /* lower case, 8-4-4-4-12, whatever the file's spelling */
+	long long vcpus;       /* the most it may have: xl's maxvcpus, xm's vcpus, libvirt's <vcpu> */
+	long long vcpus_online;/* at boot: xl's vcpus, xm's vcpu_avail, libvirt's current= */
+	long long memory_mib;  /* at boot: Xen's memory=, libvirt's <currentMemory> */
+	long long maxmem_mib;  /* the ceiling: Xen's maxmem=, libvirt's <memory> */
+	struct strv macs, disks, remote_disks;
+	bool autostart;
+};
+
+struct guests {
+	struct guest *v;
+	size_t n;
+	struct strv configs;  /* files read as guest configs */
+	struct strv errors;   /* "file:line:col: what" */
+	struct strv skipped;  /* "file: why it is not a guest" */
+	struct strv scripts;  /* "file: ..." Python configs only xm can evaluate */
+};
+
+/* A zeroed guest for file (xm's defaults: 1 vCPU, 128 MiB). */
+void guest_init(struct guest *g, const char *file);
+void guest_free(struct guest *g);
+/* Appends g (taking its contents). */
+void guests_add(struct guests *gs, struct guest *g);
+/* A UUID in any spelling (dashes anywhere or none, braces, urn:uuid:, any
+ * case) as 8-4-4-4-12 lower case; NULL when it is not 32 hex digits. */
+char *guest_uuid_canonical(const char *text);
+
+/* /etc/xen/NAME (xm or xl syntax): 1 and *g filled when the file is a
+ * guest, 0 when it is not (recorded in skipped or scripts), never fails. */
+int guest_read_xen(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g);
+/* /var/lib/xend/domains/UUID/config.sxp: what "xm new" made xend manage. */
+int guest_read_xend(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g);
+/* A libvirt domain XML file. */
+int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g);
+
+#endif
