@@ -11,7 +11,8 @@
 
 static const char *const patterns[] = { "xen.type", "xen.capabilities", "xen.hvm", "xen.dom0", "xen.version",
 					"kernel.release", "kernel.xen", "kernel.cmdline", "boot.loader",
-					"boot.config", "boot.entries", "boot.default.title", "boot.default.xen", NULL };
+					"boot.config", "boot.entries", "boot.default.title", "boot.default.xen",
+					"boot.default.release", NULL };
 
 /* A file's first line as a string fact, or the reason it has none. */
 static int fact_from_line(struct probe_ctx *ctx, const char *fact, const char *path, char **val)
@@ -76,15 +77,44 @@ static void probe_xen(struct probe_ctx *ctx)
 	}
 }
 
+/* "Linux version 2.6.18-92.el5xen (brewbuilder@...) (gcc ...) #1 SMP ..." */
+static char *release_from_version(const char *line)
+{
+	if (!str_starts(line, "Linux version "))
+		return NULL;
+	const char *r = line + strlen("Linux version ");
+	size_t n = strcspn(r, " ");
+	return n ? xstrndup(r, n) : NULL;
+}
+
+/* The running kernel's release: /proc/sys/kernel/osrelease, else the
+ * banner in /proc/version (an image or a copy of /proc may have only
+ * that), else what the boot loader starts by default. */
 static void probe_kernel(struct probe_ctx *ctx)
 {
 	struct facts *fs = &ctx->facts;
-	/* The same file on the live host as in an image or fixture. */
-	_cleanup_free_ char *rel = NULL;
-	if (fact_from_line(ctx, "kernel.release", "/proc/sys/kernel/osrelease", &rel) == 0)
-		facts_set_bool(fs, "kernel.xen", strstr(rel, "xen") != NULL, "kernel release \"%s\" (/proc/sys/kernel/osrelease)", rel);
-	else
-		facts_set_status(fs, "kernel.xen", FACT_MISSING, "kernel release unknown: /proc/sys/kernel/osrelease unreadable");
+	_cleanup_free_ char *rel = NULL, *banner = NULL;
+	const char *src = "/proc/sys/kernel/osrelease";
+	if (root_read_line(ctx->root, src, &rel, NULL) < 0) {
+		src = "/proc/version";
+		if (root_read_line(ctx->root, src, &banner, NULL) == 0)
+			rel = release_from_version(banner);
+	}
+	if (!rel) {
+		const struct fact *b = probe_fact(ctx, "boot.default.release");
+		if (b->status == FACT_OK) {
+			rel = xstrdup(b->s);
+			src = "the boot loader's default entry (no /proc/sys/kernel/osrelease or /proc/version)";
+		}
+	}
+	if (rel) {
+		facts_set_str(fs, "kernel.release", rel, "%s", src);
+		facts_set_bool(fs, "kernel.xen", strstr(rel, "xen") != NULL, "kernel release \"%s\" (%s)", rel, src);
+	} else {
+		static const char why[] = "kernel release unknown: no /proc/sys/kernel/osrelease, /proc/version or boot loader default entry";
+		facts_set_status(fs, "kernel.release", FACT_MISSING, why);
+		facts_set_status(fs, "kernel.xen", FACT_MISSING, why);
+	}
 	fact_from_line(ctx, "kernel.cmdline", "/proc/cmdline", NULL);
 }
 
@@ -92,6 +122,7 @@ static void probe_kernel(struct probe_ctx *ctx)
 
 struct boot_entry {
 	char *title;
+	char *release; /* of the vmlinuz it starts: "2.6.18-8.el5xen" */
 	bool xen;
 };
 
@@ -106,15 +137,31 @@ static void boot_add(struct boot_cfg *bc, const char *title)
 	bc->e = xrealloc(bc->e, (bc->n + 1) * sizeof(*bc->e));
 	bc->e[bc->n].title = xstrdup(title);
 	bc->e[bc->n].xen = strcasestr(title, "xen") != NULL;
+	bc->e[bc->n].release = NULL;
 	bc->n++;
 }
 
 static void boot_free(struct boot_cfg *bc)
 {
-	for (size_t i = 0; i < bc->n; i++)
+	for (size_t i = 0; i < bc->n; i++) {
 		free(bc->e[i].title);
+		free(bc->e[i].release);
+	}
 	free(bc->e);
 	free(bc->default_spec);
+}
+
+/* The release of a "kernel /vmlinuz-R ...", "module /vmlinuz-R ..." or
+ * "linux /boot/vmlinuz-R ..." line, for the last entry. */
+static void note_release(struct boot_cfg *bc, const char *line)
+{
+	const char *v = strstr(line, "vmlinuz-");
+	if (!bc->n || !v || bc->e[bc->n - 1].release)
+		return;
+	v += strlen("vmlinuz-");
+	size_t n = strcspn(v, " \t");
+	if (n)
+		bc->e[bc->n - 1].release = xstrndup(v, n);
 }
 
 /* grub legacy: "default=0", "title Red Hat ... (2.6.18-8.el5xen)", and in an
@@ -133,8 +180,10 @@ static void parse_grub_legacy(char *text, struct boot_cfg *bc)
 			bc->default_spec = xstrdup(str_strip(v));
 		} else if (str_starts(l, "title") && (l[5] == ' ' || l[5] == '\t')) {
 			boot_add(bc, str_strip(l + 5));
-		} else if (bc->n && (str_starts(l, "kernel") || str_starts(l, "module")) && strstr(l, "xen")) {
-			bc->e[bc->n - 1].xen = true;
+		} else if (bc->n && (str_starts(l, "kernel") || str_starts(l, "module"))) {
+			note_release(bc, l);
+			if (strstr(l, "xen"))
+				bc->e[bc->n - 1].xen = true;
 		}
 	}
 }
@@ -163,6 +212,8 @@ static void parse_grub2(char *text, struct boot_cfg *bc)
 			}
 		} else if (entry_depth >= 0 && bc->n && (str_starts(l, "multiboot") && strstr(l, "xen"))) {
 			bc->e[bc->n - 1].xen = true;
+		} else if (entry_depth >= 0 && (str_starts(l, "linux") || str_starts(l, "module"))) {
+			note_release(bc, l);
 		} else if (str_starts(l, "set default=") && !bc->default_spec) {
 			char *v = l + strlen("set default=");
 			v[strcspn(v, " \t")] = '\0';
@@ -205,7 +256,8 @@ static void probe_boot(struct probe_ctx *ctx)
 			last_err = r;
 		}
 	}
-	static const char *const names[] = { "boot.loader", "boot.config", "boot.entries", "boot.default.title", "boot.default.xen" };
+	static const char *const names[] = { "boot.loader", "boot.config", "boot.entries", "boot.default.title", "boot.default.xen",
+					     "boot.default.release" };
 	if (!path) {
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 			facts_set_errno(fs, names[i], last_err, ctx->is_root,
@@ -264,7 +316,13 @@ static void probe_boot(struct probe_ctx *ctx)
 				 spec, spec_src, path, bc.n);
 		facts_set_status(fs, "boot.default.xen", FACT_ERROR, "default \"%s\" (%s) names no entry of %s (%zu entries)",
 				 spec, spec_src, path, bc.n);
+		facts_set_status(fs, "boot.default.release", FACT_ERROR, "default \"%s\" (%s) names no entry of %s (%zu entries)",
+				 spec, spec_src, path, bc.n);
 	} else {
+		if (def->release)
+			facts_set_str(fs, "boot.default.release", def->release, "the vmlinuz of \"%s\" in %s", def->title, path);
+		else
+			facts_set_status(fs, "boot.default.release", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, path);
 		facts_set_str(fs, "boot.default.title", def->title, "default=%s in %s", spec, spec_src);
 		facts_set_bool(fs, "boot.default.xen", def->xen, "default=%s (%s) is \"%s\"%s", spec, spec_src, def->title,
 			       def->xen ? ", a Xen entry" : ", not a Xen entry");
