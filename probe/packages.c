@@ -34,7 +34,7 @@ struct pkg_state {
 	int rpm_configured;
 };
 
-int pkg_version_cmp(const char *a, const char *b)
+int pkg_version_cmp_rpm(const char *a, const char *b)
 {
 	rpmver va = rpmverParse(a), vb = rpmverParse(b);
 	int r;
@@ -45,6 +45,16 @@ int pkg_version_cmp(const char *a, const char *b)
 	rpmverFree(va);
 	rpmverFree(vb);
 	return r < 0 ? -1 : r > 0;
+}
+
+static struct pkg_state *state(struct probe_ctx *ctx);
+
+int pkg_version_cmp_host(struct probe_ctx *ctx, const char *a, const char *b, const char **which)
+{
+	bool dpkg = state(ctx)->backend == PKG_DPKG;
+	if (which)
+		*which = dpkg ? "dpkg's version order" : "rpm's version order";
+	return dpkg ? pkg_version_cmp_dpkg(a, b) : pkg_version_cmp_rpm(a, b);
 }
 
 static struct pkg_state *state(struct probe_ctx *ctx)
@@ -114,9 +124,9 @@ static bool is_glob(const char *name)
 
 /* Keep the newest of several matches (kernels, versioned names); takes the
  * strings. */
-static void take_newer(struct pkg_info *pi, char *name, char *version, char *arch)
+static void take_newer(struct pkg_info *pi, char *name, char *version, char *arch, int (*cmp)(const char *, const char *))
 {
-	if (!pi->installed || pkg_version_cmp(version ? version : "", pi->version ? pi->version : "") > 0) {
+	if (!pi->installed || cmp(version ? version : "", pi->version ? pi->version : "") > 0) {
 		free(pi->name);
 		free(pi->version);
 		free(pi->arch);
@@ -162,7 +172,7 @@ static void rpm_lookup(struct probe_ctx *ctx, struct pkg_state *st, const char *
 	Header h;
 	while (mi && (h = rpmdbNextIterator(mi)))
 		take_newer(pi, headerGetAsString(h, RPMTAG_NAME), headerGetAsString(h, RPMTAG_EVR),
-			   headerGetAsString(h, RPMTAG_ARCH));
+			   headerGetAsString(h, RPMTAG_ARCH), pkg_version_cmp_rpm);
 	rpmdbFreeIterator(mi);
 out:
 	rpmtsFree(ts);
@@ -205,7 +215,7 @@ static void dpkg_lookup(struct pkg_state *st, const char *name, struct pkg_info 
 		_cleanup_free_ char *status = stanza_field(p, end, "Status");
 		if (!status || !str_ends(status, " installed"))
 			continue;
-		take_newer(pi, pkg, stanza_field(p, end, "Version"), stanza_field(p, end, "Architecture"));
+		take_newer(pi, pkg, stanza_field(p, end, "Version"), stanza_field(p, end, "Architecture"), pkg_version_cmp_dpkg);
 		pkg = NULL;
 	}
 }

@@ -106,7 +106,7 @@ int engine_test(struct probe_ctx *ctx, const struct fact *f, const struct expect
 			*why = xasprintf("'%s' is not a version", f->name);
 			return -1;
 		}
-		return pkg_version_cmp(f->s, x->s) >= 0;
+		return pkg_version_cmp_host(ctx, f->s, x->s, NULL) >= 0;
 	}
 	return -1;
 }

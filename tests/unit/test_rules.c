@@ -151,12 +151,12 @@ static void test_versions(void **state)
 	(void)state;
 	/* rpm's rules: numeric segments compare as numbers, ~ sorts first,
 	 * the epoch wins. */
-	assert_true(pkg_version_cmp("3.0.3-25.el5", "3.0.3-9.el5") > 0);
-	assert_true(pkg_version_cmp("2.6.18-8.el5", "2.6.18-8.el5") == 0);
-	assert_true(pkg_version_cmp("1.0~rc1", "1.0") < 0);
-	assert_true(pkg_version_cmp("1:1.0", "2.0") > 0);
-	assert_true(pkg_version_cmp("4.17.7+13-g2445b30a44-0+deb12u1", "4.17.1-1") > 0);
-	assert_true(pkg_version_cmp("1.10", "1.9") > 0);
+	assert_true(pkg_version_cmp_rpm("3.0.3-25.el5", "3.0.3-9.el5") > 0);
+	assert_true(pkg_version_cmp_rpm("2.6.18-8.el5", "2.6.18-8.el5") == 0);
+	assert_true(pkg_version_cmp_rpm("1.0~rc1", "1.0") < 0);
+	assert_true(pkg_version_cmp_rpm("1:1.0", "2.0") > 0);
+	assert_true(pkg_version_cmp_rpm("4.17.7+13-g2445b30a44-0+deb12u1", "4.17.1-1") > 0);
+	assert_true(pkg_version_cmp_rpm("1.10", "1.9") > 0);
 }
 
 int main(void)
