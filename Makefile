@@ -58,7 +58,7 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFL
 	-MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC := core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
+CORE_SRC := core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
 PROBE_SRC := probe/fact.c probe/probe.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/packages.c probe/dpkgver.c probe/services.c probe/selinux.c probe/resources.c \
 	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/xencfg.c probe/xenspec.c
@@ -67,7 +67,7 @@ HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
 EXPORTER_SRC := exporter/metrics.c exporter/webconfig.c exporter/cmd_exporter.c
-DIAG_SRC := diag/scrub.c diag/clean.c diag/archive.c diag/collect.c diag/cmd_bundle.c
+DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/hvscope.o
@@ -179,7 +179,7 @@ fuzz:
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_rules tests/fuzz/fuzz_rules.c rules/yaml.c rules/rule.c probe/probe.c probe/fact.c $(filter-out probe/probe.c probe/fact.c,$(PROBE_SRC)) $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
 	@for t in rules xencfg scrub; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \

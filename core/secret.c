@@ -12,6 +12,7 @@ static const char *const refused[] = {
 	"/etc/libvirt/secrets", "/etc/libvirt/passwd.db", "/etc/libvirt/krb5.tab", "/etc/pki", "/etc/xen/*.key",
 	"*/master-key.aes",     "*.base64",               "*.pem",                 "*.key",    "*.p12",
 	"*.pfx",                "*.keytab",               "*/*token*",             "*/*secret*", "*/*passw*",
+	"*/*pass",              "*/*.pass",
 	"*/id_rsa*",            "*/id_ecdsa*",            "*/id_ed25519*",         "*/id_dsa*",
 };
 

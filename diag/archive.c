@@ -21,7 +21,7 @@
 
 #include "core/escape.h"
 #include "core/util.h"
-#include "diag/scrub.h"
+#include "core/scrub.h"
 
 static const char readme[] =
 	"hvscope support bundle\n"

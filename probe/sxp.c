@@ -49,8 +49,12 @@ static int read_atom(struct reader *r, char **out)
 		}
 		r->pos++;
 	} else {
-		while (r->pos < r->len && !strchr(" \t\r\n()", r->s[r->pos]))
+		while (r->pos < r->len && r->s[r->pos] && !strchr(" \t\r\n()", r->s[r->pos]))
 			buf_putc(&b, r->s[r->pos++]);
+		if (!b.len) { /* a NUL byte: no text format has one */
+			buf_free(&b);
+			return -EINVAL;
+		}
 	}
 	*out = b.s ? buf_steal(&b) : xstrdup("");
 	return 0;

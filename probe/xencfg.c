@@ -120,6 +120,12 @@ static void skip_line(struct lexer *lx)
 		advance(lx);
 }
 
+/* c is one of the characters of set (never the end or a NUL byte). */
+static bool one_of(int c, const char *set)
+{
+	return c > 0 && strchr(set, c) != NULL;
+}
+
 static bool ident_start(int c)
 {
 	return c != -1 && (isalpha(c) || c == '_');
@@ -269,7 +275,7 @@ static bool at_string(const struct lexer *lx)
 		int c = peek_at(lx, k);
 		if (c == '\'' || c == '"')
 			return true;
-		if (c == -1 || !strchr("rRuUbB", c))
+		if (!one_of(c, "rRuUbB"))
 			return false;
 	}
 	return false;
@@ -293,7 +299,7 @@ static struct pyval parse_number(struct lexer *lx)
 {
 	size_t start = lx->pos;
 	bool is_float = false;
-	if (peek(lx) == '0' && peek(lx) != -1 && strchr("xXoObB", peek_at(lx, 1) > 0 ? peek_at(lx, 1) : ' ')) {
+	if (peek(lx) == '0' && one_of(peek_at(lx, 1), "xXoObB")) {
 		advance_n(lx, 2);
 		while (isxdigit(peek(lx)))
 			advance(lx);
@@ -468,8 +474,8 @@ static struct pyval parse_name(struct lexer *lx)
 			return pv_unknown("calls %s()", name);
 	if (lx->xm_vars)
 		return pv_unknown("depends on %s, given to xm create or set by xm_vars", name);
-	_cleanup_free_ char *sh = shown(name);
-	error_at(lx, line, col, "%s is not defined (a string needs quotes)", sh);
+	/* Not quoted: a bare value may be a password that lacks its quotes. */
+	error_at(lx, line, col, "a bare word that is not defined (a string needs quotes)");
 	return pv_unknown("undefined");
 }
 
@@ -901,7 +907,7 @@ static char *assigned_name(struct lexer *lx)
 	char *name = read_ident(lx);
 	skip_space(lx);
 	int p = peek(lx), n = peek_at(lx, 1);
-	bool assign = (p == '=' && n != '=') || (p != -1 && strchr("+-*/%", p) && n == '=');
+	bool assign = (p == '=' && n != '=') || (one_of(p, "+-*/%") && n == '=');
 	lx->pos = save;
 	lx->line = l;
 	lx->col = c;
@@ -1156,7 +1162,7 @@ static void statement(struct lexer *lx)
 	skip_space(lx);
 	c = peek(lx);
 	int n = peek_at(lx, 1);
-	if ((c == '=' && n != '=') || (c != -1 && strchr("+-*/%", c) && n == '=')) {
+	if ((c == '=' && n != '=') || (one_of(c, "+-*/%") && n == '=')) {
 		statement_assign(lx, word, line);
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "core/scrub.h"
 #include "probe/probe.h"
 #include "rules/engine.h"
 #include "rules/report.h"
@@ -316,7 +317,12 @@ int cmd_check(int argc, char **argv)
 	case FMT_JUNIT: report_write_junit(&rep, &out); break;
 	case FMT_PROM: report_write_prometheus(&rep, &out); break;
 	}
-	fwrite(buf_str(&out), 1, out.len, stdout);
+	/* Facts quote what hosts hold (a kernel command line, a config's
+	 * values): the same scrubber as a bundle's, on every format. */
+	struct buf clean = BUF_INIT;
+	scrub_text(buf_str(&out), out.len, &clean);
+	fwrite(buf_str(&clean), 1, clean.len, stdout);
+	buf_free(&clean);
 	buf_free(&out);
 	if (fflush(stdout) != 0) {
 		perror("hvscope check: stdout");

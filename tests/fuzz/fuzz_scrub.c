@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "diag/clean.h"
-#include "diag/scrub.h"
+#include "core/scrub.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/root.h"
+#include "core/secret.h"
 #include "core/spawn.h"
 #include "core/util.h"
 
@@ -148,11 +149,36 @@ static void test_spawn(void **state)
 	err_clear(&e);
 }
 
+static void test_secret_files(void **state)
+{
+	(void)state;
+	assert_true(secret_path("/etc/xen/migrate-key.pem"));
+	assert_true(secret_path("/etc/xen/relocation.key"));
+	assert_true(secret_path("/etc/libvirt/secrets/2ec1.base64"));
+	assert_true(secret_path("/etc/xen/vnc-secret"));
+	assert_true(secret_path("/root/.ssh/id_ed25519"));
+	assert_false(secret_path("/etc/xen/xend-config.sxp"));
+	assert_false(secret_path("/etc/xen/web1.cfg"));
+	static const char pem[] = "# kept for migration\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n";
+	static const char ssh[] = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n";
+	static const char putty[] = "PuTTY-User-Key-File-3: ssh-ed25519\n";
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\x00";
+	static const char ctl[] = "\x1b\x01\x02\x03\x04\x05 some text";
+	static const char cfg[] = "name = \"web1\"\nmemory = 512\n\tvcpus = 2\r\n";
+	assert_int_equal(sniff_content(pem, sizeof(pem) - 1), SNIFF_KEY);
+	assert_int_equal(sniff_content(ssh, sizeof(ssh) - 1), SNIFF_KEY);
+	assert_int_equal(sniff_content(putty, sizeof(putty) - 1), SNIFF_KEY);
+	assert_int_equal(sniff_content(elf, sizeof(elf) - 1), SNIFF_BINARY);
+	assert_int_equal(sniff_content(ctl, sizeof(ctl) - 1), SNIFF_BINARY);
+	assert_int_equal(sniff_content(cfg, sizeof(cfg) - 1), SNIFF_TEXT);
+	assert_int_equal(sniff_content("", 0), SNIFF_TEXT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn),
+		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_secret_files),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

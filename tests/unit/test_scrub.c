@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "diag/clean.h"
-#include "diag/scrub.h"
+#include "core/scrub.h"
 
 static char *scrub(const char *in, unsigned *n)
 {
@@ -75,6 +75,10 @@ static void test_forms(void **state)
 	check("(vncpasswd 's3cret')\n", "(vncpasswd '********')\n", 1);
 	check("    (device (vfb (vncpasswd abc def) (type vnc)))\n", "    (device (vfb (vncpasswd ********) (type vnc)))\n", 1);
 	check("(name vm1)\n", "(name vm1)\n", 0);
+	/* a line's first words: kickstart, grub.conf */
+	check("rootpw --iscrypted $6$abc\n", "rootpw ********\n", 1);
+	check("password --md5 $1$saltsalt$hashhashhash\n", "password ********\n", 1);
+	check("\trootpw hunter2\n", "\trootpw ********\n", 1);
 	/* URLs */
 	check("url = http://admin:s3cret@host:8080/x\n", "url = http://admin:********@host:8080/x\n", 1);
 	check("see https://example.com:443/a@b\n", "see https://example.com:443/a@b\n", 0);

@@ -199,7 +199,7 @@ static void test_python(void **state)
 				  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n";
 	xcfg_parse(bad, sizeof(bad) - 1, &c);
 	assert_int_equal(c.errors.n, 3);
-	assert_string_equal(c.errors.v[0], "1:8: 'undefined_word' is not defined (a string needs quotes)");
+	assert_string_equal(c.errors.v[0], "1:8: a bare word that is not defined (a string needs quotes)");
 	assert_string_equal(c.errors.v[1], "2:14: unsupported operand types for +: 'str' and 'int'");
 	assert_string_equal(c.errors.v[2], "3:52: a name of 51 characters has no '= value'");
 	xcfg_free(&c);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "diag/scrub.h"
+#include "core/scrub.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -191,8 +191,9 @@ static size_t key_value(struct line *l, size_t p, size_t k)
 		v++;
 		if (v < n && s[v] == '>')
 			v++; /* => */
-	} else if (!((dashes || (p > 0 && s[p - 1] == '(')) && v > k && v < n)) {
-		/* not --key value, nor xend's S-expressions (vncpasswd 'x') */
+	} else if (!((dashes || (p > 0 && s[p - 1] == '(') || (p == 0 || starts_line(s, p))) && v > k && v < n)) {
+		/* not --key value, nor xend's S-expressions (vncpasswd 'x'), nor
+		 * a line's first word (kickstart's rootpw, grub's password) */
 		return k; /* a bare word: "the password is wrong" */
 	}
 	while (v < n && is_blank(s[v]))

@@ -6,7 +6,8 @@
  *
  *   key=value  key = "value with spaces"  key: value  "key": "value"
  *   key='attr value' (XML attributes)  <key>value</key>  --key value
- *   (key value) (xend-config.sxp, xm list --long)
+ *   (key value) (xend-config.sxp, xm list --long)   key value as a line's first
+ *   words (kickstart's rootpw, grub.conf's password --md5 ...)
  *   -----BEGIN ... PRIVATE KEY----- blocks (also a block whose BEGIN line a
  *   log cap cut off)   scheme://user:password@host
  *
@@ -17,8 +18,8 @@
  * a check report's "pass" count or the shell's PWD.  Over-matching costs a
  * harmless value (password_file's path); under-matching would leak, so the
  * test is wide.  The value is replaced by SCRUB_MASK. */
-#ifndef HVSCOPE_DIAG_SCRUB_H
-#define HVSCOPE_DIAG_SCRUB_H
+#ifndef HVSCOPE_CORE_SCRUB_H
+#define HVSCOPE_CORE_SCRUB_H
 
 #include <stdbool.h>
 #include <stddef.h>
