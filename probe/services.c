@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Is a service running?  Asked in the order an admin would: systemd where
- * systemd is PID 1; SysV pid and lock files (RHEL 5's "service xend
- * status"); the process table as a last resort.  Facts:
- * service.NAME.running (NAME may be "a|b": either of them) and
- * init.systemd. */
+/* Is a service running, available, enabled at boot?  Asked in the order an
+ * admin would: systemd where systemd is PID 1; SysV pid and lock files
+ * (RHEL 5's "service xend status") and rc.d links ("chkconfig --list");
+ * the process table as a last resort.  Facts (NAME may be "a|b": either of
+ * them): service.NAME.running; service.NAME.available, running or started
+ * on demand by a listening socket unit (libvirtd, virtqemud and virtlogd
+ * exit when idle on stock systemd hosts: libvirtd.service runs with
+ * --timeout 120 behind libvirtd.socket); service.NAME.enabled, started at
+ * boot by itself or through its sockets; init.systemd. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/root.h"
 #include "core/spawn.h"
 #include "probe/probe.h"
 
-static const char *const patterns[] = { "init.systemd", "service.*.running", NULL };
+static const char *const patterns[] = { "init.systemd", "service.*.running", "service.*.available", "service.*.enabled", NULL };
 
 /* Where each known service leaves its traces; anything else gets the
  * generic /run/NAME.pid, /var/run/NAME.pid and a process named NAME. */
@@ -132,26 +138,11 @@ static bool systemd_runs(struct probe_ctx *ctx)
 	return f->b;
 }
 
-/* One service name: true/false with evidence, or false when nothing can
- * tell (unknown). */
-static bool service_state(struct probe_ctx *ctx, const char *name, struct buf *ev, bool *known)
+/* SysV: the pid file names a live process of the service, its subsys lock
+ * is there, or a process of its name runs. */
+static bool sysv_running(struct probe_ctx *ctx, const char *name, struct buf *ev, bool *known)
 {
 	*known = true;
-	if (systemd_runs(ctx)) {
-		_cleanup_free_ char *unit = xasprintf("%s.service", name);
-		char *argv[] = { "systemctl", "show", "-p", "ActiveState", "--value", unit, NULL };
-		struct buf out = BUF_INIT;
-		int r = spawn_capture(argv, 3000, 4096, &out, NULL);
-		if (r == 0) {
-			char *st = str_strip(out.s ? out.s : (char *)"");
-			bool on = strcmp(st, "active") == 0 || strcmp(st, "reloading") == 0;
-			buf_printf(ev, "systemd: %s is %s", unit, *st ? st : "unknown");
-			buf_free(&out);
-			return on;
-		}
-		buf_free(&out);
-		buf_printf(ev, "systemctl show %s failed; ", unit);
-	}
 	const struct svc_info *si = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(svc_table); i++)
 		if (strcmp(svc_table[i].name, name) == 0)
@@ -207,6 +198,165 @@ static bool service_state(struct probe_ctx *ctx, const char *name, struct buf *e
 	return false;
 }
 
+
+/* What systemd says of a unit. */
+struct unit {
+	char load[24], active[24], sub[24], file[24];
+};
+
+static void unit_field(char *dst, size_t n, const char *line, const char *key)
+{
+	size_t kl = strlen(key);
+	if (strncmp(line, key, kl) == 0 && line[kl] == '=')
+		snprintf(dst, n, "%s", line + kl + 1);
+}
+
+/* One "systemctl show" for the service and the sockets that can start it
+ * (NAME.socket, and libvirt's NAME-ro.socket and NAME-admin.socket). */
+enum { U_SERVICE, U_SOCKET, U_SOCKET_RO, U_SOCKET_ADMIN, U__N };
+
+static int systemd_units(const char *name, struct unit u[U__N])
+{
+	_cleanup_free_ char *svc = xasprintf("%s.service", name), *sock = xasprintf("%s.socket", name),
+			    *ro = xasprintf("%s-ro.socket", name), *admin = xasprintf("%s-admin.socket", name);
+	char *argv[] = { "systemctl", "show", "-p", "LoadState", "-p", "ActiveState", "-p", "SubState",
+			 "-p", "UnitFileState", svc, sock, ro, admin, NULL };
+	struct buf out = BUF_INIT;
+	int r = spawn_capture(argv, 3000, 65536, &out, NULL);
+	memset(u, 0, sizeof(struct unit) * U__N);
+	if (r != 0) {
+		buf_free(&out);
+		return r < 0 ? r : -EIO;
+	}
+	/* blocks in the order asked, separated by blank lines */
+	int at = 0;
+	for (char *line = out.s, *nl; line && *line && at < U__N; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!*line) {
+			at++;
+			continue;
+		}
+		unit_field(u[at].load, sizeof(u[at].load), line, "LoadState");
+		unit_field(u[at].active, sizeof(u[at].active), line, "ActiveState");
+		unit_field(u[at].sub, sizeof(u[at].sub), line, "SubState");
+		unit_field(u[at].file, sizeof(u[at].file), line, "UnitFileState");
+	}
+	buf_free(&out);
+	return 0;
+}
+
+/* Enabled at boot: by its own [Install] or, for a unit without one
+ * (static, indirect, generated from a SysV script), by what pulls it in. */
+static bool file_enabled(const char *state)
+{
+	return !strcmp(state, "enabled") || !strcmp(state, "enabled-runtime") || !strcmp(state, "static") ||
+	       !strcmp(state, "indirect") || !strcmp(state, "generated") || !strcmp(state, "alias") ||
+	       !strcmp(state, "linked") || !strcmp(state, "linked-runtime");
+}
+
+struct svc_state {
+	bool known, running, available, enabled, enabled_known;
+	struct buf ev, enabled_ev;
+};
+
+static void systemd_state(const char *name, struct svc_state *st)
+{
+	struct unit u[U__N];
+	int r = systemd_units(name, u);
+	if (r < 0) {
+		buf_printf(&st->ev, "systemctl show %s.service failed (%s); ", name, strerror(-r));
+		return;
+	}
+	st->known = st->enabled_known = true;
+	const struct unit *svc = &u[U_SERVICE];
+	st->running = !strcmp(svc->active, "active") || !strcmp(svc->active, "reloading");
+	st->available = st->running;
+	st->enabled = file_enabled(svc->file);
+	static const char *const sockname[U__N] = { "", ".socket", "-ro.socket", "-admin.socket" };
+	const char *listening = NULL, *enabled_sock = NULL;
+	for (int i = U_SOCKET; i < U__N; i++) {
+		if (strcmp(u[i].load, "loaded"))
+			continue;
+		if (!listening && !strcmp(u[i].active, "active"))
+			listening = sockname[i];
+		if (!enabled_sock && file_enabled(u[i].file) && strcmp(u[i].file, "static"))
+			enabled_sock = sockname[i];
+	}
+	if (!strcmp(svc->load, "not-found") && !listening)
+		buf_printf(&st->ev, "systemd: no %s.service unit", name);
+	else if (st->running)
+		buf_printf(&st->ev, "systemd: %s.service is %s (%s)", name, svc->active, *svc->sub ? svc->sub : "?");
+	else if (listening)
+		buf_printf(&st->ev, "systemd: %s%s listening; %s.service is %s and starts on demand", name, listening, name,
+			   *svc->active ? svc->active : "unknown");
+	else
+		buf_printf(&st->ev, "systemd: %s.service is %s%s", name, *svc->active ? svc->active : "unknown",
+			   strcmp(u[U_SOCKET].load, "loaded") ? "" : ", and no socket of it listens");
+	st->available |= listening != NULL;
+	if (enabled_sock)
+		st->enabled = true;
+	buf_printf(&st->enabled_ev, "systemd: %s.service %s", name, *svc->file ? svc->file : "(no unit file)");
+	if (strcmp(u[U_SOCKET].load, "loaded") == 0)
+		buf_printf(&st->enabled_ev, ", %s.socket %s", name, *u[U_SOCKET].file ? u[U_SOCKET].file : "?");
+}
+
+/* The default runlevel: /etc/inittab's initdefault, else 3 (RHEL's). */
+static int sysv_runlevel(struct probe_ctx *ctx)
+{
+	struct buf t = BUF_INIT;
+	int level = 3;
+	if (root_read(ctx->root, "/etc/inittab", 65536, &t, NULL) == 0 && t.s) {
+		const char *p = strstr(t.s, ":initdefault:");
+		if (p && p - t.s >= 2 && p[-1] >= '0' && p[-1] <= '6' && p[-2] == ':')
+			level = p[-1] - '0';
+	}
+	buf_free(&t);
+	return level;
+}
+
+/* chkconfig's answer: an S link to the script in the default runlevel's
+ * rc directory (/etc/rc.d/rcN.d on RHEL, /etc/rcN.d on Debian). */
+static void sysv_enabled(struct probe_ctx *ctx, const char *name, struct svc_state *st)
+{
+	int level = sysv_runlevel(ctx);
+	_cleanup_free_ char *d1 = xasprintf("/etc/rc.d/rc%d.d", level), *d2 = xasprintf("/etc/rc%d.d", level);
+	const char *dir = root_is_dir(ctx->root, d1) ? d1 : root_is_dir(ctx->root, d2) ? d2 : NULL;
+	if (!dir) {
+		buf_printf(&st->enabled_ev, "no %s or %s to tell", d1, d2);
+		return;
+	}
+	struct strv names = { 0 };
+	root_list_dir(ctx->root, dir, &names);
+	st->enabled_known = true;
+	for (size_t i = 0; i < names.n && !st->enabled; i++) {
+		const char *n = names.v[i];
+		if (n[0] == 'S' && strlen(n) > 3 && !strcmp(n + 3, name)) {
+			st->enabled = true;
+			buf_printf(&st->enabled_ev, "%s/%s (runlevel %d)", dir, n, level);
+		}
+	}
+	if (!st->enabled)
+		buf_printf(&st->enabled_ev, "no S??%s link in %s (runlevel %d)", name, dir, level);
+	strv_free(&names);
+}
+
+/* One service name, from systemd, else SysV traces and the process table. */
+static void service_state(struct probe_ctx *ctx, const char *name, struct svc_state *st)
+{
+	if (systemd_runs(ctx)) {
+		systemd_state(name, st);
+		if (st->known)
+			return;
+	}
+	struct buf *ev = &st->ev;
+	st->known = true;
+	st->running = sysv_running(ctx, name, ev, &st->known);
+	st->available = st->running;
+	sysv_enabled(ctx, name, st);
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	if (strcmp(name, "init.systemd") == 0) {
@@ -214,22 +364,41 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		return;
 	}
 	const char *rest = name + strlen("service.");
-	_cleanup_free_ char *names = xstrndup(rest, (size_t)(strrchr(rest, '.') - rest));
-	struct buf ev = BUF_INIT;
-	bool any_known = false, on = false;
+	const char *dot = strrchr(rest, '.');
+	_cleanup_free_ char *names = xstrndup(rest, (size_t)(dot - rest));
+	_cleanup_free_ char *f_run = xasprintf("service.%s.running", names), *f_avail = xasprintf("service.%s.available", names),
+			    *f_en = xasprintf("service.%s.enabled", names);
+	/* "a|b": the first that runs (else is available, else is enabled) answers */
+	struct svc_state best = { 0 };
+	struct buf ev = BUF_INIT, en_ev = BUF_INIT;
+	bool any_known = false, any_en_known = false;
 	char *save = NULL;
-	for (char *n = strtok_r(names, "|", &save); n && !on; n = strtok_r(NULL, "|", &save)) {
-		bool known;
-		if (ev.len)
-			buf_puts(&ev, "; ");
-		on = service_state(ctx, n, &ev, &known);
-		any_known |= known;
+	for (char *n = strtok_r(names, "|", &save); n; n = strtok_r(NULL, "|", &save)) {
+		struct svc_state st = { 0 };
+		service_state(ctx, n, &st);
+		buf_printf(&ev, "%s%s", ev.len ? "; " : "", buf_str(&st.ev));
+		buf_printf(&en_ev, "%s%s", en_ev.len ? "; " : "", buf_str(&st.enabled_ev));
+		any_known |= st.known;
+		any_en_known |= st.enabled_known;
+		best.running |= st.running;
+		best.available |= st.available;
+		best.enabled |= st.enabled;
+		buf_free(&st.ev);
+		buf_free(&st.enabled_ev);
 	}
-	if (on || any_known)
-		facts_set_bool(&ctx->facts, name, on, "%s", buf_str(&ev));
+	if (any_known) {
+		facts_set_bool(&ctx->facts, f_run, best.running, "%s", buf_str(&ev));
+		facts_set_bool(&ctx->facts, f_avail, best.available, "%s", buf_str(&ev));
+	} else {
+		facts_set_status(&ctx->facts, f_run, FACT_MISSING, "%s", buf_str(&ev));
+		facts_set_status(&ctx->facts, f_avail, FACT_MISSING, "%s", buf_str(&ev));
+	}
+	if (any_en_known)
+		facts_set_bool(&ctx->facts, f_en, best.enabled, "%s", buf_str(&en_ev));
 	else
-		facts_set_status(&ctx->facts, name, FACT_MISSING, "%s", buf_str(&ev));
+		facts_set_status(&ctx->facts, f_en, FACT_MISSING, "%s", buf_str(&en_ev));
 	buf_free(&ev);
+	buf_free(&en_ev);
 }
 
 const struct probe probe_services = {

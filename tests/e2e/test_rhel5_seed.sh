@@ -44,6 +44,8 @@ package[virt-manager] pass
 package[vnc] pass
 xend-running pass
 xendomains-running pass
+chkconfig[xend] pass
+chkconfig[xendomains] pass
 xenbr0 pass
 selinux-image-dir-policy[/xen] pass
 selinux-image-dir-policy[/var/lib/xen/images] pass
@@ -131,6 +133,12 @@ echo 2001 > "$R/var/run/xend.pid"
 rm "$R/var/lock/subsys/xendomains"
 broken xendomains-running fail "service xendomains start"
 touch "$R/var/lock/subsys/xendomains"
+
+# chkconfig xend off: the S link of runlevel 3 (inittab's initdefault) goes.
+mv "$R/etc/rc.d/rc3.d/S98xend" "$R/etc/rc.d/rc3.d/K01xend"
+broken "chkconfig[xend]" warn "chkconfig xend on"
+field "$TMP/out.json" "chkconfig[xend]" evidence | grep -q 'no S??xend link in /etc/rc.d/rc3.d (runlevel 3)' || fail "chkconfig evidence"
+mv "$R/etc/rc.d/rc3.d/K01xend" "$R/etc/rc.d/rc3.d/S98xend"
 
 label "$R/var/lib/xen/images/vm_rhel5_i386" var_lib_t
 broken "selinux-image-dir-label[/var/lib/xen/images]" fail "restorecon -Rv /var/lib/xen/images"

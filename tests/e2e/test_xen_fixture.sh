@@ -23,6 +23,8 @@ xen-tools pass
 xen-hypervisor pass
 xenstored-running pass
 xenconsoled-running pass
+xen-daemons-enabled[xenstored] skip
+xen-daemons-enabled[xenconsoled] skip
 xen-init-dom0 skip
 xendomains skip
 bridge pass
