@@ -60,7 +60,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 CORE_SRC := core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
 PROBE_SRC := probe/fact.c probe/probe.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
-	probe/path.c probe/packages.c probe/dpkgver.c probe/services.c probe/selinux.c probe/resources.c \
+	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/services.c probe/selinux.c probe/resources.c \
 	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/xencfg.c probe/xenspec.c
 RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_check.c
 HV_SRC := hv/hv.c
@@ -140,13 +140,16 @@ check-valgrind:
 
 # A real Xen 4.17 with a Debian 12 dom0, booted under QEMU: hvscope, built
 # with the sanitizers and installed as a package would install it, checked
-# inside dom0 against xl, xentop and libvirt's Xen driver (tests/xen/).
+# inside dom0 against xl, xentop and libvirt's Xen driver (tests/xen/); then
+# the same image's kernel without Xen, systemd as PID 1, for the service
+# facts against Debian's own libvirt units.
 XEN_BUILD := build/xen
 check-xen:
 	rm -rf $(XEN_BUILD)/payload
 	$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(XEN_BUILD) PREFIX=/usr SYSCONFDIR=/etc \
 		DESTDIR=$(abspath $(XEN_BUILD))/payload install
 	HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
+	HVSCOPE_BOOT=systemd HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 
 check: check-asan check-valgrind check-xen
 

@@ -190,6 +190,7 @@ const char *fact_status_name(enum fact_status st)
 	case FACT_MISSING: return "missing";
 	case FACT_NEEDS_ROOT: return "needs root";
 	case FACT_ERROR: return "error";
+	case FACT_UNKNOWN: return "unknown";
 	}
 	return "?";
 }

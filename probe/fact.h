@@ -17,6 +17,7 @@ enum fact_status {
 	FACT_MISSING,   /* the source is absent (no such file, no such database) */
 	FACT_NEEDS_ROOT,/* only root may read the source */
 	FACT_ERROR,     /* the source exists but could not be read or parsed */
+	FACT_UNKNOWN,   /* nothing this run can read tells (a device under --root, no MSR driver) */
 };
 
 struct fact {

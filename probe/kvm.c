@@ -86,6 +86,7 @@ static void probe_accel(struct probe_ctx *ctx)
 	const struct fact *mod = probe_fact(ctx, "kvm.module");
 	const struct fact *vmx = probe_fact(ctx, "cpu.flag.vmx");
 	const struct fact *svm = probe_fact(ctx, "cpu.flag.svm");
+	const struct fact *fw;
 	struct buf ev = BUF_INIT;
 	buf_printf(&ev, "vmx: %s; svm: %s; /dev/kvm: %s", vmx->evidence ? vmx->evidence : "?",
 		   svm->evidence ? svm->evidence : "?", usable->evidence ? usable->evidence : "?");
@@ -96,6 +97,10 @@ static void probe_accel(struct probe_ctx *ctx)
 		facts_set_bool(&ctx->facts, "virt.accel", usable->b, "%s", buf_str(&ev));
 	} else if (usable->status == FACT_NEEDS_ROOT) {
 		facts_set_status(&ctx->facts, "virt.accel", FACT_NEEDS_ROOT, "%s", buf_str(&ev));
+	} else if (hw->status == FACT_OK && hw->b && (fw = probe_fact(ctx, "cpu.vt_firmware"))->status == FACT_OK) {
+		/* the flags say VT exists; the MSRs whether the firmware lets it run */
+		buf_printf(&ev, "; used: the MSRs, no /dev/kvm to ask (%s)", fw->evidence);
+		facts_set_bool(&ctx->facts, "virt.accel", strcmp(fw->s, "enabled") == 0, "%s", buf_str(&ev));
 	} else if (hw->status == FACT_OK) {
 		buf_printf(&ev, "; used: %s (no /dev/kvm to ask)", src->status == FACT_OK ? src->s : "cpu flags");
 		facts_set_bool(&ctx->facts, "virt.accel", hw->b, "%s", buf_str(&ev));

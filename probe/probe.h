@@ -51,6 +51,7 @@ extern const struct probe probe_selinux;
 extern const struct probe probe_resources;
 extern const struct probe probe_guests;
 extern const struct probe probe_path;
+extern const struct probe probe_msr;
 
 /* Private-state slots of ctx->state. */
 enum { PROBE_STATE_PACKAGES, PROBE_STATE_SELINUX, PROBE_STATE_GUESTS, PROBE_STATE_PROCS };

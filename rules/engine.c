@@ -160,9 +160,9 @@ static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *it
 		const struct fact *cf = probe_fact(ctx, cname);
 		char *why = NULL;
 		int t = cf->status == FACT_OK ? engine_test(ctx, cf, &r->when[i].expect, &why) : 0;
-		if (cf->status == FACT_NEEDS_ROOT) {
+		if (cf->status == FACT_NEEDS_ROOT || cf->status == FACT_UNKNOWN) {
 			res->verdict = V_SKIP;
-			res->reason = xasprintf("needs root: %s", cf->evidence);
+			res->reason = xasprintf("%s: %s", cf->status == FACT_UNKNOWN ? "cannot be told here" : "needs root", cf->evidence);
 			return;
 		}
 		if (t < 0) {
@@ -189,6 +189,10 @@ static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *it
 	case FACT_NEEDS_ROOT:
 		res->verdict = V_SKIP;
 		res->reason = xasprintf("needs root: %s", f->evidence);
+		return;
+	case FACT_UNKNOWN:
+		res->verdict = V_SKIP;
+		res->reason = xasprintf("cannot be told here: %s", f->evidence);
 		return;
 	case FACT_ERROR:
 		res->verdict = V_ERROR;

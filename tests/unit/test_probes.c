@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "probe/msr.h"
 #include "probe/probe.h"
 
 static char root[64];
@@ -177,11 +178,38 @@ static void test_os(void **state)
 	probe_ctx_free(&ctx);
 }
 
+/* kvm-ok's reading of the MSRs, on values recorded from real machines:
+ * Intel IA32_FEATURE_CONTROL 0x5 (a server with VT on), 0x1 (the BIOS set
+ * it off and locked), 0x0 (unlocked: the kernel turns VMX on), 0x3 (on only
+ * inside SMX); AMD VM_CR 0x0 (SVM on), 0x10 (SVMDIS), 0x18 (SVMDIS locked),
+ * 0x8 (locked with SVM on). */
+static void test_vt_firmware(void **state)
+{
+	(void)state;
+	static const struct {
+		bool vmx;
+		uint64_t v;
+		enum vt_firmware want;
+	} cases[] = {
+		{ true, 0x5, VT_ENABLED },   { true, 0x1, VT_DISABLED_IN_BIOS }, { true, 0x0, VT_ENABLED },
+		{ true, 0x3, VT_DISABLED_IN_BIOS }, { true, 0xff07, VT_ENABLED },
+		{ false, 0x0, VT_ENABLED },  { false, 0x10, VT_DISABLED_IN_BIOS }, { false, 0x18, VT_LOCKED_OFF },
+		{ false, 0x8, VT_ENABLED },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = NULL;
+		assert_int_equal(vt_firmware_decode(cases[i].vmx, cases[i].v, &why), cases[i].want);
+		assert_non_null(why);
+	}
+	assert_string_equal(vt_firmware_name(VT_LOCKED_OFF), "locked-off");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cpu, setup, teardown),
 		cmocka_unit_test(test_live_cpu),
+		cmocka_unit_test(test_vt_firmware),
 		cmocka_unit_test_setup_teardown(test_grub_legacy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packages_dpkg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_services, setup, teardown),
