@@ -19,6 +19,19 @@ mount -t tmpfs tmpfs /dev/shm
 mkdir -p /results /run/lock
 hostname hvscope-dom0
 
+# "hvscope.systemd" on the command line (the kernel booted without Xen):
+# systemd is PID 1 this time.  The payload's unit runs the service checks
+# under it (systemd-run.sh), writes the results disk and powers off.
+if grep -qw hvscope.systemd /proc/cmdline; then
+	echo "hvscope-init: unpacking the payload, then systemd"
+	tar -xf /dev/vdb -C / 2>/results/payload.err
+	cp /opt/hvscope-xen/hvscope-systemd-test.service /etc/systemd/system/
+	mkdir -p /etc/systemd/system/multi-user.target.wants
+	ln -sf ../hvscope-systemd-test.service /etc/systemd/system/multi-user.target.wants/
+	umount /dev/shm /dev/pts /tmp 2>/dev/null
+	exec /lib/systemd/systemd
+fi
+
 echo "hvscope-init: unpacking the payload"
 if tar -xf /dev/vdb -C / 2>/results/payload.err && [ -x /opt/hvscope-xen/dom0-run.sh ]; then
 	/opt/hvscope-xen/dom0-run.sh > /results/dom0-run.log 2>&1 &

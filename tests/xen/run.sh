@@ -10,6 +10,9 @@
 #   HVSCOPE_XEN_CACHE  where the dom0 image is kept between runs
 #                    (default ~/.cache/hvscope/xen)
 #   HVSCOPE_XEN_IMAGE  an image directory to boot as it is (skips build-image.sh)
+#   HVSCOPE_BOOT     xen (default), or systemd: the same image's kernel booted
+#                    without Xen, systemd as PID 1, tests/xen/systemd-run.sh
+#                    checking the service facts against Debian's libvirt units
 #   HVSCOPE_XEN_OUT  where the results are left (default $HVSCOPE_BUILD/xen-results)
 #   HVSCOPE_XEN_TIMEOUT  seconds before QEMU is stopped (default 900)
 #   HVSCOPE_XEN_CPU  QEMU's CPU model (default Nehalem).  TCG emulates AMD-V
@@ -25,7 +28,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${HVSCOPE_PAYLOAD:?the hvscope install tree to put in dom0 (make check-xen sets it)}"
 : "${HVSCOPE_BUILD:?the build directory it came from (make check-xen sets it)}"
 cache=${HVSCOPE_XEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvscope/xen}
-out=${HVSCOPE_XEN_OUT:-$HVSCOPE_BUILD/xen-results}
+boot=${HVSCOPE_BOOT:-xen}
+out=${HVSCOPE_XEN_OUT:-$HVSCOPE_BUILD/$boot-results}
 limit=${HVSCOPE_XEN_TIMEOUT:-900}
 cpu=${HVSCOPE_XEN_CPU:-Nehalem}
 
@@ -60,7 +64,8 @@ trap 'exit 130' INT TERM
 p=$work/payload
 mkdir -p "$p/opt/hvscope-xen" "$p/usr/local/bin"
 cp -a "$HVSCOPE_PAYLOAD/." "$p/"
-install -m 755 "$here/dom0-run.sh" "$here/dom0_check.py" "$p/opt/hvscope-xen/"
+install -m 755 "$here/dom0-run.sh" "$here/dom0_check.py" "$here/systemd-run.sh" "$p/opt/hvscope-xen/"
+install -m 644 "$here/hvscope-systemd-test.service" "$p/opt/hvscope-xen/"
 echo "$cpu" > "$p/opt/hvscope-xen/cpu-model"
 if command -v promtool > /dev/null; then
 	install -m 755 "$(command -v promtool)" "$p/usr/local/bin/promtool"
@@ -77,9 +82,21 @@ tar -C "$p" --owner=0 --group=0 -cf "$work/payload.tar" .
 truncate -s 512M "$work/results.img"
 
 kernel=$(ls "$img"/vmlinuz)
+if [ "$boot" = systemd ]; then
+	accel=tcg,thread=multi
+	[ -w /dev/kvm ] && accel=kvm
+	log "booting the dom0 image's kernel with systemd under QEMU ($accel; console in $out/console.log)"
+	timeout --kill-after=10 "$limit" qemu-system-x86_64 \
+		-accel "$accel" -cpu max -m 1024 -smp 2 \
+		-nographic -no-reboot -monitor none -serial stdio \
+		-kernel "$kernel" -initrd "$img/initrd.img" \
+		-append "root=/dev/vda rw console=ttyS0 init=/hvscope-init hvscope.systemd systemd.show_status=0 panic=-1" \
+		-drive file="$img/root.img",if=virtio,format=raw,snapshot=on \
+		-drive file="$work/payload.tar",if=virtio,format=raw,readonly=on \
+		-drive file="$work/results.img",if=virtio,format=raw \
+		< /dev/null > "$out/console.log" 2>&1 &
+else
 log "booting Xen under QEMU (TCG; console in $out/console.log)"
-# The root image stays as cached: QEMU writes its changes to a temporary
-# overlay (snapshot=on on that drive only).
 timeout --kill-after=10 "$limit" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu "$cpu" -m 2048 -smp 2 \
 	-nographic -no-reboot -monitor none -serial stdio \
@@ -90,6 +107,7 @@ timeout --kill-after=10 "$limit" qemu-system-x86_64 \
 	-drive file="$work/payload.tar",if=virtio,format=raw,readonly=on \
 	-drive file="$work/results.img",if=virtio,format=raw \
 	< /dev/null > "$out/console.log" 2>&1 &
+fi
 qpid=$!
 set +e
 wait $qpid
