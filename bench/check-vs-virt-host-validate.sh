@@ -20,7 +20,7 @@ declare -A cmds=(
 	[cgroup]="$HVSCOPE check --profile kvm --only cgroup"
 	[iommu]="$HVSCOPE check --profile kvm --only iommu,iommu-kernel,secure-guest"
 	[packages]="$HVSCOPE check --profile kvm --only qemu-package,libvirt-package"
-	[services]="$HVSCOPE check --profile kvm --only libvirtd-running,virtlogd-running"
+	[services]="$HVSCOPE check --profile kvm --only libvirtd-available,virtlogd-available"
 	[selinux]="$HVSCOPE check --profile kvm --only selinux-image-dir-policy,selinux-image-dir-label,selinux-guest-dir-policy"
 	[guests]="$HVSCOPE check --profile kvm --only guest-configs-parse,guest-vcpus,guest-mac-unique,guest-memory-total"
 )

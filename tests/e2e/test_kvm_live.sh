@@ -31,8 +31,8 @@ if [ $kvm_guest = yes ]; then
 else
 	expect_verdict "$TMP/kvm.json" hwvirt fail
 fi
-expect_verdict "$TMP/kvm.json" libvirtd-running pass
-expect_verdict "$TMP/kvm.json" virtlogd-running pass
+expect_verdict "$TMP/kvm.json" libvirtd-available pass
+expect_verdict "$TMP/kvm.json" virtlogd-available pass
 note "hwvirt evidence: $(field "$TMP/kvm.json" hwvirt evidence)"
 
 # virt-host-validate qemu, line by line, against the same checks.
