@@ -52,23 +52,58 @@ static void gen(char *out, size_t len, bool dpkg)
 	snprintf(out, len, "%s", s);
 }
 
-/* One process of the oracle answers every pair: -1, 0 or 1 a line. */
-static void oracle(const char *cmd, int *answers)
+/* Generated pairs, the known ones first; a fifth compare a version with
+ * itself. */
+static void make_pairs(bool dpkg, const char *const (*known)[2], int nknown)
 {
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	for (int i = 0; i < NPAIRS; i++)
-		assert_int_equal(fscanf(f, "%d", &answers[i]), 1);
-	pclose(f);
+	for (int i = 0; i < NPAIRS; i++) {
+		if (i < nknown) {
+			strcpy(pairs[i][0], known[i][0]);
+			strcpy(pairs[i][1], known[i][1]);
+			continue;
+		}
+		gen(pairs[i][0], sizeof(pairs[i][0]), dpkg);
+		if (next(5) == 0)
+			strcpy(pairs[i][1], pairs[i][0]);
+		else
+			gen(pairs[i][1], sizeof(pairs[i][1]), dpkg);
+	}
 }
 
-static void write_pairs(const char *path)
+/* The pairs in a file, one process of the oracle (cmd_fmt names the file
+ * with %s) answering every pair: -1, 0 or 1 a line. */
+static void oracle(const char *cmd_fmt, int *answers)
 {
-	FILE *f = fopen(path, "w");
+	char path[] = "/tmp/hvscope-vers-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
 	assert_non_null(f);
 	for (int i = 0; i < NPAIRS; i++)
 		fprintf(f, "%s %s\n", pairs[i][0], pairs[i][1]);
 	fclose(f);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), cmd_fmt, path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	for (int i = 0; i < NPAIRS; i++)
+		assert_int_equal(fscanf(p, "%d", &answers[i]), 1);
+	pclose(p);
+	unlink(path);
+}
+
+/* Pairs where cmp disagrees with the oracle, each printed. */
+static int disagreements(const char *what, int (*cmp)(const char *, const char *), const int *want)
+{
+	int wrong = 0;
+	for (int i = 0; i < NPAIRS; i++) {
+		int got = cmp(pairs[i][0], pairs[i][1]);
+		if (got != want[i]) {
+			print_message("%s: %s vs %s: %d, the oracle says %d\n", what, pairs[i][0], pairs[i][1], got, want[i]);
+			wrong++;
+		}
+	}
+	return wrong;
 }
 
 static void test_dpkg_oracle(void **state)
@@ -76,45 +111,18 @@ static void test_dpkg_oracle(void **state)
 	(void)state;
 	if (access("/usr/bin/dpkg", X_OK) != 0)
 		fail_msg("dpkg is needed as the oracle");
-	/* The four pairs rpm's order gets wrong on a dpkg host, then
-	 * generated ones. */
+	/* the four pairs rpm's order gets wrong on a dpkg host */
 	static const char *const known[][2] = { { "1.0+1", "1.0.1" }, { "1.0a", "1.0+" }, { "1.0+", "1.0a" }, { "1.0-a", "1.0-1" } };
-	for (int i = 0; i < NPAIRS; i++) {
-		if (i < 4) {
-			strcpy(pairs[i][0], known[i][0]);
-			strcpy(pairs[i][1], known[i][1]);
-			continue;
-		}
-		gen(pairs[i][0], sizeof(pairs[i][0]), true);
-		if (next(5) == 0)
-			strcpy(pairs[i][1], pairs[i][0]);
-		else
-			gen(pairs[i][1], sizeof(pairs[i][1]), true);
-	}
-	char path[] = "/tmp/hvscope-vers-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	write_pairs(path);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd),
-		 "while read a b; do if dpkg --compare-versions \"$a\" lt \"$b\"; then echo -1; "
-		 "elif dpkg --compare-versions \"$a\" eq \"$b\"; then echo 0; else echo 1; fi; done < %s 2>/dev/null",
-		 path);
+	make_pairs(true, known, 4);
 	int want[NPAIRS];
-	oracle(cmd, want);
-	unlink(path);
-	int wrong = 0, rpm_differs = 0;
-	for (int i = 0; i < NPAIRS; i++) {
-		int got = pkg_version_cmp_dpkg(pairs[i][0], pairs[i][1]);
-		if (got != want[i]) {
-			print_message("dpkg order: %s vs %s: %d, dpkg says %d\n", pairs[i][0], pairs[i][1], got, want[i]);
-			wrong++;
-		}
+	oracle("while read a b; do if dpkg --compare-versions \"$a\" lt \"$b\"; then echo -1; "
+	       "elif dpkg --compare-versions \"$a\" eq \"$b\"; then echo 0; else echo 1; fi; done < %s 2>/dev/null",
+	       want);
+	int rpm_differs = 0;
+	for (int i = 0; i < NPAIRS; i++)
 		rpm_differs += pkg_version_cmp_rpm(pairs[i][0], pairs[i][1]) != want[i];
-	}
 	print_message("%d pairs, %d where rpm's order differs from dpkg's\n", NPAIRS, rpm_differs);
-	assert_int_equal(wrong, 0);
+	assert_int_equal(disagreements("dpkg order", pkg_version_cmp_dpkg, want), 0);
 	assert_true(rpm_differs >= 4);
 }
 
@@ -123,36 +131,13 @@ static void test_rpm_oracle(void **state)
 	(void)state;
 	if (access("/usr/bin/rpm", X_OK) != 0)
 		fail_msg("rpm is needed as the oracle");
-	for (int i = 0; i < NPAIRS; i++) {
-		gen(pairs[i][0], sizeof(pairs[i][0]), false);
-		if (next(5) == 0)
-			strcpy(pairs[i][1], pairs[i][0]);
-		else
-			gen(pairs[i][1], sizeof(pairs[i][1]), false);
-	}
-	char path[] = "/tmp/hvscope-vers-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	write_pairs(path);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd),
-		 "rpm --eval '%%{lua: for l in io.lines(\"%s\") do "
-		 "local a, b = l:match(\"(%%S+) (%%S+)\"); local x, y = rpm.ver(a), rpm.ver(b); "
-		 "print((x < y and -1 or (x == y and 0 or 1)) .. \"\\n\") end}'",
-		 path);
+	make_pairs(false, NULL, 0);
 	int want[NPAIRS];
-	oracle(cmd, want);
-	unlink(path);
-	int wrong = 0;
-	for (int i = 0; i < NPAIRS; i++) {
-		int got = pkg_version_cmp_rpm(pairs[i][0], pairs[i][1]);
-		if (got != want[i]) {
-			print_message("rpm order: %s vs %s: %d, rpm says %d\n", pairs[i][0], pairs[i][1], got, want[i]);
-			wrong++;
-		}
-	}
-	assert_int_equal(wrong, 0);
+	oracle("rpm --eval '%%{lua: for l in io.lines(\"%s\") do "
+	       "local a, b = l:match(\"(%%S+) (%%S+)\"); local x, y = rpm.ver(a), rpm.ver(b); "
+	       "print((x < y and -1 or (x == y and 0 or 1)) .. \"\\n\") end}'",
+	       want);
+	assert_int_equal(disagreements("rpm order", pkg_version_cmp_rpm, want), 0);
 }
 
 int main(void)
