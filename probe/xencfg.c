@@ -172,17 +172,13 @@ static void statement_other(struct lexer *lx, const char *word, int line)
 	lx_skip_logical(lx, false);
 }
 
-/* Takes v: name = v, or name op= v. */
+/* Takes v: name = v, or name op= v.  xl's "key += value" appends, and
+ * on a key not set before it sets it (Python would refuse: no finding for
+ * what xl takes). */
 static void assign(struct lexer *lx, const char *name, const char *op, struct pyval *v, int line, int col)
 {
-	if (op) {
-		struct var *x = py_var_find(lx, name);
-		if (!x) {
-			_cleanup_free_ char *sh = lx_shown(name);
-			lx_error(lx, line, col, "%s is not defined before '%s='", sh, op);
-			pv_free(v);
-			return;
-		}
+	struct var *x = op ? py_var_find(lx, name) : NULL;
+	if (op && x && !x->hidden) {
 		struct pyval cur;
 		pv_copy(&cur, &x->v);
 		*v = py_apply(lx, op, &cur, v, line, col);
@@ -359,6 +355,9 @@ void xcfg_parse(const char *text, size_t len, struct xcfg *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct lexer lx = { .s = text, .len = len, .line = 1, .col = 1, .out = out };
+	/* A UTF-8 byte order mark, from an editor on Windows: Python skips it. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		lx.pos = 3;
 	/* What xm puts in the file's namespace before running it. */
 	struct pyval u = pv_unknown("xm's own");
 	py_var_set(&lx, "xm_vars", &u, 0, true);

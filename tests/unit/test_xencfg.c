@@ -205,6 +205,31 @@ static void test_python(void **state)
 	xcfg_free(&c);
 }
 
+/* What editors and xl leave in files: a byte order mark, CRLF line ends,
+ * xl's "+=", a vNUMA list of lists, a trailing comma. */
+static void test_xl_forms(void **state)
+{
+	(void)state;
+	static const char text[] = "\xef\xbb\xbfname = \"win\"\r\n"
+				   "memory = 2048\r\n"
+				   "extra = \"console=hvc0\"\r\n"
+				   "extra += \" quiet\"\r\n"
+				   "disk += [ \"/srv/a.img,raw,xvda,rw\" ]\r\n"
+				   "vnuma = [ [ \"pnode=0\",\"size=1024\",\"vcpus=0-1\",\"vdistances=10,20\" ],\r\n"
+				   "          [ \"pnode=1\",\"size=1024\",\"vcpus=2-3\",\"vdistances=20,10\" ], ]\r\n";
+	struct xcfg c;
+	xcfg_parse(text, sizeof(text) - 1, &c);
+	for (size_t i = 0; i < c.errors.n; i++)
+		print_message("error: %s\n", c.errors.v[i]);
+	assert_int_equal(c.errors.n, 0);
+	assert_string_equal(xcfg_get(&c, "name")->s, "win");
+	assert_string_equal(xcfg_get(&c, "extra")->s, "console=hvc0 quiet");
+	assert_int_equal(xcfg_get(&c, "disk")->list.n, 1);
+	assert_int_equal(xcfg_get(&c, "vnuma")->list.n, 2);
+	assert_int_equal(c.dynamic.n, 0);
+	xcfg_free(&c);
+}
+
 static void test_disk_specs(void **state)
 {
 	(void)state;
@@ -265,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_python),
+		cmocka_unit_test(test_xl_forms),
 		cmocka_unit_test(test_disk_specs),
 		cmocka_unit_test(test_uuid_spellings),
 	};
