@@ -36,6 +36,7 @@ static const struct svc_info {
 	{ "virtqemud", { "/run/virtqemud.pid" }, NULL, { "virtqemud" } },
 	{ "virtxend", { "/run/virtxend.pid" }, NULL, { "virtxend" } },
 	{ "virtlogd", { "/run/virtlogd.pid", "/var/run/virtlogd.pid" }, NULL, { "virtlogd" } },
+	{ "virtlockd", { "/run/virtlockd.pid", "/var/run/virtlockd.pid" }, NULL, { "virtlockd" } },
 };
 
 struct proc_entry {

@@ -15,11 +15,13 @@ here=$(pwd)
 cache=${1:?usage: build-image.sh CACHE_DIR}
 
 # The dom0: Xen's tools and hypervisor, a kernel, libvirt's Xen driver (the
-# libvirt backend over xen:///system), curl to scrape the exporter, and the
-# runtime libraries of the freshly built hvscope (hvscope_libs below).
+# libvirt backend over xen:///system) and Debian's libvirt units (the
+# systemd boot checks the service facts against them), curl to scrape the
+# exporter, and the runtime libraries of the freshly built hvscope
+# (hvscope_libs below).
 base_pkgs="xen-utils-4.17 xen-utils-common xen-hypervisor-4.17-amd64
  linux-image-amd64 procps iproute2 udev kmod systemd-sysv
- libvirt-daemon libvirt-daemon-driver-xen libvirt-clients curl ca-certificates"
+ libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-xen libvirt-clients curl ca-certificates"
 
 # Debian packages holding the shared libraries the binary and its modules
 # load, found from the build itself so that a new dependency is never missed.
