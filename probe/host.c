@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Which distribution this is: /etc/os-release, or /etc/redhat-release on
- * hosts as old as RHEL 5, which have no os-release. */
+ * hosts as old as RHEL 5, which have no os-release; and the host's name:
+ * the running kernel's on the live host, the image's own under --root. */
 #include <ctype.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/root.h"
 #include "probe/probe.h"
 
-static const char *const patterns[] = { "os.id", "os.version_id", "os.pretty", "os.rhel_major", NULL };
+static const char *const patterns[] = { "os.id", "os.version_id", "os.pretty", "os.rhel_major", "host.name", NULL };
 
 /* Value of KEY= in os-release text, unquoted; caller frees. */
 static char *osrel_get(const char *text, const char *key)
@@ -27,9 +29,46 @@ static char *osrel_get(const char *text, const char *key)
 	return NULL;
 }
 
+/* Under --root: /etc/hostname, RHEL 5's HOSTNAME= in
+ * /etc/sysconfig/network, or a copy of /proc/sys/kernel/hostname. */
+static void host_name(struct probe_ctx *ctx)
+{
+	if (root_is_live(ctx->root)) {
+		char h[256] = "";
+		gethostname(h, sizeof(h) - 1);
+		facts_set_str(&ctx->facts, "host.name", h, "gethostname()");
+		return;
+	}
+	_cleanup_free_ char *line = NULL;
+	if (root_read_line(ctx->root, "/etc/hostname", &line, NULL) == 0 && *line) {
+		facts_set_str(&ctx->facts, "host.name", line, "/etc/hostname");
+		return;
+	}
+	struct buf net = BUF_INIT;
+	if (root_read(ctx->root, "/etc/sysconfig/network", 65536, &net, NULL) == 0) {
+		buf_grow(&net, 0);
+		_cleanup_free_ char *h = osrel_get(net.s, "HOSTNAME");
+		buf_free(&net);
+		if (h && *h) {
+			facts_set_str(&ctx->facts, "host.name", h, "/etc/sysconfig/network HOSTNAME");
+			return;
+		}
+	}
+	buf_free(&net);
+	free(line);
+	line = NULL;
+	if (root_read_line(ctx->root, "/proc/sys/kernel/hostname", &line, NULL) == 0 && *line)
+		facts_set_str(&ctx->facts, "host.name", line, "/proc/sys/kernel/hostname");
+	else
+		facts_set_status(&ctx->facts, "host.name", FACT_MISSING, "no /etc/hostname, /etc/sysconfig/network HOSTNAME or /proc/sys/kernel/hostname under %s", ctx->root);
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
-	(void)name;
+	if (strcmp(name, "host.name") == 0) {
+		host_name(ctx);
+		return;
+	}
 	if (!probe_once(ctx, "os"))
 		return;
 	struct facts *fs = &ctx->facts;

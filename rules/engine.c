@@ -4,7 +4,6 @@
 #include <regex.h>
 #include <string.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include "probe/packages.h"
 
@@ -240,10 +239,10 @@ void engine_run(struct probe_ctx *ctx, const struct profile *prof, const struct 
 	out->profile_title = prof->title ? xstrdup(prof->title) : NULL;
 	free(out->root);
 	out->root = xstrdup(ctx->root);
-	char host[256] = "";
-	gethostname(host, sizeof(host) - 1);
+	/* under --root the image's name, not the checking machine's */
+	const struct fact *host = probe_fact(ctx, "host.name");
 	free(out->host);
-	out->host = xstrdup(host);
+	out->host = xstrdup(host->status == FACT_OK ? host->s : "(unknown)");
 	for (size_t i = 0; i < prof->n; i++) {
 		const struct rule *r = &prof->rules[i];
 		if (!wanted(only, r->id))
