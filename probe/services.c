@@ -199,7 +199,6 @@ static bool sysv_running(struct probe_ctx *ctx, const char *name, struct buf *ev
 	return false;
 }
 
-
 /* What systemd says of a unit. */
 struct unit {
 	char load[24], active[24], sub[24], file[24];

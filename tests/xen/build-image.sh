@@ -15,13 +15,15 @@ here=$(pwd)
 cache=${1:?usage: build-image.sh CACHE_DIR}
 
 # The dom0: Xen's tools and hypervisor, a kernel, libvirt's Xen driver (the
-# libvirt backend over xen:///system) and Debian's libvirt units (the
-# systemd boot checks the service facts against them), curl to scrape the
-# exporter, and the runtime libraries of the freshly built hvscope
-# (hvscope_libs below).
+# libvirt backend over xen:///system), curl to scrape the exporter, and the
+# runtime libraries of the freshly built hvscope (hvscope_libs below).
 base_pkgs="xen-utils-4.17 xen-utils-common xen-hypervisor-4.17-amd64
  linux-image-amd64 procps iproute2 udev kmod systemd-sysv
- libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-xen libvirt-clients curl ca-certificates"
+ libvirt-daemon libvirt-daemon-driver-xen libvirt-clients curl ca-certificates"
+# Debian's libvirt units (the systemd boot checks the service facts against
+# them); apt in the root installs it, as debootstrap does not choose between
+# the alternatives its dependencies name (dbus-system-bus, logind).
+apt_pkgs="libvirt-daemon-system"
 
 # Debian packages holding the shared libraries the binary and its modules
 # load, found from the build itself so that a new dependency is never missed.
@@ -42,7 +44,7 @@ if [ -z "$mirror" ]; then
 fi
 
 # One apt-cache call for all of them (one a package took 70 s here).
-versions=$(apt-cache show --no-all-versions $pkgs 2>/dev/null | sed -n 's/^Package: //p; s/^Version: //p' | paste - -)
+versions=$(apt-cache show --no-all-versions $pkgs $apt_pkgs 2>/dev/null | sed -n 's/^Package: //p; s/^Version: //p' | paste - -)
 key=$( { cat build-image.sh dom0-init.sh; echo "$versions"; echo "$mirror"; } | sha256sum | cut -c1-16)
 out=$cache/dom0-$key
 if [ -s "$out/root.img" ] && [ -s "$out/xen.elf" ]; then
@@ -88,7 +90,8 @@ printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
-if ! chroot "$root" sh -c 'apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y dist-upgrade' \
+if ! chroot "$root" sh -c "apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y dist-upgrade &&
+	DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends install $apt_pkgs" \
 	> "$work/upgrade.log" 2>&1; then
 	tail -n 30 "$work/upgrade.log" >&2
 	log "apt-get dist-upgrade in the root failed"
