@@ -204,6 +204,29 @@ static void list_facts(void)
 	}
 }
 
+/* The report on stdout.  Facts quote what hosts hold (a kernel command
+ * line, a config's values): the same scrubber as a bundle's, on every
+ * format. */
+static int print_report(const struct report *rep, enum fmt fmt, const struct report_opts *ro)
+{
+	struct buf out = BUF_INIT, clean = BUF_INIT;
+	switch (fmt) {
+	case FMT_TEXT: report_write_text(rep, ro, &out); break;
+	case FMT_JSON: report_write_json(rep, &out); break;
+	case FMT_JUNIT: report_write_junit(rep, &out); break;
+	case FMT_PROM: report_write_prometheus(rep, &out); break;
+	}
+	scrub_text(buf_str(&out), out.len, &clean);
+	fwrite(buf_str(&clean), 1, clean.len, stdout);
+	buf_free(&clean);
+	buf_free(&out);
+	if (fflush(stdout) != 0) {
+		perror("hvscope check: stdout");
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -309,25 +332,9 @@ int cmd_check(int argc, char **argv)
 	}
 	engine_run(&ctx, prof, &only, &rep);
 	rep.profile_reason = reason;
-	struct buf out = BUF_INIT;
 	struct report_opts ro = { .color = color, .quiet = quiet };
-	switch (fmt) {
-	case FMT_TEXT: report_write_text(&rep, &ro, &out); break;
-	case FMT_JSON: report_write_json(&rep, &out); break;
-	case FMT_JUNIT: report_write_junit(&rep, &out); break;
-	case FMT_PROM: report_write_prometheus(&rep, &out); break;
-	}
-	/* Facts quote what hosts hold (a kernel command line, a config's
-	 * values): the same scrubber as a bundle's, on every format. */
-	struct buf clean = BUF_INIT;
-	scrub_text(buf_str(&out), out.len, &clean);
-	fwrite(buf_str(&clean), 1, clean.len, stdout);
-	buf_free(&clean);
-	buf_free(&out);
-	if (fflush(stdout) != 0) {
-		perror("hvscope check: stdout");
+	if (print_report(&rep, fmt, &ro) < 0)
 		goto out;
-	}
 	rc = report_exit_code(&rep);
 out:
 	report_free(&rep);
