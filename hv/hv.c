@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "hv/hv.h"
+#include "hv/backend.h"
 
 #include <dlfcn.h>
 #include <errno.h>

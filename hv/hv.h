@@ -164,30 +164,7 @@ uint64_t hv_net_rx_bytes(const struct hv_domain *d);
 uint64_t hv_blk_sum(const struct hv_domain *d, size_t field_offset);
 #define HV_BLK_SUM(d, field) hv_blk_sum((d), offsetof(struct hv_blk, field))
 
-/* Backends (hv/libvirt.c, hv/xenstat.c), each built as a module
- * (hv-NAME.so) that exports "hv_backend_NAME". */
-struct hv_backend {
-	const char *name;
-	int (*open)(struct hv *hv, const char *uri, struct err *e);
-	int (*sample)(struct hv *hv, struct hv_snapshot *snap, struct err *e);
-	void (*close)(struct hv *hv);
-	int (*dump)(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e); /* may be NULL */
-	void (*tidy)(struct hv *hv); /* may be NULL */
-};
-extern const struct hv_backend hv_backend_libvirt;
-extern const struct hv_backend hv_backend_xenstat;
-
-struct hv {
-	const struct hv_backend *be;
-	char *uri;
-	char *describe;
-	int deadline_ms;
-	unsigned want; /* HV_WANT_* */
-	const char *auto_note; /* how "auto" chose, for messages */
-	void *priv;
-};
-
-/* Helpers for backends. */
+/* Appends a zeroed domain (backends, and tests building snapshots). */
 struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap);
 double hv_now_mono(void);
 double hv_now_wall(void);

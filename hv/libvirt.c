@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
-#include "hv/hv.h"
+#include "hv/backend.h"
 
 /* The bulk groups: the cheap ones (state, interface: 0.1 ms a guest),
  * the block counters, which only QEMU's monitor has, and the balloon group

@@ -6,7 +6,7 @@
 #include <xenstat.h>
 
 #include "core/util.h"
-#include "hv/hv.h"
+#include "hv/backend.h"
 
 struct xs {
 	xenstat_handle *h;
