@@ -64,7 +64,6 @@ struct exporter {
 	char *profile;
 	double check_interval;
 	char *check_text; /* Prometheus text of the last check run */
-	char *check_error;
 	/* http */
 	struct web_config web;
 	const char *telemetry_path;
@@ -149,9 +148,7 @@ static void *checker(void *arg)
 			fprintf(stderr, "hvscope exporter: readiness checks could not run: %s\n", err_msg(&e));
 		pthread_mutex_lock(&x->mu);
 		free(x->check_text);
-		free(x->check_error);
 		x->check_text = r == 0 ? buf_steal(&b) : NULL;
-		x->check_error = r < 0 ? xstrdup(err_msg(&e)) : NULL;
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += (time_t)x->check_interval;
@@ -770,7 +767,6 @@ int cmd_exporter(int argc, char **argv)
 		shared_put_locked(x.cur);
 	}
 	free(x.check_text);
-	free(x.check_error);
 	web_config_free(&x.web);
 	return rc;
 }

@@ -32,9 +32,8 @@ static void put_block(struct buf *out, const char *label, const char *text)
 void report_write_text(const struct report *r, const struct report_opts *o, struct buf *out)
 {
 	if (!o->quiet) {
-		buf_printf(out, "hvscope check: profile %s%s%s%s%s\n", r->profile, r->profile_title ? " (" : "",
-			   r->profile_title ? r->profile_title : "", r->profile_title ? ")" : "",
-			   strcmp(r->root, "/") ? "" : "");
+		buf_printf(out, "hvscope check: profile %s%s%s%s\n", r->profile, r->profile_title ? " (" : "",
+			   r->profile_title ? r->profile_title : "", r->profile_title ? ")" : "");
 		if (r->profile_reason)
 			buf_printf(out, "  chosen: %s\n", r->profile_reason);
 		buf_printf(out, "  host: %s, root: %s%s\n\n", r->host, r->root, r->is_root ? "" : ", not running as root");
