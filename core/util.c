@@ -149,3 +149,28 @@ void strv_free(struct strv *sv)
 	sv->v = NULL;
 	sv->n = sv->alloc = 0;
 }
+
+int str_to_ll_range(const char *s, long long lo, long long hi, long long *out)
+{
+	long long v;
+	int r = str_to_ll(s, &v);
+	if (r < 0)
+		return r;
+	if (v < lo || v > hi)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int str_to_double_range(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end)
+		return -EINVAL;
+	if (errno == ERANGE || !(v >= lo && v <= hi)) /* NaN fails both */
+		return -ERANGE;
+	*out = v;
+	return 0;
+}

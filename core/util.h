@@ -38,6 +38,10 @@ char *str_strip(char *s);
 bool str_has_word(const char *list, const char *word);
 /* Parse a decimal integer that must fill the whole string. */
 int str_to_ll(const char *s, long long *out);
+/* A command-line number that must fill the string and lie in [lo, hi]
+ * (a NaN or a value past a long long never does); -ERANGE or -EINVAL. */
+int str_to_ll_range(const char *s, long long lo, long long hi, long long *out);
+int str_to_double_range(const char *s, double lo, double hi, double *out);
 
 /* A growable list of owned strings. */
 struct strv {

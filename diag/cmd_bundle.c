@@ -75,7 +75,7 @@ static int parse_duration(const char *s, double *secs)
 {
 	char *end;
 	double v = strtod(s, &end);
-	if (end == s || !(v > 0))
+	if (end == s || !(v > 0 && v < 1e9)) /* also no inf or NaN: it becomes a time_t */
 		return -EINVAL;
 	double mul = 1;
 	switch (*end) {

@@ -631,12 +631,11 @@ int cmd_exporter(int argc, char **argv)
 	};
 	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL;
 	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300, .start_time = hv_now_wall() };
-	long deadline = 1500;
+	long long deadline = 1500;
 	unsigned want = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'L': listen = optarg; break;
 		case 'T':
@@ -648,24 +647,22 @@ int cmd_exporter(int argc, char **argv)
 			break;
 		case 'c': uri = optarg; break;
 		case 'S':
-			x.scrape_timeout = strtod(optarg, &end);
-			if (*end || !(x.scrape_timeout > 0 && x.scrape_timeout <= 600)) {
+			if (str_to_double_range(optarg, 0.001, 600, &x.scrape_timeout) < 0) {
 				fprintf(stderr, "hvscope exporter: --scrape.timeout %s: give seconds\n", optarg);
 				return 3;
 			}
 			break;
 		case 'D':
-			deadline = strtol(optarg, &end, 10);
-			if (*end || deadline < 1) {
-				fprintf(stderr, "hvscope exporter: --deadline %s: give milliseconds\n", optarg);
+			if (str_to_ll_range(optarg, 1, 3600000, &deadline) < 0) {
+				fprintf(stderr, "hvscope exporter: --deadline %s: give milliseconds between 1 and 3600000\n", optarg);
 				return 3;
 			}
 			break;
 		case 'p': x.profile = optarg; break;
 		case 'I':
-			x.check_interval = strtod(optarg, &end);
-			if (*end || !(x.check_interval >= 1)) {
-				fprintf(stderr, "hvscope exporter: --check.interval %s: give seconds (1 or more)\n", optarg);
+			/* bounded: it is added to a struct timespec's seconds */
+			if (str_to_double_range(optarg, 1, 31536000, &x.check_interval) < 0) {
+				fprintf(stderr, "hvscope exporter: --check.interval %s: give seconds between 1 and 31536000 (a year)\n", optarg);
 				return 3;
 			}
 			break;

@@ -3,6 +3,7 @@
  * curses screen or in batch mode. */
 #include "tui/cmd_top.h"
 
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -126,27 +127,24 @@ int cmd_top(int argc, char **argv)
 	const char *uri = NULL;
 	double delay = 3;
 	bool batch = false, vcpus = false, nets = false, vbds = false;
-	long iterations = 0, deadline = 2000;
+	long long iterations = 0, deadline = 2000;
 	struct batch_opts bo = { .fmt = BATCH_TEXT };
 	char *filter = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:d:bi:f:s:rvnxh", longopts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'c': uri = optarg; break;
 		case 'd':
-			delay = strtod(optarg, &end);
-			if (*end || !(delay >= 0.1 && delay <= 3600)) {
+			if (str_to_double_range(optarg, 0.1, 3600, &delay) < 0) {
 				fprintf(stderr, "hvscope top: --delay %s: give seconds between 0.1 and 3600\n", optarg);
 				return 3;
 			}
 			break;
 		case 'b': batch = true; break;
 		case 'i':
-			iterations = strtol(optarg, &end, 10);
-			if (*end || iterations < 1) {
-				fprintf(stderr, "hvscope top: --iterations %s: give a count of 1 or more\n", optarg);
+			if (str_to_ll_range(optarg, 1, INT_MAX, &iterations) < 0) {
+				fprintf(stderr, "hvscope top: --iterations %s: give a count between 1 and 2147483647\n", optarg);
 				return 3;
 			}
 			break;
@@ -175,9 +173,8 @@ int cmd_top(int argc, char **argv)
 		case 'n': nets = true; break;
 		case 'x': vbds = true; break;
 		case 'D':
-			deadline = strtol(optarg, &end, 10);
-			if (*end || deadline < 1) {
-				fprintf(stderr, "hvscope top: --deadline %s: give milliseconds\n", optarg);
+			if (str_to_ll_range(optarg, 1, 3600000, &deadline) < 0) {
+				fprintf(stderr, "hvscope top: --deadline %s: give milliseconds between 1 and 3600000\n", optarg);
 				return 3;
 			}
 			break;

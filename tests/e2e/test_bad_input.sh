@@ -94,6 +94,16 @@ expect_err 3 "no profile 'nope'" -- check --profile nope
 expect_err 3 "no rule 'nope' in profile kvm" -- check --profile kvm --only nope
 expect_err 3 "--root /nonexistent: not a directory" -- check --root /nonexistent
 expect_err 3 "unknown format 'xml'" -- check --format xml
+# Numbers past an int or a timespec: refused, not truncated (4294967297
+# iterations were 1; a deadline of 2^32+1 ms was 1 ms).
+expect_err 3 "--iterations 4294967297: give a count between 1 and 2147483647" -- top -b -i 4294967297
+expect_err 3 "--iterations 99999999999999999999" -- top -b -i 99999999999999999999
+expect_err 3 "--deadline 4294967297: give milliseconds between 1 and 3600000" -- top -b --deadline 4294967297
+expect_err 3 "--delay nan" -- top -b -d nan
+expect_err 3 "--deadline 4294967297" -- exporter --deadline 4294967297
+expect_err 3 "--check.interval 1e300" -- exporter --check.interval 1e300
+expect_err 3 "--scrape.timeout inf" -- exporter --scrape.timeout inf
+expect_err 1 "--since inf" -- bundle --since inf -o "$TMP/never.tar"
 expect_err 3 "unknown command 'chekc'" -- chekc
 expect_err 3 "$TMP/none: No such file" -- check --rules "$TMP/none"
 

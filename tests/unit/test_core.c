@@ -149,6 +149,26 @@ static void test_spawn(void **state)
 	err_clear(&e);
 }
 
+static void test_number_ranges(void **state)
+{
+	(void)state;
+	long long v = 0;
+	double d = 0;
+	assert_int_equal(str_to_ll_range("42", 1, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(str_to_ll_range("4294967297", 1, 2147483647, &v), -ERANGE);
+	assert_int_equal(str_to_ll_range("99999999999999999999", 1, 2147483647, &v), -ERANGE);
+	assert_int_equal(str_to_ll_range("0", 1, 10, &v), -ERANGE);
+	assert_int_equal(str_to_ll_range("12ms", 1, 10, &v), -EINVAL);
+	assert_int_equal(str_to_ll_range("", 1, 10, &v), -EINVAL);
+	assert_int_equal(str_to_double_range("2.5", 0.1, 3600, &d), 0);
+	assert_true(d == 2.5);
+	assert_int_equal(str_to_double_range("nan", 0.1, 3600, &d), -ERANGE);
+	assert_int_equal(str_to_double_range("inf", 0.1, 3600, &d), -ERANGE);
+	assert_int_equal(str_to_double_range("1e400", 0.1, 1e308, &d), -ERANGE);
+	assert_int_equal(str_to_double_range("3s", 0.1, 3600, &d), -EINVAL);
+}
+
 static void test_secret_files(void **state)
 {
 	(void)state;
@@ -178,7 +198,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_secret_files),
+		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
