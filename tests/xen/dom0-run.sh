@@ -114,10 +114,13 @@ check_xen() {
 
 # --- hvscope top -b (xenstat) against xentop -b at the same time ---------------
 top_vs_xentop() {
-	# Both sample every second, started together; xl list gives the ids
-	# xentop does not print.
+	# Both sample every second; xl list gives the ids xentop does not print.
+	# xentop starts once hvscope's first sample is out: under TCG the
+	# sanitized hvscope takes seconds to start, and the samples compared
+	# must be taken within one interval of each other.
 	hvscope top -b -c xen -d 1 -i 4 -f json > "$R/top.json" &
 	local h=$!
+	for _ in $(seq 300); do [ -s "$R/top.json" ] && break; sleep 0.05; done
 	xentop -b -d 1 -i 4 > "$R/xentop.txt" &
 	local x=$!
 	sleep 1.5
