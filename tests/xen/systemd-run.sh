@@ -79,8 +79,10 @@ idle() {
 	states
 }
 disabled_at_boot() {
+	# without idle's short --timeout, which could end the daemon before the check
+	echo 'LIBVIRTD_ARGS=""' > /etc/default/libvirtd
 	systemctl disable libvirtd.service libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket
-	systemctl start libvirtd.service
+	systemctl restart libvirtd.service
 	states
 	check
 	want libvirtd-available pass "libvirtd.service is active"
