@@ -3,18 +3,21 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/util.h"
 
 void buf_grow(struct buf *b, size_t extra)
 {
+	if (extra > SIZE_MAX - b->len - 1)
+		die_oom(SIZE_MAX); /* the size itself does not fit */
 	size_t need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;
 	size_t alloc = b->alloc ? b->alloc : 64;
 	while (alloc < need)
-		alloc *= 2;
+		alloc = alloc > SIZE_MAX / 2 ? need : alloc * 2;
 	b->s = xrealloc(b->s, alloc);
 	b->alloc = alloc;
 }

@@ -21,6 +21,25 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* Wait for pid until the deadline (ms on CLOCK_MONOTONIC): a child may
+ * close its output and go on running.  Polled: a pidfd would need Linux
+ * 5.3, older than some hosts this runs on. */
+static bool reap_by(pid_t pid, long long deadline, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true; /* not ours to wait for any more */
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return false;
+		struct timespec ts = { 0, (left < 5 ? left : 5) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
 int spawn_capture(char *const argv[], int timeout_ms, size_t max_out, struct buf *out, struct err *e)
 {
 	int pfd[2];
@@ -65,11 +84,14 @@ int spawn_capture(char *const argv[], int timeout_ms, size_t max_out, struct buf
 			buf_add(out, chunk, (size_t)got < max_out - out->len ? (size_t)got : max_out - out->len);
 	}
 	close(pfd[0]);
-	if (timed_out)
-		kill(pid, SIGKILL);
 	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (!timed_out && !reap_by(pid, deadline, &status))
+		timed_out = true; /* closed its output, did not exit */
+	if (timed_out) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (timed_out)
 		return err_set(e, -ETIMEDOUT, "%s: no answer within %d ms", argv[0], timeout_ms);
 	if (WIFEXITED(status)) {

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-static void die_oom(size_t n)
+void die_oom(size_t n)
 {
 	fprintf(stderr, "hvscope: out of memory (%zu bytes)\n", n);
 	abort();

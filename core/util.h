@@ -15,6 +15,9 @@
  * useful way; like git's xmalloc, report and abort. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t n);
+/* What the x* allocators do when memory runs out, or a size overflows:
+ * say so and abort. */
+__attribute__((noreturn)) void die_oom(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

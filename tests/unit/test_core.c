@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -35,6 +37,25 @@ static void test_buf_grows(void **state)
 	assert_null(b.s);
 	free(s);
 	buf_free(&b);
+}
+
+/* A size that does not fit is the allocator's failure, not a short buffer
+ * written past its end: the child must die, never return. */
+static void test_buf_overflow(void **state)
+{
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "0123456789");
+		buf_grow(&b, SIZE_MAX - 4);
+		_exit(b.alloc > b.len + 16 ? 2 : 0); /* returned: the size wrapped */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
 static void test_strings(void **state)
@@ -145,6 +166,10 @@ static void test_spawn(void **state)
 	assert_true(spawn_capture(missing, 1000, 1024, NULL, &e) < 0);
 	char *no[] = { "false", NULL };
 	assert_int_equal(spawn_capture(no, 1000, 1024, NULL, &e), 1);
+	/* A child that closes its output and runs on is still under the
+	 * deadline: killed, not waited for (it would exit 0 after 20 s). */
+	char *closer[] = { "sh", "-c", "exec >&-; sleep 20", NULL };
+	assert_int_equal(spawn_capture(closer, 300, 1024, NULL, &e), -ETIMEDOUT);
 	buf_free(&out);
 	err_clear(&e);
 }
@@ -197,7 +222,7 @@ static void test_secret_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
