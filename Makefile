@@ -58,7 +58,7 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFL
 	-MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC := core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
+CORE_SRC := core/clock.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c
 PROBE_SRC := probe/fact.c probe/probe.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/services.c probe/selinux.c probe/resources.c \
 	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c
@@ -66,7 +66,8 @@ RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_c
 HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
-EXPORTER_SRC := exporter/metrics.c exporter/webconfig.c exporter/cmd_exporter.c
+EXPORTER_SRC := exporter/metrics.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+	exporter/scrape.c exporter/http.c exporter/cmd_exporter.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -96,7 +97,8 @@ $(BUILD)/%.pic.o: %.c
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
-$(BUILD)/hv-libvirt.so: $(BUILD)/hv/libvirt.pic.o
+LIBVIRT_MOD_SRC := hv/libvirt.c hv/lv_call.c hv/lv_map.c hv/lv_dump.c
+$(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread
 
 $(BUILD)/hv-xenstat.so: $(BUILD)/hv/xenstat.pic.o

@@ -8,10 +8,12 @@
 #include "core/escape.h"
 #include "core/util.h"
 
-/* One family: HELP and TYPE once, then a series per domain (and device). */
-static void family(struct buf *o, const char *name, const char *type, const char *help)
+void metrics_family(struct buf *o, bool om, const char *name, const char *type, const char *help)
 {
-	buf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	size_t n = strlen(name);
+	if (om && strcmp(type, "counter") == 0 && str_ends(name, "_total"))
+		n -= 6;
+	buf_printf(o, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
 }
 
 /* Each domain's labels, domain="..",uuid="..", escaped once per scrape and
@@ -45,10 +47,11 @@ static void labels_free(struct labels *l)
 /* A family of n series with the domains' labels: HELP and TYPE, and room
  * for the series, so that it is not copied as it grows (a family of 1,000
  * domains is 100 to 200 KB). */
-static void domain_family(struct buf *o, const struct labels *l, const struct hv_snapshot *s, const char *name, const char *type,
-			  const char *help, size_t n)
+static void domain_family(struct buf *o, const struct metrics_writer *w, const char *name, const char *type, const char *help, size_t n)
 {
-	family(o, name, type, help);
+	const struct labels *l = w->l;
+	const struct hv_snapshot *s = w->s;
+	metrics_family(o, w->om, name, type, help);
 	size_t per_label = s->ndom ? l->text.len / s->ndom : 0;
 	/* name{labels,device="..."} value\n: 48 for the rest */
 	buf_grow(o, n * (strlen(name) + per_label + 48));
@@ -139,7 +142,7 @@ static void series_ns(struct buf *o, const char *name, const struct labels *l, s
 
 #define NET_FAMILY(metric, member, help)                                                            \
 	do {                                                                                        \
-		domain_family(o, l, s, metric, "counter", help, total(s, offsetof(struct hv_domain, nnet))); \
+		domain_family(o, w, metric, "counter", help, total(s, offsetof(struct hv_domain, nnet))); \
 		for (size_t i = 0; i < s->ndom; i++)                                                \
 			for (size_t k = 0; k < s->dom[i].nnet; k++)                                 \
 				series_u64(o, metric, l, i, "device",                               \
@@ -149,7 +152,7 @@ static void series_ns(struct buf *o, const char *name, const struct labels *l, s
 
 #define BLK_FAMILY(metric, member, help)                                                            \
 	do {                                                                                        \
-		domain_family(o, l, s, metric, "counter", help, total(s, offsetof(struct hv_domain, nblk))); \
+		domain_family(o, w, metric, "counter", help, total(s, offsetof(struct hv_domain, nblk))); \
 		for (size_t i = 0; i < s->ndom; i++)                                                \
 			for (size_t k = 0; k < s->dom[i].nblk; k++)                                 \
 				series_u64(o, metric, l, i, "device",                               \
@@ -157,15 +160,16 @@ static void series_ns(struct buf *o, const char *name, const struct labels *l, s
 					   s->dom[i].blk[k].member);                               \
 	} while (0)
 
-static void write_host(const struct hv_snapshot *s, struct buf *o)
+static void write_host(const struct metrics_writer *w, struct buf *o)
 {
-	family(o, "hvscope_host_cpus", "gauge", "Physical CPUs of the host.");
+	const struct hv_snapshot *s = w->s;
+	metrics_family(o, w->om, "hvscope_host_cpus", "gauge", "Physical CPUs of the host.");
 	buf_printf(o, "hvscope_host_cpus %u\n", s->host.cpus);
-	family(o, "hvscope_host_memory_bytes", "gauge", "Memory of the host.");
+	metrics_family(o, w->om, "hvscope_host_memory_bytes", "gauge", "Memory of the host.");
 	buf_printf(o, "hvscope_host_memory_bytes %llu\n", (unsigned long long)s->host.mem_total_kib * 1024);
-	family(o, "hvscope_host_memory_free_bytes", "gauge", "Free memory of the host.");
+	metrics_family(o, w->om, "hvscope_host_memory_free_bytes", "gauge", "Free memory of the host.");
 	buf_printf(o, "hvscope_host_memory_free_bytes %llu\n", (unsigned long long)s->host.mem_free_kib * 1024);
-	family(o, "hvscope_host_info", "gauge", "The hypervisor: 1 with its type, version and the source sampled.");
+	metrics_family(o, w->om, "hvscope_host_info", "gauge", "The hypervisor: 1 with its type, version and the source sampled.");
 	buf_puts(o, "hvscope_host_info{type=\"");
 	esc_prom_label(o, s->host.type ? s->host.type : "");
 	buf_puts(o, "\",version=\"");
@@ -173,13 +177,15 @@ static void write_host(const struct hv_snapshot *s, struct buf *o)
 	buf_puts(o, "\",source=\"");
 	esc_prom_label(o, s->host.source ? s->host.source : "");
 	buf_puts(o, "\"} 1\n");
-	family(o, "hvscope_domains", "gauge", "Running domains.");
+	metrics_family(o, w->om, "hvscope_domains", "gauge", "Running domains.");
 	buf_printf(o, "hvscope_domains %zu\n", s->ndom);
 }
 
-static void write_vcpu_seconds(const struct hv_snapshot *s, const struct labels *l, struct buf *o)
+static void write_vcpu_seconds(const struct metrics_writer *w, struct buf *o)
 {
-	domain_family(o, l, s, "hvscope_domain_vcpu_seconds_total", "counter", "CPU time used by one virtual CPU.",
+	const struct hv_snapshot *s = w->s;
+	const struct labels *l = w->l;
+	domain_family(o, w, "hvscope_domain_vcpu_seconds_total", "counter", "CPU time used by one virtual CPU.",
 		      total(s, offsetof(struct hv_domain, nvcpu)));
 	for (size_t i = 0; i < s->ndom; i++)
 		for (size_t k = 0; k < s->dom[i].nvcpu; k++) {
@@ -190,12 +196,14 @@ static void write_vcpu_seconds(const struct hv_snapshot *s, const struct labels 
 }
 
 /* Family (or group of small families) number idx; false past the last. */
-static bool write_family(const struct hv_snapshot *s, const struct labels *l, size_t idx, struct buf *o)
+static bool write_family(const struct metrics_writer *w, size_t idx, struct buf *o)
 {
+	const struct hv_snapshot *s = w->s;
+	const struct labels *l = w->l;
 	switch (idx) {
-	case 0: write_host(s, o); break;
+	case 0: write_host(w, o); break;
 	case 1:
-		domain_family(o, l, s, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.",
+		domain_family(o, w, "hvscope_domain_state", "gauge", "State of a domain: 1 on the series whose state label holds it.",
 			      s->ndom);
 		for (size_t i = 0; i < s->ndom; i++) {
 			buf_puts(o, "hvscope_domain_state{");
@@ -209,43 +217,43 @@ static bool write_family(const struct hv_snapshot *s, const struct labels *l, si
 		}
 		break;
 	case 2:
-		domain_family(o, l, s, "hvscope_domain_stats_stuck", "gauge",
+		domain_family(o, w, "hvscope_domain_stats_stuck", "gauge",
 			      "1 when the domain did not answer within the deadline: its figures are from an earlier sample.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			series_u64(o, "hvscope_domain_stats_stuck", l, i, NULL, NULL, s->dom[i].stuck);
 		break;
 	case 3:
-		domain_family(o, l, s, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.", s->ndom);
+		domain_family(o, w, "hvscope_domain_cpu_seconds_total", "counter", "CPU time used by the domain.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].have & HV_HAVE_CPU)
 				series_ns(o, "hvscope_domain_cpu_seconds_total", l, i, NULL, NULL, s->dom[i].cpu_ns);
 		break;
-	case 4: write_vcpu_seconds(s, l, o); break;
+	case 4: write_vcpu_seconds(w, o); break;
 	case 5:
-		domain_family(o, l, s, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.", s->ndom);
+		domain_family(o, w, "hvscope_domain_vcpus", "gauge", "Virtual CPUs online.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			series_u64(o, "hvscope_domain_vcpus", l, i, NULL, NULL, s->dom[i].vcpus_online);
 		break;
 	case 6:
-		domain_family(o, l, s, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.", s->ndom);
+		domain_family(o, w, "hvscope_domain_vcpus_max", "gauge", "Virtual CPUs the domain may have.", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			series_u64(o, "hvscope_domain_vcpus_max", l, i, NULL, NULL, s->dom[i].vcpus_max);
 		break;
 	case 7:
-		domain_family(o, l, s, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).", s->ndom);
+		domain_family(o, w, "hvscope_domain_memory_bytes", "gauge", "Memory of the domain now (balloon).", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].have & HV_HAVE_MEM)
 				series_u64(o, "hvscope_domain_memory_bytes", l, i, NULL, NULL, (unsigned long long)s->dom[i].mem_kib * 1024);
 		break;
 	case 8:
-		domain_family(o, l, s, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).", s->ndom);
+		domain_family(o, w, "hvscope_domain_memory_max_bytes", "gauge", "Memory the domain may grow to (absent: no limit).", s->ndom);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].maxmem_kib)
 				series_u64(o, "hvscope_domain_memory_max_bytes", l, i, NULL, NULL,
 					   (unsigned long long)s->dom[i].maxmem_kib * 1024);
 		break;
 	case 9:
-		family(o, "hvscope_domain_memory_rss_bytes", "gauge",
+		metrics_family(o, w->om, "hvscope_domain_memory_rss_bytes", "gauge",
 		       "Resident memory of the domain's emulator process, where the hypervisor reports it.");
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].rss_kib)
@@ -264,7 +272,7 @@ static bool write_family(const struct hv_snapshot *s, const struct labels *l, si
 	case 20: BLK_FAMILY("hvscope_domain_block_write_requests_total", wr_reqs, "Write requests of a block device."); break;
 	case 21: BLK_FAMILY("hvscope_domain_block_write_bytes_total", wr_bytes, "Bytes written to a block device."); break;
 	case 22:
-		family(o, "hvscope_domain_block_oo_requests_total", "counter", "Requests that found the ring full (Xen's VBD_OO).");
+		metrics_family(o, w->om, "hvscope_domain_block_oo_requests_total", "counter", "Requests that found the ring full (Xen's VBD_OO).");
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].have & HV_HAVE_OO)
 				for (size_t k = 0; k < s->dom[i].nblk; k++)
@@ -276,10 +284,11 @@ static bool write_family(const struct hv_snapshot *s, const struct labels *l, si
 	return true;
 }
 
-void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *s)
+void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *s, bool om)
 {
 	memset(w, 0, sizeof(*w));
 	w->s = s;
+	w->om = om;
 	if (s->up) {
 		w->l = xcalloc(1, sizeof(*w->l));
 		labels_make(w->l, s);
@@ -290,7 +299,7 @@ bool metrics_writer_next(struct metrics_writer *w, struct buf *out)
 {
 	if (!w->l)
 		return false;
-	return write_family(w->s, w->l, w->next++, out);
+	return write_family(w, w->next++, out);
 }
 
 void metrics_writer_free(struct metrics_writer *w)

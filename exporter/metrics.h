@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The exposition-format writer (Prometheus text 0.0.4) for hv/ snapshots. */
+/* The exposition-format writer for hv/ snapshots: Prometheus text 0.0.4,
+ * or OpenMetrics 1.0.0 for scrapers that ask for it. */
 #ifndef HVSCOPE_EXPORTER_METRICS_H
 #define HVSCOPE_EXPORTER_METRICS_H
 
@@ -14,12 +15,17 @@ struct labels;
 struct metrics_writer {
 	const struct hv_snapshot *s;
 	struct labels *l;
+	bool om; /* OpenMetrics */
 	size_t next;
 };
-void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *snap);
+void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *snap, bool om);
 /* Appends the next family (or group of small ones) to out; false when
  * none is left. */
 bool metrics_writer_next(struct metrics_writer *w, struct buf *out);
 void metrics_writer_free(struct metrics_writer *w);
+
+/* A family's HELP and TYPE lines.  OpenMetrics names a counter family
+ * without its _total suffix; its samples keep it. */
+void metrics_family(struct buf *o, bool om, const char *name, const char *type, const char *help);
 
 #endif

@@ -10,24 +10,11 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/escape.h"
 
 #include "core/root.h"
 #include "core/util.h"
-
-double hv_now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-double hv_now_wall(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
 
 /* A Xen dom0 has xenfs mounted and says so. */
 static bool is_xen_dom0(void)
@@ -131,8 +118,8 @@ int hv_sample(struct hv *hv, struct hv_snapshot *snap)
 {
 	hv_snapshot_free(snap);
 	struct err e = ERR_INIT;
-	snap->mono = hv_now_mono();
-	snap->wall = hv_now_wall();
+	snap->mono = clock_mono();
+	snap->wall = clock_wall();
 	int r = hv->be->sample(hv, snap, &e);
 	snap->up = r == 0;
 	if (r < 0)

@@ -166,7 +166,5 @@ uint64_t hv_blk_sum(const struct hv_domain *d, size_t field_offset);
 
 /* Appends a zeroed domain (backends, and tests building snapshots). */
 struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap);
-double hv_now_mono(void);
-double hv_now_wall(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/util.h"
 #include "tui/fields.h"
 
@@ -55,7 +56,7 @@ static void *sampler(void *arg)
 			sh->up = false;
 			free(sh->error);
 			sh->error = xstrdup(snap.error ? snap.error : "no answer");
-			sh->error_at = hv_now_wall();
+			sh->error_at = clock_wall();
 		}
 		sh->generation++;
 		ssize_t w = write(sh->wake[1], "x", 1);
@@ -64,15 +65,7 @@ static void *sampler(void *arg)
 		hv_tidy(sh->hv); /* not held through the delay */
 		pthread_mutex_lock(&sh->mu);
 		/* Wait for the delay, a key asking for a sample, or quit. */
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		double d = sh->delay;
-		until.tv_sec += (time_t)d;
-		until.tv_nsec += (long)((d - floor(d)) * 1e9);
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		struct timespec until = clock_after_s(sh->delay);
 		while (!sh->quit && !sh->sample_now)
 			if (pthread_cond_timedwait(&sh->cv, &sh->mu, &until) == ETIMEDOUT)
 				break;
@@ -311,7 +304,7 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 {
 	struct shared sh = { .hv = hv, .delay = o->delay };
 	pthread_mutex_init(&sh.mu, NULL);
-	pthread_cond_init(&sh.cv, NULL);
+	clock_cond_init(&sh.cv);
 	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		return 3;
 	/* newterm, not initscr: an unknown terminal is an error to report,
@@ -421,9 +414,7 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 	pthread_cond_signal(&sh.cv);
 	pthread_mutex_unlock(&sh.mu);
 	/* The sampler may be inside a slow hypervisor call; it ends with it. */
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 3;
+	struct timespec ts = clock_wall_after_s(3);
 	if (pthread_timedjoin_np(t, NULL, &ts) != 0)
 		return 0; /* exit anyway: the process ends with it */
 	hv_snapshot_free(&sh.prev);

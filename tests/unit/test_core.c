@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
+#include "core/procself.h"
 #include "core/escape.h"
 #include "core/root.h"
 #include "core/secret.h"
@@ -56,6 +58,43 @@ static void test_buf_overflow(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
+/* /proc/PID/stat with a command name holding spaces and parentheses: the
+ * fields count from the last ')'. */
+static void test_procself(void **state)
+{
+	(void)state;
+	struct procself p = { 0 };
+	const char *line = "4242 (a) b (c) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 0 0 20 0 3 0 777 123456789 300 18446744073709551615\n";
+	assert_true(procself_parse_stat(line, 100, 4096, &p));
+	assert_true(p.have_stat);
+	assert_true(p.cpu_seconds > 2.999 && p.cpu_seconds < 3.001);
+	assert_int_equal(p.virtual_bytes, 123456789);
+	assert_int_equal(p.resident_bytes, 300 * 4096);
+	struct procself q = { 0 };
+	assert_false(procself_parse_stat("4242 no parenthesis", 100, 4096, &q));
+	assert_false(procself_parse_stat("4242 (x) S 1", 100, 4096, &q));
+	assert_false(q.have_stat);
+	procself_read(&q);
+	assert_true(q.have_stat && q.resident_bytes > 0 && q.have_fds && q.open_fds >= 3);
+}
+
+/* Deadlines on the monotonic clock: never in the past, never wrapped. */
+static void test_clock(void **state)
+{
+	(void)state;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	struct timespec t = clock_after_ms(1500);
+	assert_true(t.tv_sec >= now.tv_sec + 1 && t.tv_nsec >= 0 && t.tv_nsec < 1000000000L);
+	t = clock_after_s(1e300);
+	assert_true(t.tv_sec > now.tv_sec && t.tv_sec < now.tv_sec + 400L * 86400);
+	t = clock_after_s(-5);
+	assert_true(t.tv_sec >= now.tv_sec && t.tv_sec <= now.tv_sec + 1);
+	t = clock_after_s(0.0 / 0.0);
+	assert_true(t.tv_sec >= now.tv_sec && t.tv_sec <= now.tv_sec + 1);
+	assert_true(clock_wall() > 1.7e9);
 }
 
 static void test_strings(void **state)
@@ -222,7 +261,7 @@ static void test_secret_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

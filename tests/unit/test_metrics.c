@@ -23,10 +23,10 @@ static struct hv_domain *full_dom(struct hv_snapshot *s, int id, const char *nam
 }
 
 /* All the writer's families of s, as one text. */
-static char *write_all(const struct hv_snapshot *s)
+static char *write_all_as(const struct hv_snapshot *s, bool om)
 {
 	struct metrics_writer w;
-	metrics_writer_init(&w, s);
+	metrics_writer_init(&w, s, om);
 	struct buf all = BUF_INIT;
 	size_t families = 0;
 	for (struct buf f = BUF_INIT; metrics_writer_next(&w, &f); buf_free(&f)) {
@@ -36,6 +36,11 @@ static char *write_all(const struct hv_snapshot *s)
 	metrics_writer_free(&w);
 	assert_true(families > 20);
 	return buf_steal(&all);
+}
+
+static char *write_all(const struct hv_snapshot *s)
+{
+	return write_all_as(s, false);
 }
 
 static void has_line(const char *text, const char *line)
@@ -120,12 +125,47 @@ static void test_down(void **state)
 	(void)state;
 	struct hv_snapshot s = { 0 };
 	struct metrics_writer w;
-	metrics_writer_init(&w, &s);
+	metrics_writer_init(&w, &s, false);
 	struct buf f = BUF_INIT;
 	assert_false(metrics_writer_next(&w, &f));
 	assert_int_equal(f.len, 0);
 	metrics_writer_free(&w);
 	buf_free(&f);
+}
+
+/* OpenMetrics names a counter family without _total, its samples with it;
+ * gauges and every sample line are the same as in the text format. */
+static void test_openmetrics(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	s.up = true;
+	struct hv_domain *d = full_dom(&s, 3, "db", "00000000-0000-0000-0000-000000000003");
+	d->cpu_ns = 2500000000ULL;
+	char *om = write_all_as(&s, true), *text = write_all(&s);
+	has_line(om, "# TYPE hvscope_domain_cpu_seconds counter");
+	has_line(om, "# HELP hvscope_domain_cpu_seconds CPU time used by the domain.");
+	has_line(om, "hvscope_domain_cpu_seconds_total{domain=\"db\",uuid=\"00000000-0000-0000-0000-000000000003\"} 2.500000000");
+	has_line(om, "# TYPE hvscope_domain_memory_bytes gauge");
+	has_line(text, "# TYPE hvscope_domain_cpu_seconds_total counter");
+	assert_null(strstr(om, "# TYPE hvscope_domain_cpu_seconds_total"));
+	assert_null(strstr(om, "_total counter"));
+	/* Every sample line is the same in both. */
+	struct strv a = { 0 }, b = { 0 };
+	for (char *p = strtok(om, "\n"); p; p = strtok(NULL, "\n"))
+		if (p[0] != '#')
+			strv_push(&a, p);
+	for (char *p = strtok(text, "\n"); p; p = strtok(NULL, "\n"))
+		if (p[0] != '#')
+			strv_push(&b, p);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_equal(a.v[i], b.v[i]);
+	strv_free(&a);
+	strv_free(&b);
+	free(om);
+	free(text);
+	hv_snapshot_free(&s);
 }
 
 int main(void)
@@ -134,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_down),
+		cmocka_unit_test(test_openmetrics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "exporter/http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "exporter/exporter.h"
+#include "exporter/scrape.h"
+
+static ssize_t scrape_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+	(void)pos;
+	size_t n = scrape_read(cls, out, max);
+	return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void scrape_done(void *cls)
+{
+	scrape_free(cls);
+}
+
+/* Queue r (NULL: libmicrohttpd could not make it, and the connection is
+ * closed) with status. */
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	if (!r)
+		return MHD_NO;
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Sent as it is written (chunked); the scrape is freed with the response. */
+static enum MHD_Result reply_scrape(struct MHD_Connection *c, struct exporter *x, bool om)
+{
+	struct scrape *sc = scrape_new(x, om);
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, scrape_reader, sc, scrape_done);
+	if (!r) {
+		scrape_free(sc);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+				om ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8");
+	return queue(c, MHD_HTTP_OK, r);
+}
+
+static struct MHD_Response *text_response(struct buf *body, const char *type)
+{
+	size_t len = body->len;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, buf_steal(body), MHD_RESPMEM_MUST_FREE);
+	if (r)
+		MHD_add_response_header(r, "Content-Type", type);
+	return r;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, struct buf *body)
+{
+	struct MHD_Response *r = text_response(body, type);
+	if (r && status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, "Allow", "GET, HEAD");
+	return queue(c, status, r);
+}
+
+/* Basic authentication when users are configured: true to go on; false
+ * when the 401 is queued (*ret) instead. */
+static bool authorized(struct MHD_Connection *c, const struct exporter *x, enum MHD_Result *ret)
+{
+	if (!web_config_has_users(&x->web))
+		return true;
+	char *pass = NULL;
+	char *user = MHD_basic_auth_get_username_password(c, &pass);
+	bool ok = web_config_auth_ok(&x->web, user, pass);
+	if (user)
+		MHD_free(user);
+	if (pass)
+		MHD_free(pass);
+	if (ok)
+		return true;
+	struct buf body = BUF_INIT;
+	buf_puts(&body, "Unauthorized\n");
+	struct MHD_Response *r = text_response(&body, "text/plain; charset=utf-8");
+	*ret = r ? MHD_queue_basic_auth_fail_response(c, "hvscope", r) : MHD_NO;
+	if (r)
+		MHD_destroy_response(r);
+	return false;
+}
+
+static enum MHD_Result index_page(struct MHD_Connection *c, const struct exporter *x)
+{
+	struct buf body = BUF_INIT;
+	buf_printf(&body,
+		   "<!DOCTYPE html>\n<html><head><title>hvscope exporter</title></head><body>\n"
+		   "<h1>hvscope exporter</h1>\n<p>Per-domain statistics from %s and this host's readiness checks.</p>\n"
+		   "<ul><li><a href=\"%s\">%s</a>: metrics</li><li><a href=\"/healthz\">/healthz</a>: health</li></ul>\n"
+		   "<p>hvscope %s</p></body></html>\n",
+		   hv_describe(x->smp.hv), x->telemetry_path, x->telemetry_path, HVSCOPE_VERSION);
+	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", &body);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
+			      const char *upload_data, size_t *upload_size, void **req)
+{
+	(void)version;
+	(void)upload_data;
+	struct exporter *x = cls;
+	/* First call: headers only; answer on the second. */
+	if (!*req) {
+		*req = (void *)1;
+		return MHD_YES;
+	}
+	enum MHD_Result ret;
+	if (!authorized(c, x, &ret))
+		return ret;
+	struct buf body = BUF_INIT;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		*upload_size = 0;
+		buf_printf(&body, "method %s not allowed: GET or HEAD\n", method);
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", &body);
+	}
+	if (strcmp(url, x->telemetry_path) == 0) {
+		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+		return reply_scrape(c, x, accept && strstr(accept, "application/openmetrics-text"));
+	}
+	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/-/healthy") == 0) {
+		buf_puts(&body, "OK\n");
+		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &body);
+	}
+	if (strcmp(url, "/") == 0)
+		return index_page(c, x);
+	buf_printf(&body, "not found: %s (metrics are at %s)\n", url, x->telemetry_path);
+	return reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", &body);
+}
+
+struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, struct err *e)
+{
+	/* A thread per connection: a scrape waits for its sample (up to the
+	 * scrape timeout when the hypervisor hangs) on its connection's
+	 * thread, and a fixed pool of threads all waiting so would leave none
+	 * for /healthz.  The connection limits bound the threads. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	if (addr->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, x->web.key_pem },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, x->web.cert_pem },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	if (x->web.cert_pem)
+		flags |= MHD_USE_TLS;
+	else
+		tls[0].option = MHD_OPTION_END;
+	/* Bounded: a few scrapers at a time, small requests, slow clients cut. */
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, x, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
+						MHD_OPTION_CONNECTION_LIMIT, 64U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16U,
+						MHD_OPTION_CONNECTION_TIMEOUT, 15U, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+						MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+	if (!d)
+		err_set(e, errno ? -errno : -EIO, "%s", strerror(errno ? errno : EIO));
+	return d;
+}
