@@ -11,14 +11,21 @@
 #include "core/err.h"
 #include "core/util.h"
 
+struct auth_cache;
 struct web_config {
 	char *cert_pem, *key_pem; /* NULL: plain HTTP */
 	struct strv users, hashes;
+	char *dummy;               /* the bcrypt setting unknown users are hashed with */
+	struct auth_cache *cache;  /* verified credentials */
 };
 
 int web_config_load(const char *path, struct web_config *wc, struct err *e);
-/* True when no users are configured, or user/password match a hash. */
+/* True when no users are configured, or user/password match a hash.
+ * Answers are cached: the same credentials cost one bcrypt, and an
+ * unknown user costs what a known one does.  Thread-safe. */
 bool web_config_auth_ok(const struct web_config *wc, const char *user, const char *password);
+/* How many bcrypt hashes auth_ok computed (for tests). */
+unsigned long web_config_bcrypts(const struct web_config *wc);
 bool web_config_has_users(const struct web_config *wc);
 void web_config_free(struct web_config *wc);
 

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --web.config.file: loading the exporter-toolkit format (and its errors,
+ * with file:line:column), and basic authentication against bcrypt hashes
+ * made here by libxcrypt, as htpasswd -B makes them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "exporter/webconfig.h"
+
+static char dir[] = "/tmp/hvscope-webconfig-XXXXXX";
+
+static char *write_file(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* A bcrypt hash of password at cost. */
+static char *hash_of(const char *password, unsigned long cost)
+{
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	assert_non_null(crypt_gensalt_rn("$2y$", cost, NULL, 0, setting, sizeof(setting)));
+	struct crypt_data cd;
+	memset(&cd, 0, sizeof(cd));
+	const char *h = crypt_r(password, setting, &cd);
+	assert_non_null(h);
+	return xstrdup(h);
+}
+
+static void test_auth(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *h = hash_of("s3cret", 5);
+	_cleanup_free_ char *text = xasprintf("basic_auth_users:\n  prometheus: '%s'\n", h);
+	_cleanup_free_ char *path = write_file("auth.yml", text);
+	struct web_config wc;
+	struct err e = ERR_INIT;
+	assert_int_equal(web_config_load(path, &wc, &e), 0);
+	assert_true(web_config_has_users(&wc));
+	assert_true(web_config_auth_ok(&wc, "prometheus", "s3cret"));
+	assert_int_equal(web_config_bcrypts(&wc), 1);
+	/* The same credentials again: remembered, no second bcrypt. */
+	for (int i = 0; i < 10; i++)
+		assert_true(web_config_auth_ok(&wc, "prometheus", "s3cret"));
+	assert_int_equal(web_config_bcrypts(&wc), 1);
+	assert_false(web_config_auth_ok(&wc, "prometheus", "wrong"));
+	assert_false(web_config_auth_ok(&wc, "prometheus", "wrong"));
+	assert_int_equal(web_config_bcrypts(&wc), 2);
+	assert_false(web_config_auth_ok(&wc, "prometheus", "s3cret\n"));
+	assert_false(web_config_auth_ok(&wc, "prometheu", "s3cret"));
+	/* An unknown user costs a bcrypt at the users' own cost. */
+	assert_int_equal(web_config_bcrypts(&wc), 4);
+	assert_non_null(wc.dummy);
+	assert_true(strncmp(wc.dummy, "$2b$05$", 7) == 0);
+	assert_false(web_config_auth_ok(&wc, NULL, "s3cret"));
+	assert_false(web_config_auth_ok(&wc, "prometheus", NULL));
+	/* More credentials than the cache holds: the oldest go, answers stay right. */
+	for (int i = 0; i < 70; i++) {
+		char pw[16];
+		snprintf(pw, sizeof(pw), "guess%d", i);
+		assert_false(web_config_auth_ok(&wc, "nobody", pw));
+	}
+	assert_true(web_config_auth_ok(&wc, "prometheus", "s3cret"));
+	web_config_free(&wc);
+
+	/* The highest cost of several users. */
+	_cleanup_free_ char *h2 = hash_of("x", 6);
+	_cleanup_free_ char *text2 = xasprintf("basic_auth_users:\n  a: %s\n  b: %s\n", h, h2);
+	_cleanup_free_ char *path2 = write_file("auth2.yml", text2);
+	assert_int_equal(web_config_load(path2, &wc, &e), 0);
+	assert_true(strncmp(wc.dummy, "$2b$06$", 7) == 0);
+	assert_true(web_config_auth_ok(&wc, "b", "x"));
+	assert_false(web_config_auth_ok(&wc, "a", "x"));
+	web_config_free(&wc);
+	err_clear(&e);
+}
+
+static void test_no_users(void **state)
+{
+	(void)state;
+	struct web_config wc = { 0 };
+	assert_false(web_config_has_users(&wc));
+	assert_true(web_config_auth_ok(&wc, NULL, NULL));
+}
+
+/* TLS files are read relative to the config's directory. */
+static void test_tls_paths(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *cert = write_file("c.pem", "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n");
+	_cleanup_free_ char *key = write_file("k.pem", "KEY\n");
+	_cleanup_free_ char *path = write_file("tls.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n");
+	struct web_config wc;
+	struct err e = ERR_INIT;
+	assert_int_equal(web_config_load(path, &wc, &e), 0);
+	assert_non_null(wc.cert_pem);
+	assert_non_null(strstr(wc.cert_pem, "BEGIN CERTIFICATE"));
+	assert_string_equal(wc.key_pem, "KEY\n");
+	assert_false(web_config_has_users(&wc));
+	web_config_free(&wc);
+}
+
+static void expect_error(const char *name, const char *text, const char *where, const char *words)
+{
+	_cleanup_free_ char *path = write_file(name, text);
+	struct web_config wc;
+	struct err e = ERR_INIT;
+	assert_true(web_config_load(path, &wc, &e) < 0);
+	_cleanup_free_ char *want = xasprintf("%s:%s", path, where);
+	if (strncmp(err_msg(&e), want, strlen(want)) != 0 || !strstr(err_msg(&e), words))
+		fail_msg("%s: got '%s', want '%s...%s'", name, err_msg(&e), want, words);
+	err_clear(&e);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("e1.yml", "basic_auth_users:\n  u: plain-password\n", "2:6", "must be a bcrypt hash");
+	expect_error("e2.yml", "http_server_config:\n  http2: true\n", "1:1", "is not supported");
+	expect_error("e3.yml", "tls_server_config:\n  cert_file: c.pem\n", "2:3", "needs cert_file and key_file");
+	expect_error("e4.yml", "tls_server_config:\n  cert_file: none.pem\n  key_file: k.pem\n", "2:14", "cert_file");
+	expect_error("e5.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  client_auth_type: RequireAndVerifyClientCert\n",
+		     "4:3", "not supported");
+	expect_error("e6.yml", "basic_auth_users: [a, b]\n", "1:19", "maps user names");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_no_users),
+		cmocka_unit_test(test_tls_paths),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
