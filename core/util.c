@@ -5,11 +5,28 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 void die_oom(size_t n)
 {
 	fprintf(stderr, "hvscope: out of memory (%zu bytes)\n", n);
 	abort();
+}
+
+int write_full(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		errno = 0;
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return errno ? -errno : -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 void *xmalloc(size_t n)

@@ -18,6 +18,9 @@ void *xcalloc(size_t nmemb, size_t n);
 /* What the x* allocators do when memory runs out, or a size overflows:
  * say so and abort. */
 __attribute__((noreturn)) void die_oom(size_t n);
+/* Write all n bytes to fd, through short writes and EINTR: 0, or -errno
+ * (a write that makes no progress without an errno is -EIO). */
+int write_full(int fd, const void *data, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

@@ -407,14 +407,7 @@ int bundle_finish(struct bundle *b, const char *host_desc, struct err *e)
 	archive_write_free(b->a);
 	b->a = NULL;
 	if (b->cleaner && b->o->map_path) {
-		struct buf map = BUF_INIT;
-		cleaner_write_map(b->cleaner, &map);
-		int fd = open(b->o->map_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-		bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, map.s, map.len) == (ssize_t)map.len;
-		r = ok ? 0 : err_set(e, -errno, "%s: %s", b->o->map_path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		buf_free(&map);
+		r = cleaner_save_map(b->cleaner, b->o->map_path, e);
 		if (r < 0) {
 			bundle_abort(b);
 			return r;

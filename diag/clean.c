@@ -2,6 +2,10 @@
 #include "diag/clean.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -246,4 +250,20 @@ void cleaner_write_map(const struct cleaner *c, struct buf *out)
 		buf_puts(out, first ? "}" : "\n  }");
 	}
 	buf_puts(out, "\n}\n");
+}
+
+int cleaner_save_map(const struct cleaner *c, const char *path, struct err *e)
+{
+	struct buf map = BUF_INIT;
+	cleaner_write_map(c, &map);
+	int r = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) < 0)
+		r = -errno;
+	else
+		r = write_full(fd, map.s, map.len);
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	buf_free(&map);
+	return r < 0 ? err_set(e, r, "%s: %s", path, strerror(-r)) : 0;
 }

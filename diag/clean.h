@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/err.h"
 
 enum clean_kind { CLEAN_HOST, CLEAN_USER, CLEAN_IP4, CLEAN_IP6, CLEAN_MAC, CLEAN__KINDS };
 
@@ -24,6 +25,8 @@ const char *cleaner_map(struct cleaner *c, enum clean_kind kind, const char *ori
 unsigned cleaner_apply(struct cleaner *c, const char *text, size_t len, struct buf *out);
 /* The mapping as JSON: {"host": {"virt01": "host1"}, ...}. */
 void cleaner_write_map(const struct cleaner *c, struct buf *out);
+/* The map into a new file at path, mode 0600 (not through a symlink). */
+int cleaner_save_map(const struct cleaner *c, const char *path, struct err *e);
 void cleaner_free(struct cleaner *c);
 
 #endif

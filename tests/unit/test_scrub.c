@@ -5,7 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "diag/clean.h"
@@ -172,11 +178,57 @@ static void test_clean(void **state)
 	cleaner_free(c);
 }
 
+/* The --clean map cut short by the file size limit (a full disk or a
+ * quota does the same): an error naming the file, never success. */
+static void test_clean_map_short_write(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/hvscope-map-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit rl = { 4096, 4096 };
+		setrlimit(RLIMIT_FSIZE, &rl);
+		struct cleaner *c = cleaner_new();
+		for (int i = 0; i < 500; i++) {
+			char w[32];
+			snprintf(w, sizeof(w), "host-%04d.example.org", i);
+			cleaner_map(c, CLEAN_HOST, w);
+		}
+		struct err e = ERR_INIT;
+		int r = cleaner_save_map(c, path, &e);
+		int ok = r < 0 && strstr(err_msg(&e), path) && strstr(err_msg(&e), "too large");
+		cleaner_free(c);
+		err_clear(&e);
+		_exit(ok ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* Without the limit it is whole, mode 0600. */
+	struct cleaner *c = cleaner_new();
+	cleaner_map(c, CLEAN_HOST, "db1.example.org");
+	struct err e = ERR_INIT;
+	assert_int_equal(cleaner_save_map(c, path, &e), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(st.st_size > 0);
+	unlink(path);
+	cleaner_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_names), cmocka_unit_test(test_forms), cmocka_unit_test(test_pem),
-		cmocka_unit_test(test_binary_safe), cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_binary_safe), cmocka_unit_test(test_clean), cmocka_unit_test(test_clean_map_short_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
