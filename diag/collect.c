@@ -372,9 +372,10 @@ static void list_dir(struct bundle *b, int dfd, const char *host_dir, struct buf
 	buf_putc(out, '\n');
 	for (size_t i = 0; i < subdirs.n && depth < 8; i++) {
 		int sub = openat(dfd, subdirs.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int err = errno; /* before the allocation below */
 		_cleanup_free_ char *path = xasprintf("%s/%s", host_dir, subdirs.v[i]);
 		if (sub < 0) {
-			buf_printf(out, "%s: %s\n\n", path, errno_reason(errno));
+			buf_printf(out, "%s: %s\n\n", path, errno_reason(err));
 			continue;
 		}
 		list_dir(b, sub, path, out, depth + 1);
@@ -446,56 +447,6 @@ static void collect_cmd(struct bundle *b, const struct item *it)
 	err_clear(&e);
 	buf_free(&out);
 	buf_free(&cmdline);
-}
-
-static void collect_check(struct bundle *b)
-{
-	struct ruleset set = { 0 };
-	struct report rep = { 0 };
-	struct err e = ERR_INIT;
-	struct buf facts = BUF_INIT;
-	struct strv more = { 0 };
-	strv_push(&more, "selinux.mode");
-	strv_push(&more, "selinux.policy");
-	int r = check_report_facts(b->o->profile, NULL, b->o->root, &set, &rep, &more, &facts, &e);
-	if (r < 0) {
-		bundle_skip(b, "hvscope check", "%s", err_msg(&e));
-	} else {
-		struct buf out = BUF_INIT;
-		struct report_opts ro = { .color = false, .quiet = false };
-		report_write_text(&rep, &ro, &out);
-		bundle_add(b, "check/report.txt", out.s, out.len, "hvscope check", time(NULL), 0);
-		buf_reset(&out);
-		report_write_json(&rep, &out);
-		bundle_add(b, "check/report.json", out.s, out.len, "hvscope check --format json", time(NULL), 0);
-		bundle_add(b, "check/facts.json", facts.s, facts.len, "hvscope probes", time(NULL), 0);
-		buf_free(&out);
-		bundle_log(b, "check: profile %s, %zu checks", rep.profile, rep.n);
-	}
-	strv_free(&more);
-	err_clear(&e);
-	buf_free(&facts);
-	report_free(&rep);
-	ruleset_free(&set);
-}
-
-/* The versions of the virtualization packages, readable at a glance. */
-static void collect_packages(struct bundle *b)
-{
-	struct probe_ctx ctx;
-	probe_ctx_init(&ctx, b->o->root);
-	struct buf out = BUF_INIT;
-	const struct fact *be = probe_fact(&ctx, "packages.backend");
-	buf_printf(&out, "# package database: %s\n", be->status == FACT_OK ? be->s : be->evidence);
-	for (size_t i = 0; i < sizeof(packages) / sizeof(*packages); i++) {
-		_cleanup_free_ char *name = xasprintf("package.%s.version", packages[i]);
-		const struct fact *f = probe_fact(&ctx, name);
-		if (f->status == FACT_OK)
-			buf_printf(&out, "%-28s %s\n", packages[i], f->s);
-	}
-	bundle_add(b, "check/packages.txt", out.s, out.len, "package database", time(NULL), 0);
-	buf_free(&out);
-	probe_ctx_free(&ctx);
 }
 
 /* "domains/a/b\n.xml" -> "hypervisor/domains/a_b_.xml" */
@@ -582,7 +533,8 @@ static void collect_avc(struct bundle *b, const struct item *it)
 	struct stat st;
 	struct buf data = BUF_INIT, out = BUF_INIT;
 	uint64_t cut = 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read_capped(fd, &st, 4 * b->o->max_file_size, true, &data, &cut) == 0) {
+	int r = fstat(fd, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : read_capped(fd, &st, 4 * b->o->max_file_size, true, &data, &cut);
+	if (r == 0) {
 		static const char *const types[] = { "xen", "virt", "svirt", "qemu", "libvirt" };
 		size_t lines = 0;
 		for (char *line = data.s, *next; line && *line; line = next) {
@@ -607,7 +559,7 @@ static void collect_avc(struct bundle *b, const struct item *it)
 			buf_puts(&out, "# no AVC denial naming a Xen or virt type\n");
 		bundle_add(b, "selinux/avc-virt.log", out.s, out.len, it->path, st.st_mtime, cut);
 	} else {
-		bundle_skip(b, it->path, "%s", errno_reason(errno));
+		bundle_skip(b, it->path, "%s", r == -EINVAL ? "not a regular file" : errno_reason(-r));
 	}
 	close(fd);
 	buf_free(&data);
@@ -660,6 +612,62 @@ static void collect_qemu(struct bundle *b)
 	strv_free(&names);
 }
 
+
+/* The versions of the virtualization packages, readable at a glance, from
+ * the check's own probe context. */
+static void collect_packages(struct bundle *b, struct probe_ctx *ctx)
+{
+	struct buf out = BUF_INIT;
+	const struct fact *be = probe_fact(ctx, "packages.backend");
+	buf_printf(&out, "# package database: %s\n", be->status == FACT_OK ? be->s : be->evidence);
+	for (size_t i = 0; i < sizeof(packages) / sizeof(*packages); i++) {
+		_cleanup_free_ char *name = xasprintf("package.%s.version", packages[i]);
+		const struct fact *f = probe_fact(ctx, name);
+		if (f->status == FACT_OK)
+			buf_printf(&out, "%-28s %s\n", packages[i], f->s);
+	}
+	bundle_add(b, "check/packages.txt", out.s, out.len, "package database", time(NULL), 0);
+	buf_free(&out);
+}
+
+/* The check's reports, every fact the probes gathered, and the package
+ * versions, from one probe context. */
+static void collect_check(struct bundle *b)
+{
+	struct ruleset set = { 0 };
+	struct report rep = { 0 };
+	struct err e = ERR_INIT;
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, b->o->root);
+	int r = check_load(NULL, &set, &e);
+	if (r == 0)
+		r = check_run(&ctx, &set, b->o->profile, NULL, &rep, &e);
+	if (r < 0) {
+		bundle_skip(b, "hvscope check", "%s", err_msg(&e));
+	} else {
+		struct buf out = BUF_INIT;
+		struct report_opts ro = { .color = false, .quiet = false };
+		report_write_text(&rep, &ro, &out);
+		bundle_add(b, "check/report.txt", out.s, out.len, "hvscope check", time(NULL), 0);
+		buf_reset(&out);
+		report_write_json(&rep, &out);
+		bundle_add(b, "check/report.json", out.s, out.len, "hvscope check --format json", time(NULL), 0);
+		bundle_log(b, "check: profile %s, %zu checks", rep.profile, rep.n);
+		buf_free(&out);
+	}
+	collect_packages(b, &ctx);
+	probe_fact(&ctx, "selinux.mode");
+	probe_fact(&ctx, "selinux.policy");
+	struct buf facts = BUF_INIT;
+	facts_write_json(&ctx.facts, &facts);
+	bundle_add(b, "check/facts.json", facts.s, facts.len, "hvscope probes", time(NULL), 0);
+	buf_free(&facts);
+	probe_ctx_free(&ctx);
+	err_clear(&e);
+	report_free(&rep);
+	ruleset_free(&set);
+}
+
 void bundle_collect(struct bundle *b)
 {
 	for (size_t i = 0; i < sizeof(items) / sizeof(*items); i++) {
@@ -669,10 +677,7 @@ void bundle_collect(struct bundle *b)
 		case K_TREE: collect_tree(b, it); break;
 		case K_LISTING: collect_listing(b, it); break;
 		case K_CMD: collect_cmd(b, it); break;
-		case K_CHECK:
-			collect_check(b);
-			collect_packages(b);
-			break;
+		case K_CHECK: collect_check(b); break;
 		case K_HV: collect_hv(b); break;
 		case K_AVC: collect_avc(b, it); break;
 		case K_QEMU: collect_qemu(b); break;

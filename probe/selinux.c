@@ -140,7 +140,12 @@ static int label_of(struct probe_ctx *ctx, const char *path, char **type_out, mo
 	if (fd < 0)
 		return fd;
 	struct stat st;
-	if (fstat(fd, &st) == 0 && mode)
+	if (fstat(fd, &st) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	if (mode)
 		*mode = st.st_mode;
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);

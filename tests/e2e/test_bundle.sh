@@ -231,7 +231,9 @@ PY
 
 # --- a user who may not read everything ---
 chmod 000 "$R/etc/xen/guest2"
-run_hv bundle --help > /dev/null
+run_hv bundle --help > "$TMP/help.txt"
+[ "$RC" = 0 ] || fail "bundle --help exited $RC"
+grep -q '^Usage: hvscope bundle' "$TMP/help.txt" || fail "bundle --help printed no usage: $(head -3 "$TMP/help.txt")"
 mkdir -p "$TMP/nobody"
 chown 65534:65534 "$TMP/nobody"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$HVSCOPE" bundle --root "$R" --no-hypervisor -o "$TMP/nobody/u.tar" > /dev/null 2> "$TMP/stderr" ||
@@ -259,6 +261,18 @@ for sig in KILL TERM; do
 	[ "$(ls "$OUT" | grep -c '^k\.')" = 1 ] || fail "SIG$sig: leftovers: $(ls "$OUT")"
 done
 note "killed with SIGKILL and SIGTERM: target untouched, no leftovers"
+
+# --- an audit log that is not a file: said so, not a stale errno ---
+R3="$TMP/r3"
+mkdir -p "$R3/var/log/audit/audit.log" "$R3/etc"
+echo r3 > "$R3/etc/hostname"
+"$HVSCOPE" bundle --root "$R3" --no-hypervisor -q -o "$OUT/r3.tar" > /dev/null 2>&1 || fail "bundle of r3"
+tar -xf "$OUT/r3.tar" -O --wildcards '*/manifest.json' | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+sk = {s["source"]: s["reason"] for s in m["skipped"]}
+assert sk.get("/var/log/audit/audit.log") == "not a regular file", sk.get("/var/log/audit/audit.log")
+' || fail "audit.log as a directory: wrong reason"
 
 # --- bad input ---
 run_hv bundle -o "$OUT/x.zip"
