@@ -15,13 +15,16 @@
 
 #include "core/root.h"
 #include "core/util.h"
+#include "probe/probe.h"
 
-/* A Xen dom0 has xenfs mounted and says so. */
+/* The hypervisor probe's answer, as hvscope check gives it. */
 static bool is_xen_dom0(void)
 {
-	char *caps = NULL;
-	bool yes = root_read_line("/", "/proc/xen/capabilities", &caps, NULL) == 0 && str_has_word(caps, "control_d");
-	free(caps);
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, "/");
+	const struct fact *f = probe_fact(&ctx, "xen.dom0");
+	bool yes = f->status == FACT_OK && f->b;
+	probe_ctx_free(&ctx);
 	return yes;
 }
 

@@ -104,37 +104,47 @@ static const char *pick_profile(struct probe_ctx *ctx, char **reason)
 	return "kvm";
 }
 
+int check_load(const struct strv *dirs, struct ruleset *set, struct err *e)
+{
+	struct strv none = { 0 };
+	return load_rules(set, dirs ? dirs : &none, e);
+}
+
+int check_run(struct probe_ctx *ctx, struct ruleset *set, const char *profile_name, const struct strv *only, struct report *rep,
+	      struct err *e)
+{
+	char *reason = NULL;
+	if (!profile_name || !strcmp(profile_name, "auto"))
+		profile_name = pick_profile(ctx, &reason);
+	struct profile *prof = ruleset_find(set, profile_name);
+	if (!prof) {
+		free(reason);
+		return err_set(e, -ENOENT, "no profile '%s'", profile_name);
+	}
+	for (size_t i = 0; only && i < only->n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < prof->n && !found; j++)
+			found = !strcmp(prof->rules[j].id, only->v[i]);
+		if (!found) {
+			free(reason);
+			return err_set(e, -ENOENT, "no rule '%s' in profile %s", only->v[i], prof->name);
+		}
+	}
+	report_free(rep);
+	engine_run(ctx, prof, only, rep);
+	rep->profile_reason = reason;
+	return 0;
+}
+
 int check_report(const char *profile_name, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
 		 struct err *e)
 {
-	return check_report_facts(profile_name, dirs, root, set, rep, NULL, NULL, e);
-}
-
-int check_report_facts(const char *profile_name, const struct strv *dirs, const char *root, struct ruleset *set,
-		       struct report *rep, const struct strv *more_facts, struct buf *facts_json, struct err *e)
-{
-	struct strv none = { 0 };
-	int r = load_rules(set, dirs ? dirs : &none, e);
+	int r = check_load(dirs, set, e);
 	if (r < 0)
 		return r;
 	struct probe_ctx ctx;
 	probe_ctx_init(&ctx, root);
-	char *reason = NULL;
-	if (!profile_name || !strcmp(profile_name, "auto"))
-		profile_name = pick_profile(&ctx, &reason);
-	struct profile *prof = ruleset_find(set, profile_name);
-	if (!prof) {
-		r = err_set(e, -ENOENT, "no profile '%s'", profile_name);
-		free(reason);
-	} else {
-		report_free(rep);
-		engine_run(&ctx, prof, NULL, rep);
-		rep->profile_reason = reason;
-	}
-	for (size_t i = 0; more_facts && i < more_facts->n; i++)
-		probe_fact(&ctx, more_facts->v[i]);
-	if (facts_json)
-		facts_write_json(&ctx.facts, facts_json);
+	r = check_run(&ctx, set, profile_name, NULL, rep, e);
 	probe_ctx_free(&ctx);
 	return r;
 }
@@ -311,27 +321,10 @@ int cmd_check(int argc, char **argv)
 	}
 	probe_ctx_init(&ctx, root);
 	ctx_ready = true;
-	char *reason = NULL;
-	if (!strcmp(profile_name, "auto"))
-		profile_name = pick_profile(&ctx, &reason);
-	struct profile *prof = ruleset_find(&set, profile_name);
-	if (!prof) {
-		fprintf(stderr, "hvscope check: no profile '%s' (hvscope check --list shows them)\n", profile_name);
-		free(reason);
+	if (check_run(&ctx, &set, profile_name, &only, &rep, &e) < 0) {
+		fprintf(stderr, "hvscope check: %s (hvscope check --list shows them)\n", err_msg(&e));
 		goto out;
 	}
-	for (size_t i = 0; i < only.n; i++) {
-		bool found = false;
-		for (size_t j = 0; j < prof->n && !found; j++)
-			found = !strcmp(prof->rules[j].id, only.v[i]);
-		if (!found) {
-			fprintf(stderr, "hvscope check: no rule '%s' in profile %s (hvscope check --list shows them)\n", only.v[i], prof->name);
-			free(reason);
-			goto out;
-		}
-	}
-	engine_run(&ctx, prof, &only, &rep);
-	rep.profile_reason = reason;
 	struct report_opts ro = { .color = color, .quiet = quiet };
 	if (print_report(&rep, fmt, &ro) < 0)
 		goto out;

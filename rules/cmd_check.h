@@ -11,15 +11,17 @@
 #include "rules/rule.h"
 
 int cmd_check(int argc, char **argv);
-/* Load the rules into set (built-in, /etc/hvscope/rules.d, then dirs), pick
- * the profile ("auto" as check does) and run it on root into rep.  The
- * results point into set: free rep before set. */
+/* Load the rules into set: built-in, /etc/hvscope/rules.d, then dirs
+ * (NULL: none). */
+int check_load(const struct strv *dirs, struct ruleset *set, struct err *e);
+/* Pick the profile ("auto" or NULL as check does) and run it, or the rules
+ * of only (NULL: all), on ctx into rep.  The results point into set: free
+ * rep before set.  -ENOENT for an unknown profile or rule, said in e. */
+int check_run(struct probe_ctx *ctx, struct ruleset *set, const char *profile, const struct strv *only, struct report *rep,
+	      struct err *e);
+/* check_load and check_run on a probe context of root's own. */
 int check_report(const char *profile, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
 		 struct err *e);
-/* The same, then asks for more_facts too and writes every fact gathered
- * (facts_json may be NULL). */
-int check_report_facts(const char *profile, const struct strv *dirs, const char *root, struct ruleset *set,
-		       struct report *rep, const struct strv *more_facts, struct buf *facts_json, struct err *e);
 void cmd_check_usage(FILE *f);
 
 #endif
