@@ -169,7 +169,19 @@ wait_screen() {
 # /dev/kvm usable by QEMU; stopped on exit if this test started them.
 # libvirtd.conf: what polkit grants by default on a systemd host (anyone may
 # use the read-only socket), said without polkitd, which does not run here.
-LIBVIRT_STARTED=()
+LIBVIRT_STARTED=() # PIDs of the daemons this test started
+LIBVIRTD_PID=      # the libvirtd this test started (empty: one it found)
+# pid_of_started PIDFILE: the PID a daemon started with -d wrote.
+pid_of_started() {
+	local i
+	for i in $(seq 50); do [ -s "$1" ] && { cat "$1"; return 0; }; sleep 0.1; done
+	fail "no PID in $1"
+}
+start_own_libvirtd() {
+	libvirtd -d --config "$E2E_DIR/libvirtd.conf"
+	LIBVIRTD_PID=$(pid_of_started /run/libvirtd.pid)
+	LIBVIRT_STARTED+=("$LIBVIRTD_PID")
+}
 start_libvirtd() {
 	[ "$(id -u)" = 0 ] || skip "needs root to start libvirtd"
 	need libvirtd virtlogd virsh
@@ -178,23 +190,39 @@ start_libvirtd() {
 		chmod 660 /dev/kvm
 	fi
 	local i
-	if ! pgrep -x virtlogd >/dev/null; then virtlogd -d; LIBVIRT_STARTED+=(virtlogd); fi
+	if ! pgrep -x virtlogd >/dev/null; then
+		virtlogd -d
+		LIBVIRT_STARTED+=("$(pid_of_started /run/virtlogd.pid)")
+	fi
 	# A daemon already running must answer; one on its way out is waited for.
 	if ! virsh -c qemu:///system version >/dev/null 2>&1; then
 		for i in $(seq 30); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
-		pgrep -x libvirtd >/dev/null || { libvirtd -d --config "$E2E_DIR/libvirtd.conf"; LIBVIRT_STARTED+=(libvirtd); }
+		pgrep -x libvirtd >/dev/null || start_own_libvirtd
 	fi
 	for i in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && return 0; sleep 0.1; done
 	fail "libvirtd did not answer"
 }
+# own_libvirtd WHAT: a test that stops or kills libvirtd does it only to
+# the one it started; with someone else's running, that part is left out
+# for a user and fails in CI (where nothing else runs one).
+own_libvirtd() {
+	[ -n "$LIBVIRTD_PID" ] && return 0
+	missing "$1 needs a libvirtd this test started; one was already running"
+}
+# restart_own_libvirtd: after the test killed its own.
+restart_own_libvirtd() {
+	local i
+	for i in $(seq 100); do kill -0 "$LIBVIRTD_PID" 2>/dev/null || break; sleep 0.05; done
+	start_own_libvirtd
+}
 stop_libvirtd() {
-	local d i
-	for d in "${LIBVIRT_STARTED[@]:-}"; do [ -n "$d" ] && pkill -x "$d" 2>/dev/null || true; done
+	local p i
+	for p in "${LIBVIRT_STARTED[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
 	# Gone before the next test looks: a daemon on its way out would be
 	# taken for a running one.
-	for d in "${LIBVIRT_STARTED[@]:-}"; do
-		[ -n "$d" ] || continue
-		for i in $(seq 100); do pgrep -x "$d" >/dev/null || break; sleep 0.05; done
+	for p in "${LIBVIRT_STARTED[@]:-}"; do
+		[ -n "$p" ] || continue
+		for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
 	done
 }
 

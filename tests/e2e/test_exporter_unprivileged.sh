@@ -1,7 +1,8 @@
 # The exporter as an unprivileged user with libvirt's read-only access, as
 # contrib/systemd/hvscope-exporter.service runs it (DynamicUser): it reads a
 # real guest under libvirtd through the read-only socket, its readiness
-# checks run (those needing root say so), and it cannot change anything.
+# checks run (those needing root say so).  That the same user cannot change
+# a guest is libvirt's access control, not hvscope's: reported, not tested.
 . "$(dirname "$0")/lib.sh"
 need python3 curl qemu-system-x86_64 setpriv
 start_libvirtd
@@ -14,8 +15,11 @@ finish() {
 trap finish EXIT
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --no-new-privs)
 as_nobody() { "${NOBODY[@]}" "$@"; }
-as_nobody virsh -r -c qemu:///system version > /dev/null 2>&1 ||
+if ! as_nobody virsh -r -c qemu:///system version > /dev/null 2>&1; then
+	# Ours is configured to let them in (tests/e2e/libvirtd.conf).
+	[ -n "$LIBVIRTD_PID" ] && fail "the libvirtd this test started refuses unprivileged read-only clients"
 	skip "the libvirtd running here refuses unprivileged read-only clients (auth_unix_ro; no polkitd)"
+fi
 guest_create "$G" "$(kvm_or_qemu)"
 chmod 755 "$TMP"
 P=$(free_port)
@@ -33,10 +37,10 @@ cpu=$(awk -v d="hvscope_domain_cpu_seconds_total{domain=\"$G\"" 'index($0, d) ==
 [ -n "$cpu" ] || fail "no CPU series for $G"
 grep -qx 'hvscope_check_up 1' "$TMP/m.txt" || fail "the checks did not run as nobody"
 promtool check metrics < "$TMP/m.txt" || fail "promtool"
-# Read-only: the same user cannot change the guest through libvirt.
-if as_nobody virsh -c qemu:///system suspend "$G" > "$TMP/w.out" 2>&1 ||
-	as_nobody virsh -r -c qemu:///system suspend "$G" >> "$TMP/w.out" 2>&1; then
-	fail "nobody could suspend a guest: $(cat "$TMP/w.out")"
-fi
 nskip=$(grep -c '^hvscope_check_status{.*status="skip"} 1$' "$TMP/m.txt" || true)
-note "as nobody: hvscope_up 1, $G memory $mem, CPU $cpu s, $nskip checks skipped (as with root: no systemd here; those needing root say so); writes refused"
+note "as nobody: hvscope_up 1, $G memory $mem, CPU $cpu s, $nskip checks skipped (as with root: no systemd here; those needing root say so)"
+if as_nobody virsh -c qemu:///system suspend "$G" > /dev/null 2>&1 || as_nobody virsh -r -c qemu:///system suspend "$G" > /dev/null 2>&1; then
+	note "libvirt's access control (not hvscope's): nobody COULD suspend $G on this libvirtd"
+else
+	note "libvirt's access control (not hvscope's): nobody cannot suspend $G"
+fi

@@ -120,11 +120,11 @@ note "hvs-c destroyed mid-run: gone from later samples, no error"
 # libvirtd killed and restarted under a running screen.
 tmux_start 200 30 "$HVSCOPE" top --connect $URI -d 0.5 --filter hvs-
 wait_screen '^hvs-a '
-pkill -x libvirtd
+own_libvirtd "killing libvirtd under a running screen"
+kill "$LIBVIRTD_PID"
 wait_screen 'SOURCE DOWN: .*(connection lost|next attempt)' 15
 note "libvirtd killed: $(tmux_screen | grep -m1 'SOURCE DOWN' | cut -c1-110)"
-libvirtd -d --config "$E2E_DIR/libvirtd.conf"
-LIBVIRT_STARTED+=(libvirtd)
+restart_own_libvirtd
 for i in $(seq 100); do virsh -c $URI version >/dev/null 2>&1 && break; sleep 0.1; done
 # Back-off is at most a few seconds at this point.
 for i in $(seq 150); do tmux_screen | grep -q 'SOURCE DOWN' || break; sleep 0.2; done
