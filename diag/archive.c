@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/util.h"
 #include "core/scrub.h"
@@ -128,22 +129,19 @@ static int open_output(struct bundle *b, struct err *e)
 	return 0;
 }
 
-int bundle_open(struct bundle *b, const struct bundle_opts *o, const char *hostname, struct err *e)
+int bundle_open(struct bundle *b, const struct bundle_opts *o, struct cleaner *cleaner, const char *shown, struct err *e)
 {
 	memset(b, 0, sizeof(*b));
 	b->o = o;
 	b->fd = -1;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	b->t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	if (o->clean)
-		b->cleaner = cleaner_new();
+	b->t0 = clock_mono();
+	b->cleaner = cleaner;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	char stamp[32];
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	_cleanup_free_ char *host = bundle_safe_name(o->clean ? cleaner_map(b->cleaner, CLEAN_HOST, hostname) : hostname);
+	_cleanup_free_ char *host = bundle_safe_name(shown);
 	b->top = xasprintf("hvscope-%s-%s", host, stamp);
 
 	b->a = archive_write_new();
@@ -189,9 +187,7 @@ void bundle_abort(struct bundle *b)
 
 static double elapsed(const struct bundle *b)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - b->t0;
+	return clock_mono() - b->t0;
 }
 
 void bundle_log(struct bundle *b, const char *fmt, ...)

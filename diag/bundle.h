@@ -51,7 +51,10 @@ struct bundle {
 };
 
 /* diag/archive.c */
-int bundle_open(struct bundle *b, const struct bundle_opts *o, const char *hostname, struct err *e);
+/* Opens the archive; the bundle owns cleaner (NULL without --clean) from
+ * now on, failure included; shown: the host's name as the bundle shows it
+ * (its placeholder under --clean). */
+int bundle_open(struct bundle *b, const struct bundle_opts *o, struct cleaner *cleaner, const char *shown, struct err *e);
 /* Adds one text entry (rel: path under the top directory), scrubbed (and
  * cleaned); source says where it came from.  truncated: bytes cut from the
  * front by the per-file cap. */

@@ -7,9 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/root.h"
 #include "core/util.h"
 #include "diag/bundle.h"
+#include "probe/probe.h"
 
 void cmd_bundle_usage(FILE *f)
 {
@@ -92,35 +94,28 @@ static int parse_duration(const char *s, double *secs)
 	return 0;
 }
 
-static char *host_name(const char *root, bool live)
+/* The host's name as the probes give it (under --root, the image's own). */
+static char *host_name(const char *root)
 {
-	char *s = NULL;
-	if (live) {
-		char h[256];
-		if (gethostname(h, sizeof(h)) == 0 && h[0]) {
-			h[sizeof(h) - 1] = '\0';
-			return xstrdup(h);
-		}
-	}
-	if (root_read_line(root, "/etc/hostname", &s, NULL) == 0 && s[0])
-		return s;
-	free(s);
-	/* RHEL 5: HOSTNAME= in /etc/sysconfig/network */
-	struct buf net = BUF_INIT;
-	if (root_read(root, "/etc/sysconfig/network", 65536, &net, NULL) == 0) {
-		const char *h = strstr(buf_str(&net), "HOSTNAME=");
-		if (h) {
-			h += 9;
-			size_t n = strcspn(h, "\n\"' ");
-			if (n) {
-				s = xstrndup(h, n);
-				buf_free(&net);
-				return s;
-			}
-		}
-	}
-	buf_free(&net);
-	return xstrdup("unknown");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	const struct fact *f = probe_fact(&ctx, "host.name");
+	char *name = xstrdup(f->status == FACT_OK && f->s && *f->s ? f->s : "unknown");
+	probe_ctx_free(&ctx);
+	return name;
+}
+
+/* /var/tmp/hvscope-NAME-STAMP.tar.xz, NAME the host's as the bundle shows
+ * it (its placeholder under --clean). */
+static char *default_output(const char *shown)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	_cleanup_free_ char *safe = bundle_safe_name(shown);
+	return xasprintf("/var/tmp/hvscope-%s-%s.tar.xz", safe, stamp);
 }
 
 /* --clean: the host's names and its people's. */
@@ -219,60 +214,41 @@ int cmd_bundle(int argc, char **argv)
 	if (since > 0)
 		o.since = (double)time(NULL) - since;
 	bool live = root_is_live(o.root);
-	_cleanup_free_ char *host = host_name(o.root, live);
-	_cleanup_free_ char *def_out = NULL;
-	if (!o.output) {
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		char stamp[32];
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		/* the placeholder, not the name, under --clean: fixed below */
-		def_out = xasprintf("/var/tmp/hvscope-%s-%s.tar.xz", host, stamp);
-		o.output = def_out;
+	_cleanup_free_ char *host = host_name(o.root);
+	/* Under --clean the host's name is a placeholder everywhere, the
+	 * default archive name included: the cleaner is made first. */
+	struct cleaner *cleaner = NULL;
+	if (o.clean) {
+		cleaner = cleaner_new();
+		clean_words(cleaner, o.root, host);
 	}
+	_cleanup_free_ char *shown = xstrdup(cleaner ? cleaner_map(cleaner, CLEAN_HOST, host) : host);
+	_cleanup_free_ char *def_out = NULL, *map_path = NULL;
+	if (!o.output)
+		o.output = def_out = default_output(shown);
+	if (cleaner)
+		o.map_path = map_path = xasprintf("%s.map.json", o.output);
 	struct bundle b;
 	struct err e = ERR_INIT;
-	if (bundle_open(&b, &o, host, &e) < 0) {
+	if (bundle_open(&b, &o, cleaner, shown, &e) < 0) {
 		fprintf(stderr, "hvscope bundle: %s\n", err_msg(&e));
 		err_clear(&e);
 		return 1;
 	}
 	b.live = live;
-	_cleanup_free_ char *map_path = NULL;
-	if (o.clean) {
-		clean_words(b.cleaner, o.root, host);
-		if (def_out) {
-			/* the default name would carry the host name */
-			char *h = strstr(def_out, host);
-			if (h) {
-				const char *ph = cleaner_map(b.cleaner, CLEAN_HOST, host);
-				char *n = xasprintf("%.*s%s%s", (int)(h - def_out), def_out, ph, h + strlen(host));
-				free(def_out);
-				def_out = n;
-				o.output = def_out;
-			}
-		}
-		map_path = xasprintf("%s.map.json", o.output);
-		o.map_path = map_path;
-	}
 	bundle_log(&b, "hvscope %s bundle of %s (root %s)%s", HVSCOPE_VERSION, live ? "the live host" : "a host image", o.root,
 		   o.clean ? ", --clean" : "");
 	bundle_collect(&b);
-	const char *host_desc = o.clean ? cleaner_map(b.cleaner, CLEAN_HOST, host) : host;
-	_cleanup_free_ char *hd = xstrdup(host_desc);
 	size_t nfiles = b.nfiles + 1, nskipped = b.nskipped;
 	unsigned scrubbed = b.scrubbed;
 	uint64_t total = b.total;
 	double started = b.t0;
-	if (bundle_finish(&b, hd, &e) < 0) {
+	if (bundle_finish(&b, shown, &e) < 0) {
 		fprintf(stderr, "hvscope bundle: %s\n", err_msg(&e));
 		err_clear(&e);
 		return 1;
 	}
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double took = (double)t1.tv_sec + (double)t1.tv_nsec / 1e9 - started;
+	double took = clock_mono() - started;
 	printf("%s\n", o.output);
 	if (!o.quiet) {
 		fprintf(stderr, "hvscope bundle: %zu files, %llu KiB before compression, %u secret value%s scrubbed, %zu left out (see manifest.json), %.2f s\n",

@@ -274,6 +274,20 @@ sk = {s["source"]: s["reason"] for s in m["skipped"]}
 assert sk.get("/var/log/audit/audit.log") == "not a regular file", sk.get("/var/log/audit/audit.log")
 ' || fail "audit.log as a directory: wrong reason"
 
+# --- --clean with the default archive name, on a host named like a
+# directory of that name's path: the placeholder goes in the file name,
+# and only there ---
+echo tmp > "$R3/etc/hostname"
+out=$("$HVSCOPE" bundle --root "$R3" --no-hypervisor --clean -q 2> "$TMP/stderr") || { cat "$TMP/stderr"; fail "bundle --clean, default name, host 'tmp'"; }
+case "$out" in
+/var/tmp/hvscope-*-tmp-* | /var/tmp/hvscope-tmp-*) fail "--clean: the host name is in the archive name: $out" ;;
+/var/tmp/hvscope-*.tar.xz) ;;
+*) fail "--clean: default archive name $out" ;;
+esac
+[ -f "$out" ] && [ -f "$out.map.json" ] || fail "--clean: $out or its map missing"
+grep -q '"tmp"' "$out.map.json" || fail "--clean: the map does not name the host: $(cat "$out.map.json")"
+rm -f "$out" "$out.map.json"
+
 # --- bad input ---
 run_hv bundle -o "$OUT/x.zip"
 [ "$RC" = 1 ] || fail "unknown suffix: exit $RC"
