@@ -132,7 +132,31 @@ static void expect_free(struct expect *x)
 	strv_free(&x->list);
 	if (x->has_re)
 		regfree(&x->re);
+	free(x->re_src);
 	memset(x, 0, sizeof(*x));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void strv_copy(struct strv *dst, const struct strv *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++)
+		strv_push(dst, src->v[i]);
+}
+
+static void expect_copy(struct expect *dst, const struct expect *src)
+{
+	*dst = *src;
+	dst->s = dup_or_null(src->s);
+	dst->fact_ref = dup_or_null(src->fact_ref);
+	strv_copy(&dst->list, &src->list);
+	dst->re_src = dup_or_null(src->re_src);
+	/* regex_t cannot be copied; the pattern compiled once, so it does again. */
+	dst->has_re = src->has_re && regcomp(&dst->re, src->re_src, REG_EXTENDED | REG_NOSUB) == 0;
 }
 
 /* expect: true | 42 | "text" | {op: operand} */
@@ -185,6 +209,8 @@ static int parse_expect(const char *file, const struct ynode *n, struct expect *
 			return err_set(e, -EINVAL, "%s:%d:%d: '%s' needs a regular expression", AT(file, v), k->s);
 		const char *pat = x->s ? x->s : v->s;
 		int rc = regcomp(&x->re, pat, REG_EXTENDED | REG_NOSUB);
+		if (rc == 0)
+			x->re_src = xstrdup(pat);
 		if (rc != 0) {
 			char msg[256];
 			regerror(rc, &x->re, msg, sizeof(msg));
@@ -279,6 +305,29 @@ static void rule_free(struct rule *r)
 	free(r->remedy_rpm);
 	free(r->remedy_dpkg);
 	free(r->file);
+}
+
+/* A rule for a second profile: every part its own. */
+static void rule_copy(struct rule *dst, const struct rule *src)
+{
+	*dst = *src;
+	dst->id = dup_or_null(src->id);
+	dst->title = dup_or_null(src->title);
+	dst->description = dup_or_null(src->description);
+	dst->reference = dup_or_null(src->reference);
+	dst->fact = dup_or_null(src->fact);
+	expect_copy(&dst->expect, &src->expect);
+	dst->when = src->nwhen ? xcalloc(src->nwhen, sizeof(*dst->when)) : NULL;
+	for (size_t i = 0; i < src->nwhen; i++) {
+		dst->when[i].fact = dup_or_null(src->when[i].fact);
+		expect_copy(&dst->when[i].expect, &src->when[i].expect);
+	}
+	strv_copy(&dst->for_each, &src->for_each);
+	dst->for_each_fact = dup_or_null(src->for_each_fact);
+	dst->remedy = dup_or_null(src->remedy);
+	dst->remedy_rpm = dup_or_null(src->remedy_rpm);
+	dst->remedy_dpkg = dup_or_null(src->remedy_dpkg);
+	dst->file = dup_or_null(src->file);
 }
 
 static int parse_cond(const char *file, const struct ynode *n, const struct rule *r, struct cond *c, struct err *e)
@@ -482,14 +531,11 @@ int ruleset_load_text(struct ruleset *set, const char *file, const char *text, s
 				prof->rules = xrealloc(prof->rules, (prof->n + 1) * sizeof(*prof->rules));
 				prof->n++;
 			}
-			/* Every profile but the last gets a copy parsed afresh. */
-			if (last) {
+			/* Every profile but the last gets a copy. */
+			if (last)
 				prof->rules[j] = rules[i];
-			} else {
-				struct err ignore = ERR_INIT;
-				parse_rule(file, rl->items[i], &prof->rules[j], &ignore);
-				err_clear(&ignore);
-			}
+			else
+				rule_copy(&prof->rules[j], &rules[i]);
 		}
 	}
 	nrules = 0;

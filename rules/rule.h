@@ -29,6 +29,7 @@ struct expect {
 	struct strv list;
 	char *fact_ref; /* at_least/at_most/equals another fact: "fact:NAME" */
 	regex_t re;
+	char *re_src; /* the pattern re was compiled from (a copy compiles it again) */
 	bool has_re;
 };
 

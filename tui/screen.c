@@ -76,7 +76,8 @@ static void *sampler(void *arg)
 	return NULL;
 }
 
-enum { C_HEAD = 1, C_RUN, C_PAUSED, C_BAD, C_STUCK, C_SORT };
+/* Colour pairs of the rows by state. */
+enum { C_RUN = 1, C_PAUSED, C_BAD, C_STUCK };
 
 struct view {
 	struct screen_opts *o;
@@ -147,23 +148,18 @@ static const char *const help_text[] = {
 	NULL,
 };
 
-static void draw(struct shared *sh, struct view *v)
+static void draw_help(int rows, int cols)
 {
-	erase();
-	int rows, cols;
-	getmaxyx(stdscr, rows, cols);
-	if (v->help) {
-		for (int i = 0; help_text[i] && i < rows; i++)
-			mvaddnstr(i, 0, help_text[i], cols);
-		refresh();
-		return;
-	}
-	pthread_mutex_lock(&sh->mu);
+	for (int i = 0; help_text[i] && i < rows; i++)
+		mvaddnstr(i, 0, help_text[i], cols);
+}
+
+/* Lines 0-3: the source, the domains by state, memory and CPUs, and the
+ * source's error or the filter. */
+static void draw_summary(const struct shared *sh, const struct view *v, const struct top_row *tr, size_t n, int cols)
+{
 	const struct hv_snapshot *cur = &sh->cur;
-	size_t n;
-	struct top_row *tr = top_rows(sh->prev.ndom ? &sh->prev : NULL, cur, &n);
-	top_sort(tr, n, v->o->sort, v->o->reverse);
-	struct buf line = BUF_INIT, cell = BUF_INIT;
+	struct buf line = BUF_INIT;
 	char tbuf[16];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -195,22 +191,25 @@ static void draw(struct shared *sh, struct view *v)
 		   (unsigned long long)total, (unsigned long long)(total > freek ? total - freek : 0), (unsigned long long)freek,
 		   cur->host.cpus, vcpus, cpu_total, v->o->delay);
 	mvaddnstr(2, 0, buf_str(&line), cols);
-	int y = 3;
+	buf_reset(&line);
 	if (!sh->up && sh->error) {
+		buf_printf(&line, "SOURCE DOWN: %s%s", sh->error, cur->ndom ? "  (figures below are from the last good sample)" : "");
 		if (v->color)
 			attron(COLOR_PAIR(C_BAD) | A_BOLD);
-		buf_reset(&line);
-		buf_printf(&line, "SOURCE DOWN: %s%s", sh->error, cur->ndom ? "  (figures below are from the last good sample)" : "");
-		mvaddnstr(y, 0, buf_str(&line), cols);
+		mvaddnstr(3, 0, buf_str(&line), cols);
 		if (v->color)
 			attroff(COLOR_PAIR(C_BAD) | A_BOLD);
 	} else if (v->o->filter && *v->o->filter) {
-		buf_reset(&line);
 		buf_printf(&line, "filter: %s", v->o->filter);
-		mvaddnstr(y, 0, buf_str(&line), cols);
+		mvaddnstr(3, 0, buf_str(&line), cols);
 	}
-	y++;
-	/* Column header; the sort column marked. */
+	buf_free(&line);
+}
+
+/* The column header on line y, reversed, the sort column underlined. */
+static void draw_columns(const struct view *v, int y, int cols)
+{
+	struct buf cell = BUF_INIT;
 	move(y, 0);
 	attron(A_REVERSE);
 	int x = 0;
@@ -227,10 +226,41 @@ static void draw(struct shared *sh, struct view *v)
 	for (; x < cols; x++)
 		mvaddch(y, x, ' ');
 	attroff(A_REVERSE);
-	y++;
-	/* Body: rows and detail lines, scrolled. */
-	struct strv body = { 0 };
-	struct strv kinds = { 0 }; /* colour per line */
+	buf_free(&cell);
+}
+
+/* The body: a line per domain and its detail lines, each with its colour
+ * pair (0: none). */
+struct body {
+	struct strv text;
+	int *pair;
+	size_t alloc;
+};
+
+static void body_add(struct body *b, char *line, int pair)
+{
+	strv_push_take(&b->text, line);
+	if (b->text.n > b->alloc) {
+		b->alloc = b->text.n * 2;
+		b->pair = xrealloc(b->pair, b->alloc * sizeof(*b->pair));
+	}
+	b->pair[b->text.n - 1] = pair;
+}
+
+static int row_pair(const struct hv_domain *d)
+{
+	if (d->stuck)
+		return C_STUCK;
+	if (d->state == HV_CRASHED || d->state == HV_DYING)
+		return C_BAD;
+	if (d->state == HV_PAUSED || d->state == HV_SHUTDOWN)
+		return C_PAUSED;
+	return C_RUN;
+}
+
+static void build_body(const struct view *v, const struct top_row *tr, size_t n, struct body *out)
+{
+	struct buf line = BUF_INIT, cell = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const struct top_row *r = &tr[i];
 		if (v->o->filter && *v->o->filter && !strcasestr(r->d->name, v->o->filter))
@@ -243,39 +273,57 @@ static void draw(struct shared *sh, struct view *v)
 		}
 		if (r->d->stuck)
 			buf_printf(&line, " STUCK: %s", r->d->note ? r->d->note : "");
-		strv_push(&body, buf_str(&line));
-		int k = r->d->stuck ? C_STUCK : r->d->state == HV_CRASHED || r->d->state == HV_DYING ? C_BAD
-			: r->d->state == HV_PAUSED || r->d->state == HV_SHUTDOWN			     ? C_PAUSED
-												     : C_RUN;
-		strv_push_take(&kinds, xasprintf("%d", k));
-		buf_reset(&line);
+		body_add(out, buf_steal(&line), row_pair(r->d));
 		top_detail_lines(r, v->o->show_vcpus, v->o->show_nets, v->o->show_vbds, &line);
 		char *save = NULL;
-		for (char *l = strtok_r(line.s ? line.s : (char *)"", "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			strv_push_take(&body, xasprintf("    %s", l));
-			strv_push(&kinds, "0");
-		}
+		for (char *l = strtok_r(line.s ? line.s : (char *)"", "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			body_add(out, xasprintf("    %s", l), 0);
 	}
-	pthread_mutex_unlock(&sh->mu);
-	int avail = rows - y;
-	int maxscroll = (int)body.n - avail;
+	buf_free(&line);
+	buf_free(&cell);
+}
+
+/* The body from line y down, scrolled (the scroll kept in range). */
+static void draw_body(struct view *v, const struct body *b, int y, int rows, int cols)
+{
+	int maxscroll = (int)b->text.n - (rows - y);
 	if (v->scroll > maxscroll)
 		v->scroll = maxscroll;
 	if (v->scroll < 0)
 		v->scroll = 0;
-	for (int i = v->scroll; i < (int)body.n && y < rows; i++, y++) {
-		int k = atoi(kinds.v[i]);
-		if (v->color && k)
-			attron(COLOR_PAIR(k));
-		mvaddnstr(y, 0, body.v[i], cols);
-		if (v->color && k)
-			attroff(COLOR_PAIR(k));
+	for (int i = v->scroll; i < (int)b->text.n && y < rows; i++, y++) {
+		int pair = v->color ? b->pair[i] : 0;
+		if (pair)
+			attron(COLOR_PAIR(pair));
+		mvaddnstr(y, 0, b->text.v[i], cols);
+		if (pair)
+			attroff(COLOR_PAIR(pair));
 	}
-	strv_free(&body);
-	strv_free(&kinds);
-	buf_free(&line);
-	buf_free(&cell);
+}
+
+static void draw(struct shared *sh, struct view *v)
+{
+	erase();
+	int rows, cols;
+	getmaxyx(stdscr, rows, cols);
+	if (v->help) {
+		draw_help(rows, cols);
+		refresh();
+		return;
+	}
+	struct body body = { 0 };
+	pthread_mutex_lock(&sh->mu);
+	size_t n;
+	struct top_row *tr = top_rows(sh->prev.ndom ? &sh->prev : NULL, &sh->cur, &n);
+	top_sort(tr, n, v->o->sort, v->o->reverse);
+	draw_summary(sh, v, tr, n, cols);
+	build_body(v, tr, n, &body);
 	top_rows_free(tr, n);
+	pthread_mutex_unlock(&sh->mu);
+	draw_columns(v, 4, cols);
+	draw_body(v, &body, 5, rows, cols);
+	strv_free(&body.text);
+	free(body.pair);
 	refresh();
 }
 
@@ -330,7 +378,6 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
-		init_pair(C_HEAD, COLOR_CYAN, -1);
 		init_pair(C_RUN, COLOR_GREEN, -1);
 		init_pair(C_PAUSED, COLOR_YELLOW, -1);
 		init_pair(C_BAD, COLOR_RED, -1);

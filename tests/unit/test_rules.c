@@ -64,6 +64,48 @@ static void test_load_ok(void **state)
 	ruleset_free(&set);
 }
 
+/* A file naming several profiles gives each a rule of its own, every part
+ * of it (regular expressions included) working and freed apart. */
+static void test_load_shared(void **state)
+{
+	(void)state;
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	assert_int_equal(load(&set,
+			      "profiles: [p, q, r]\nrules:\n"
+			      "  - id: m\n    title: M {}\n    for_each: [a, b]\n    fact: cpu.model\n    expect: {matches: \"^Intel\"}\n"
+			      "    remedy: {rpm: \"yum {}\", dpkg: \"apt {}\"}\n    when: {fact: cpu.model, expect: {matches: \"x$\"}}\n",
+			      &e),
+			 0);
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, "/");
+	facts_set_str(&ctx.facts, "cpu.model", "Intel Xeon x", "test");
+	facts_set_str(&ctx.facts, "cpu.other", "AMD EPYC", "test");
+	const char *names[] = { "p", "q", "r" };
+	for (int k = 0; k < 3; k++) {
+		struct profile *p = ruleset_find(&set, names[k]);
+		assert_non_null(p);
+		assert_int_equal(p->n, 1);
+		const struct rule *r = &p->rules[0];
+		assert_string_equal(r->id, "m");
+		assert_int_equal(r->for_each.n, 2);
+		assert_string_equal(r->remedy_dpkg, "apt {}");
+		assert_int_equal(r->nwhen, 1);
+		assert_true(r->expect.has_re && r->when[0].expect.has_re);
+		char *why = NULL;
+		assert_int_equal(engine_test(&ctx, facts_get(&ctx.facts, "cpu.model"), &r->expect, &why), 1);
+		free(why);
+		why = NULL;
+		assert_int_equal(engine_test(&ctx, facts_get(&ctx.facts, "cpu.other"), &r->expect, &why), 0);
+		free(why);
+		if (k)
+			assert_ptr_not_equal(r->title, set.v[0].rules[0].title);
+	}
+	probe_ctx_free(&ctx);
+	ruleset_free(&set);
+	err_clear(&e);
+}
+
 static void test_load_errors(void **state)
 {
 	(void)state;
@@ -162,7 +204,7 @@ static void test_versions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_ok),
+		cmocka_unit_test(test_load_ok), cmocka_unit_test(test_load_shared),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_versions),
