@@ -18,6 +18,12 @@ void *xcalloc(size_t nmemb, size_t n);
 /* What the x* allocators do when memory runs out, or a size overflows:
  * say so and abort. */
 __attribute__((noreturn)) void die_oom(size_t n);
+/* The directory part of a path, as dirname(1) gives it: "/a/b" -> "/a",
+ * "/a" -> "/", "a" -> ".". */
+char *path_dir(const char *path);
+/* The directory of this program's binary (NULL when /proc is not there):
+ * a relocated or staged install finds its modules and rules from it. */
+char *self_dir(void);
 /* Write all n bytes to fd, through short writes and EINTR: 0, or -errno
  * (a write that makes no progress without an errno is -EIO). */
 int write_full(int fd, const void *data, size_t n);

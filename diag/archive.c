@@ -21,6 +21,7 @@
 
 #include "core/clock.h"
 #include "core/escape.h"
+#include "core/json.h"
 #include "core/util.h"
 #include "core/scrub.h"
 
@@ -106,12 +107,7 @@ static int set_filter(struct archive *a, const char *out, struct err *e)
 static int open_output(struct bundle *b, struct err *e)
 {
 	const char *out = b->o->output;
-	_cleanup_free_ char *dir = xstrdup(out);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		slash == dir ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
-	else
-		strcpy(dir, ".");
+	_cleanup_free_ char *dir = path_dir(out);
 	b->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (b->fd >= 0)
 		return 0;
@@ -178,8 +174,8 @@ void bundle_abort(struct bundle *b)
 	free(b->tmp_path);
 	free(b->top);
 	cleaner_free(b->cleaner);
-	buf_free(&b->files);
-	buf_free(&b->skipped);
+	strv_free(&b->files);
+	strv_free(&b->skipped);
 	buf_free(&b->log);
 	b->tmp_path = b->top = NULL;
 	b->cleaner = NULL;
@@ -207,11 +203,15 @@ void bundle_skip(struct bundle *b, const char *source, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&reason, fmt, ap);
 	va_end(ap);
-	buf_puts(&b->skipped, b->nskipped++ ? ",\n    {\"source\": " : "\n    {\"source\": ");
-	esc_json(&b->skipped, source);
-	buf_puts(&b->skipped, ", \"reason\": ");
-	esc_json(&b->skipped, buf_str(&reason));
-	buf_puts(&b->skipped, "}");
+	struct buf entry = BUF_INIT;
+	struct json j;
+	json_init(&j, &entry, true);
+	json_object(&j, NULL, JSON_INLINE);
+	json_string(&j, "source", source);
+	json_string(&j, "reason", buf_str(&reason));
+	json_close(&j);
+	strv_push_take(&b->skipped, buf_steal(&entry));
+	b->nskipped++;
 	bundle_log(b, "skipped %s (%s)", source, buf_str(&reason));
 	buf_free(&reason);
 }
@@ -280,18 +280,22 @@ void bundle_add(struct bundle *b, const char *rel, const char *data, size_t len,
 	}
 	char sha[2 * SHA256_DIGEST_SIZE + 1];
 	sha256_hex(final->s ? final->s : "", final->len, sha);
-	buf_puts(&b->files, b->nfiles++ ? ",\n    {\"path\": " : "\n    {\"path\": ");
-	esc_json(&b->files, rel);
-	buf_puts(&b->files, ", \"size\": ");
-	buf_put_u64(&b->files, final->len);
-	buf_printf(&b->files, ", \"sha256\": \"%s\", \"source\": ", sha);
-	esc_json(&b->files, source);
-	buf_printf(&b->files, ", \"scrubbed\": %u", ns);
+	struct buf entry = BUF_INIT;
+	struct json j;
+	json_init(&j, &entry, true);
+	json_object(&j, NULL, JSON_INLINE);
+	json_string(&j, "path", rel);
+	json_uint(&j, "size", final->len);
+	json_string(&j, "sha256", sha);
+	json_string(&j, "source", source);
+	json_uint(&j, "scrubbed", ns);
 	if (b->cleaner)
-		buf_printf(&b->files, ", \"cleaned\": %u", nc);
+		json_uint(&j, "cleaned", nc);
 	if (truncated)
-		buf_printf(&b->files, ", \"truncated_bytes\": %llu", (unsigned long long)truncated);
-	buf_puts(&b->files, "}");
+		json_uint(&j, "truncated_bytes", truncated);
+	json_close(&j);
+	strv_push_take(&b->files, buf_steal(&entry));
+	b->nfiles++;
 	b->total += final->len;
 	b->scrubbed += ns;
 	b->cleaned += nc;
@@ -342,6 +346,59 @@ static int link_into_place(struct bundle *b, struct err *e)
 	return 0;
 }
 
+/* manifest.json: what the bundle is, how it was made, every file with its
+ * size and checksum (bundle.log last: logc_len and sha are its), and what
+ * was left out and why. */
+static void write_manifest(const struct bundle *b, struct buf *m, const char *host_desc, const char *when, double took, size_t logc_len,
+			   const char *sha)
+{
+	struct json j;
+	json_init(&j, m, true);
+	json_object(&j, NULL, JSON_LINES);
+	json_string(&j, "format", "hvscope-bundle/1");
+	json_string(&j, "hvscope_version", HVSCOPE_VERSION);
+	json_string(&j, "created", when);
+	json_string(&j, "host", host_desc);
+	json_string(&j, "root", b->o->root);
+	json_bool(&j, "live_host", b->live);
+	json_object(&j, "options", JSON_INLINE);
+	if (b->o->since > 0)
+		json_double(&j, "since", b->o->since, 0);
+	else
+		json_null(&j, "since");
+	json_uint(&j, "max_size", b->o->max_size);
+	json_uint(&j, "max_file_size", b->o->max_file_size);
+	json_bool(&j, "clean", b->o->clean);
+	json_bool(&j, "hypervisor", !b->o->no_hypervisor);
+	json_int(&j, "command_timeout_ms", b->o->cmd_timeout_ms);
+	json_close(&j);
+	json_double(&j, "duration_seconds", took, 3);
+	json_object(&j, "totals", JSON_INLINE);
+	json_uint(&j, "files", b->nfiles + 1);
+	json_uint(&j, "bytes", b->total);
+	json_uint(&j, "scrubbed", b->scrubbed);
+	json_uint(&j, "cleaned", b->cleaned);
+	json_uint(&j, "skipped", b->nskipped);
+	json_close(&j);
+	json_array(&j, "files", JSON_LINES);
+	for (size_t i = 0; i < b->files.n; i++)
+		json_raw(&j, NULL, b->files.v[i]);
+	json_object(&j, NULL, JSON_INLINE);
+	json_string(&j, "path", "bundle.log");
+	json_uint(&j, "size", logc_len);
+	json_string(&j, "sha256", sha);
+	json_string(&j, "source", "hvscope");
+	json_uint(&j, "scrubbed", 0);
+	json_close(&j);
+	json_close(&j);
+	json_array(&j, "skipped", JSON_LINES);
+	for (size_t i = 0; i < b->skipped.n; i++)
+		json_raw(&j, NULL, b->skipped.v[i]);
+	json_close(&j);
+	json_close(&j);
+	buf_putc(m, '\n');
+}
+
 int bundle_finish(struct bundle *b, const char *host_desc, struct err *e)
 {
 	double took = elapsed(b);
@@ -365,28 +422,9 @@ int bundle_finish(struct bundle *b, const char *host_desc, struct err *e)
 	}
 	sha256_hex(logc.s ? logc.s : "", logc.len, sha);
 	int r = write_entry(b, "bundle.log", logc.s ? logc.s : "", logc.len, now);
-	buf_puts(&b->files, b->nfiles ? ",\n    {\"path\": \"bundle.log\", \"size\": " : "\n    {\"path\": \"bundle.log\", \"size\": ");
-	buf_put_u64(&b->files, logc.len);
-	buf_printf(&b->files, ", \"sha256\": \"%s\", \"source\": \"hvscope\", \"scrubbed\": 0}", sha);
+	size_t logc_len = logc.len;
 	buf_free(&logc);
-
-	buf_printf(&m, "{\n  \"format\": \"hvscope-bundle/1\",\n  \"hvscope_version\": \"%s\",\n  \"created\": \"%s\",\n  \"host\": ",
-		   HVSCOPE_VERSION, when);
-	esc_json(&m, host_desc);
-	buf_puts(&m, ",\n  \"root\": ");
-	esc_json(&m, b->o->root);
-	buf_printf(&m, ",\n  \"live_host\": %s,\n  \"options\": {\"since\": ", b->live ? "true" : "false");
-	if (b->o->since > 0)
-		buf_printf(&m, "%.0f", b->o->since);
-	else
-		buf_puts(&m, "null");
-	buf_printf(&m, ", \"max_size\": %llu, \"max_file_size\": %llu, \"clean\": %s, \"hypervisor\": %s, \"command_timeout_ms\": %d},\n",
-		   (unsigned long long)b->o->max_size, (unsigned long long)b->o->max_file_size, b->o->clean ? "true" : "false",
-		   b->o->no_hypervisor ? "false" : "true", b->o->cmd_timeout_ms);
-	buf_printf(&m, "  \"duration_seconds\": %.3f,\n", took);
-	buf_printf(&m, "  \"totals\": {\"files\": %zu, \"bytes\": %llu, \"scrubbed\": %u, \"cleaned\": %u, \"skipped\": %zu},\n",
-		   b->nfiles + 1, (unsigned long long)b->total, b->scrubbed, b->cleaned, b->nskipped);
-	buf_printf(&m, "  \"files\": [%s\n  ],\n  \"skipped\": [%s\n  ]\n}\n", buf_str(&b->files), buf_str(&b->skipped));
+	write_manifest(b, &m, host_desc, when, took, logc_len, sha);
 	if (r == 0)
 		r = add_own(b, "manifest.json", &m);
 	buf_free(&m);
@@ -420,9 +458,8 @@ int bundle_finish(struct bundle *b, const char *host_desc, struct err *e)
 		return r;
 	}
 	/* The rename is durable once the directory is. */
-	_cleanup_free_ char *dir = xstrdup(b->o->output);
-	char *slash = strrchr(dir, '/');
-	int dfd = open(slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *dir = path_dir(b->o->output);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);

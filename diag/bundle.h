@@ -20,6 +20,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/util.h"
 #include "diag/clean.h"
 
 struct bundle_opts {
@@ -43,7 +44,8 @@ struct bundle {
 	int fd;
 	char *tmp_path; /* where the archive is written until renamed (mkstemp fallback) */
 	struct cleaner *cleaner;
-	struct buf files, skipped, log; /* manifest arrays (JSON), bundle.log */
+	struct strv files, skipped; /* the manifest's entries, each one JSON object */
+	struct buf log;             /* bundle.log */
 	size_t nfiles, nskipped;
 	uint64_t total;
 	unsigned scrubbed, cleaned;

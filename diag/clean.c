@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/json.h"
 #include "core/util.h"
 
 struct mapping {
@@ -234,22 +235,18 @@ unsigned cleaner_apply(struct cleaner *c, const char *s, size_t n, struct buf *o
 
 void cleaner_write_map(const struct cleaner *c, struct buf *out)
 {
-	buf_puts(out, "{");
+	struct json j;
+	json_init(&j, out, true);
+	json_object(&j, NULL, JSON_LINES);
 	for (int k = 0; k < CLEAN__KINDS; k++) {
-		buf_printf(out, "%s\n  \"%s\": {", k ? "," : "", kind_key[k]);
-		bool first = true;
-		for (size_t i = 0; i < c->n; i++) {
-			if (c->v[i].kind != (enum clean_kind)k)
-				continue;
-			buf_puts(out, first ? "\n    " : ",\n    ");
-			esc_json(out, c->v[i].orig);
-			buf_puts(out, ": ");
-			esc_json(out, c->v[i].ph);
-			first = false;
-		}
-		buf_puts(out, first ? "}" : "\n  }");
+		json_object(&j, kind_key[k], JSON_LINES);
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].kind == (enum clean_kind)k)
+				json_string(&j, c->v[i].orig, c->v[i].ph);
+		json_close(&j);
 	}
-	buf_puts(out, "\n}\n");
+	json_close(&j);
+	buf_putc(out, '\n');
 }
 
 int cleaner_save_map(const struct cleaner *c, const char *path, struct err *e)

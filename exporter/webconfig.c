@@ -23,8 +23,8 @@ static int read_pem(const char *cfg, const struct ynode *n, const char *what, ch
 	if (n->s[0] == '/') {
 		path = xstrdup(n->s);
 	} else {
-		const char *slash = strrchr(cfg, '/');
-		path = slash ? xasprintf("%.*s/%s", (int)(slash - cfg), cfg, n->s) : xstrdup(n->s);
+		_cleanup_free_ char *dir = path_dir(cfg);
+		path = xasprintf("%s/%s", dir, n->s);
 	}
 	struct buf b = BUF_INIT;
 	struct err re = ERR_INIT;

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/escape.h"
+#include "core/json.h"
 
 #include "core/root.h"
 #include "core/util.h"
@@ -34,19 +35,12 @@ static bool is_xen_dom0(void)
  * BIN/../lib/hvscope (a relocated install), then the configured directory. */
 static const struct hv_backend *load_backend(const char *name, struct err *e)
 {
-	char exe[4096] = "";
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-	}
+	_cleanup_free_ char *bin = self_dir();
 	const char *env = getenv("HVSCOPE_MODULE_PATH");
 	char *dirs[4] = {
 		env && *env ? xstrdup(env) : NULL,
-		n > 0 ? xstrdup(exe) : NULL,
-		n > 0 ? xasprintf("%s/../lib/hvscope", exe) : NULL,
+		bin ? xstrdup(bin) : NULL,
+		bin ? xasprintf("%s/../lib/hvscope", bin) : NULL,
 		xstrdup(HVSCOPE_MODULE_DIR),
 	};
 	const struct hv_backend *be = NULL;
@@ -187,63 +181,75 @@ void hv_docs_free(struct hv_docs *d)
 	d->n = 0;
 }
 
-static void json_str_field(struct buf *out, const char *key, const char *v)
+static void write_domain_json(struct json *j, const struct hv_domain *d)
 {
-	buf_printf(out, ",\"%s\":", key);
-	if (v)
-		esc_json(out, v);
-	else
-		buf_puts(out, "null");
+	json_object(j, NULL, JSON_INLINE);
+	json_int(j, "id", d->id);
+	json_string(j, "name", d->name);
+	json_string(j, "uuid", d->uuid);
+	json_string(j, "state", hv_state_name(d->state));
+	json_uint(j, "cpu_ns", d->cpu_ns);
+	json_uint(j, "mem_kib", d->mem_kib);
+	json_uint(j, "maxmem_kib", d->maxmem_kib);
+	json_uint(j, "rss_kib", d->rss_kib);
+	json_uint(j, "vcpus_online", d->vcpus_online);
+	json_uint(j, "vcpus_max", d->vcpus_max);
+	json_bool(j, "stuck", d->stuck);
+	json_string(j, "note", d->note);
+	json_array(j, "vcpu_ns", JSON_INLINE);
+	for (size_t k = 0; k < d->nvcpu; k++)
+		json_uint(j, NULL, d->vcpu[k].time_ns);
+	json_close(j);
+	json_array(j, "net", JSON_INLINE);
+	for (size_t k = 0; k < d->nnet; k++) {
+		const struct hv_net *n = &d->net[k];
+		json_object(j, NULL, JSON_INLINE);
+		json_string(j, "name", n->name ? n->name : "");
+		json_uint(j, "rx_bytes", n->rx_bytes);
+		json_uint(j, "rx_packets", n->rx_pkts);
+		json_uint(j, "tx_bytes", n->tx_bytes);
+		json_uint(j, "tx_packets", n->tx_pkts);
+		json_close(j);
+	}
+	json_close(j);
+	json_array(j, "block", JSON_INLINE);
+	for (size_t k = 0; k < d->nblk; k++) {
+		const struct hv_blk *b = &d->blk[k];
+		json_object(j, NULL, JSON_INLINE);
+		json_string(j, "name", b->name ? b->name : "");
+		json_uint(j, "rd_reqs", b->rd_reqs);
+		json_uint(j, "rd_bytes", b->rd_bytes);
+		json_uint(j, "wr_reqs", b->wr_reqs);
+		json_uint(j, "wr_bytes", b->wr_bytes);
+		json_close(j);
+	}
+	json_close(j);
+	json_close(j);
 }
 
 void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
 {
-	buf_printf(out, "{\"time\":%.3f,\"up\":%s", snap->wall, snap->up ? "true" : "false");
-	json_str_field(out, "error", snap->error);
-	buf_puts(out, ",\n\"host\":{\"cpus\":");
-	buf_put_u64(out, snap->host.cpus);
-	buf_printf(out, ",\"mem_total_kib\":%llu,\"mem_free_kib\":%llu", (unsigned long long)snap->host.mem_total_kib,
-		   (unsigned long long)snap->host.mem_free_kib);
-	json_str_field(out, "hostname", snap->host.hostname);
-	json_str_field(out, "type", snap->host.type);
-	json_str_field(out, "version", snap->host.version);
-	json_str_field(out, "source", snap->host.source);
-	buf_puts(out, "},\n\"domains\":[");
-	for (size_t i = 0; i < snap->ndom; i++) {
-		const struct hv_domain *d = &snap->dom[i];
-		buf_printf(out, "%s\n{\"id\":%d", i ? "," : "", d->id);
-		json_str_field(out, "name", d->name);
-		json_str_field(out, "uuid", d->uuid);
-		buf_printf(out, ",\"state\":\"%s\",\"cpu_ns\":%llu,\"mem_kib\":%llu,\"maxmem_kib\":%llu,\"rss_kib\":%llu,"
-				"\"vcpus_online\":%u,\"vcpus_max\":%u,\"stuck\":%s",
-			   hv_state_name(d->state), (unsigned long long)d->cpu_ns, (unsigned long long)d->mem_kib,
-			   (unsigned long long)d->maxmem_kib, (unsigned long long)d->rss_kib, d->vcpus_online, d->vcpus_max,
-			   d->stuck ? "true" : "false");
-		json_str_field(out, "note", d->note);
-		buf_puts(out, ",\"vcpu_ns\":[");
-		for (size_t k = 0; k < d->nvcpu; k++)
-			buf_printf(out, "%s%llu", k ? "," : "", (unsigned long long)d->vcpu[k].time_ns);
-		buf_puts(out, "],\"net\":[");
-		for (size_t k = 0; k < d->nnet; k++) {
-			const struct hv_net *n = &d->net[k];
-			buf_puts(out, k ? ",{\"name\":" : "{\"name\":");
-			esc_json(out, n->name ? n->name : "");
-			buf_printf(out, ",\"rx_bytes\":%llu,\"rx_packets\":%llu,\"tx_bytes\":%llu,\"tx_packets\":%llu}",
-				   (unsigned long long)n->rx_bytes, (unsigned long long)n->rx_pkts, (unsigned long long)n->tx_bytes,
-				   (unsigned long long)n->tx_pkts);
-		}
-		buf_puts(out, "],\"block\":[");
-		for (size_t k = 0; k < d->nblk; k++) {
-			const struct hv_blk *b = &d->blk[k];
-			buf_puts(out, k ? ",{\"name\":" : "{\"name\":");
-			esc_json(out, b->name ? b->name : "");
-			buf_printf(out, ",\"rd_reqs\":%llu,\"rd_bytes\":%llu,\"wr_reqs\":%llu,\"wr_bytes\":%llu}",
-				   (unsigned long long)b->rd_reqs, (unsigned long long)b->rd_bytes, (unsigned long long)b->wr_reqs,
-				   (unsigned long long)b->wr_bytes);
-		}
-		buf_puts(out, "]}");
-	}
-	buf_puts(out, "\n]}\n");
+	struct json j;
+	json_init(&j, out, false);
+	json_object(&j, NULL, JSON_LINES);
+	json_double(&j, "time", snap->wall, 3);
+	json_bool(&j, "up", snap->up);
+	json_string(&j, "error", snap->error);
+	json_object(&j, "host", JSON_INLINE);
+	json_uint(&j, "cpus", snap->host.cpus);
+	json_uint(&j, "mem_total_kib", snap->host.mem_total_kib);
+	json_uint(&j, "mem_free_kib", snap->host.mem_free_kib);
+	json_string(&j, "hostname", snap->host.hostname);
+	json_string(&j, "type", snap->host.type);
+	json_string(&j, "version", snap->host.version);
+	json_string(&j, "source", snap->host.source);
+	json_close(&j);
+	json_array(&j, "domains", JSON_LINES);
+	for (size_t i = 0; i < snap->ndom; i++)
+		write_domain_json(&j, &snap->dom[i]);
+	json_close(&j);
+	json_close(&j);
+	buf_putc(out, '\n');
 }
 
 static void domain_free(struct hv_domain *d)

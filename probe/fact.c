@@ -2,6 +2,7 @@
 #include "probe/fact.h"
 
 #include "core/escape.h"
+#include "core/json.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -151,36 +152,41 @@ void fact_value_text(const struct fact *f, struct buf *out)
 	}
 }
 
+static void write_value(struct json *j, const struct fact *f)
+{
+	if (f->status != FACT_OK) {
+		json_null(j, "value");
+	} else if (f->type == FACT_BOOL) {
+		json_bool(j, "value", f->b);
+	} else if (f->type == FACT_INT) {
+		json_int(j, "value", f->i);
+	} else if (f->type == FACT_STR) {
+		json_string(j, "value", f->s ? f->s : "");
+	} else {
+		json_array(j, "value", JSON_INLINE);
+		for (size_t k = 0; k < f->list.n; k++)
+			json_string(j, NULL, f->list.v[k]);
+		json_close(j);
+	}
+}
+
 void facts_write_json(const struct facts *fs, struct buf *out)
 {
-	buf_puts(out, "[");
+	struct json j;
+	json_init(&j, out, false);
+	json_array(&j, NULL, JSON_LINES);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct fact *f = fs->v[i];
-		buf_puts(out, i ? ",\n{\"name\":" : "\n{\"name\":");
-		esc_json(out, f->name);
-		buf_printf(out, ",\"status\":\"%s\",\"type\":\"%s\",\"value\":", fact_status_name(f->status), fact_type_name(f->type));
-		if (f->status != FACT_OK)
-			buf_puts(out, "null");
-		else if (f->type == FACT_BOOL)
-			buf_puts(out, f->b ? "true" : "false");
-		else if (f->type == FACT_INT)
-			buf_printf(out, "%lld", f->i);
-		else if (f->type == FACT_STR)
-			esc_json(out, f->s ? f->s : "");
-		else {
-			buf_putc(out, '[');
-			for (size_t k = 0; k < f->list.n; k++) {
-				if (k)
-					buf_putc(out, ',');
-				esc_json(out, f->list.v[k]);
-			}
-			buf_putc(out, ']');
-		}
-		buf_puts(out, ",\"evidence\":");
-		esc_json(out, f->evidence ? f->evidence : "");
-		buf_putc(out, '}');
+		json_object(&j, NULL, JSON_INLINE);
+		json_string(&j, "name", f->name);
+		json_string(&j, "status", fact_status_name(f->status));
+		json_string(&j, "type", fact_type_name(f->type));
+		write_value(&j, f);
+		json_string(&j, "evidence", f->evidence ? f->evidence : "");
+		json_close(&j);
 	}
-	buf_puts(out, "\n]\n");
+	json_close(&j);
+	buf_putc(out, '\n');
 }
 
 const char *fact_status_name(enum fact_status st)

@@ -261,12 +261,7 @@ static void fill_disk_dirs(struct probe_ctx *ctx, struct guests *gs)
 			const char *d = gs->v[i].disks.v[k];
 			if (str_starts(d, "/dev/") || d[0] != '/')
 				continue; /* block devices carry no image label */
-			_cleanup_free_ char *dir = xstrdup(d);
-			char *slash = strrchr(dir, '/');
-			if (slash == dir)
-				slash[1] = '\0';
-			else
-				*slash = '\0';
+			_cleanup_free_ char *dir = path_dir(d);
 			if (!strv_contains(&list, dir))
 				strv_push(&list, dir);
 		}

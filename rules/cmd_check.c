@@ -54,18 +54,12 @@ static char *builtin_rules_dir(void)
 	const char *env = getenv("HVSCOPE_RULES_PATH");
 	if (env && *env)
 		return xstrdup(env);
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			char *dir = xasprintf("%s/../share/hvscope/rules", exe);
-			if (root_is_dir("/", dir))
-				return dir;
-			free(dir);
-		}
+	_cleanup_free_ char *bin = self_dir();
+	if (bin) {
+		char *dir = xasprintf("%s/../share/hvscope/rules", bin);
+		if (root_is_dir("/", dir))
+			return dir;
+		free(dir);
 	}
 	return xstrdup(HVSCOPE_RULES_DIR);
 }

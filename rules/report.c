@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/escape.h"
+#include "core/json.h"
 
 static const char *const colors[] = { "\033[32m", "\033[33m", "\033[31m", "\033[2m", "\033[35m" };
 #define RESET "\033[0m"
@@ -79,54 +80,52 @@ void report_write_text(const struct report *r, const struct report_opts *o, stru
 			   r->count[V_WARN], r->count[V_FAIL], r->count[V_SKIP], r->count[V_ERROR], r->duration);
 }
 
-static void json_kv(struct buf *out, const char *k, const char *v, bool comma)
+static void write_result_json(struct json *j, const struct result *res)
 {
-	esc_json(out, k);
-	buf_putc(out, ':');
-	if (v)
-		esc_json(out, v);
-	else
-		buf_puts(out, "null");
-	if (comma)
-		buf_putc(out, ',');
+	json_object(j, NULL, JSON_INLINE);
+	json_string(j, "id", res->id);
+	json_string(j, "rule", res->rule->id);
+	json_string(j, "item", res->item);
+	json_string(j, "title", res->title);
+	json_string(j, "verdict", verdict_name(res->verdict));
+	json_string(j, "severity", severity_name(res->rule->sev));
+	json_string(j, "fact", res->fact);
+	json_string(j, "seen", res->seen);
+	json_string(j, "evidence", res->evidence);
+	json_string(j, "expected", res->expected);
+	json_string(j, "reason", res->reason);
+	json_string(j, "remedy", res->remedy);
+	json_string(j, "reference", res->rule->reference);
+	json_close(j);
 }
 
 void report_write_json(const struct report *r, struct buf *out)
 {
 	char ts[32];
 	iso8601(r->started, ts, sizeof(ts));
-	buf_putc(out, '{');
-	json_kv(out, "hvscope_version", HVSCOPE_VERSION, true);
-	json_kv(out, "profile", r->profile, true);
-	json_kv(out, "profile_title", r->profile_title, true);
-	json_kv(out, "profile_reason", r->profile_reason, true);
-	json_kv(out, "host", r->host, true);
-	json_kv(out, "root", r->root, true);
-	buf_printf(out, "\"as_root\":%s,", r->is_root ? "true" : "false");
-	json_kv(out, "started", ts, true);
-	buf_printf(out, "\"duration_seconds\":%.6f,\"exit_code\":%d,\"summary\":{", r->duration, report_exit_code(r));
+	struct json j;
+	json_init(&j, out, false);
+	json_object(&j, NULL, JSON_INLINE);
+	json_string(&j, "hvscope_version", HVSCOPE_VERSION);
+	json_string(&j, "profile", r->profile);
+	json_string(&j, "profile_title", r->profile_title);
+	json_string(&j, "profile_reason", r->profile_reason);
+	json_string(&j, "host", r->host);
+	json_string(&j, "root", r->root);
+	json_bool(&j, "as_root", r->is_root);
+	json_string(&j, "started", ts);
+	json_double(&j, "duration_seconds", r->duration, 6);
+	json_int(&j, "exit_code", report_exit_code(r));
+	json_object(&j, "summary", JSON_INLINE);
 	for (int v = 0; v < V__COUNT; v++)
-		buf_printf(out, "%s\"%s\":%zu", v ? "," : "", verdict_name((enum verdict)v), r->count[v]);
-	buf_puts(out, "},\"checks\":[");
-	for (size_t i = 0; i < r->n; i++) {
-		const struct result *res = &r->v[i];
-		buf_puts(out, i ? ",\n{" : "\n{");
-		json_kv(out, "id", res->id, true);
-		json_kv(out, "rule", res->rule->id, true);
-		json_kv(out, "item", res->item, true);
-		json_kv(out, "title", res->title, true);
-		json_kv(out, "verdict", verdict_name(res->verdict), true);
-		json_kv(out, "severity", severity_name(res->rule->sev), true);
-		json_kv(out, "fact", res->fact, true);
-		json_kv(out, "seen", res->seen, true);
-		json_kv(out, "evidence", res->evidence, true);
-		json_kv(out, "expected", res->expected, true);
-		json_kv(out, "reason", res->reason, true);
-		json_kv(out, "remedy", res->remedy, true);
-		json_kv(out, "reference", res->rule->reference, false);
-		buf_putc(out, '}');
-	}
-	buf_puts(out, "\n]}\n");
+		json_uint(&j, verdict_name((enum verdict)v), r->count[v]);
+	json_close(&j);
+	json_array(&j, "checks", JSON_LINES);
+	for (size_t i = 0; i < r->n; i++)
+		write_result_json(&j, &r->v[i]);
+	json_close(&j);
+	json_close(&j);
+	buf_putc(out, '\n');
 }
 
 void report_write_junit(const struct report *r, struct buf *out)

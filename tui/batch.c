@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/json.h"
 #include "tui/fields.h"
 
 static void csv_cell(struct buf *out, const char *s)
@@ -20,6 +21,47 @@ static void csv_cell(struct buf *out, const char *s)
 		buf_putc(out, *s);
 	}
 	buf_putc(out, '"');
+}
+
+/* One domain of one sample as a JSON line. */
+static void write_json_record(struct buf *out, const struct hv_snapshot *cur, int sample_no, const struct top_row *r)
+{
+	struct json j;
+	json_init(&j, out, false);
+	json_object(&j, NULL, JSON_INLINE);
+	json_double(&j, "time", cur->wall, 3);
+	json_int(&j, "sample", sample_no);
+	json_int(&j, "id", r->d->id);
+	json_string(&j, "uuid", r->d->uuid);
+	json_string(&j, "name", r->d->name);
+	json_string(&j, "state", hv_state_name(r->d->state));
+	for (int f = 2; f < top_nfields; f++) {
+		double v = top_fields[f].number(r);
+		if (isfinite(v) && fabs(v) < 9e15 && v == (double)(long long)v)
+			json_int(&j, top_fields[f].key, (long long)v);
+		else
+			json_double(&j, top_fields[f].key, v, 3); /* NaN: null */
+	}
+	/* Per-second rates over the last interval (null on the first sample
+	 * of a domain). */
+	double nan = NAN;
+	json_double(&j, "net_rx_bytes_per_s", r->r.valid ? r->r.net_rx_bps : nan, 1);
+	json_double(&j, "net_tx_bytes_per_s", r->r.valid ? r->r.net_tx_bps : nan, 1);
+	json_double(&j, "vbd_rd_per_s", r->r.valid ? r->r.rd_reqs_ps : nan, 1);
+	json_double(&j, "vbd_wr_per_s", r->r.valid ? r->r.wr_reqs_ps : nan, 1);
+	json_double(&j, "vbd_rd_bytes_per_s", r->r.valid ? r->r.rd_bps : nan, 1);
+	json_double(&j, "vbd_wr_bytes_per_s", r->r.valid ? r->r.wr_bps : nan, 1);
+	json_uint(&j, "cpu_ns", r->d->cpu_ns);
+	json_uint(&j, "vcpus_max", r->d->vcpus_max);
+	json_array(&j, "vcpu_ns", JSON_INLINE);
+	for (size_t k = 0; k < r->d->nvcpu; k++)
+		json_uint(&j, NULL, r->d->vcpu[k].time_ns);
+	json_close(&j);
+	json_bool(&j, "stuck", r->d->stuck);
+	if (r->d->note)
+		json_string(&j, "note", r->d->note);
+	json_close(&j);
+	buf_putc(out, '\n');
 }
 
 void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *cur, int sample_no, const struct batch_opts *o,
@@ -72,39 +114,7 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 			buf_printf(out, ",%d\n", r->d->stuck);
 			break;
 		case BATCH_JSON:
-			buf_printf(out, "{\"time\":%.3f,\"sample\":%d,\"id\":%d,\"uuid\":", cur->wall, sample_no, r->d->id);
-			esc_json(out, r->d->uuid);
-			buf_puts(out, ",\"name\":");
-			esc_json(out, r->d->name);
-			buf_printf(out, ",\"state\":\"%s\"", hv_state_name(r->d->state));
-			for (int f = 2; f < top_nfields; f++) {
-				double v = top_fields[f].number(r);
-				if (isnan(v))
-					buf_printf(out, ",\"%s\":null", top_fields[f].key);
-				else if (v == (double)(long long)v && fabs(v) < 9e15)
-					buf_printf(out, ",\"%s\":%lld", top_fields[f].key, (long long)v);
-				else
-					buf_printf(out, ",\"%s\":%.3f", top_fields[f].key, v);
-			}
-			/* Per-second rates over the last interval (null on the
-			 * first sample of a domain). */
-			if (r->r.valid)
-				buf_printf(out,
-					   ",\"net_rx_bytes_per_s\":%.1f,\"net_tx_bytes_per_s\":%.1f,\"vbd_rd_per_s\":%.1f,"
-					   "\"vbd_wr_per_s\":%.1f,\"vbd_rd_bytes_per_s\":%.1f,\"vbd_wr_bytes_per_s\":%.1f",
-					   r->r.net_rx_bps, r->r.net_tx_bps, r->r.rd_reqs_ps, r->r.wr_reqs_ps, r->r.rd_bps, r->r.wr_bps);
-			else
-				buf_puts(out, ",\"net_rx_bytes_per_s\":null,\"net_tx_bytes_per_s\":null,\"vbd_rd_per_s\":null,"
-					      "\"vbd_wr_per_s\":null,\"vbd_rd_bytes_per_s\":null,\"vbd_wr_bytes_per_s\":null");
-			buf_printf(out, ",\"cpu_ns\":%llu,\"vcpus_max\":%u,\"vcpu_ns\":[", (unsigned long long)r->d->cpu_ns, r->d->vcpus_max);
-			for (size_t k = 0; k < r->d->nvcpu; k++)
-				buf_printf(out, "%s%llu", k ? "," : "", (unsigned long long)r->d->vcpu[k].time_ns);
-			buf_printf(out, "],\"stuck\":%s", r->d->stuck ? "true" : "false");
-			if (r->d->note) {
-				buf_puts(out, ",\"note\":");
-				esc_json(out, r->d->note);
-			}
-			buf_puts(out, "}\n");
+			write_json_record(out, cur, sample_no, r);
 			break;
 		}
 	}

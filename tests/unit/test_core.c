@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/json.h"
 #include "core/procself.h"
 #include "core/escape.h"
 #include "core/root.h"
@@ -95,6 +96,75 @@ static void test_clock(void **state)
 	t = clock_after_s(0.0 / 0.0);
 	assert_true(t.tv_sec >= now.tv_sec && t.tv_sec <= now.tv_sec + 1);
 	assert_true(clock_wall() > 1.7e9);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	struct json j;
+	json_init(&j, &b, false);
+	json_object(&j, NULL, JSON_INLINE);
+	json_string(&j, "s", "a \"q\"\n\x01<");
+	json_string(&j, "null", NULL);
+	json_int(&j, "i", -42);
+	json_uint(&j, "u", 18446744073709551615ULL);
+	json_double(&j, "d", 1.25, 2);
+	json_double(&j, "nan", 0.0 / 0.0, 2);
+	json_bool(&j, "t", true);
+	json_array(&j, "empty", JSON_LINES);
+	json_close(&j);
+	json_array(&j, "lines", JSON_LINES);
+	json_int(&j, NULL, 1);
+	json_object(&j, NULL, JSON_INLINE);
+	json_null(&j, "n");
+	json_close(&j);
+	json_close(&j);
+	json_raw(&j, "raw", "[1,2]");
+	json_close(&j);
+	json_close(&j); /* one too many: ignored */
+	assert_string_equal(buf_str(&b), "{\"s\":\"a \\\"q\\\"\\n\\u0001<\",\"null\":null,\"i\":-42,\"u\":18446744073709551615,"
+					 "\"d\":1.25,\"nan\":null,\"t\":true,\"empty\":[],\"lines\":[\n1,\n{\"n\":null}\n],\"raw\":[1,2]}");
+	buf_reset(&b);
+	json_init(&j, &b, true);
+	json_object(&j, NULL, JSON_LINES);
+	json_object(&j, "o", JSON_INLINE);
+	json_int(&j, "a", 1);
+	json_int(&j, "b", 2);
+	json_close(&j);
+	json_array(&j, "l", JSON_LINES);
+	json_string(&j, NULL, "x");
+	json_close(&j);
+	json_close(&j);
+	assert_string_equal(buf_str(&b), "{\n  \"o\": {\"a\": 1, \"b\": 2},\n  \"l\": [\n    \"x\"\n  ]\n}");
+	/* Nesting past the limit stays balanced. */
+	buf_reset(&b);
+	json_init(&j, &b, false);
+	for (int i = 0; i < JSON_MAX_DEPTH + 4; i++)
+		json_array(&j, NULL, JSON_INLINE);
+	for (int i = 0; i < JSON_MAX_DEPTH + 4; i++)
+		json_close(&j);
+	size_t open = 0, close = 0;
+	for (const char *p = buf_str(&b); *p; p++)
+		open += *p == '[', close += *p == ']';
+	assert_int_equal(open, close);
+	buf_free(&b);
+}
+
+static void test_paths(void **state)
+{
+	(void)state;
+	const char *cases[][2] = { { "/a/b", "/a" }, { "/a", "/" }, { "a", "." }, { "a/b", "a" }, { "/a//b", "/a" }, { "//a", "/" }, { "/", "/" } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *d = path_dir(cases[i][0]);
+		if (strcmp(d, cases[i][1]) != 0)
+			fail_msg("path_dir(%s) = %s, want %s", cases[i][0], d, cases[i][1]);
+		free(d);
+	}
+	char *self = self_dir();
+	assert_non_null(self);
+	assert_true(self[0] == '/');
+	free(self);
 }
 
 static void test_strings(void **state)
@@ -261,7 +331,7 @@ static void test_secret_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_json), cmocka_unit_test(test_paths), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
