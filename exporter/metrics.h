@@ -8,9 +8,9 @@
 #include "hv/hv.h"
 
 /* Host and per-domain families of one snapshot (nothing when !snap->up),
- * a family at a time, for a response sent while it is written (a family
- * of 1,000 domains is about 120 KB; the whole text 2.5 MB).  snap must
- * outlive the writer. */
+ * a family at a time, for a response sent while it is written: a scrape
+ * then holds one family, not the whole text.  snap must outlive the
+ * writer. */
 struct labels;
 struct metrics_writer {
 	const struct hv_snapshot *s;

@@ -98,8 +98,8 @@ void hv_set_deadline(struct hv *hv, int ms);
 enum {
 	/* The QEMU process's RSS (rss_kib): libvirt has it only with the
 	 * balloon statistics, two QEMU monitor round trips per guest and
-	 * sample (3.1 ms each sample under TCG here, where everything else a
-	 * guest is asked costs 0.5 ms). */
+	 * sample, several times what everything else asked of a guest
+	 * costs. */
 	HV_WANT_RSS = 1u << 0,
 };
 void hv_set_want(struct hv *hv, unsigned want);
@@ -135,7 +135,8 @@ void hv_docs_free(struct hv_docs *d);
 /* Deep copy. */
 void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src);
 /* The domains of src (not its host or error) in one allocation, for a
- * copy kept only to be read: 1,000 domains are one malloc, not 5,000.
+ * copy kept only to be read: one allocation however many domains, not
+ * several per domain.
  * Freed with hv_snapshot_free_packed, never hv_snapshot_free. */
 void hv_snapshot_copy_packed(struct hv_snapshot *dst, const struct hv_snapshot *src);
 void hv_snapshot_free_packed(struct hv_snapshot *s);

@@ -174,7 +174,7 @@ static int dc_cmp(const char *uuid, int id, const struct devcache *dc)
 	return c ? c : (id > dc->id) - (id < dc->id);
 }
 
-/* The cache is sorted by (uuid, id): 1,000 domains are looked up every
+/* The cache is sorted by (uuid, id): every domain is looked up every
  * sample.  The entry of d, or NULL with *at where it would go. */
 static struct devcache *dc_find(const struct lv *lv, const struct hv_domain *d, size_t *at)
 {
