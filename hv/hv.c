@@ -69,8 +69,11 @@ static const struct hv_backend *load_backend(const char *name, struct err *e)
 		if (!be)
 			buf_printf(&tried, "%s%s (no %s)", tried.len ? ", " : "", path, sym);
 	}
+	/* Distributions ship the Xen backend apart, so that KVM hosts do not
+	 * pull in Xen's libraries. */
 	if (!be)
-		err_set(e, -ENOENT, "the %s backend module is not installed (tried %s)", name, buf_str(&tried));
+		err_set(e, -ENOENT, "the %s backend module is not installed%s (tried %s)", name,
+			strcmp(name, "xenstat") == 0 ? "; the hvscope-xen package has it" : "", buf_str(&tried));
 	buf_free(&tried);
 	for (size_t i = 0; i < 4; i++)
 		free(dirs[i]);
@@ -82,14 +85,19 @@ int hv_open(const char *uri, struct hv **out, struct err *e)
 	struct hv *hv = xcalloc(1, sizeof(*hv));
 	hv->deadline_ms = 2000;
 	if (!uri || !*uri || strcmp(uri, "auto") == 0) {
-		if (is_xen_dom0()) {
-			hv->be = load_backend("xenstat", e);
+		struct err none = ERR_INIT;
+		if (is_xen_dom0() && (hv->be = load_backend("xenstat", &none))) {
 			uri = "xen";
+		} else if (hv->be == NULL && none.msg) {
+			hv->be = load_backend("libvirt", e);
+			uri = NULL;
+			hv->auto_note = "auto: a Xen dom0, but the xenstat backend (package hvscope-xen) is not installed, so libvirt's default URI";
 		} else {
 			hv->be = load_backend("libvirt", e);
 			uri = NULL; /* libvirt's own default (LIBVIRT_DEFAULT_URI, uri_default, probing) */
 			hv->auto_note = "auto: not a Xen dom0 (/proc/xen/capabilities has no control_d), so libvirt's default URI";
 		}
+		err_clear(&none);
 	} else if (strcmp(uri, "xen") == 0) {
 		hv->be = load_backend("xenstat", e);
 	} else {
@@ -181,6 +189,16 @@ void hv_docs_free(struct hv_docs *d)
 	d->n = 0;
 }
 
+/* A device and its four counters. */
+static void write_device_json(struct json *j, const char *name, const char *const keys[4], const uint64_t v[4])
+{
+	json_object(j, NULL, JSON_INLINE);
+	json_string(j, "name", name ? name : "");
+	for (int i = 0; i < 4; i++)
+		json_uint(j, keys[i], v[i]);
+	json_close(j);
+}
+
 static void write_domain_json(struct json *j, const struct hv_domain *d)
 {
 	json_object(j, NULL, JSON_INLINE);
@@ -200,28 +218,20 @@ static void write_domain_json(struct json *j, const struct hv_domain *d)
 	for (size_t k = 0; k < d->nvcpu; k++)
 		json_uint(j, NULL, d->vcpu[k].time_ns);
 	json_close(j);
+	static const char *const net_keys[4] = { "rx_bytes", "rx_packets", "tx_bytes", "tx_packets" };
 	json_array(j, "net", JSON_INLINE);
 	for (size_t k = 0; k < d->nnet; k++) {
 		const struct hv_net *n = &d->net[k];
-		json_object(j, NULL, JSON_INLINE);
-		json_string(j, "name", n->name ? n->name : "");
-		json_uint(j, "rx_bytes", n->rx_bytes);
-		json_uint(j, "rx_packets", n->rx_pkts);
-		json_uint(j, "tx_bytes", n->tx_bytes);
-		json_uint(j, "tx_packets", n->tx_pkts);
-		json_close(j);
+		const uint64_t v[4] = { n->rx_bytes, n->rx_pkts, n->tx_bytes, n->tx_pkts };
+		write_device_json(j, n->name, net_keys, v);
 	}
 	json_close(j);
+	static const char *const blk_keys[4] = { "rd_reqs", "rd_bytes", "wr_reqs", "wr_bytes" };
 	json_array(j, "block", JSON_INLINE);
 	for (size_t k = 0; k < d->nblk; k++) {
 		const struct hv_blk *b = &d->blk[k];
-		json_object(j, NULL, JSON_INLINE);
-		json_string(j, "name", b->name ? b->name : "");
-		json_uint(j, "rd_reqs", b->rd_reqs);
-		json_uint(j, "rd_bytes", b->rd_bytes);
-		json_uint(j, "wr_reqs", b->wr_reqs);
-		json_uint(j, "wr_bytes", b->wr_bytes);
-		json_close(j);
+		const uint64_t v[4] = { b->rd_reqs, b->rd_bytes, b->wr_reqs, b->wr_bytes };
+		write_device_json(j, b->name, blk_keys, v);
 	}
 	json_close(j);
 	json_close(j);

@@ -15,7 +15,7 @@ fi
 # Run from make check: its MAKEFLAGS (SANITIZE=1, BUILD=...) must not reach
 # the package builds' own make.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
-trap 'apt-get purge -y -q hvscope >/dev/null 2>&1 || true; rm -f /etc/hvscope/rules.d/50-site.yaml; cleanup' EXIT
+trap 'apt-get purge -y -q hvscope-xen hvscope >/dev/null 2>&1 || true; rm -f /etc/hvscope/rules.d/50-site.yaml; cleanup' EXIT
 
 # --- the Debian package, from a copy of the tracked tree ---
 S=$TMP/deb/hvscope-0.1.0
@@ -23,7 +23,16 @@ mkdir -p "$S"
 git -C "$TOP" ls-files -co --exclude-standard | (cd "$TOP" && tar -T - -cf -) | tar -xf - -C "$S"
 (cd "$S" && dpkg-buildpackage -us -uc -b > "$TMP/deb/build.log" 2>&1) || { tail -30 "$TMP/deb/build.log"; fail "dpkg-buildpackage"; }
 DEB=$(ls "$TMP"/deb/hvscope_*_amd64.deb)
-note "built $(basename "$DEB") ($(stat -c %s "$DEB") bytes); unit tests in the build: $(grep -c 'PASSED' "$TMP/deb/build.log") suites passed"
+XDEB=$(ls "$TMP"/deb/hvscope-xen_*_amd64.deb)
+note "built $(basename "$DEB") ($(stat -c %s "$DEB") bytes) and $(basename "$XDEB"); unit tests in the build: $(grep -c 'PASSED' "$TMP/deb/build.log") suites passed"
+# The Xen backend is its own package: hvscope itself needs no Xen library.
+dpkg-deb -c "$DEB" | grep -q 'hv-xenstat.so' && fail "hvscope ships the Xen backend"
+dpkg-deb -c "$XDEB" | grep -q '/usr/lib/hvscope/hv-xenstat.so$' || fail "hvscope-xen lacks hv-xenstat.so"
+dpkg-deb -f "$DEB" Depends | grep -q 'libxen' && fail "hvscope depends on Xen's libraries: $(dpkg-deb -f "$DEB" Depends)"
+dpkg-deb -f "$XDEB" Depends | grep -q 'libxen' || fail "hvscope-xen does not depend on libxen: $(dpkg-deb -f "$XDEB" Depends)"
+dpkg-deb -f "$DEB" Suggests | grep -q 'hvscope-xen' || fail "hvscope does not suggest hvscope-xen"
+note "hvscope depends on: $(dpkg-deb -f "$DEB" Depends | tr -d '\n')"
+note "hvscope-xen depends on: $(dpkg-deb -f "$XDEB" Depends | tr -d '\n')"
 lintian --fail-on error --pedantic -I "$TMP"/deb/hvscope_*.changes > "$TMP/lintian.txt" 2>&1 || { cat "$TMP/lintian.txt"; fail "lintian reports errors"; }
 note "lintian: $(grep -c '^[EWIP]:' "$TMP/lintian.txt") tags, none an error: $(grep '^[EWIP]:' "$TMP/lintian.txt" | cut -d' ' -f1,3 | tr '\n' ' ')"
 
@@ -97,6 +106,16 @@ grep -q '^1:check top exporter bundle help$' "$TMP/comp.out" &&
 	{ cat "$TMP/comp.out"; fail "bash completion"; }
 note "bash completion: commands, flags, profiles, rule ids, columns"
 
+# hvscope-xen beside it: the xen backend is found, and fails as on a host
+# that is no dom0 (no xenstore here), not as a missing module
+$H top -b -i 1 --connect xen > "$TMP/x.out" 2>&1 && fail "--connect xen succeeded on a host without Xen"
+grep -q 'hvscope-xen package' "$TMP/x.out" || fail "without hvscope-xen, --connect xen does not name the package: $(cat "$TMP/x.out")"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$XDEB" > "$TMP/apt.log" 2>&1 || { cat "$TMP/apt.log"; fail "apt install ./hvscope-xen.deb"; }
+$H top -b -i 1 --connect xen > "$TMP/x.out" 2>&1 && fail "--connect xen succeeded on a host without Xen"
+grep -q 'not installed' "$TMP/x.out" && fail "hvscope-xen installed, the module still missing: $(cat "$TMP/x.out")"
+note "--connect xen: without hvscope-xen '$(head -c 90 "$TMP/x.out" | tr '\n' ' ')'..."
+apt-get purge -y -q hvscope-xen > "$TMP/rm.log" 2>&1 || { cat "$TMP/rm.log"; fail "apt purge hvscope-xen"; }
+
 # removed, then purged: nothing of it left
 files=$(dpkg -L hvscope | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 apt-get remove -y -q hvscope > "$TMP/rm.log" 2>&1 || { cat "$TMP/rm.log"; fail "apt remove"; }
@@ -114,7 +133,10 @@ git -C "$TOP" ls-files -co --exclude-standard | (cd "$TOP" && tar --transform 's
 rpmbuild --nodeps --define "_topdir $R" --define 'debug_package %{nil}' -ba "$TOP/contrib/hvscope.spec" > "$R/build.log" 2>&1 ||
 	{ tail -30 "$R/build.log"; fail "rpmbuild"; }
 RPM=$(ls "$R"/RPMS/x86_64/hvscope-0.1.0-1*.x86_64.rpm)
+XRPM=$(ls "$R"/RPMS/x86_64/hvscope-xen-0.1.0-1*.x86_64.rpm)
 rpm -qlp "$RPM" > "$R/files"
+grep -q hv-xenstat "$R/files" && fail "the hvscope RPM ships the Xen backend"
+rpm -qlp "$XRPM" | grep -qx /usr/lib64/hvscope/hv-xenstat.so || fail "hvscope-xen RPM lacks hv-xenstat.so"
 for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/share/hvscope/rules/10-kvm.yaml /etc/hvscope/rules.d \
 	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope; do
 	grep -qx "$f" "$R/files" || fail "$f not in the RPM"
