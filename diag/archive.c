@@ -125,6 +125,13 @@ static int open_output(struct bundle *b, struct err *e)
 	return 0;
 }
 
+void bundle_stamp(time_t t, char out[32])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y%m%d-%H%M%S", &tm);
+}
+
 int bundle_open(struct bundle *b, const struct bundle_opts *o, struct cleaner *cleaner, const char *shown, struct err *e)
 {
 	memset(b, 0, sizeof(*b));
@@ -133,10 +140,8 @@ int bundle_open(struct bundle *b, const struct bundle_opts *o, struct cleaner *c
 	b->t0 = clock_mono();
 	b->cleaner = cleaner;
 	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
 	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	bundle_stamp(now, stamp);
 	_cleanup_free_ char *host = bundle_safe_name(shown);
 	b->top = xasprintf("hvscope-%s-%s", host, stamp);
 

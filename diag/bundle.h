@@ -68,6 +68,8 @@ void bundle_log(struct bundle *b, const char *fmt, ...) __attribute__((format(pr
 int bundle_finish(struct bundle *b, const char *host_desc, struct err *e);
 /* Removes a half-written archive (error paths). */
 void bundle_abort(struct bundle *b);
+/* t as the bundle's names carry it: 20261130-195538 (UTC). */
+void bundle_stamp(time_t t, char out[32]);
 /* A name made safe as one path component. */
 char *bundle_safe_name(const char *name);
 

@@ -109,11 +109,8 @@ static char *host_name(const char *root)
  * it (its placeholder under --clean). */
 static char *default_output(const char *shown)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
 	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	bundle_stamp(time(NULL), stamp);
 	_cleanup_free_ char *safe = bundle_safe_name(shown);
 	return xasprintf("/var/tmp/hvscope-%s-%s.tar.xz", safe, stamp);
 }

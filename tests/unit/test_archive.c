@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "tests/unit/tmpdir.h"
 #include "diag/bundle.h"
 
-static char dir[] = "/tmp/hvscope-archive-XXXXXX";
 
 struct entry {
 	char *path;
@@ -160,24 +160,11 @@ static void test_abort(void **state)
 	err_clear(&e);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_abort),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

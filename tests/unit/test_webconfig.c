@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "tests/unit/tmpdir.h"
 #include "exporter/webconfig.h"
 
-static char dir[] = "/tmp/hvscope-webconfig-XXXXXX";
 
 static char *write_file(const char *name, const char *text)
 {
@@ -137,19 +137,6 @@ static void test_errors(void **state)
 	expect_error("e6.yml", "basic_auth_users: [a, b]\n", "1:19", "maps user names");
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,5 +145,5 @@ int main(void)
 		cmocka_unit_test(test_tls_paths),
 		cmocka_unit_test(test_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
