@@ -12,13 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+
 extern char **environ;
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return (long long)(clock_mono() * 1000);
 }
 
 /* Wait for pid until the deadline (ms on CLOCK_MONOTONIC): a child may

@@ -3,8 +3,8 @@
 
 #include <regex.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "core/clock.h"
 #include "probe/packages.h"
 
 const char *verdict_name(enum verdict v)
@@ -217,13 +217,6 @@ static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *it
 		res->remedy = pick_remedy(ctx, r, item);
 }
 
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 static bool wanted(const struct strv *only, const char *id)
 {
 	return !only || !only->n || strv_contains(only, id);
@@ -231,7 +224,8 @@ static bool wanted(const struct strv *only, const char *id)
 
 void engine_run(struct probe_ctx *ctx, const struct profile *prof, const struct strv *only, struct report *out)
 {
-	out->started = now();
+	out->started = clock_wall();
+	double t0 = clock_mono(); /* the duration is not the wall clock's to bend */
 	out->is_root = ctx->is_root;
 	free(out->profile);
 	out->profile = xstrdup(prof->name);
@@ -278,7 +272,7 @@ void engine_run(struct probe_ctx *ctx, const struct profile *prof, const struct 
 	}
 	for (size_t i = 0; i < out->n; i++)
 		out->count[out->v[i].verdict]++;
-	out->duration = now() - out->started;
+	out->duration = clock_mono() - t0;
 }
 
 void report_free(struct report *r)
