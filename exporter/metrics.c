@@ -167,6 +167,23 @@ static void write_host(const struct metrics_writer *w, struct buf *o)
 	buf_printf(o, "hvscope_host_memory_bytes %llu\n", (unsigned long long)s->host.mem_total_kib * 1024);
 	metrics_family(o, w->om, "hvscope_host_memory_free_bytes", "gauge", "Free memory of the host.");
 	buf_printf(o, "hvscope_host_memory_free_bytes %llu\n", (unsigned long long)s->host.mem_free_kib * 1024);
+	if (s->host.mem_buffers_kib || s->host.mem_cached_kib) {
+		metrics_family(o, w->om, "hvscope_host_memory_buffers_bytes", "gauge", "Memory of the host in block device buffers.");
+		buf_printf(o, "hvscope_host_memory_buffers_bytes %llu\n", (unsigned long long)s->host.mem_buffers_kib * 1024);
+		metrics_family(o, w->om, "hvscope_host_memory_cached_bytes", "gauge", "Memory of the host in the page cache.");
+		buf_printf(o, "hvscope_host_memory_cached_bytes %llu\n", (unsigned long long)s->host.mem_cached_kib * 1024);
+	}
+	if (s->host.have_cpu_time) {
+		metrics_family(o, w->om, "hvscope_host_cpu_seconds_total", "counter", "CPU time of all the host's CPUs, by mode.");
+		const struct {
+			const char *mode;
+			uint64_t ns;
+		} m[] = { { "user", s->host.cpu_user_ns }, { "system", s->host.cpu_system_ns }, { "idle", s->host.cpu_idle_ns },
+			  { "iowait", s->host.cpu_iowait_ns } };
+		for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
+			buf_printf(o, "hvscope_host_cpu_seconds_total{mode=\"%s\"} %llu.%09llu\n", m[i].mode,
+				   (unsigned long long)(m[i].ns / 1000000000ULL), (unsigned long long)(m[i].ns % 1000000000ULL));
+	}
 	metrics_family(o, w->om, "hvscope_host_info", "gauge", "The hypervisor: 1 with its type, version and the source sampled.");
 	buf_puts(o, "hvscope_host_info{type=\"");
 	esc_prom_label(o, s->host.type ? s->host.type : "");

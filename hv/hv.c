@@ -249,6 +249,8 @@ void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
 	json_uint(&j, "cpus", snap->host.cpus);
 	json_uint(&j, "mem_total_kib", snap->host.mem_total_kib);
 	json_uint(&j, "mem_free_kib", snap->host.mem_free_kib);
+	json_uint(&j, "mem_buffers_kib", snap->host.mem_buffers_kib);
+	json_uint(&j, "mem_cached_kib", snap->host.mem_cached_kib);
 	json_string(&j, "hostname", snap->host.hostname);
 	json_string(&j, "type", snap->host.type);
 	json_string(&j, "version", snap->host.version);

@@ -65,7 +65,14 @@ struct hv_domain {
 struct hv_host {
 	char *hostname, *type, *version, *source; /* source: "libvirt test:///default", "xenstat" */
 	unsigned cpus;
-	uint64_t mem_total_kib, mem_free_kib;
+	/* The host's own accounting (/proc/meminfo through libvirt, Xen's
+	 * physinfo through libxenstat); buffers and cached are 0 where the
+	 * source has none. */
+	uint64_t mem_total_kib, mem_free_kib, mem_buffers_kib, mem_cached_kib;
+	/* CPU time of all the host's CPUs by mode (libvirt's node CPU
+	 * statistics); have_cpu_time false where the source has none. */
+	bool have_cpu_time;
+	uint64_t cpu_user_ns, cpu_system_ns, cpu_idle_ns, cpu_iowait_ns;
 };
 
 struct hv_snapshot {

@@ -181,15 +181,23 @@ static int lv_open(struct hv *hv, const char *uri, struct err *e)
 	return 0;
 }
 
-static void fill_host(struct lv *lv, struct hv_snapshot *snap, unsigned long long freemem)
+static void fill_host(struct lv *lv, struct hv_snapshot *snap, const struct hv_host *node)
 {
 	snap->host.hostname = lv->hostname ? xstrdup(lv->hostname) : NULL;
 	snap->host.type = xstrdup(lv->type ? lv->type : "?");
 	snap->host.version = xstrdup(lv->version ? lv->version : "?");
 	snap->host.source = xasprintf("libvirt %s", lv->uri ? lv->uri : "");
 	snap->host.cpus = lv->cpus;
-	snap->host.mem_total_kib = lv->mem_total_kib;
-	snap->host.mem_free_kib = freemem / 1024;
+	struct hv_host *h = &snap->host;
+	h->mem_total_kib = node->mem_total_kib ? node->mem_total_kib : lv->mem_total_kib;
+	h->mem_free_kib = node->mem_free_kib;
+	h->mem_buffers_kib = node->mem_buffers_kib;
+	h->mem_cached_kib = node->mem_cached_kib;
+	h->have_cpu_time = node->have_cpu_time;
+	h->cpu_user_ns = node->cpu_user_ns;
+	h->cpu_system_ns = node->cpu_system_ns;
+	h->cpu_idle_ns = node->cpu_idle_ns;
+	h->cpu_iowait_ns = node->cpu_iowait_ns;
 }
 
 /* Keep the figures for stuck domains, and what they say of block devices
@@ -283,7 +291,7 @@ static int sample_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *s
 	bool split_block = lv->events && lv->block_in_bulk && lv->sample_gen == lv->known_gen;
 	struct call *ac = call_run_with_deadline(lv, call_conn(lv, CALL_ALL, split_block), hv->deadline_ms);
 	if (ac && ac->got.nrec >= 0) {
-		fill_host(lv, snap, ac->freemem);
+		fill_host(lv, snap, &ac->node);
 		for (int k = 0; k < ac->got.nrec; k++)
 			add_bulk_domain(lv, ac, k, snap);
 		lv->spent = ac; /* released by lv_tidy */
@@ -332,7 +340,7 @@ static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 	int n = lc->nlisted;
 	lc->listed = NULL;
 	lc->nlisted = 0;
-	fill_host(lv, snap, lc->freemem);
+	fill_host(lv, snap, &lc->node);
 	call_free(lc);
 	return n;
 }

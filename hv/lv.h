@@ -180,7 +180,7 @@ struct call {
 	/* What it got. */
 	virDomainPtr *listed; /* LIST */
 	int nlisted;
-	unsigned long long freemem; /* LIST, ALL: bytes */
+	struct hv_host node;        /* LIST, ALL: memory and CPU figures (no strings) */
 	struct stats_got got;       /* ALL, STATS */
 	struct hv_docs docs;        /* DUMP: filled under lv->mu */
 	struct hv_docs *steal_to;   /* DUMP: where what came in time goes on a miss */
@@ -210,6 +210,10 @@ bool call_pending(struct lv *lv, const char *uuid);
 void lv_ask_domain(virDomainPtr dom, struct known *known, size_t at, struct per_dom *x);
 
 /* ---- hv/lv_map.c ---- */
+
+/* The node's memory and CPU figures into h (its numbers only), on the
+ * call's thread. */
+void lv_node_figures(virConnectPtr conn, struct hv_host *h);
 
 void lv_fill_record(struct hv_domain *d, const virDomainStatsRecord *rec);
 void lv_fill_per_dom(struct hv_domain *d, const struct per_dom *x);

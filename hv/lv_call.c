@@ -195,7 +195,7 @@ static int run_list(struct call *c)
 	int n = virConnectListAllDomains(c->conn, &c->listed, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	c->nlisted = n > 0 ? n : 0;
 	if (n >= 0)
-		c->freemem = virNodeGetFreeMemory(c->conn);
+		lv_node_figures(c->conn, &c->node);
 	return n;
 }
 
@@ -206,7 +206,7 @@ static int run_all(struct call *c)
 					    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	if (n < 0)
 		return n;
-	c->freemem = virNodeGetFreeMemory(c->conn);
+	lv_node_figures(c->conn, &c->node);
 	c->got.nrec = n;
 	c->got.per = ask_per_domain(c, c->got.recs, n);
 	if (c->split_block)

@@ -331,6 +331,54 @@ void lv_copy_last(const struct lv *lv, struct hv_domain *d)
 	}
 }
 
+/* A field of virNodeGetMemoryStats or virNodeGetCPUStats (two structs of
+ * one shape) by name. */
+#define NODE_PARAM(v, n, name, out)                                \
+	({                                                         \
+		bool found_ = false;                               \
+		for (int i_ = 0; i_ < (n) && !found_; i_++)        \
+			if (strcmp((v)[i_].field, (name)) == 0) {  \
+				*(out) = (v)[i_].value;            \
+				found_ = true;                     \
+			}                                          \
+		found_;                                            \
+	})
+
+void lv_node_figures(virConnectPtr conn, struct hv_host *h)
+{
+	/* The node's own meminfo: virNodeGetInfo's memory can differ from it
+	 * (it is what libvirt counts for guests, e.g. one NUMA node's or a
+	 * container's share). */
+	virNodeMemoryStats mem[8];
+	int nm = VIR_NODE_MEMORY_STATS_ALL_CELLS, nparams = 0;
+	unsigned long long v;
+	if (virNodeGetMemoryStats(conn, nm, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
+	    virNodeGetMemoryStats(conn, nm, mem, &nparams, 0) == 0) {
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_TOTAL, &v))
+			h->mem_total_kib = v;
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_FREE, &v))
+			h->mem_free_kib = v;
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_BUFFERS, &v))
+			h->mem_buffers_kib = v;
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_CACHED, &v))
+			h->mem_cached_kib = v;
+	} else {
+		/* Drivers without it (the test driver): the free memory alone. */
+		h->mem_free_kib = virNodeGetFreeMemory(conn) / 1024;
+	}
+	virNodeCPUStats cpu[8];
+	nparams = 0;
+	if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
+	    virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &nparams, 0) == 0) {
+		bool ok = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_USER, &v);
+		h->cpu_user_ns = ok ? v : 0;
+		h->cpu_system_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_KERNEL, &v) ? v : 0;
+		h->cpu_idle_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IDLE, &v) ? v : 0;
+		h->cpu_iowait_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IOWAIT, &v) ? v : 0;
+		h->have_cpu_time = ok;
+	}
+}
+
 void lv_devcache_clear(struct lv *lv)
 {
 	for (size_t i = 0; i < lv->ndc; i++) {

@@ -186,10 +186,12 @@ static void draw_summary(const struct shared *sh, const struct view *v, const st
 		buf_printf(&line, ", %zu stuck", stuck);
 	mvaddnstr(1, 0, buf_str(&line), cols);
 	buf_reset(&line);
+	/* used as free(1) counts it: neither free nor buffers and cache */
 	uint64_t total = cur->host.mem_total_kib, freek = cur->host.mem_free_kib;
-	buf_printf(&line, "Mem: %lluk total, %lluk used, %lluk free    CPUs: %u    vCPUs: %u    CPU: %.1f%%    delay %.1fs",
-		   (unsigned long long)total, (unsigned long long)(total > freek ? total - freek : 0), (unsigned long long)freek,
-		   cur->host.cpus, vcpus, cpu_total, v->o->delay);
+	uint64_t cache = cur->host.mem_buffers_kib + cur->host.mem_cached_kib, notused = freek + cache;
+	buf_printf(&line, "Mem: %lluk total, %lluk used, %lluk free, %lluk buff/cache    CPUs: %u    vCPUs: %u    CPU: %.1f%%    delay %.1fs",
+		   (unsigned long long)total, (unsigned long long)(total > notused ? total - notused : 0), (unsigned long long)freek,
+		   (unsigned long long)cache, cur->host.cpus, vcpus, cpu_total, v->o->delay);
 	mvaddnstr(2, 0, buf_str(&line), cols);
 	buf_reset(&line);
 	if (!sh->up && sh->error) {

@@ -119,6 +119,37 @@ static void test_escaping(void **state)
 	hv_snapshot_free(&s);
 }
 
+/* The host's memory detail and CPU time where the source has them, and
+ * nothing of them where it has not. */
+static void test_host(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	s.up = true;
+	s.host.cpus = 4;
+	s.host.mem_total_kib = 24683620;
+	s.host.mem_free_kib = 1000;
+	char *t = write_all(&s);
+	has_line(t, "hvscope_host_memory_bytes 25276026880");
+	assert_null(strstr(t, "hvscope_host_memory_cached_bytes"));
+	assert_null(strstr(t, "hvscope_host_cpu_seconds_total"));
+	free(t);
+	s.host.mem_buffers_kib = 2;
+	s.host.mem_cached_kib = 3;
+	s.host.have_cpu_time = true;
+	s.host.cpu_user_ns = 1500000000ULL;
+	s.host.cpu_idle_ns = 7;
+	t = write_all(&s);
+	has_line(t, "hvscope_host_memory_buffers_bytes 2048");
+	has_line(t, "hvscope_host_memory_cached_bytes 3072");
+	has_line(t, "# TYPE hvscope_host_cpu_seconds_total counter");
+	has_line(t, "hvscope_host_cpu_seconds_total{mode=\"user\"} 1.500000000");
+	has_line(t, "hvscope_host_cpu_seconds_total{mode=\"idle\"} 0.000000007");
+	has_line(t, "hvscope_host_cpu_seconds_total{mode=\"iowait\"} 0.000000000");
+	free(t);
+	hv_snapshot_free(&s);
+}
+
 /* A snapshot of a source that is down: no families. */
 static void test_down(void **state)
 {
@@ -174,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_down),
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_openmetrics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
