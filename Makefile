@@ -66,7 +66,7 @@ RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_c
 HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
-EXPORTER_SRC := exporter/metrics.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+EXPORTER_SRC := exporter/series.c exporter/metrics.c exporter/families.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/cmd_exporter.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)
@@ -97,12 +97,12 @@ $(BUILD)/%.pic.o: %.c
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
-LIBVIRT_MOD_SRC := hv/libvirt.c hv/lv_call.c hv/lv_map.c hv/lv_dump.c
+LIBVIRT_MOD_SRC := hv/libvirt.c hv/lv_call.c hv/lv_map.c hv/lv_info.c hv/lv_extra.c hv/lv_dump.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread
 
 $(BUILD)/hv-xenstat.so: $(BUILD)/hv/xenstat.pic.o
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat xencontrol)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvscope.a
 	@mkdir -p $(dir $@)
@@ -194,6 +194,7 @@ bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/check-vs-virt-host-validate.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/top-vs-virsh-domstats.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-vs-libvirt-exporter.sh
+	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/bundle-vs-sosreport.sh
 
 # The source tarball the RPM spec builds from (tracked files only).

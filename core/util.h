@@ -64,5 +64,6 @@ void strv_push(struct strv *sv, const char *s);
 void strv_push_take(struct strv *sv, char *s);
 bool strv_contains(const struct strv *sv, const char *s);
 void strv_free(struct strv *sv);
+static inline void strv_freep(struct strv *sv) { strv_free(sv); }
 
 #endif

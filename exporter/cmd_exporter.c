@@ -4,6 +4,7 @@
  * until SIGINT or SIGTERM. */
 #include "exporter/cmd_exporter.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -99,22 +100,69 @@ static int serve(struct exporter *x, struct hv *hv, const char *profile, double 
 	return rc;
 }
 
+/* The collectors beside the domains' own figures, as node_exporter names
+ * them (--collector.NAME, --no-collector.NAME); on by default those that
+ * cost no monitor round trip or domain job per guest (hvscope-exporter(1)
+ * has the measured costs). */
+static const struct collector {
+	const char *name;
+	unsigned want;
+	bool on;
+} collectors[] = {
+	{ "memory", HV_WANT_BALLOON, false }, /* the balloon statistics: two monitor round trips a guest */
+	{ "vcpu", HV_WANT_VCPU, false },      /* wait and steal time: each domain's job */
+	{ "info", HV_WANT_INFO, true },       /* each domain's XML, once while it runs */
+	{ "jobs", HV_WANT_JOB, false },       /* a call per domain */
+	{ "inactive", HV_WANT_INACTIVE, true },
+	{ "pools", HV_WANT_POOLS, true },
+};
+#define NCOLL (sizeof(collectors) / sizeof(*collectors))
+enum { O_COLLECTOR = 1000, O_METADATA = 2000 };
+
+/* --domain.metadata NAME=XPATH: NAME a label name of its own. */
+static int add_metadata(struct strv *md, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return -1;
+	_cleanup_free_ char *name = xstrndup(arg, (size_t)(eq - arg));
+	if (!(isalpha((unsigned char)name[0]) || name[0] == '_') || str_starts(name, "__"))
+		return -1;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return -1;
+	if (!strcmp(name, "domain") || !strcmp(name, "uuid"))
+		return -1;
+	strv_push(md, name);
+	strv_push(md, eq + 1);
+	return 0;
+}
+
 int cmd_exporter(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static struct option longopts[12 + 2 * NCOLL + 1] = {
 		{ "web.listen-address", required_argument, NULL, 'L' }, { "web.telemetry-path", required_argument, NULL, 'T' },
 		{ "connect", required_argument, NULL, 'c' },            { "scrape.timeout", required_argument, NULL, 'S' },
 		{ "deadline", required_argument, NULL, 'D' },           { "profile", required_argument, NULL, 'p' },
 		{ "check.interval", required_argument, NULL, 'I' },     { "web.config.file", required_argument, NULL, 'W' },
 		{ "collector.rss", no_argument, NULL, 'R' },            { "no-collector.rss", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "domain.metadata", required_argument, NULL, O_METADATA }, { "help", no_argument, NULL, 'h' },
 	};
+	static char names[2 * NCOLL][40];
+	for (size_t i = 0; i < NCOLL; i++) {
+		snprintf(names[2 * i], sizeof(names[0]), "collector.%s", collectors[i].name);
+		snprintf(names[2 * i + 1], sizeof(names[0]), "no-collector.%s", collectors[i].name);
+		longopts[12 + 2 * i] = (struct option){ names[2 * i], no_argument, NULL, O_COLLECTOR + 2 * (int)i };
+		longopts[12 + 2 * i + 1] = (struct option){ names[2 * i + 1], no_argument, NULL, O_COLLECTOR + 2 * (int)i + 1 };
+	}
 	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL, *profile = NULL;
 	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .start_time = clock_wall() };
 	double check_interval = 300;
 	long long deadline = 1500;
 	unsigned want = 0;
+	for (size_t i = 0; i < NCOLL; i++)
+		want |= collectors[i].on ? collectors[i].want : 0;
+	_cleanup_(strv_freep) struct strv metadata = { 0 };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
@@ -148,10 +196,24 @@ int cmd_exporter(int argc, char **argv)
 			}
 			break;
 		case 'W': web_config = optarg; break;
-		case 'R': want |= HV_WANT_RSS; break;
-		case 'r': want &= ~(unsigned)HV_WANT_RSS; break;
+		case 'R': want |= HV_WANT_BALLOON; break; /* the RSS comes with the balloon statistics */
+		case 'r': want &= ~(unsigned)HV_WANT_BALLOON; break;
+		case O_METADATA:
+			if (add_metadata(&metadata, optarg) < 0) {
+				fprintf(stderr, "hvscope exporter: --domain.metadata %s: give NAME=XPATH, NAME a label name ([a-zA-Z_][a-zA-Z0-9_]*, "
+						"not domain or uuid)\n", optarg);
+				return 3;
+			}
+			break;
 		case 'h': cmd_exporter_usage(stdout); return 0;
-		default: cmd_exporter_usage(stderr); return 3;
+		default:
+			if (c >= O_COLLECTOR && c < O_COLLECTOR + 2 * (int)NCOLL) {
+				const struct collector *k = &collectors[(c - O_COLLECTOR) / 2];
+				want = (c - O_COLLECTOR) % 2 ? want & ~k->want : want | k->want;
+				break;
+			}
+			cmd_exporter_usage(stderr);
+			return 3;
 		}
 	}
 	if (optind < argc) {
@@ -196,6 +258,9 @@ int cmd_exporter(int argc, char **argv)
 	}
 	hv_set_deadline(hv, (int)deadline);
 	hv_set_want(hv, want);
+	hv_set_metadata(hv, (const char *const *)metadata.v, metadata.n / 2);
+	if (metadata.n)
+		hv_set_want(hv, want | HV_WANT_INFO);
 	int rc = serve(&x, hv, profile, check_interval, listen, &ss, &stop_set);
 	web_config_free(&x.web);
 	return rc;

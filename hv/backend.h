@@ -5,6 +5,7 @@
 #ifndef HVSCOPE_HV_BACKEND_H
 #define HVSCOPE_HV_BACKEND_H
 
+#include "core/util.h"
 #include "hv/hv.h"
 
 /* Backends (hv/libvirt.c, hv/xenstat.c), each built as a module
@@ -27,6 +28,7 @@ struct hv {
 	int deadline_ms;
 	unsigned want; /* HV_WANT_* */
 	const char *auto_note; /* how "auto" chose, for messages */
+	struct strv metadata;  /* name, XPath, ...: hv_set_metadata */
 	void *priv;
 };
 

@@ -129,6 +129,16 @@ int hv_sample(struct hv *hv, struct hv_snapshot *snap)
 	snap->up = r == 0;
 	if (r < 0)
 		snap->error = hv->auto_note ? xasprintf("%s; %s", hv->auto_note, err_msg(&e)) : xstrdup(err_msg(&e));
+	/* The domains' figures are the first part; a backend with parts of
+	 * its own has recorded it, with its own time. */
+	if (!snap->npart || strcmp(snap->part[0].name, "domains") != 0) {
+		struct hv_part p = { .name = "domains", .ok = r == 0, .seconds = clock_mono() - snap->mono };
+		snprintf(p.error, sizeof(p.error), "%s", r < 0 ? err_msg(&e) : "");
+		size_t n = snap->npart < HV_MAX_PARTS ? snap->npart : HV_MAX_PARTS - 1;
+		memmove(&snap->part[1], &snap->part[0], n * sizeof(*snap->part));
+		snap->part[0] = p;
+		snap->npart = n + 1;
+	}
 	err_clear(&e);
 	return r;
 }
@@ -148,6 +158,13 @@ void hv_set_want(struct hv *hv, unsigned want)
 	hv->want = want;
 }
 
+void hv_set_metadata(struct hv *hv, const char *const *name_xpath, size_t n)
+{
+	strv_free(&hv->metadata);
+	for (size_t i = 0; i < 2 * n; i++)
+		strv_push(&hv->metadata, name_xpath[i]);
+}
+
 void hv_tidy(struct hv *hv)
 {
 	if (hv && hv->be->tidy)
@@ -159,6 +176,7 @@ void hv_close(struct hv *hv)
 	if (!hv)
 		return;
 	hv->be->close(hv);
+	strv_free(&hv->metadata);
 	free(hv->uri);
 	free(hv->describe);
 	free(hv);
@@ -264,17 +282,66 @@ void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
 	buf_putc(out, '\n');
 }
 
+void hv_labels_add(struct hv_labels *l, const char *key, const char *value)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * 2 * sizeof(*l->v));
+	l->v[2 * l->n] = xstrdup(key);
+	l->v[2 * l->n + 1] = xstrdup(value ? value : "");
+	l->n++;
+}
+
+const char *hv_labels_get(const struct hv_labels *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[2 * i], key) == 0)
+			return l->v[2 * i + 1];
+	return NULL;
+}
+
+void hv_labels_free(struct hv_labels *l)
+{
+	for (size_t i = 0; i < 2 * l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void labels_copy(struct hv_labels *dst, const struct hv_labels *src)
+{
+	*dst = (struct hv_labels){ 0 };
+	for (size_t i = 0; i < src->n; i++)
+		hv_labels_add(dst, src->v[2 * i], src->v[2 * i + 1]);
+}
+
+struct hv_part *hv_snapshot_part(struct hv_snapshot *snap, const char *name, bool ok, double seconds, const char *error)
+{
+	if (snap->npart == HV_MAX_PARTS)
+		return NULL;
+	struct hv_part *p = &snap->part[snap->npart++];
+	p->name = name;
+	p->ok = ok;
+	p->seconds = seconds;
+	snprintf(p->error, sizeof(p->error), "%s", error ? error : "");
+	return p;
+}
+
 static void domain_free(struct hv_domain *d)
 {
 	free(d->name);
 	free(d->vcpu);
-	for (size_t i = 0; i < d->nnet; i++)
+	for (size_t i = 0; i < d->nnet; i++) {
 		free(d->net[i].name);
+		hv_labels_free(&d->net[i].info);
+	}
 	free(d->net);
-	for (size_t i = 0; i < d->nblk; i++)
+	for (size_t i = 0; i < d->nblk; i++) {
 		free(d->blk[i].name);
+		hv_labels_free(&d->blk[i].info);
+	}
 	free(d->blk);
 	free(d->note);
+	hv_labels_free(&d->info);
 }
 
 void hv_snapshot_free(struct hv_snapshot *snap)
@@ -282,6 +349,9 @@ void hv_snapshot_free(struct hv_snapshot *snap)
 	for (size_t i = 0; i < snap->ndom; i++)
 		domain_free(&snap->dom[i]);
 	free(snap->dom);
+	for (size_t i = 0; i < snap->npool; i++)
+		free(snap->pool[i].name);
+	free(snap->pool);
 	free(snap->error);
 	free(snap->host.hostname);
 	free(snap->host.type);
@@ -307,12 +377,15 @@ static void domain_copy(struct hv_domain *dst, const struct hv_domain *src)
 	for (size_t i = 0; i < src->nnet; i++) {
 		dst->net[i] = src->net[i];
 		dst->net[i].name = dup_or_null(src->net[i].name);
+		labels_copy(&dst->net[i].info, &src->net[i].info);
 	}
 	dst->blk = src->nblk ? xmalloc(src->nblk * sizeof(*src->blk)) : NULL;
 	for (size_t i = 0; i < src->nblk; i++) {
 		dst->blk[i] = src->blk[i];
 		dst->blk[i].name = dup_or_null(src->blk[i].name);
+		labels_copy(&dst->blk[i].info, &src->blk[i].info);
 	}
+	labels_copy(&dst->info, &src->info);
 }
 
 void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
@@ -327,6 +400,11 @@ void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
 	dst->dom = src->ndom ? xcalloc(src->ndom, sizeof(*dst->dom)) : NULL;
 	for (size_t i = 0; i < src->ndom; i++)
 		domain_copy(&dst->dom[i], &src->dom[i]);
+	dst->pool = src->npool ? xcalloc(src->npool, sizeof(*dst->pool)) : NULL;
+	for (size_t i = 0; i < src->npool; i++) {
+		dst->pool[i] = src->pool[i];
+		dst->pool[i].name = dup_or_null(src->pool[i].name);
+	}
 }
 
 /* What n bytes take in a packed block: kept 8-aligned for the structs
@@ -379,6 +457,7 @@ void hv_snapshot_copy_packed(struct hv_snapshot *dst, const struct hv_snapshot *
 		const struct hv_domain *s = &src->dom[i];
 		struct hv_domain *d = &dst->dom[i];
 		*d = *s;
+		d->info = (struct hv_labels){ 0 }; /* descriptive: not kept */
 		d->name = pack_str(&at, s->name);
 		d->note = pack_str(&at, s->note);
 		d->vcpu = s->nvcpu ? memcpy(pack_take(&at, s->nvcpu * sizeof(*s->vcpu)), s->vcpu, s->nvcpu * sizeof(*s->vcpu)) : NULL;
@@ -386,11 +465,13 @@ void hv_snapshot_copy_packed(struct hv_snapshot *dst, const struct hv_snapshot *
 		for (size_t k = 0; k < s->nnet; k++) {
 			d->net[k] = s->net[k];
 			d->net[k].name = pack_str(&at, s->net[k].name);
+			d->net[k].info = (struct hv_labels){ 0 };
 		}
 		d->blk = s->nblk ? pack_take(&at, s->nblk * sizeof(*s->blk)) : NULL;
 		for (size_t k = 0; k < s->nblk; k++) {
 			d->blk[k] = s->blk[k];
 			d->blk[k].name = pack_str(&at, s->blk[k].name);
+			d->blk[k].info = (struct hv_labels){ 0 };
 		}
 	}
 }

@@ -29,17 +29,58 @@ struct hv_vcpu {
 	bool online;
 	int state; /* 0 offline, 1 running, 2 blocked */
 	uint64_t time_ns;
+	bool have_pcpu;
+	unsigned pcpu;               /* the host CPU it runs on */
+	bool have_wait;              /* the two below (HV_WANT_VCPU) */
+	uint64_t wait_ns, delay_ns;  /* waiting for I/O; runnable but not run (steal) */
+};
+
+/* "Key", "value", ... pairs: what the configuration says of a domain or
+ * device (its XML), exported as info series.  Kept out of the packed
+ * copies (descriptive, read again from a cache). */
+struct hv_labels {
+	char **v; /* 2n entries */
+	size_t n;
 };
 
 struct hv_net {
 	char *name;
 	uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;
 	uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;
+	struct hv_labels info; /* mac, bridge/source, model (HV_WANT_INFO) */
 };
 
 struct hv_blk {
 	char *name;
 	uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes, oo_reqs;
+	bool have_times;                   /* libvirt's block group: */
+	uint64_t rd_ns, wr_ns, fl_reqs, fl_ns;
+	bool have_sizes;
+	uint64_t capacity, allocation, physical; /* bytes */
+	struct hv_labels info; /* source, bus, driver, cache, serial (HV_WANT_INFO) */
+};
+
+/* The guest's own memory statistics through its balloon driver
+ * (HV_WANT_BALLOON); a field is 0 and its bit clear when the guest did
+ * not report it. */
+enum {
+	HV_BAL_UNUSED = 1 << 0, HV_BAL_AVAILABLE = 1 << 1, HV_BAL_USABLE = 1 << 2, HV_BAL_DISK_CACHES = 1 << 3,
+	HV_BAL_SWAP_IN = 1 << 4, HV_BAL_SWAP_OUT = 1 << 5, HV_BAL_MAJOR = 1 << 6, HV_BAL_MINOR = 1 << 7,
+	HV_BAL_LAST_UPDATE = 1 << 8,
+};
+struct hv_balloon {
+	unsigned have;
+	uint64_t unused_kib, available_kib, usable_kib, disk_caches_kib;
+	uint64_t swap_in_kib, swap_out_kib, major_faults, minor_faults;
+	uint64_t last_update; /* unix seconds */
+};
+
+/* A background job (migration, save, dump) and its progress
+ * (HV_WANT_JOB). */
+struct hv_job {
+	const char *type; /* "none" when no job runs; else "migration", "save", ... (static) */
+	uint64_t elapsed_ms, remaining_ms;
+	uint64_t data_total, data_processed, data_remaining; /* bytes */
 };
 
 struct hv_domain {
@@ -60,6 +101,30 @@ struct hv_domain {
 	unsigned have;
 	bool stuck;  /* did not answer in time: figures are from an earlier sample */
 	char *note;  /* why stuck, or what is missing */
+	const char *reason;      /* why it is in its state ("booted", "user", ...); static, NULL unknown */
+	bool persistent;         /* defined, not only running */
+	struct hv_balloon balloon;
+	struct hv_job job;
+	struct hv_labels info;   /* os_type, arch, machine, and metadata (HV_WANT_INFO) */
+};
+
+/* A storage pool (HV_WANT_POOLS). */
+struct hv_pool {
+	char *name;
+	char uuid[37];
+	const char *state; /* static */
+	uint64_t capacity, allocation, available; /* bytes */
+};
+
+/* How one part of a sample went: the domains' figures ("domains"), and
+ * each group asked apart from them, which can fail or miss the deadline
+ * alone. */
+#define HV_MAX_PARTS 8
+struct hv_part {
+	const char *name; /* static */
+	bool ok;
+	double seconds;
+	char error[160];
 };
 
 struct hv_host {
@@ -83,6 +148,10 @@ struct hv_snapshot {
 	struct hv_host host;
 	struct hv_domain *dom;
 	size_t ndom;
+	struct hv_pool *pool;
+	size_t npool;
+	struct hv_part part[HV_MAX_PARTS];
+	size_t npart;
 };
 
 struct hv;
@@ -103,12 +172,27 @@ void hv_set_deadline(struct hv *hv, int ms);
 /* Figures that cost the hypervisor more than the rest, asked for only
  * when a caller wants them (hv_set_want; none by default). */
 enum {
-	/* The QEMU process's RSS (rss_kib): libvirt has it only with the
-	 * balloon statistics, two QEMU monitor round trips per guest and
-	 * sample, several times what everything else asked of a guest
-	 * costs. */
-	HV_WANT_RSS = 1u << 0,
+	/* The guest's balloon statistics and the QEMU process's RSS
+	 * (rss_kib): two QEMU monitor round trips per guest and sample,
+	 * several times what everything else asked of a guest costs. */
+	HV_WANT_BALLOON = 1u << 0,
+	/* Each vCPU's wait and delay (steal) time: libvirt's vcpu group
+	 * takes each domain's job. */
+	HV_WANT_VCPU = 1u << 1,
+	/* What the configuration says: domain, interface and disk info and
+	 * metadata (each domain's XML, read once while it runs). */
+	HV_WANT_INFO = 1u << 2,
+	/* Defined domains that do not run. */
+	HV_WANT_INACTIVE = 1u << 3,
+	/* Background jobs of each running domain. */
+	HV_WANT_JOB = 1u << 4,
+	/* Storage pools. */
+	HV_WANT_POOLS = 1u << 5,
 };
+/* Metadata elements exported as info labels: name=XPath pairs evaluated
+ * in each domain's <metadata> (hv_set_metadata; OpenStack nova's by
+ * default). */
+void hv_set_metadata(struct hv *hv, const char *const *name_xpath, size_t n);
 void hv_set_want(struct hv *hv, unsigned want);
 /* Frees what the last sample left to free (libvirt: the bulk call's
  * records, on the thread that got them), for a caller that is done with
@@ -171,6 +255,13 @@ uint64_t hv_net_tx_bytes(const struct hv_domain *d);
 uint64_t hv_net_rx_bytes(const struct hv_domain *d);
 uint64_t hv_blk_sum(const struct hv_domain *d, size_t field_offset);
 #define HV_BLK_SUM(d, field) hv_blk_sum((d), offsetof(struct hv_blk, field))
+
+/* Info pairs: a copy of key and value appended; the value of key or NULL. */
+void hv_labels_add(struct hv_labels *l, const char *key, const char *value);
+const char *hv_labels_get(const struct hv_labels *l, const char *key);
+void hv_labels_free(struct hv_labels *l);
+/* A part of the sample, named, and how it went. */
+struct hv_part *hv_snapshot_part(struct hv_snapshot *snap, const char *name, bool ok, double seconds, const char *error);
 
 /* Appends a zeroed domain (backends, and tests building snapshots). */
 struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap);

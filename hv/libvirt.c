@@ -255,6 +255,21 @@ static int ensure_connected(struct lv *lv, struct err *e)
 	return lv_connect(lv, e);
 }
 
+/* After the domains' figures: what their XML says, and the parts asked
+ * apart (hv/lv_extra.c).  doms[i] is snap->dom[slot[i]], none stuck. */
+static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
+			struct node_extra *nx)
+{
+	hv_snapshot_part(snap, "domains", true, clock_mono() - snap->mono, NULL);
+	if (hv->want & HV_WANT_INFO) {
+		double t0 = clock_mono();
+		for (int i = 0; i < n; i++)
+			lv_fill_info(lv, doms[i], &snap->dom[slot[i]], slot[i]);
+		hv_snapshot_part(snap, "info", true, clock_mono() - t0, NULL);
+	}
+	lv_sample_extras(lv, hv, snap, doms, slot, n, nx);
+}
+
 /* Record k of a CALL_ALL as a domain of the sample. */
 static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, struct hv_snapshot *snap)
 {
@@ -292,8 +307,17 @@ static int sample_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *s
 	struct call *ac = call_run_with_deadline(lv, call_conn(lv, CALL_ALL, split_block), hv->deadline_ms);
 	if (ac && ac->got.nrec >= 0) {
 		fill_host(lv, snap, &ac->node);
-		for (int k = 0; k < ac->got.nrec; k++)
+		int n = ac->got.nrec;
+		virDomainPtr *doms = xcalloc((size_t)n + 1, sizeof(*doms));
+		size_t *slot = xcalloc((size_t)n + 1, sizeof(*slot));
+		for (int k = 0; k < n; k++) {
 			add_bulk_domain(lv, ac, k, snap);
+			doms[k] = ac->got.recs[k]->dom;
+			slot[k] = (size_t)k;
+		}
+		sample_more(lv, hv, snap, doms, slot, n, &ac->nx);
+		free(doms);
+		free(slot);
 		lv->spent = ac; /* released by lv_tidy */
 		finish_sample(lv, snap);
 		return 0;
@@ -321,7 +345,8 @@ static int sample_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *s
 }
 
 /* The running domains, and the free memory into the snapshot's host. */
-static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr **doms, struct err *e)
+static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr **doms, struct node_extra *nx,
+			struct err *e)
 {
 	struct call *lc = call_run_with_deadline(lv, call_conn(lv, CALL_LIST, false), hv->deadline_ms);
 	if (!lc) {
@@ -341,6 +366,8 @@ static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 	lc->listed = NULL;
 	lc->nlisted = 0;
 	fill_host(lv, snap, &lc->node);
+	*nx = lc->nx;
+	memset(&lc->nx, 0, sizeof(lc->nx));
 	call_free(lc);
 	return n;
 }
@@ -452,7 +479,8 @@ static void merge_answers(struct lv *lv, const struct hv *hv, struct hv_snapshot
 static int sample_listed(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, bool bulk_missed, struct err *e)
 {
 	virDomainPtr *doms = NULL;
-	int n = list_running(lv, hv, snap, &doms, e);
+	struct node_extra nx = { 0 };
+	int n = list_running(lv, hv, snap, &doms, &nx, e);
 	if (n < 0)
 		return n;
 	struct asks a;
@@ -470,6 +498,7 @@ static int sample_listed(struct lv *lv, const struct hv *hv, struct hv_snapshot 
 		ask_alone(lv, hv, &a, solos);
 	}
 	merge_answers(lv, hv, snap, &a, bulk, solos);
+	sample_more(lv, hv, snap, a.dom, a.slot, a.n, &nx);
 	finish_sample(lv, snap);
 out:
 	if (bulk)
@@ -477,6 +506,7 @@ out:
 	free(solos);
 	free(a.dom);
 	free(a.slot);
+	lv_node_extra_free(&nx);
 	for (int i = 0; i < n; i++)
 		virDomainFree(doms[i]);
 	free(doms);
@@ -490,7 +520,9 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	int r = ensure_connected(lv, e);
 	if (r < 0)
 		return r;
-	lv->groups = STATS_BASE | (hv->want & HV_WANT_RSS ? VIR_DOMAIN_STATS_BALLOON : 0);
+	lv->groups = STATS_BASE;
+	lv->metadata = &hv->metadata;
+	lv->node_want = hv->want & (HV_WANT_INACTIVE | HV_WANT_POOLS);
 	lv->sample_gen = sink_gen(lv->sink);
 	bool missed = false;
 	if (!lv->outstanding && !lv->no_bulk) {

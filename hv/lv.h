@@ -42,12 +42,15 @@ struct evsink {
 	int gen;
 };
 
-/* Device names from a domain's XML, cached by UUID: the test driver's
- * fallback needs them and they do not change while a domain runs. */
+/* What a domain's XML says, cached by (UUID, id): it does not change while
+ * a domain runs.  The device names serve the test driver's per-device
+ * calls; the info pairs, the info series (HV_WANT_INFO). */
 struct devcache {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	int id;
-	struct strv disks, nets;
+	struct strv disks, nets;            /* target names */
+	struct hv_labels *disk_info, *net_info; /* beside them */
+	struct hv_labels info;              /* the domain's, metadata included */
 };
 
 struct call;
@@ -75,6 +78,8 @@ struct lv {
 	unsigned cpus;
 	uint64_t mem_total_kib;
 	unsigned groups;       /* bulk groups: STATS_BASE, and balloon for HV_WANT_RSS */
+	const struct strv *metadata; /* hv->metadata: name, XPath, ... */
+	unsigned node_want;    /* HV_WANT_INACTIVE | HV_WANT_POOLS of this sample */
 	struct evsink *sink;   /* device-added events */
 	bool events;           /* registered on this connection */
 	bool block_in_bulk;    /* this connection's driver gives the block group */
@@ -129,11 +134,26 @@ int lv_uuid(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN]);
 
 /* What a call asks.  Each kind has its own run function (lv_call.c). */
 enum call_kind {
-	CALL_LIST,  /* the running domains and the free memory */
-	CALL_ALL,   /* every running domain's statistics at once, and the free memory */
-	CALL_STATS, /* the statistics of the domains given */
-	CALL_DUMP,  /* the configuration documents for a bundle */
+	CALL_LIST,     /* the running domains and the free memory */
+	CALL_ALL,      /* every running domain's statistics at once, and the free memory */
+	CALL_STATS,    /* the statistics of the domains given */
+	CALL_DUMP,     /* the configuration documents for a bundle */
+	CALL_JOBS,     /* the background job of each domain given, into out */
 };
+
+/* Connection-wide figures a LIST or ALL call asks beside the domains when
+ * wanted: the defined domains that do not run, and the storage pools.
+ * Neither asks a guest's monitor, so they ride on the sample's own call
+ * rather than on threads of their own.  [0] inactive, [1] pools. */
+struct node_extra {
+	unsigned asked; /* HV_WANT_INACTIVE, HV_WANT_POOLS */
+	struct hv_snapshot out;
+	bool ok[2];
+	double took[2];
+	char *error[2];
+};
+void lv_node_extra_run(virConnectPtr conn, struct node_extra *nx);
+void lv_node_extra_free(struct node_extra *nx);
 
 /* The statistics a CALL_ALL or CALL_STATS got: the bulk records and, beside
  * each, the per-domain answers; for CALL_ALL with split_block, the block
@@ -160,6 +180,7 @@ struct call {
 	bool linger, released;
 	char *error;
 	int errcode; /* virErrorNumber of the failure */
+	double t0, took; /* when it started, how long it ran (CLOCK_MONOTONIC seconds) */
 	struct call *next; /* in lv->outstanding */
 
 	/* What it asks. */
@@ -168,6 +189,7 @@ struct call {
 	int ndoms;
 	unsigned groups, flags;
 	bool per_only;        /* STATS without the bulk call (lv->no_bulk) */
+	bool bare;            /* STATS: the bulk records alone, no per-domain calls */
 	bool split_block;     /* ALL: see stats_got */
 	struct known known;   /* the call's own copy of what lv knew */
 	/* STATS of one domain on the slow path, on a connection of its own:
@@ -181,7 +203,9 @@ struct call {
 	virDomainPtr *listed; /* LIST */
 	int nlisted;
 	struct hv_host node;        /* LIST, ALL: memory and CPU figures (no strings) */
+	struct node_extra nx;       /* LIST, ALL */
 	struct stats_got got;       /* ALL, STATS */
+	struct hv_snapshot out;     /* JOBS, INACTIVE, POOLS: domains (uuid and what was asked) or pools */
 	struct hv_docs docs;        /* DUMP: filled under lv->mu */
 	struct hv_docs *steal_to;   /* DUMP: where what came in time goes on a miss */
 };
@@ -222,7 +246,26 @@ void lv_fill_per_dom(struct hv_domain *d, const struct per_dom *x);
 void lv_fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos);
 /* d (name and id kept) as the last sample had it. */
 void lv_copy_last(const struct lv *lv, struct hv_domain *d);
+
+/* ---- hv/lv_info.c ---- */
+
+/* The cache entry of d, at position pos of the sample, its XML read when
+ * new (metadata: name, XPath, ... pairs evaluated in it). */
+struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos);
 void lv_devcache_clear(struct lv *lv);
+
+/* ---- hv/lv_extra.c ---- */
+
+/* The run function of CALL_JOBS. */
+int lv_run_jobs(struct call *c);
+/* The groups and calls asked apart from the domains' figures (balloon,
+ * vCPU, jobs, inactive domains, pools), each a part of the sample of its
+ * own: started together, waited for within one deadline, merged into snap
+ * by UUID.  doms[i] is snap->dom[slot[i]]. */
+void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
+		      struct node_extra *nx);
+/* What each domain's XML says (HV_WANT_INFO), from the device cache. */
+void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos);
 
 /* ---- hv/lv_dump.c ---- */
 

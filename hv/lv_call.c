@@ -57,6 +57,8 @@ void call_free(struct call *c)
 	free(c->known.v);
 	free(c->known.sorted);
 	hv_docs_free(&c->docs);
+	hv_snapshot_free(&c->out);
+	lv_node_extra_free(&c->nx);
 	free(c->error);
 	if (c->own_dom)
 		virDomainFree(c->own_dom);
@@ -194,8 +196,10 @@ static int run_list(struct call *c)
 {
 	int n = virConnectListAllDomains(c->conn, &c->listed, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	c->nlisted = n > 0 ? n : 0;
-	if (n >= 0)
+	if (n >= 0) {
 		lv_node_figures(c->conn, &c->node);
+		lv_node_extra_run(c->conn, &c->nx);
+	}
 	return n;
 }
 
@@ -207,6 +211,7 @@ static int run_all(struct call *c)
 	if (n < 0)
 		return n;
 	lv_node_figures(c->conn, &c->node);
+	lv_node_extra_run(c->conn, &c->nx);
 	c->got.nrec = n;
 	c->got.per = ask_per_domain(c, c->got.recs, n);
 	if (c->split_block)
@@ -226,7 +231,7 @@ static int run_stats(struct call *c)
 	}
 	virDomainPtr one[2] = { c->own_dom, NULL };
 	int n = virDomainListGetStats(c->own_dom ? one : c->doms, c->groups, &c->got.recs, c->flags);
-	if (n > 0)
+	if (n > 0 && !c->bare)
 		c->got.per = ask_per_domain(c, c->got.recs, n);
 	return n;
 }
@@ -242,6 +247,7 @@ static int (*const run_kind[])(struct call *) = {
 	[CALL_ALL] = run_all,
 	[CALL_STATS] = run_stats,
 	[CALL_DUMP] = run_dump,
+	[CALL_JOBS] = lv_run_jobs,
 };
 
 /* Unlink c from the outstanding calls (lv->mu held). */
@@ -258,6 +264,7 @@ static void *call_main(void *arg)
 {
 	struct call *c = arg;
 	int n = run_kind[c->kind](c);
+	c->took = clock_mono() - c->t0;
 	struct lv *lv = c->lv;
 	/* What the call got is read by the waiter only once it sees done,
 	 * under the lock. */
@@ -329,6 +336,8 @@ struct call *call_conn(struct lv *lv, enum call_kind kind, bool split_block)
 		c->split_block = split_block;
 		call_take_known(c, lv);
 	}
+	if (kind == CALL_ALL || kind == CALL_LIST)
+		c->nx.asked = lv->node_want;
 	virConnectRef(lv->conn);
 	c->conn = lv->conn;
 	return c;
@@ -346,6 +355,7 @@ bool call_start(struct call *c)
 		c->lv->lingering++;
 		pthread_mutex_unlock(&c->lv->mu);
 	}
+	c->t0 = clock_mono();
 	bool started = pthread_create(&t, &a, call_main, c) == 0;
 	pthread_attr_destroy(&a);
 	if (!started) {

@@ -3,8 +3,6 @@
  * parameters, the per-domain calls' structs, and, for a driver whose bulk
  * answer leaves the device counters out (the test driver), the per-device
  * calls by the device names cached from each domain's XML. */
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <string.h>
 
 #include "hv/lv.h"
@@ -66,66 +64,160 @@ static void *grow_to(void *arr, size_t *n, size_t i, size_t el)
 #define ensure_net(d, i) ((d)->net = grow_to((d)->net, &(d)->nnet, (i), sizeof(*(d)->net)))
 #define ensure_blk(d, i) ((d)->blk = grow_to((d)->blk, &(d)->nblk, (i), sizeof(*(d)->blk)))
 
+/* Why a domain is in its state, as virsh domstate --reason words it. */
+static const char *reason_name(int state, int reason)
+{
+	static const char *const running[] = { "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+					       "migration canceled", "save canceled", "wakeup", "crashed", "post-copy",
+					       "post-copy failed" };
+	static const char *const paused[] = { "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
+					      "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up",
+					      "post-copy", "post-copy failed", "api error" };
+	static const char *const shutoff[] = { "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved",
+					       "failed", "from snapshot", "daemon" };
+	static const char *const blocked[] = { "unknown" };
+	static const char *const shutdown[] = { "unknown", "user" };
+	static const char *const crashed[] = { "unknown", "panicked" };
+	static const char *const pmsuspended[] = { "unknown" };
+#define PICK(t) (reason >= 0 && (size_t)reason < sizeof(t) / sizeof(*(t)) ? (t)[reason] : "unknown")
+	switch (state) {
+	case VIR_DOMAIN_RUNNING: return PICK(running);
+	case VIR_DOMAIN_BLOCKED: return PICK(blocked);
+	case VIR_DOMAIN_PAUSED: return PICK(paused);
+	case VIR_DOMAIN_SHUTDOWN: return PICK(shutdown);
+	case VIR_DOMAIN_SHUTOFF: return PICK(shutoff);
+	case VIR_DOMAIN_CRASHED: return PICK(crashed);
+	case VIR_DOMAIN_PMSUSPENDED: return PICK(pmsuspended);
+	default: return "unknown";
+	}
+#undef PICK
+}
+
+/* balloon.*: the balloon driver's view of the guest's memory, in KiB. */
+static void fill_balloon(struct hv_domain *d, const char *rest, uint64_t v)
+{
+	struct hv_balloon *b = &d->balloon;
+	static const struct {
+		const char *field;
+		unsigned bit;
+		size_t off;
+	} map[] = {
+		{ "unused", HV_BAL_UNUSED, offsetof(struct hv_balloon, unused_kib) },
+		{ "available", HV_BAL_AVAILABLE, offsetof(struct hv_balloon, available_kib) },
+		{ "usable", HV_BAL_USABLE, offsetof(struct hv_balloon, usable_kib) },
+		{ "disk_caches", HV_BAL_DISK_CACHES, offsetof(struct hv_balloon, disk_caches_kib) },
+		{ "swap_in", HV_BAL_SWAP_IN, offsetof(struct hv_balloon, swap_in_kib) },
+		{ "swap_out", HV_BAL_SWAP_OUT, offsetof(struct hv_balloon, swap_out_kib) },
+		{ "major_fault", HV_BAL_MAJOR, offsetof(struct hv_balloon, major_faults) },
+		{ "minor_fault", HV_BAL_MINOR, offsetof(struct hv_balloon, minor_faults) },
+		{ "last-update", HV_BAL_LAST_UPDATE, offsetof(struct hv_balloon, last_update) },
+	};
+	if (strcmp(rest, "current") == 0) {
+		d->mem_kib = v;
+		d->have |= HV_HAVE_MEM;
+	} else if (strcmp(rest, "maximum") == 0) {
+		d->maxmem_kib = v;
+	} else if (strcmp(rest, "rss") == 0) {
+		d->rss_kib = v;
+	} else {
+		for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+			if (strcmp(rest, map[i].field) == 0) {
+				*(uint64_t *)((char *)b + map[i].off) = v;
+				b->have |= map[i].bit;
+			}
+	}
+}
+
+/* vcpu.N.*: state, time, and (the vcpu group) wait and delay. */
+static void fill_vcpu(struct hv_domain *d, size_t idx, const char *rest, const virTypedParameter *p)
+{
+	ensure_vcpu(d, idx);
+	struct hv_vcpu *c = &d->vcpu[idx];
+	if (strcmp(rest, "state") == 0) {
+		int s = (int)pval(p);
+		c->state = s == VIR_VCPU_RUNNING ? 1 : s == VIR_VCPU_BLOCKED ? 2 : 0;
+		c->online = s != VIR_VCPU_OFFLINE;
+	} else if (strcmp(rest, "time") == 0) {
+		c->time_ns = pval(p);
+	} else if (strcmp(rest, "wait") == 0) {
+		c->wait_ns = pval(p);
+		c->have_wait = true;
+	} else if (strcmp(rest, "delay") == 0) {
+		c->delay_ns = pval(p);
+		c->have_wait = true;
+	}
+}
+
+static void fill_net(struct hv_domain *d, size_t idx, const char *rest, const virTypedParameter *p)
+{
+	ensure_net(d, idx);
+	struct hv_net *n = &d->net[idx];
+	if (strcmp(rest, "name") == 0 && p->type == VIR_TYPED_PARAM_STRING) {
+		free(n->name);
+		n->name = xstrdup(p->value.s);
+	} else if (strcmp(rest, "rx.bytes") == 0) n->rx_bytes = pval(p);
+	else if (strcmp(rest, "rx.pkts") == 0) n->rx_pkts = pval(p);
+	else if (strcmp(rest, "rx.errs") == 0) n->rx_errs = pval(p);
+	else if (strcmp(rest, "rx.drop") == 0) n->rx_drop = pval(p);
+	else if (strcmp(rest, "tx.bytes") == 0) n->tx_bytes = pval(p);
+	else if (strcmp(rest, "tx.pkts") == 0) n->tx_pkts = pval(p);
+	else if (strcmp(rest, "tx.errs") == 0) n->tx_errs = pval(p);
+	else if (strcmp(rest, "tx.drop") == 0) n->tx_drop = pval(p);
+}
+
+static void fill_blk(struct hv_domain *d, size_t idx, const char *rest, const virTypedParameter *p)
+{
+	ensure_blk(d, idx);
+	struct hv_blk *b = &d->blk[idx];
+	uint64_t v = pval(p);
+	if (strcmp(rest, "name") == 0 && p->type == VIR_TYPED_PARAM_STRING) {
+		free(b->name);
+		b->name = xstrdup(p->value.s);
+	} else if (strcmp(rest, "rd.reqs") == 0) b->rd_reqs = v;
+	else if (strcmp(rest, "rd.bytes") == 0) b->rd_bytes = v;
+	else if (strcmp(rest, "wr.reqs") == 0) b->wr_reqs = v;
+	else if (strcmp(rest, "wr.bytes") == 0) b->wr_bytes = v;
+	else if (strcmp(rest, "rd.times") == 0) b->rd_ns = v, b->have_times = true;
+	else if (strcmp(rest, "wr.times") == 0) b->wr_ns = v, b->have_times = true;
+	else if (strcmp(rest, "fl.reqs") == 0) b->fl_reqs = v, b->have_times = true;
+	else if (strcmp(rest, "fl.times") == 0) b->fl_ns = v, b->have_times = true;
+	else if (strcmp(rest, "capacity") == 0) b->capacity = v, b->have_sizes = true;
+	else if (strcmp(rest, "allocation") == 0) b->allocation = v, b->have_sizes = true;
+	else if (strcmp(rest, "physical") == 0) b->physical = v, b->have_sizes = true;
+}
+
 void lv_fill_record(struct hv_domain *d, const virDomainStatsRecord *rec)
 {
+	int state = -1;
 	for (int i = 0; i < rec->nparams; i++) {
 		const virTypedParameter *p = &rec->params[i];
 		const char *f = p->field, *rest;
 		size_t idx;
 		if (strcmp(f, "state.state") == 0) {
-			d->state = map_state((int)pval(p));
+			state = (int)pval(p);
+			d->state = map_state(state);
+		} else if (strcmp(f, "state.reason") == 0) {
+			d->reason = reason_name(state, (int)pval(p)); /* libvirt gives the state first */
 		} else if (strcmp(f, "cpu.time") == 0) {
 			d->cpu_ns = pval(p);
 			d->have |= HV_HAVE_CPU;
-		} else if (strcmp(f, "balloon.current") == 0) {
-			d->mem_kib = pval(p);
-			d->have |= HV_HAVE_MEM;
-		} else if (strcmp(f, "balloon.maximum") == 0) {
-			d->maxmem_kib = pval(p);
-		} else if (strcmp(f, "balloon.rss") == 0) {
-			d->rss_kib = pval(p);
+		} else if (str_starts(f, "balloon.")) {
+			fill_balloon(d, f + 8, pval(p));
 		} else if (strcmp(f, "vcpu.current") == 0) {
 			d->vcpus_online = (unsigned)pval(p);
 			d->have |= HV_HAVE_VCPU;
 		} else if (strcmp(f, "vcpu.maximum") == 0) {
 			d->vcpus_max = (unsigned)pval(p);
 		} else if (indexed(f, "vcpu.", &idx, &rest)) {
-			ensure_vcpu(d, idx);
-			if (strcmp(rest, "state") == 0) {
-				int s = (int)pval(p);
-				d->vcpu[idx].state = s == VIR_VCPU_RUNNING ? 1 : s == VIR_VCPU_BLOCKED ? 2 : 0;
-				d->vcpu[idx].online = s != VIR_VCPU_OFFLINE;
-			} else if (strcmp(rest, "time") == 0) {
-				d->vcpu[idx].time_ns = pval(p);
-			}
+			fill_vcpu(d, idx, rest, p);
 		} else if (strcmp(f, "net.count") == 0) {
 			d->have |= HV_HAVE_NET;
 		} else if (indexed(f, "net.", &idx, &rest)) {
-			ensure_net(d, idx);
-			struct hv_net *n = &d->net[idx];
-			if (strcmp(rest, "name") == 0 && p->type == VIR_TYPED_PARAM_STRING) {
-				free(n->name);
-				n->name = xstrdup(p->value.s);
-			} else if (strcmp(rest, "rx.bytes") == 0) n->rx_bytes = pval(p);
-			else if (strcmp(rest, "rx.pkts") == 0) n->rx_pkts = pval(p);
-			else if (strcmp(rest, "rx.errs") == 0) n->rx_errs = pval(p);
-			else if (strcmp(rest, "rx.drop") == 0) n->rx_drop = pval(p);
-			else if (strcmp(rest, "tx.bytes") == 0) n->tx_bytes = pval(p);
-			else if (strcmp(rest, "tx.pkts") == 0) n->tx_pkts = pval(p);
-			else if (strcmp(rest, "tx.errs") == 0) n->tx_errs = pval(p);
-			else if (strcmp(rest, "tx.drop") == 0) n->tx_drop = pval(p);
+			fill_net(d, idx, rest, p);
 		} else if (strcmp(f, "block.count") == 0) {
 			d->have |= HV_HAVE_BLK;
 		} else if (indexed(f, "block.", &idx, &rest)) {
-			ensure_blk(d, idx);
-			struct hv_blk *b = &d->blk[idx];
-			if (strcmp(rest, "name") == 0 && p->type == VIR_TYPED_PARAM_STRING) {
-				free(b->name);
-				b->name = xstrdup(p->value.s);
-			} else if (strcmp(rest, "rd.reqs") == 0) b->rd_reqs = pval(p);
-			else if (strcmp(rest, "rd.bytes") == 0) b->rd_bytes = pval(p);
-			else if (strcmp(rest, "wr.reqs") == 0) b->wr_reqs = pval(p);
-			else if (strcmp(rest, "wr.bytes") == 0) b->wr_bytes = pval(p);
+			fill_blk(d, idx, rest, p);
 		}
 	}
 	if (d->nvcpu && !d->vcpus_max)
@@ -162,93 +254,17 @@ void lv_fill_per_dom(struct hv_domain *d, const struct per_dom *x)
 	} else if (!(d->have & HV_HAVE_VCPU) && !d->vcpus_online) {
 		d->vcpus_online = x->info.nrVirtCpu; /* no per-vCPU figures to be had */
 	}
+	for (int i = 0; i < x->nvcpu; i++) {
+		unsigned n = x->vcpu[i].number;
+		if (n < d->nvcpu && x->vcpu[i].cpu >= 0) {
+			d->vcpu[n].pcpu = (unsigned)x->vcpu[i].cpu;
+			d->vcpu[n].have_pcpu = true;
+		}
+	}
 	if (!d->vcpus_max)
 		d->vcpus_max = x->maxvcpus > 0 ? (unsigned)x->maxvcpus : x->info.nrVirtCpu;
 	if (d->vcpus_max < d->vcpus_online)
 		d->vcpus_max = d->vcpus_online;
-}
-
-static int dc_cmp(const char *uuid, int id, const struct devcache *dc)
-{
-	int c = strcmp(uuid, dc->uuid);
-	return c ? c : (id > dc->id) - (id < dc->id);
-}
-
-/* The cache is sorted by (uuid, id): every domain is looked up every
- * sample.  The entry of d, or NULL with *at where it would go. */
-static struct devcache *dc_find(const struct lv *lv, const struct hv_domain *d, size_t *at)
-{
-	size_t lo = 0, hi = lv->ndc;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = dc_cmp(d->uuid, d->id, &lv->dc[mid]);
-		if (c == 0)
-			return &lv->dc[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	if (at)
-		*at = lo;
-	return NULL;
-}
-
-/* The target names of dom's disks and interfaces, from its XML. */
-static void read_device_names(virDomainPtr dom, struct devcache *dc)
-{
-	char *xml = virDomainGetXMLDesc(dom, 0);
-	if (!xml)
-		return;
-	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	free(xml);
-	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-	for (xmlNode *devs = root ? root->children : NULL; devs; devs = devs->next) {
-		if (devs->type != XML_ELEMENT_NODE || strcmp((const char *)devs->name, "devices") != 0)
-			continue;
-		for (xmlNode *dev = devs->children; dev; dev = dev->next) {
-			if (dev->type != XML_ELEMENT_NODE)
-				continue;
-			bool disk = strcmp((const char *)dev->name, "disk") == 0, nic = strcmp((const char *)dev->name, "interface") == 0;
-			if (!disk && !nic)
-				continue;
-			for (xmlNode *t = dev->children; t; t = t->next) {
-				if (t->type != XML_ELEMENT_NODE || strcmp((const char *)t->name, "target") != 0)
-					continue;
-				xmlChar *tdev = xmlGetProp(t, (const xmlChar *)"dev");
-				if (tdev)
-					strv_push(disk ? &dc->disks : &dc->nets, (const char *)tdev);
-				xmlFree(tdev);
-			}
-		}
-	}
-	xmlFreeDoc(doc);
-}
-
-/* The entry of d, at position pos of the sample, read from its XML when
- * new (which moves the entries after it). */
-static struct devcache *devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
-{
-	if (pos < lv->ndc_at && lv->dc_at[pos] < lv->ndc && dc_cmp(d->uuid, d->id, &lv->dc[lv->dc_at[pos]]) == 0)
-		return &lv->dc[lv->dc_at[pos]];
-	if (pos >= lv->ndc_at)
-		lv->dc_at = grow_to(lv->dc_at, &lv->ndc_at, pos, sizeof(*lv->dc_at));
-	size_t lo = 0;
-	struct devcache *found = dc_find(lv, d, &lo);
-	if (found) {
-		lv->dc_at[pos] = (size_t)(found - lv->dc);
-		return found;
-	}
-	lv->dc_at[pos] = lo;
-	lv->dc = xrealloc(lv->dc, (lv->ndc + 1) * sizeof(*lv->dc));
-	memmove(&lv->dc[lo + 1], &lv->dc[lo], (lv->ndc - lo) * sizeof(*lv->dc));
-	lv->ndc++;
-	struct devcache *dc = &lv->dc[lo];
-	memset(dc, 0, sizeof(*dc));
-	snprintf(dc->uuid, sizeof(dc->uuid), "%s", d->uuid);
-	dc->id = d->id;
-	read_device_names(dom, dc);
-	return dc;
 }
 
 /* The device counters the call left out, from each device's own call,
@@ -306,7 +322,7 @@ void lv_fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size
 		free(x.vcpu);
 	}
 	if (!(d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK))
-		fill_devices(devices_of(lv, dom, d, pos), dom, d);
+		fill_devices(lv_devices_of(lv, dom, d, pos), dom, d);
 }
 
 void lv_copy_last(const struct lv *lv, struct hv_domain *d)
@@ -377,15 +393,4 @@ void lv_node_figures(virConnectPtr conn, struct hv_host *h)
 		h->cpu_iowait_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IOWAIT, &v) ? v : 0;
 		h->have_cpu_time = ok;
 	}
-}
-
-void lv_devcache_clear(struct lv *lv)
-{
-	for (size_t i = 0; i < lv->ndc; i++) {
-		strv_free(&lv->dc[i].disks);
-		strv_free(&lv->dc[i].nets);
-	}
-	free(lv->dc);
-	lv->dc = NULL;
-	lv->ndc = 0;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <xenctrl.h>
 #include <xenstat.h>
 
 #include "core/util.h"
@@ -10,9 +11,37 @@
 
 struct xs {
 	xenstat_handle *h;
+	xc_interface *xc; /* the domains' UUIDs, which libxenstat lacks */
+	xc_domaininfo_t *info;
+	int ninfo;
 };
 
-static int xs_open(struct hv *hv, const char *uri, struct err *e)
+/* Each domain's handle (its UUID, as xl list -v prints it), from the
+ * hypervisor's own domain list. */
+static void read_handles(struct xs *xs)
+{
+	if (!xs->xc)
+		xs->xc = xc_interface_open(NULL, NULL, 0);
+	if (!xs->info)
+		xs->info = xcalloc(1024, sizeof(*xs->info));
+	xs->ninfo = xs->xc ? xc_domain_getinfolist(xs->xc, 0, 1024, xs->info) : 0;
+	if (xs->ninfo < 0)
+		xs->ninfo = 0;
+}
+
+static void domain_uuid(const struct xs *xs, int id, char out[37])
+{
+	for (int i = 0; i < xs->ninfo; i++) {
+		if ((int)xs->info[i].domain != id)
+			continue;
+		const uint8_t *h = xs->info[i].handle;
+		snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
+			 h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+		return;
+	}
+}
+
+static int xst_open(struct hv *hv, const char *uri, struct err *e)
 {
 	(void)uri;
 	(void)e;
@@ -21,7 +50,7 @@ static int xs_open(struct hv *hv, const char *uri, struct err *e)
 	return 0;
 }
 
-static enum hv_state xs_state(xenstat_domain *d)
+static enum hv_state xst_state(xenstat_domain *d)
 {
 	/* xentop's order of precedence. */
 	if (xenstat_domain_dying(d))
@@ -39,7 +68,7 @@ static enum hv_state xs_state(xenstat_domain *d)
 	return HV_UNKNOWN;
 }
 
-static int xs_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
+static int xst_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 {
 	struct xs *xs = hv->priv;
 	if (!xs->h) {
@@ -48,6 +77,7 @@ static int xs_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 			return err_set(e, -ENOTCONN, "xenstat: cannot reach the hypervisor (xenstat_init failed: %s); is this a Xen dom0 "
 						     "with xenstored running, and are you root?", strerror(errno));
 	}
+	read_handles(xs); /* none to be had: no UUIDs, the rest still */
 	xenstat_node *node = xenstat_get_node(xs->h, XENSTAT_ALL);
 	if (!node) {
 		int saved = errno;
@@ -73,9 +103,10 @@ static int xs_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 			continue;
 		struct hv_domain *d = hv_snapshot_add(snap);
 		d->id = (int)xenstat_domain_id(xd);
+		domain_uuid(xs, d->id, d->uuid);
 		const char *name = xenstat_domain_name(xd);
 		d->name = xstrdup(name ? name : "?");
-		d->state = xs_state(xd);
+		d->state = xst_state(xd);
 		d->cpu_ns = xenstat_domain_cpu_ns(xd);
 		d->mem_kib = xenstat_domain_cur_mem(xd) / 1024;
 		unsigned long long maxm = xenstat_domain_max_mem(xd);
@@ -134,18 +165,22 @@ static int xs_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	return 0;
 }
 
-static void xs_close(struct hv *hv)
+static void xst_close(struct hv *hv)
 {
 	struct xs *xs = hv->priv;
 	if (xs && xs->h)
 		xenstat_uninit(xs->h);
+	if (xs && xs->xc)
+		xc_interface_close(xs->xc);
+	if (xs)
+		free(xs->info);
 	free(xs);
 	hv->priv = NULL;
 }
 
 const struct hv_backend hv_backend_xenstat = {
 	.name = "xenstat",
-	.open = xs_open,
-	.sample = xs_sample,
-	.close = xs_close,
+	.open = xst_open,
+	.sample = xst_sample,
+	.close = xst_close,
 };

@@ -43,12 +43,12 @@ scrape "$TMP/0.txt"
 ! grep -q '^hvscope_domain_memory_rss_bytes' "$TMP/0.txt" || fail "an RSS series without --collector.rss"
 # The host's memory is its own accounting (/proc/meminfo), not what
 # virNodeGetInfo counts for guests.
-mt=$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)
+mt=$(awk '/^MemTotal:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo)
 [ "$(val 'hvscope_host_memory_bytes ' "$TMP/0.txt")" = "$mt" ] || fail "host memory $(val 'hvscope_host_memory_bytes ' "$TMP/0.txt"), /proc/meminfo $mt"
 for m in user system idle iowait; do
 	grep -q "^hvscope_host_cpu_seconds_total{mode=\"$m\"} [0-9]" "$TMP/0.txt" || fail "no host CPU seconds for $m"
 done
-note "host: memory $mt bytes as /proc/meminfo says (virNodeGetInfo: $(virsh -c qemu:///system nodeinfo | awk '/Memory size/ { print $3 * 1024 }')), CPU seconds by mode"
+note "host: memory $mt bytes as /proc/meminfo says (virNodeGetInfo: $(virsh -c qemu:///system nodeinfo | awk '/Memory size/ { printf "%.0f", $3 * 1024 }')), CPU seconds by mode"
 # The block counters virsh gives for hvx-b's disk.
 scrape "$TMP/0.txt"
 vb=$(virsh -c qemu:///system domstats --block --raw hvx-b | awk -F= '/block.0.rd.bytes=/ { print $2 }')

@@ -150,6 +150,81 @@ static void test_host(void **state)
 	hv_snapshot_free(&s);
 }
 
+/* The families of the parts asked apart and of the configuration: present
+ * with the figures, absent without them. */
+static void test_more_families(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	s.up = true;
+	struct hv_domain *d = full_dom(&s, 5, "db", "00000000-0000-0000-0000-000000000005");
+	char *t = write_all(&s);
+	const char *absent[] = { "block_capacity", "vcpu_wait", "memory_unused", "domain_info{", "job_", "storage_pool", "collector_success" };
+	for (size_t i = 0; i < sizeof(absent) / sizeof(*absent); i++)
+		if (strstr(t, absent[i]))
+			fail_msg("%s without its figures", absent[i]);
+	free(t);
+	d->blk = xcalloc(1, sizeof(*d->blk));
+	d->nblk = 1;
+	d->blk[0].name = xstrdup("vda");
+	d->blk[0].have_sizes = d->blk[0].have_times = true;
+	d->blk[0].capacity = 10737418240ULL;
+	d->blk[0].allocation = 1048576;
+	d->blk[0].rd_ns = 1500000000ULL;
+	hv_labels_add(&d->blk[0].info, "source", "/var/lib/libvirt/images/db \"1\".qcow2");
+	hv_labels_add(&d->blk[0].info, "bus", "virtio");
+	d->vcpu = xcalloc(1, sizeof(*d->vcpu));
+	d->nvcpu = 1;
+	d->vcpu[0].have_wait = true;
+	d->vcpu[0].delay_ns = 250000000ULL;
+	d->balloon.have = HV_BAL_UNUSED | HV_BAL_SWAP_IN;
+	d->balloon.unused_kib = 4;
+	d->balloon.swap_in_kib = 2;
+	hv_labels_add(&d->info, "os_type", "hvm");
+	hv_labels_add(&d->info, "nova:instance_name", "instance-0001");
+	hv_labels_add(&d->info, "meta:team", "db\nops");
+	d->job.type = "outgoing migration";
+	d->job.elapsed_ms = 2500;
+	d->job.data_remaining = 42;
+	s.pool = xcalloc(1, sizeof(*s.pool));
+	s.npool = 1;
+	s.pool[0].name = xstrdup("default");
+	s.pool[0].state = "running";
+	s.pool[0].available = 7;
+	hv_snapshot_part(&s, "domains", true, 0.25, NULL);
+	hv_snapshot_part(&s, "memory", false, 1.5, "no answer");
+	t = write_all(&s);
+	const char *u = "domain=\"db\",uuid=\"00000000-0000-0000-0000-000000000005\"";
+	char *want[] = {
+		xasprintf("hvscope_domain_block_capacity_bytes{%s,device=\"vda\"} 10737418240", u),
+		xasprintf("hvscope_domain_block_allocation_bytes{%s,device=\"vda\"} 1048576", u),
+		xasprintf("hvscope_domain_block_read_seconds_total{%s,device=\"vda\"} 1.500000000", u),
+		xasprintf("hvscope_domain_vcpu_delay_seconds_total{%s,vcpu=\"0\"} 0.250000000", u),
+		xasprintf("hvscope_domain_memory_unused_bytes{%s} 4096", u),
+		xasprintf("hvscope_domain_memory_swap_in_bytes_total{%s} 2048", u),
+		xasprintf("hvscope_domain_info{%s,os_type=\"hvm\"} 1", u),
+		xasprintf("hvscope_domain_openstack_info{%s,instance_name=\"instance-0001\"} 1", u),
+		xasprintf("hvscope_domain_metadata_info{%s,team=\"db\\nops\"} 1", u),
+		xasprintf("hvscope_domain_block_info{%s,device=\"vda\",source=\"/var/lib/libvirt/images/db \\\"1\\\".qcow2\",bus=\"virtio\"} 1", u),
+		xasprintf("hvscope_domain_job_running{%s,operation=\"outgoing migration\"} 1", u),
+		xasprintf("hvscope_domain_job_elapsed_seconds{%s} 2.500000000", u),
+		xasprintf("hvscope_domain_job_data_remaining_bytes{%s} 42", u),
+		xstrdup("hvscope_storage_pool_state{pool=\"default\",uuid=\"\",state=\"running\"} 1"),
+		xstrdup("hvscope_storage_pool_available_bytes{pool=\"default\",uuid=\"\"} 7"),
+		xstrdup("hvscope_scrape_collector_success{collector=\"memory\"} 0"),
+		xstrdup("hvscope_scrape_collector_duration_seconds{collector=\"domains\"} 0.250000"),
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		has_line(t, want[i]);
+		free(want[i]);
+	}
+	/* The vCPU without wait figures has no wait series; the balloon
+	 * figures the guest did not give have none. */
+	assert_null(strstr(t, "hvscope_domain_memory_usable_bytes{"));
+	free(t);
+	hv_snapshot_free(&s);
+}
+
 /* A snapshot of a source that is down: no families. */
 static void test_down(void **state)
 {
@@ -206,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_down),
 		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_more_families),
 		cmocka_unit_test(test_openmetrics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

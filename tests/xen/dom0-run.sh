@@ -170,6 +170,14 @@ exporter() {
 		die "no passing xen-running readiness series"
 	grep -qx '# EOF' <(tail -n 1 "$R/metrics.om") || die "OpenMetrics answer has no # EOF"
 	py metrics "$R/metrics.txt" "$R/metrics-top.json"
+	# UUIDs (libxenstat has none; hvscope reads the domains' handles from
+	# the hypervisor) as xl list -v gives them
+	xl list -v | awk 'NR > 1 { print $1, $7 }' > "$R/xl-uuids.txt"
+	while read -r name uuid; do
+		grep -q "^hvscope_domain_state{domain=\"$name\",uuid=\"$uuid\"," "$R/metrics.txt" ||
+			die "$name: uuid $uuid of xl list -v not in the exporter's: $(grep "domain=\"$name\"" "$R/metrics.txt" | head -n 1)"
+	done < "$R/xl-uuids.txt"
+	echo "uuids: $(wc -l < "$R/xl-uuids.txt") domains as xl list -v gives them"
 	curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9869/metrics | grep -qx 405 || die "POST was not refused"
 }
 

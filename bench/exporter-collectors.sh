@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# What each of the exporter's collectors costs a scrape, with N real guests
+# (default 20; KVM where /dev/kvm creates VMs, else TCG), each with a
+# virtio disk, an interface and balloon statistics every second, as the
+# peers' users run them: the median scrape time of hvscope with the core
+# families only, with each collector on top, with every collector, and of
+# Debian's prometheus-libvirt-exporter, all interleaved in one run (this
+# machine's speed swings within seconds: only interleaved figures
+# compare), with the ratios; and the collectors' own durations
+# (hvscope_scrape_collector_duration_seconds).  The defaults of
+# hvscope-exporter(1) follow these figures.
+set -eu
+: "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
+N=${GUESTS:-20}
+RUNS=${RUNS:-31}
+PEER=$(command -v prometheus-libvirt-exporter || true)
+tmp=$(mktemp -d)
+pids=()
+. "$(dirname "$0")/lib.sh"
+names=()
+cleanup() {
+	for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
+	for g in "${names[@]:-}"; do bench_guest_stop "$g"; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+chmod o+x "$tmp"
+for i in $(seq "$N"); do
+	g=$(printf 'hvcoll-%02d' "$i")
+	truncate -s 16M "$tmp/$g.img"
+	bench_guest "$g" "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$tmp/$g.img'/><target dev='vda' bus='virtio'/></disk><interface type='ethernet'><target dev='hvctap$i'/><model type='virtio'/></interface><memballoon model='virtio'><stats period='1'/></memballoon>" > /dev/null ||
+		{ echo "no guest can run here" >&2; exit 1; }
+	names+=("$g")
+done
+echo "$N guests ($(virsh -c qemu:///system dumpxml "${names[0]}" | sed -n "s/.*<domain type='\([a-z]*\)'.*/\1/p")), each with a disk, an interface and balloon statistics"
+
+configs=(core "memory" "vcpu" "info" "jobs" "inactive" "pools" all default)
+declare -A url
+for c in "${configs[@]}"; do
+	case $c in
+	core) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools) ;;
+	all) args=(--collector.memory --collector.vcpu) ;;
+	default) args=() ;;
+	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c") ;;
+	esac
+	p=$(port)
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$p --connect qemu:///system --check.interval 3600 "${args[@]}" 2>/dev/null &
+	pids+=($!)
+	url[$c]="http://127.0.0.1:$p/metrics"
+done
+if [ -n "$PEER" ]; then
+	p=$(port)
+	"$PEER" --web.listen-address 127.0.0.1:$p --libvirt.uri qemu:///system > /dev/null 2>&1 &
+	pids+=($!)
+	url[peer]="http://127.0.0.1:$p/metrics"
+	configs+=(peer)
+fi
+for c in "${configs[@]}"; do
+	for i in $(seq 100); do curl -fs -o /dev/null "${url[$c]}" && break; sleep 0.1; done
+	curl -fs -o /dev/null "${url[$c]}"
+done
+for ((r = 0; r < RUNS; r++)); do
+	for c in "${configs[@]}"; do
+		curl -fs -o /dev/null -w '%{time_total}\n' "${url[$c]}" >> "$tmp/t.$c"
+	done
+done
+base=$(median < "$tmp/t.core")
+printf '%-10s %10s %8s   %s\n' config "median ms" "x core" "collector's own duration (last scrape)"
+for c in "${configs[@]}"; do
+	m=$(median < "$tmp/t.$c")
+	own=""
+	[ "$c" != peer ] && own=$(curl -fs "${url[$c]}" | awk -F'[{}" ]+' '/^hvscope_scrape_collector_duration_seconds/ { printf "%s %.1f ms  ", $3, $5 * 1000 }')
+	printf '%-10s %10.1f %8.2f   %s\n' "$c" "$(echo "$m * 1000" | bc -l)" "$(echo "$m / $base" | bc -l)" "$own"
+done
+if [ -n "$PEER" ]; then
+	printf 'all collectors / peer: %.2f    default / peer: %.2f\n' "$(echo "$(median < "$tmp/t.all") / $(median < "$tmp/t.peer")" | bc -l)" \
+		"$(echo "$(median < "$tmp/t.default") / $(median < "$tmp/t.peer")" | bc -l)"
+fi

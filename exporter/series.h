@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Series writers shared by exporter/metrics.c and exporter/families.c. */
+#ifndef HVSCOPE_EXPORTER_SERIES_H
+#define HVSCOPE_EXPORTER_SERIES_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "exporter/metrics.h"
+#include "hv/hv.h"
+
+/* Each domain's labels, domain="..",uuid="..", escaped once per scrape and
+ * copied into each of its series (about 25 a domain). */
+struct labels {
+	struct buf text;
+	size_t *off; /* ndom + 1 offsets into text */
+};
+
+void labels_make(struct labels *l, const struct hv_snapshot *s);
+void labels_free(struct labels *l);
+/* A family of n series with the domains' labels: HELP and TYPE, and room
+ * for the series. */
+void domain_family(struct buf *o, const struct metrics_writer *w, const char *name, const char *type, const char *help, size_t n);
+/* How many devices or vCPUs the domains have in all (offset: of the count
+ * in struct hv_domain). */
+size_t total(const struct hv_snapshot *s, size_t offset);
+/* Domain i's labels, domain="..",uuid="..". */
+void dom_labels(struct buf *o, const struct labels *l, size_t i);
+/* name{domain="..",uuid=".."[,k="v"]} value; v escaped here, value the
+ * value's text. */
+void series(struct buf *o, const char *name, const struct labels *l, size_t i, const char *k, const char *v, const char *value,
+	    size_t vlen);
+/* The decimal digits of v, ending at end; returns where they start. */
+char *digits(char *end, unsigned long long v);
+void series_u64(struct buf *o, const char *name, const struct labels *l, size_t i, const char *extra_k, const char *extra_v,
+		unsigned long long v);
+/* Nanoseconds as seconds with nine decimals, exactly. */
+void series_ns(struct buf *o, const char *name, const struct labels *l, size_t i, const char *extra_k, const char *extra_v,
+	       unsigned long long ns);
+/* Family idx of exporter/families.c (from 0); false past the last. */
+bool families_write(const struct metrics_writer *w, size_t idx, struct buf *o);
+/* name{domain="..",uuid="..",k1="v1",...} 1: an info series of n pairs
+ * (label names as given; values escaped). */
+void series_info(struct buf *o, const char *name, const struct labels *l, size_t i, const char *const *kv, size_t n);
+
+#endif

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The parts of a sample asked apart from the domains' figures: the
+ * balloon and vCPU groups (each a monitor round trip or a domain job per
+ * guest), the domains' background jobs, the defined domains that do not
+ * run, and the storage pools.  Each is a call of its own, all started
+ * together and waited for within one deadline, so that one that fails or
+ * hangs costs its own figures only; each is a part of the snapshot, with
+ * how it went and how long it took. */
+#include <string.h>
+
+#include "core/clock.h"
+#include "hv/lv.h"
+
+/* What a domain's job does, as virsh domjobinfo words it. */
+static const char *job_operation(int op)
+{
+	static const char *const names[] = { "unknown", "start", "save", "restore", "incoming migration", "outgoing migration",
+					      "snapshot", "snapshot revert", "dump", "backup", "snapshot delete" };
+	return op >= 0 && (size_t)op < sizeof(names) / sizeof(*names) ? names[op] : "unknown";
+}
+
+static uint64_t param_u64(const virTypedParameter *p, int n, const char *field)
+{
+	unsigned long long v = 0;
+	return virTypedParamsGetULLong((virTypedParameterPtr)p, n, field, &v) == 1 ? v : 0;
+}
+
+int lv_run_jobs(struct call *c)
+{
+	for (int i = 0; i < c->ndoms; i++) {
+		struct hv_domain *d = hv_snapshot_add(&c->out);
+		lv_uuid(c->doms[i], d->uuid);
+		int type = VIR_DOMAIN_JOB_NONE, n = 0;
+		virTypedParameterPtr p = NULL;
+		if (virDomainGetJobStats(c->doms[i], &type, &p, &n, 0) < 0) {
+			d->job.type = NULL; /* not to be had: no series */
+			continue;
+		}
+		int op = 0;
+		if (type == VIR_DOMAIN_JOB_NONE) {
+			d->job.type = "none";
+		} else {
+			virTypedParamsGetInt(p, n, VIR_DOMAIN_JOB_OPERATION, &op);
+			d->job.type = job_operation(op);
+		}
+		d->job.elapsed_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_ELAPSED);
+		d->job.remaining_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_REMAINING);
+		d->job.data_total = param_u64(p, n, VIR_DOMAIN_JOB_DATA_TOTAL);
+		d->job.data_processed = param_u64(p, n, VIR_DOMAIN_JOB_DATA_PROCESSED);
+		d->job.data_remaining = param_u64(p, n, VIR_DOMAIN_JOB_DATA_REMAINING);
+		virTypedParamsFree(p, n);
+	}
+	return c->ndoms;
+}
+
+static enum hv_state state_of(int s)
+{
+	return s == VIR_DOMAIN_SHUTOFF ? HV_SHUTOFF : s == VIR_DOMAIN_CRASHED ? HV_CRASHED : HV_UNKNOWN;
+}
+
+static int run_inactive(virConnectPtr conn, struct hv_snapshot *out)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE);
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = hv_snapshot_add(out);
+		d->name = xstrdup(virDomainGetName(doms[i]));
+		lv_uuid(doms[i], d->uuid);
+		d->persistent = true;
+		virDomainInfo info;
+		if (virDomainGetInfo(doms[i], &info) == 0) {
+			d->state = state_of(info.state);
+			d->maxmem_kib = info.maxMem;
+			d->vcpus_max = info.nrVirtCpu;
+		}
+		int state = 0, reason = 0;
+		if (virDomainGetState(doms[i], &state, &reason, 0) == 0)
+			d->reason = state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_SAVED ? "saved" : NULL;
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	return n;
+}
+
+static int run_pools(virConnectPtr conn, struct hv_snapshot *out)
+{
+	static const char *const states[] = { "inactive", "building", "running", "degraded", "inaccessible" };
+	virStoragePoolPtr *pools = NULL;
+	int n = virConnectListAllStoragePools(conn, &pools, 0);
+	if (n > 0)
+		out->pool = xcalloc((size_t)n, sizeof(*out->pool));
+	for (int i = 0; i < n; i++) {
+		struct hv_pool *p = &out->pool[out->npool++];
+		p->name = xstrdup(virStoragePoolGetName(pools[i]));
+		virStoragePoolGetUUIDString(pools[i], p->uuid);
+		virStoragePoolInfo info;
+		if (virStoragePoolGetInfo(pools[i], &info) == 0) {
+			p->state = info.state >= 0 && (size_t)info.state < sizeof(states) / sizeof(*states) ? states[info.state] : "unknown";
+			p->capacity = info.capacity;
+			p->allocation = info.allocation;
+			p->available = info.available;
+		} else {
+			p->state = "unknown";
+		}
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+	return n;
+}
+
+void lv_node_extra_run(virConnectPtr conn, struct node_extra *nx)
+{
+	int (*const run[2])(virConnectPtr, struct hv_snapshot *) = { run_inactive, run_pools };
+	const unsigned bit[2] = { HV_WANT_INACTIVE, HV_WANT_POOLS };
+	for (int k = 0; k < 2; k++) {
+		if (!(nx->asked & bit[k]))
+			continue;
+		double t0 = clock_mono();
+		nx->ok[k] = run[k](conn, &nx->out) >= 0;
+		nx->took[k] = clock_mono() - t0;
+		if (!nx->ok[k])
+			nx->error[k] = xstrdup(lv_errmsg());
+	}
+}
+
+void lv_node_extra_free(struct node_extra *nx)
+{
+	hv_snapshot_free(&nx->out);
+	free(nx->error[0]);
+	free(nx->error[1]);
+	memset(nx, 0, sizeof(*nx));
+}
+
+/* The inactive domains and pools the sample's own call brought. */
+static void merge_node_extra(struct hv_snapshot *snap, struct node_extra *nx)
+{
+	if (nx->asked & HV_WANT_INACTIVE) {
+		if (nx->ok[0]) { /* moved, not copied */
+			for (size_t i = 0; i < nx->out.ndom; i++)
+				*hv_snapshot_add(snap) = nx->out.dom[i];
+			free(nx->out.dom);
+			nx->out.dom = NULL;
+			nx->out.ndom = 0;
+		}
+		hv_snapshot_part(snap, "inactive", nx->ok[0], nx->took[0], nx->error[0]);
+	}
+	if (nx->asked & HV_WANT_POOLS) {
+		snap->pool = nx->out.pool;
+		snap->npool = nx->out.npool;
+		nx->out.pool = NULL;
+		nx->out.npool = 0;
+		hv_snapshot_part(snap, "pools", nx->ok[1], nx->took[1], nx->error[1]);
+	}
+}
+
+/* One extra part: its name, the call asking it, and how it goes into the
+ * snapshot. */
+struct extra {
+	const char *name;
+	struct call *c;
+	void (*merge)(struct hv_snapshot *snap, struct call *c, const size_t *slot);
+	const char *also; /* a second part the same call serves, or NULL */
+};
+
+/* Records come in the order asked, less domains that went away; each goes
+ * to the snapshot domain of its UUID. */
+static void merge_records(struct hv_snapshot *snap, struct call *c, const size_t *slot)
+{
+	int at = 0;
+	for (int r = 0; r < c->got.nrec; r++) {
+		char u[VIR_UUID_STRING_BUFLEN];
+		if (lv_uuid(c->got.recs[r]->dom, u) < 0)
+			continue;
+		while (at < c->ndoms && strcmp(snap->dom[slot[at]].uuid, u) != 0)
+			at++;
+		if (at < c->ndoms)
+			lv_fill_record(&snap->dom[slot[at++]], c->got.recs[r]);
+	}
+}
+
+static void merge_jobs(struct hv_snapshot *snap, struct call *c, const size_t *slot)
+{
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++)
+		snap->dom[slot[i]].job = c->out.dom[i].job;
+}
+
+/* A call of kind for doms. */
+static struct call *extra_call(struct lv *lv, enum call_kind kind, unsigned groups, virDomainPtr *doms, int n)
+{
+	struct call *c = call_stats(lv, doms, n, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+	c->kind = kind;
+	c->groups = groups;
+	c->bare = true;
+	c->per_only = false;
+	return c;
+}
+
+void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
+		      struct node_extra *nx)
+{
+	struct extra ex[2];
+	size_t nex = 0;
+	/* The balloon and vcpu groups each take the domain's job: asked in
+	 * two calls at once, with NOWAIT, one would find the other's job held
+	 * and leave its group out.  One call asks both; each is its own part.
+	 * Drivers without bulk statistics have neither. */
+	unsigned groups = (hv->want & HV_WANT_BALLOON ? VIR_DOMAIN_STATS_BALLOON : 0) | (hv->want & HV_WANT_VCPU ? VIR_DOMAIN_STATS_VCPU : 0);
+	if (groups && !lv->no_bulk && n)
+		ex[nex++] = (struct extra){ groups & VIR_DOMAIN_STATS_BALLOON ? "memory" : "vcpu", extra_call(lv, CALL_STATS, groups, doms, n),
+					    merge_records, groups == (VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU) ? "vcpu" : NULL };
+	if (hv->want & HV_WANT_JOB && n)
+		ex[nex++] = (struct extra){ "jobs", extra_call(lv, CALL_JOBS, 0, doms, n), merge_jobs, NULL };
+	double t0 = clock_mono();
+	for (size_t i = 0; i < nex; i++)
+		call_start(ex[i].c);
+	struct timespec until = clock_after_ms(hv->deadline_ms);
+	for (size_t i = 0; i < nex; i++) {
+		struct call *c = call_wait(lv, ex[i].c, &until);
+		_cleanup_free_ char *missed = c ? NULL : xasprintf("no answer within %d ms", hv->deadline_ms);
+		bool ok = c && c->got.nrec >= 0;
+		if (ok)
+			ex[i].merge(snap, c, slot);
+		for (int k = 0; k < 2; k++) {
+			const char *name = k ? ex[i].also : ex[i].name;
+			if (name)
+				hv_snapshot_part(snap, name, ok, c ? c->took : clock_mono() - t0, c ? c->error : missed);
+		}
+		if (c)
+			call_free(c);
+	}
+	merge_node_extra(snap, nx);
+}

@@ -1,0 +1,157 @@
+# The exporter's families beyond the core ones, against real guests under
+# libvirtd, each value against what virsh says of the same guest: block
+# sizes (domblkinfo), the state's reason (domstate --reason), the guest's
+# configuration (dumpxml, domiflist), OpenStack nova metadata written here
+# as nova writes it, a --domain.metadata XPath, a defined guest that does
+# not run, a storage pool (pool-info), the balloon and vCPU groups when
+# their collectors are on; each collector's success, and promtool on every
+# combination of collectors.
+. "$(dirname "$0")/lib.sh"
+need python3 curl qemu-system-x86_64 promtool
+start_libvirtd
+V="virsh -c qemu:///system"
+finish() {
+	$V destroy hvf-a >/dev/null 2>&1 || true
+	$V undefine hvf-off >/dev/null 2>&1 || true
+	$V pool-destroy hvfpool >/dev/null 2>&1 || true
+	stop_libvirtd
+	cleanup
+}
+trap finish EXIT
+TYPE=$(kvm_or_qemu)
+truncate -s 48M "$TMP/hvf-a.img"
+chmod o+x "$TMP"
+# nova's own layout (nova/virt/libvirt/config.py, LibvirtConfigGuestMetaNova*)
+cat > "$TMP/hvf-a.xml" <<XML
+<domain type='$TYPE'>
+  <name>hvf-a</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <metadata>
+    <nova:instance xmlns:nova="http://openstack.org/xmlns/libvirt/nova/1.1">
+      <nova:package version="27.1.0"/>
+      <nova:name>web-frontend-1</nova:name>
+      <nova:creationTime>2026-11-30 12:00:00</nova:creationTime>
+      <nova:flavor name="m1.small">
+        <nova:memory>128</nova:memory><nova:disk>1</nova:disk><nova:swap>0</nova:swap><nova:ephemeral>0</nova:ephemeral><nova:vcpus>1</nova:vcpus>
+      </nova:flavor>
+      <nova:owner>
+        <nova:user uuid="8d1e5c1a7f0b4c6e9a3d2b1c0f9e8d7c">alice</nova:user>
+        <nova:project uuid="2f3e4d5c6b7a49588796a5b4c3d2e1f0">webshop</nova:project>
+      </nova:owner>
+      <nova:root type="image" uuid="a1b2c3d4-e5f6-4789-8abc-def012345678"/>
+    </nova:instance>
+    <site:owner xmlns:site="https://example.org/xmlns/site/1"><site:team>web ops</site:team></site:owner>
+  </metadata>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/><source file='$TMP/hvf-a.img'/><target dev='vda' bus='virtio'/><serial>HVF-SERIAL-1</serial></disk>
+    <interface type='ethernet'><mac address='52:54:00:aa:bb:01'/><target dev='hvftap0'/><model type='virtio'/></interface>
+    <memballoon model='virtio'><stats period='1'/></memballoon>
+  </devices>
+</domain>
+XML
+$V create "$TMP/hvf-a.xml" > "$TMP/create.log" 2>&1 || fail "cannot start hvf-a: $(cat "$TMP/create.log")"
+sed -e 's/hvf-a/hvf-off/' -e '/<metadata>/,/<\/metadata>/d' -e '/<interface/d' -e "s|$TMP/hvf-a.img|$TMP/hvf-off.img|" "$TMP/hvf-a.xml" > "$TMP/hvf-off.xml"
+truncate -s 8M "$TMP/hvf-off.img"
+$V define "$TMP/hvf-off.xml" > /dev/null || fail "cannot define hvf-off"
+mkdir -p "$TMP/pool"
+$V pool-create-as hvfpool dir --target "$TMP/pool" > /dev/null || fail "cannot create a dir pool"
+
+# exporter ARGS... -> one scrape in $TMP/m.txt
+scrape_with() {
+	local p pid i
+	p=$(free_port)
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$p --connect qemu:///system --check.interval 3600 "$@" 2> "$TMP/exp.err" &
+	pid=$!
+	wait_http "http://127.0.0.1:$p/healthz"
+	# the balloon statistics come once the guest's period has run
+	for i in 1 2 3; do curl -fs -m 10 -o "$TMP/m.txt" "http://127.0.0.1:$p/metrics" || fail "scrape ($*)"; sleep 0.3; done
+	kill $pid
+	wait $pid 2> /dev/null || true
+	promtool check metrics < "$TMP/m.txt" > "$TMP/lint.txt" 2>&1 || fail "promtool with $*: $(cat "$TMP/lint.txt")"
+}
+val() { awk -v k="$1" 'index($0, k) == 1 { print $NF }' "$TMP/m.txt"; }
+U=$($V domuuid hvf-a)
+L="domain=\"hvf-a\",uuid=\"$U\""
+
+scrape_with --collector.jobs --domain.metadata 'team=/domain/metadata/site:owner/site:team'
+# block sizes as the bulk statistics give them (virsh domstats; the
+# peers read the same), the capacity as virsh domblkinfo too
+ds=$($V domstats --block --raw hvf-a)
+for f in capacity allocation physical; do
+	want=$(echo "$ds" | awk -F= -v f="block.0.$f" '$1 ~ f"$" { print $2 }')
+	got=$(val "hvscope_domain_block_${f}_bytes{$L,device=\"vda\"}")
+	[ -n "$want" ] && [ "$got" = "$want" ] || fail "block $f: $got, virsh domstats '$want'"
+done
+[ "$(val "hvscope_domain_block_capacity_bytes{$L,device=\"vda\"}")" = "$($V domblkinfo hvf-a vda | awk '$1 == "Capacity:" { print $2 }')" ] ||
+	fail "block capacity differs from virsh domblkinfo"
+grep -q "^hvscope_domain_block_read_seconds_total{$L,device=\"vda\"} " "$TMP/m.txt" || fail "no block read time"
+grep -q "^hvscope_domain_block_flush_requests_total{$L,device=\"vda\"} " "$TMP/m.txt" || fail "no block flush requests"
+# the state's reason
+reason=$($V domstate --reason hvf-a | sed -n 's/^running (\(.*\))$/\1/p')
+grep -q "^hvscope_domain_state{$L,id=\"[0-9]*\",state=\"running\",reason=\"$reason\"} 1$" "$TMP/m.txt" ||
+	fail "state reason: $(grep 'domain_state{domain="hvf-a"' "$TMP/m.txt"), virsh '$reason'"
+# the configuration
+machine=$($V dumpxml hvf-a | sed -n "s/.*machine='\([^']*\)'.*/\1/p" | head -1)
+grep -qx "hvscope_domain_info{$L,os_type=\"hvm\",arch=\"x86_64\",machine=\"$machine\"} 1" "$TMP/m.txt" ||
+	fail "domain info: $(grep '^hvscope_domain_info' "$TMP/m.txt"), machine $machine"
+mac=$($V domiflist hvf-a | awk '$1 == "hvftap0" { print $5 }')
+grep -qx "hvscope_domain_interface_info{$L,device=\"hvftap0\",type=\"ethernet\",mac=\"$mac\",model=\"virtio\"} 1" "$TMP/m.txt" ||
+	fail "interface info: $(grep '^hvscope_domain_interface_info' "$TMP/m.txt"), virsh MAC $mac"
+grep -qx "hvscope_domain_block_info{$L,device=\"vda\",disk_type=\"disk\",source=\"$TMP/hvf-a.img\",bus=\"virtio\",driver=\"raw\",cache=\"none\",serial=\"HVF-SERIAL-1\"} 1" "$TMP/m.txt" ||
+	fail "block info: $(grep '^hvscope_domain_block_info' "$TMP/m.txt")"
+grep -qx "hvscope_domain_openstack_info{$L,instance_name=\"web-frontend-1\",flavor_name=\"m1.small\",user_name=\"alice\",user_id=\"8d1e5c1a7f0b4c6e9a3d2b1c0f9e8d7c\",project_name=\"webshop\",project_id=\"2f3e4d5c6b7a49588796a5b4c3d2e1f0\",root_type=\"image\"} 1" "$TMP/m.txt" ||
+	fail "nova metadata: $(grep '^hvscope_domain_openstack_info' "$TMP/m.txt")"
+grep -qx "hvscope_domain_metadata_info{$L,team=\"web ops\"} 1" "$TMP/m.txt" || fail "--domain.metadata: $(grep '^hvscope_domain_metadata_info' "$TMP/m.txt")"
+# the defined guest that does not run, and the pool
+Uoff=$($V domuuid hvf-off)
+grep -q "^hvscope_domain_state{domain=\"hvf-off\",uuid=\"$Uoff\",id=\"-1\",state=\"shutoff\"" "$TMP/m.txt" || fail "inactive hvf-off: $(grep hvf-off "$TMP/m.txt")"
+[ "$(val 'hvscope_domains ')" = "$($V list --name | grep -c .)" ] || fail "hvscope_domains counts what does not run"
+for f in capacity allocation available; do
+	want=$($V pool-info --bytes hvfpool | awk -v f="$f" 'tolower($1) == f":" { print $2 }')
+	got=$(val "hvscope_storage_pool_${f}_bytes{pool=\"hvfpool\"")
+	# a directory pool's figures are its filesystem's, which moves as the host writes
+	python3 -c "import sys; sys.exit(0 if abs($got - $want) <= 64 << 20 else 1)" || fail "pool $f: $got, virsh $want"
+done
+grep -q '^hvscope_storage_pool_state{pool="hvfpool",uuid="[^"]*",state="running"} 1$' "$TMP/m.txt" || fail "pool state"
+# no job runs: the series says so
+grep -qx "hvscope_domain_job_running{$L,operation=\"none\"} 0" "$TMP/m.txt" || fail "job: $(grep '^hvscope_domain_job' "$TMP/m.txt")"
+for c in domains info jobs inactive pools; do
+	[ "$(val "hvscope_scrape_collector_success{collector=\"$c\"}")" = 1 ] || fail "collector $c did not succeed: $(cat "$TMP/exp.err")"
+done
+! grep -q '^hvscope_domain_memory_unused_bytes\|^hvscope_domain_vcpu_delay' "$TMP/m.txt" || fail "balloon or vCPU figures with their collectors off"
+note "default collectors: block sizes and times, state reason '$reason', info, nova and --domain.metadata labels, inactive hvf-off, pool hvfpool; all succeeded"
+
+# the balloon and vCPU groups
+scrape_with --collector.memory --collector.vcpu
+ds=$($V domstats --balloon --vcpu --raw hvf-a)
+n=0
+for f in unused:unused_bytes available:available_bytes usable:usable_bytes disk_caches:disk_caches_bytes swap_in:swap_in_bytes_total; do
+	k=${f%%:*} m=${f#*:}
+	want=$(echo "$ds" | awk -F= -v k="balloon.$k" '$1 ~ k"$" { print $2 * 1024 }')
+	got=$(val "hvscope_domain_memory_$m{$L}")
+	if [ -n "$want" ]; then
+		[ -n "$got" ] || fail "balloon.$k is $want in virsh, no hvscope_domain_memory_$m"
+		n=$((n + 1))
+	else
+		[ -z "$got" ] || fail "hvscope_domain_memory_$m without balloon.$k in virsh"
+	fi
+done
+grep -q "^hvscope_domain_memory_rss_bytes{$L} [1-9]" "$TMP/m.txt" || fail "no RSS with the memory collector"
+delay=$(echo "$ds" | awk -F= '$1 ~ /vcpu\.0\.delay$/ { print $2 / 1e9 }')
+if [ -n "$delay" ]; then
+	got=$(val "hvscope_domain_vcpu_delay_seconds_total{$L,vcpu=\"0\"}")
+	python3 -c "import sys; sys.exit(0 if 0 <= $got <= $delay else 1)" || fail "vCPU delay $got s, virsh later $delay s"
+fi
+for c in memory vcpu; do
+	[ "$(val "hvscope_scrape_collector_success{collector=\"$c\"}")" = 1 ] || fail "collector $c did not succeed: $(cat "$TMP/exp.err")"
+done
+note "memory and vcpu collectors: $n balloon figures the guest gives (as virsh), RSS, vCPU delay ${got:-none} s (virsh ${delay:-none} s)"
+
+scrape_with --no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools
+! grep -q '^hvscope_domain_info\|^hvscope_storage_pool\|domain="hvf-off"\|^hvscope_domain_job' "$TMP/m.txt" ||
+	fail "a collector turned off still wrote: $(grep -m3 '^hvscope_domain_info\|^hvscope_storage_pool\|domain="hvf-off"\|^hvscope_domain_job' "$TMP/m.txt")"
+[ "$(grep -c '^hvscope_scrape_collector_success' "$TMP/m.txt")" = 1 ] || fail "collectors turned off are listed"
+note "every collector off: only the domains' figures; promtool clean on all three combinations"
