@@ -6,7 +6,8 @@
 # families only, with each collector on top, with every collector, and of
 # Debian's prometheus-libvirt-exporter, all interleaved in one run (this
 # machine's speed swings within seconds: only interleaved figures
-# compare), with the ratios; and the collectors' own durations
+# compare), with the ratios; every collector with the balloon and vCPU
+# groups on 1, 2 and 4 connections; and the collectors' own durations
 # (hvscope_scrape_collector_duration_seconds).  The defaults of
 # hvscope-exporter(1) follow these figures.
 set -eu
@@ -36,14 +37,15 @@ for i in $(seq "$N"); do
 done
 echo "$N guests ($(virsh -c qemu:///system dumpxml "${names[0]}" | sed -n "s/.*<domain type='\([a-z]*\)'.*/\1/p")), each with a disk, an interface and balloon statistics"
 
-configs=(core "memory" "vcpu" "info" "jobs" "inactive" "pools" all default)
+configs=(core "memory" "vcpu" "info" "jobs" "inactive" "pools" all-c1 all-c2 all default)
 declare -A url
 for c in "${configs[@]}"; do
 	case $c in
 	core) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools) ;;
 	all) args=(--collector.memory --collector.vcpu) ;;
+	all-c*) args=(--collector.memory --collector.vcpu --libvirt.connections "${c#all-c}") ;;
 	default) args=() ;;
-	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c") ;;
+	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c" --libvirt.connections 1) ;;
 	esac
 	p=$(port)
 	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$p --connect qemu:///system --check.interval 3600 "${args[@]}" 2>/dev/null &
@@ -71,7 +73,7 @@ printf '%-10s %10s %8s   %s\n' config "median ms" "x core" "collector's own dura
 for c in "${configs[@]}"; do
 	m=$(median < "$tmp/t.$c")
 	own=""
-	[ "$c" != peer ] && own=$(curl -fs "${url[$c]}" | awk -F'[{}" ]+' '/^hvscope_scrape_collector_duration_seconds/ { printf "%s %.1f ms  ", $3, $5 * 1000 }')
+	[ "$c" != peer ] && own=$(curl -fs "${url[$c]}" | awk -F'[{}" ]+' '/^hvscope_scrape_collector_duration_seconds/ { printf "%s %.1f ms  ", $3, $4 * 1000 }')
 	printf '%-10s %10.1f %8.2f   %s\n' "$c" "$(echo "$m * 1000" | bc -l)" "$(echo "$m / $base" | bc -l)" "$own"
 done
 if [ -n "$PEER" ]; then

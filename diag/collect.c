@@ -480,7 +480,7 @@ static void collect_hv(struct bundle *b)
 		return;
 	}
 	hv_set_deadline(hv, b->o->cmd_timeout_ms);
-	hv_set_want(hv, HV_WANT_BALLOON | HV_WANT_INACTIVE); /* one sample: the cost does not matter */
+	hv_set_want(hv, HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB); /* one sample: the cost does not matter */
 	struct hv_snapshot snap = { 0 };
 	const char *src = hv_describe(hv);
 	if (hv_sample(hv, &snap) < 0) {

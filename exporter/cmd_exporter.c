@@ -24,6 +24,9 @@
 /* Not in the ranges the common exporters take (node 9100, libvirt 9177,
  * ...); see README. */
 #define DEFAULT_LISTEN ":9869"
+/* Connections the balloon and vCPU groups are spread over (see
+ * bench/exporter-collectors.sh). */
+#define DEFAULT_CONNECTIONS 4
 
 void cmd_exporter_usage(FILE *f)
 {
@@ -39,10 +42,14 @@ void cmd_exporter_usage(FILE *f)
 	      "  --deadline MS               how long one domain may take to answer (default 1500)\n"
 	      "  -p, --profile NAME          readiness profile (default auto)\n"
 	      "  --check.interval SECONDS    how often the checks run (default 300)\n"
-	      "  --[no-]collector.rss        each QEMU guest's resident memory\n"
-	      "                              (hvscope_domain_memory_rss_bytes; default off:\n"
-	      "                              libvirt has it only with the balloon statistics,\n"
-	      "                              two QEMU monitor round trips per guest and scrape)\n"
+	      "  --[no-]collector.NAME       turn a collector on or off: memory (balloon statistics\n"
+	      "                              and RSS; off), vcpu (wait and steal time; off),\n"
+	      "                              jobs (migrations, saves; off), info (configuration\n"
+	      "                              and metadata; on), inactive (defined domains; on),\n"
+	      "                              pools (storage pools; on); rss: memory's old name\n"
+	      "  --domain.metadata NAME=XPATH  a label of hvscope_domain_metadata_info (repeatable)\n"
+	      "  --libvirt.connections N     connections the memory and vcpu groups are spread\n"
+	      "                              over (1 to 16, default 4)\n"
 	      "  -h, --help                  this text\n",
 	      f);
 }
@@ -117,7 +124,7 @@ static const struct collector {
 	{ "pools", HV_WANT_POOLS, true },
 };
 #define NCOLL (sizeof(collectors) / sizeof(*collectors))
-enum { O_COLLECTOR = 1000, O_METADATA = 2000 };
+enum { O_COLLECTOR = 1000, O_METADATA = 2000, O_CONNECTIONS };
 
 /* --domain.metadata NAME=XPATH: NAME a label name of its own. */
 static int add_metadata(struct strv *md, const char *arg)
@@ -140,25 +147,26 @@ static int add_metadata(struct strv *md, const char *arg)
 
 int cmd_exporter(int argc, char **argv)
 {
-	static struct option longopts[12 + 2 * NCOLL + 1] = {
+	static struct option longopts[13 + 2 * NCOLL + 1] = {
 		{ "web.listen-address", required_argument, NULL, 'L' }, { "web.telemetry-path", required_argument, NULL, 'T' },
 		{ "connect", required_argument, NULL, 'c' },            { "scrape.timeout", required_argument, NULL, 'S' },
 		{ "deadline", required_argument, NULL, 'D' },           { "profile", required_argument, NULL, 'p' },
 		{ "check.interval", required_argument, NULL, 'I' },     { "web.config.file", required_argument, NULL, 'W' },
 		{ "collector.rss", no_argument, NULL, 'R' },            { "no-collector.rss", no_argument, NULL, 'r' },
 		{ "domain.metadata", required_argument, NULL, O_METADATA }, { "help", no_argument, NULL, 'h' },
+		{ "libvirt.connections", required_argument, NULL, O_CONNECTIONS },
 	};
 	static char names[2 * NCOLL][40];
 	for (size_t i = 0; i < NCOLL; i++) {
 		snprintf(names[2 * i], sizeof(names[0]), "collector.%s", collectors[i].name);
 		snprintf(names[2 * i + 1], sizeof(names[0]), "no-collector.%s", collectors[i].name);
-		longopts[12 + 2 * i] = (struct option){ names[2 * i], no_argument, NULL, O_COLLECTOR + 2 * (int)i };
-		longopts[12 + 2 * i + 1] = (struct option){ names[2 * i + 1], no_argument, NULL, O_COLLECTOR + 2 * (int)i + 1 };
+		longopts[13 + 2 * i] = (struct option){ names[2 * i], no_argument, NULL, O_COLLECTOR + 2 * (int)i };
+		longopts[13 + 2 * i + 1] = (struct option){ names[2 * i + 1], no_argument, NULL, O_COLLECTOR + 2 * (int)i + 1 };
 	}
 	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL, *profile = NULL;
 	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .start_time = clock_wall() };
 	double check_interval = 300;
-	long long deadline = 1500;
+	long long deadline = 1500, connections = DEFAULT_CONNECTIONS;
 	unsigned want = 0;
 	for (size_t i = 0; i < NCOLL; i++)
 		want |= collectors[i].on ? collectors[i].want : 0;
@@ -202,6 +210,12 @@ int cmd_exporter(int argc, char **argv)
 			if (add_metadata(&metadata, optarg) < 0) {
 				fprintf(stderr, "hvscope exporter: --domain.metadata %s: give NAME=XPATH, NAME a label name ([a-zA-Z_][a-zA-Z0-9_]*, "
 						"not domain or uuid)\n", optarg);
+				return 3;
+			}
+			break;
+		case O_CONNECTIONS:
+			if (str_to_ll_range(optarg, 1, 16, &connections) < 0) {
+				fprintf(stderr, "hvscope exporter: --libvirt.connections %s: give 1 to 16\n", optarg);
 				return 3;
 			}
 			break;
@@ -258,6 +272,7 @@ int cmd_exporter(int argc, char **argv)
 	}
 	hv_set_deadline(hv, (int)deadline);
 	hv_set_want(hv, want);
+	hv_set_connections(hv, (int)connections);
 	hv_set_metadata(hv, (const char *const *)metadata.v, metadata.n / 2);
 	if (metadata.n)
 		hv_set_want(hv, want | HV_WANT_INFO);

@@ -29,6 +29,7 @@ struct hv {
 	unsigned want; /* HV_WANT_* */
 	const char *auto_note; /* how "auto" chose, for messages */
 	struct strv metadata;  /* name, XPath, ...: hv_set_metadata */
+	int connections;       /* hv_set_connections */
 	void *priv;
 };
 

@@ -158,6 +158,11 @@ void hv_set_want(struct hv *hv, unsigned want)
 	hv->want = want;
 }
 
+void hv_set_connections(struct hv *hv, int n)
+{
+	hv->connections = n > 0 ? n : 1;
+}
+
 void hv_set_metadata(struct hv *hv, const char *const *name_xpath, size_t n)
 {
 	strv_free(&hv->metadata);
@@ -224,6 +229,7 @@ static void write_domain_json(struct json *j, const struct hv_domain *d)
 	json_string(j, "name", d->name);
 	json_string(j, "uuid", d->uuid);
 	json_string(j, "state", hv_state_name(d->state));
+	json_string(j, "reason", d->reason);
 	json_uint(j, "cpu_ns", d->cpu_ns);
 	json_uint(j, "mem_kib", d->mem_kib);
 	json_uint(j, "maxmem_kib", d->maxmem_kib);
@@ -277,6 +283,30 @@ void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
 	json_array(&j, "domains", JSON_LINES);
 	for (size_t i = 0; i < snap->ndom; i++)
 		write_domain_json(&j, &snap->dom[i]);
+	json_close(&j);
+	json_array(&j, "pools", JSON_LINES);
+	for (size_t i = 0; i < snap->npool; i++) {
+		const struct hv_pool *p = &snap->pool[i];
+		json_object(&j, NULL, JSON_INLINE);
+		json_string(&j, "name", p->name);
+		json_string(&j, "uuid", p->uuid);
+		json_string(&j, "state", p->state);
+		json_uint(&j, "capacity", p->capacity);
+		json_uint(&j, "allocation", p->allocation);
+		json_uint(&j, "available", p->available);
+		json_close(&j);
+	}
+	json_close(&j);
+	json_array(&j, "parts", JSON_INLINE);
+	for (size_t i = 0; i < snap->npart; i++) {
+		json_object(&j, NULL, JSON_INLINE);
+		json_string(&j, "name", snap->part[i].name);
+		json_bool(&j, "ok", snap->part[i].ok);
+		json_double(&j, "seconds", snap->part[i].seconds, 6);
+		if (snap->part[i].error[0])
+			json_string(&j, "error", snap->part[i].error);
+		json_close(&j);
+	}
 	json_close(&j);
 	json_close(&j);
 	buf_putc(out, '\n');

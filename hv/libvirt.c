@@ -98,6 +98,7 @@ void lv_disconnect(struct lv *lv, const char *why)
 	lv->backoff = lv->backoff ? (lv->backoff * 2 > 30 ? 30 : lv->backoff * 2) : 1;
 	lv->next_retry = clock_mono() + lv->backoff;
 	lv_devcache_clear(lv);
+	lv_pool_close(lv);
 }
 
 static void on_device_added(virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
@@ -267,7 +268,18 @@ static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 			lv_fill_info(lv, doms[i], &snap->dom[slot[i]], slot[i]);
 		hv_snapshot_part(snap, "info", true, clock_mono() - t0, NULL);
 	}
-	lv_sample_extras(lv, hv, snap, doms, slot, n, nx);
+	/* Domains found stuck on the way are not asked again. */
+	virDomainPtr *live = xcalloc((size_t)n + 1, sizeof(*live));
+	size_t *at = xcalloc((size_t)n + 1, sizeof(*at));
+	int m = 0;
+	for (int i = 0; i < n; i++)
+		if (!snap->dom[slot[i]].stuck) {
+			live[m] = doms[i];
+			at[m++] = slot[i];
+		}
+	lv_sample_extras(lv, hv, snap, live, at, m, nx);
+	free(live);
+	free(at);
 }
 
 /* Record k of a CALL_ALL as a domain of the sample. */
@@ -548,6 +560,7 @@ static void lv_close(struct hv *hv)
 	if (lv->conn)
 		virConnectClose(lv->conn);
 	lv_devcache_clear(lv);
+	lv_pool_close(lv);
 	free(lv->dc_at);
 	hv_snapshot_free_packed(&lv->last);
 	sink_put(lv->sink);

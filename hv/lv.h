@@ -80,6 +80,12 @@ struct lv {
 	unsigned groups;       /* bulk groups: STATS_BASE, and balloon for HV_WANT_RSS */
 	const struct strv *metadata; /* hv->metadata: name, XPath, ... */
 	unsigned node_want;    /* HV_WANT_INACTIVE | HV_WANT_POOLS of this sample */
+	/* Kept read-only connections the monitor-bound groups are spread
+	 * over (hv->connections of them; NULL slots are opened when needed):
+	 * libvirtd asks different domains' monitors at once, one bulk call
+	 * asks them one after another. */
+	virConnectPtr *pool;
+	int npool;
 	struct evsink *sink;   /* device-added events */
 	bool events;           /* registered on this connection */
 	bool block_in_bulk;    /* this connection's driver gives the block group */
@@ -139,6 +145,7 @@ enum call_kind {
 	CALL_STATS,    /* the statistics of the domains given */
 	CALL_DUMP,     /* the configuration documents for a bundle */
 	CALL_JOBS,     /* the background job of each domain given, into out */
+	CALL_SHARE,    /* the groups of a share of the domains (by UUID) on a pool connection */
 };
 
 /* Connection-wide figures a LIST or ALL call asks beside the domains when
@@ -199,6 +206,7 @@ struct call {
 	virConnectPtr own_conn;
 	virDomainPtr own_dom;
 
+	struct strv share;    /* SHARE: the UUIDs of its domains, sorted */
 	/* What it got. */
 	virDomainPtr *listed; /* LIST */
 	int nlisted;
@@ -256,8 +264,11 @@ void lv_devcache_clear(struct lv *lv);
 
 /* ---- hv/lv_extra.c ---- */
 
-/* The run function of CALL_JOBS. */
+/* The run functions of CALL_JOBS and CALL_SHARE. */
 int lv_run_jobs(struct call *c);
+int lv_run_share(struct call *c);
+/* Close the pool connections (a lost daemon, or the end). */
+void lv_pool_close(struct lv *lv);
 /* The groups and calls asked apart from the domains' figures (balloon,
  * vCPU, jobs, inactive domains, pools), each a part of the sample of its
  * own: started together, waited for within one deadline, merged into snap

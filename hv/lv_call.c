@@ -59,6 +59,7 @@ void call_free(struct call *c)
 	hv_docs_free(&c->docs);
 	hv_snapshot_free(&c->out);
 	lv_node_extra_free(&c->nx);
+	strv_free(&c->share);
 	free(c->error);
 	if (c->own_dom)
 		virDomainFree(c->own_dom);
@@ -248,6 +249,7 @@ static int (*const run_kind[])(struct call *) = {
 	[CALL_STATS] = run_stats,
 	[CALL_DUMP] = run_dump,
 	[CALL_JOBS] = lv_run_jobs,
+	[CALL_SHARE] = lv_run_share,
 };
 
 /* Unlink c from the outstanding calls (lv->mu held). */
@@ -391,7 +393,7 @@ struct call *call_wait(struct lv *lv, struct call *c, const struct timespec *unt
 	}
 	/* libvirt's client stalls other calls on a connection whose replies
 	 * are outstanding: the sample's connection is retired after it. */
-	if (!c->own_uri)
+	if (!c->own_uri && c->kind != CALL_SHARE) /* a share's pool connection is dropped by its caller */
 		lv->retire = true;
 	c->next = lv->outstanding;
 	lv->outstanding = c;

@@ -25,8 +25,10 @@ TYPE=$(kvm_or_qemu)
 guest_create hvx-a "$TYPE"      # no disk: hot-plugged below
 guest_create hvx-b "$TYPE" disk # stopped below: its monitor, asked for the disk's counters, does not answer
 P=$(free_port)
+# The balloon and vCPU groups spread over two pool connections: the
+# stopped guest must not hold the other's figures there either.
 "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect qemu:///system --scrape.timeout 3 --deadline 700 \
-	--check.interval 3600 2> "$TMP/exp.err" &
+	--check.interval 3600 --collector.vcpu --libvirt.connections 2 2> "$TMP/exp.err" &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$P/healthz"
 M="http://127.0.0.1:$P/metrics"
@@ -70,6 +72,17 @@ if [ -n "$rss" ]; then
 	note "--collector.rss: hvx-a RSS $ours bytes (virsh: $rss KiB); none without it"
 fi
 
+# Default flags, both guests running (the collectors' pool path).
+PD=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$PD --connect qemu:///system --check.interval 3600 2> "$TMP/def.err" &
+DPID=$!
+wait_http "http://127.0.0.1:$PD/healthz"
+curl -fs -m 10 -o "$TMP/def.txt" "http://127.0.0.1:$PD/metrics" || fail "scrape with default flags: $(cat "$TMP/def.err")"
+kill $DPID
+wait $DPID 2>/dev/null || fail "the exporter with default flags exited badly: $(cat "$TMP/def.err")"
+[ "$(grep -c '^hvscope_domain_state{domain="hvx-' "$TMP/def.txt")" = 2 ] && grep -qx 'hvscope_up 1' "$TMP/def.txt" ||
+	fail "default flags: $(grep -E '^hvscope_up|^hvscope_domain_state' "$TMP/def.txt")"
+
 pid=$(cat /run/libvirt/qemu/hvx-b.pid)
 kill -STOP "$pid"
 scrape "$TMP/1.txt"
@@ -81,8 +94,11 @@ scrape "$TMP/2.txt"
 a1=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/1.txt")
 a2=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/2.txt")
 python3 -c "import sys; sys.exit(0 if $a2 > $a1 else 1)" || fail "hvx-a stopped updating ($a1 -> $a2)"
+d1=$(val 'hvscope_domain_vcpu_delay_seconds_total{domain="hvx-a"' "$TMP/1.txt")
+d2=$(val 'hvscope_domain_vcpu_delay_seconds_total{domain="hvx-a"' "$TMP/2.txt")
+[ -n "$d2" ] || fail "hvx-a lost its vCPU figures while hvx-b was stopped: $(grep -E 'collector_success|vcpu_delay' "$TMP/2.txt")"
 kill -CONT "$pid"
-note "stopped QEMU: hvx-b stuck=1, hvx-a fresh ($a1 -> $a2 CPU s), hvscope_up 1, scrapes under 4 s"
+note "stopped QEMU: hvx-b stuck=1, hvx-a fresh ($a1 -> $a2 CPU s; vCPU delay over the pool ${d1:-none} -> $d2 s), hvscope_up 1, scrapes under 4 s"
 
 # A disk hot-plugged into hvx-a, which had none: its counters show at the
 # latest on the second scrape after (the device-added event arrives on its
