@@ -109,8 +109,11 @@ global: {scrape_interval: 1s, scrape_timeout: 1s}
 scrape_configs:
   - job_name: hvscope
     static_configs: [{targets: ["127.0.0.1:$P"]}]
+  # 1,000 domains: a scrape of the sanitized build takes 0.6 to 0.9 s
+  # here, too close to 1 s; this job is about names, not speed (bench/).
   - job_name: odd
-    scrape_timeout: 1s
+    scrape_interval: 3s
+    scrape_timeout: 3s
     static_configs: [{targets: ["127.0.0.1:$P2"]}]
 Y
 promtool check config "$TMP/prom.yml" > /dev/null || fail "prometheus config"
