@@ -41,7 +41,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # Every library through pkg-config.
-PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicrohttpd libarchive nettle
+PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle
 # The hypervisor backends are modules, loaded by hvscope top (and the
 # exporter) only: linking libvirt into every command would cost each run of
 # hvscope check about 9 ms of dynamic loading (82 libraries).
@@ -66,7 +66,7 @@ RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_c
 HV_SRC := hv/hv.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
-EXPORTER_SRC := exporter/series.c exporter/metrics.c exporter/families.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+EXPORTER_SRC := exporter/series.c exporter/metrics.c exporter/families.c exporter/webconfig.c exporter/webtls.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/cmd_exporter.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)

@@ -76,7 +76,40 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	return 0;
 }
 
-/* Run until SIGINT or SIGTERM (blocked in stop_set); the exit status. */
+/* SIGHUP: the web config read again (the toolkit reads it on every
+ * request; here the server restarts with it, which closes the open
+ * connections).  A config that does not load keeps the old one. */
+static struct MHD_Daemon *reload(struct exporter *x, struct MHD_Daemon *d, const struct sockaddr_storage *ss)
+{
+	struct err e = ERR_INIT;
+	struct web_config nw;
+	if (!x->web_config_path) {
+		fprintf(stderr, "hvscope exporter: SIGHUP: no --web.config.file to read again\n");
+		return d;
+	}
+	if (web_config_load(x->web_config_path, &nw, &e) < 0) {
+		fprintf(stderr, "hvscope exporter: SIGHUP: %s; the old web config stays\n", err_msg(&e));
+		err_clear(&e);
+		return d;
+	}
+	MHD_stop_daemon(d);
+	struct web_config old = x->web;
+	x->web = nw;
+	struct MHD_Daemon *nd = http_start(x, ss, &e);
+	if (!nd) {
+		fprintf(stderr, "hvscope exporter: SIGHUP: the new web config does not serve (%s); the old one stays\n", err_msg(&e));
+		err_clear(&e);
+		web_config_free(&x->web);
+		x->web = old;
+		return http_start(x, ss, &e);
+	}
+	web_config_free(&old);
+	fprintf(stderr, "hvscope exporter: SIGHUP: web config %s read again\n", x->web_config_path);
+	return nd;
+}
+
+/* Run until SIGINT or SIGTERM (blocked in stop_set, with SIGHUP); the
+ * exit status. */
 static int serve(struct exporter *x, struct hv *hv, const char *profile, double check_interval, const char *listen,
 		 const struct sockaddr_storage *ss, sigset_t *stop_set)
 {
@@ -96,9 +129,11 @@ static int serve(struct exporter *x, struct hv *hv, const char *profile, double 
 		fprintf(stderr, "hvscope exporter: listening on %s%s%s%s, sampling %s\n", x->web.cert_pem ? "https://" : "http://", listen,
 			x->telemetry_path, web_config_has_users(&x->web) ? " (basic auth)" : "", hv_describe(hv));
 		int sig;
-		sigwait(stop_set, &sig);
+		while (sigwait(stop_set, &sig) == 0 && sig == SIGHUP && d)
+			d = reload(x, d, ss);
 		fprintf(stderr, "hvscope exporter: %s, stopping\n", strsignal(sig));
-		MHD_stop_daemon(d);
+		if (d)
+			MHD_stop_daemon(d);
 	}
 	readiness_stop(&x->rd);
 	/* The sampler may sit in a hypervisor call that does not return. */
@@ -252,7 +287,9 @@ int cmd_exporter(int argc, char **argv)
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+	x.web_config_path = web_config;
 	if (web_config && web_config_load(web_config, &x.web, &e) < 0) {
 		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
 		err_clear(&e);

@@ -76,7 +76,8 @@ void readiness_stop(struct readiness *r);
 struct exporter {
 	struct sampling smp;
 	struct readiness rd;
-	struct web_config web;
+	struct web_config web;       /* replaced on SIGHUP while no HTTP thread runs */
+	const char *web_config_path; /* NULL: none */
 	const char *telemetry_path;
 	double scrape_timeout;
 	double start_time;

@@ -2,6 +2,7 @@
 #include "exporter/http.h"
 
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <string.h>
 
@@ -22,11 +23,13 @@ static void scrape_done(void *cls)
 }
 
 /* Queue r (NULL: libmicrohttpd could not make it, and the connection is
- * closed) with status. */
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+ * closed) with status, and the configured headers. */
+static enum MHD_Result queue(struct MHD_Connection *c, const struct exporter *x, unsigned status, struct MHD_Response *r)
 {
 	if (!r)
 		return MHD_NO;
+	for (size_t i = 0; i + 1 < x->web.headers.n; i += 2)
+		MHD_add_response_header(r, x->web.headers.v[i], x->web.headers.v[i + 1]);
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -43,7 +46,7 @@ static enum MHD_Result reply_scrape(struct MHD_Connection *c, struct exporter *x
 	}
 	MHD_add_response_header(r, "Content-Type",
 				om ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8");
-	return queue(c, MHD_HTTP_OK, r);
+	return queue(c, x, MHD_HTTP_OK, r);
 }
 
 static struct MHD_Response *text_response(struct buf *body, const char *type)
@@ -55,12 +58,38 @@ static struct MHD_Response *text_response(struct buf *body, const char *type)
 	return r;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, struct buf *body)
+static enum MHD_Result reply(struct MHD_Connection *c, const struct exporter *x, unsigned status, const char *type, struct buf *body)
 {
 	struct MHD_Response *r = text_response(body, type);
 	if (r && status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", "GET, HEAD");
-	return queue(c, status, r);
+	return queue(c, x, status, r);
+}
+
+/* The client certificate client_auth_type asks for: true when it passes;
+ * Go's toolkit refuses the handshake, this answers 403. */
+static bool client_cert_ok(struct MHD_Connection *c, const struct exporter *x, const char **why)
+{
+	enum client_auth a = x->web.client_auth;
+	if (a == CLIENT_NONE || a == CLIENT_REQUEST || !x->web.cert_pem)
+		return true;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t session = ci ? (gnutls_session_t)ci->tls_session : NULL;
+	unsigned n = 0;
+	if (session)
+		gnutls_certificate_get_peers(session, &n);
+	if (!n) {
+		*why = "a client certificate is required";
+		return a == CLIENT_VERIFY_IF_GIVEN;
+	}
+	if (a == CLIENT_REQUIRE_ANY)
+		return true;
+	unsigned status = 0;
+	if (gnutls_certificate_verify_peers2(session, &status) < 0 || status != 0) {
+		*why = "the client certificate is not signed by client_ca_file";
+		return false;
+	}
+	return true;
 }
 
 /* Basic authentication when users are configured: true to go on; false
@@ -81,6 +110,8 @@ static bool authorized(struct MHD_Connection *c, const struct exporter *x, enum 
 	struct buf body = BUF_INIT;
 	buf_puts(&body, "Unauthorized\n");
 	struct MHD_Response *r = text_response(&body, "text/plain; charset=utf-8");
+	for (size_t i = 0; r && i + 1 < x->web.headers.n; i += 2)
+		MHD_add_response_header(r, x->web.headers.v[i], x->web.headers.v[i + 1]);
 	*ret = r ? MHD_queue_basic_auth_fail_response(c, "hvscope", r) : MHD_NO;
 	if (r)
 		MHD_destroy_response(r);
@@ -96,7 +127,7 @@ static enum MHD_Result index_page(struct MHD_Connection *c, const struct exporte
 		   "<ul><li><a href=\"%s\">%s</a>: metrics</li><li><a href=\"/healthz\">/healthz</a>: health</li></ul>\n"
 		   "<p>hvscope %s</p></body></html>\n",
 		   hv_describe(x->smp.hv), x->telemetry_path, x->telemetry_path, HVSCOPE_VERSION);
-	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", &body);
+	return reply(c, x, MHD_HTTP_OK, "text/html; charset=utf-8", &body);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
@@ -110,14 +141,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*req = (void *)1;
 		return MHD_YES;
 	}
+	struct buf body = BUF_INIT;
+	const char *why = NULL;
+	if (!client_cert_ok(c, x, &why)) {
+		buf_printf(&body, "%s\n", why);
+		return reply(c, x, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8", &body);
+	}
 	enum MHD_Result ret;
 	if (!authorized(c, x, &ret))
 		return ret;
-	struct buf body = BUF_INIT;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		*upload_size = 0;
 		buf_printf(&body, "method %s not allowed: GET or HEAD\n", method);
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", &body);
+		return reply(c, x, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", &body);
 	}
 	if (strcmp(url, x->telemetry_path) == 0) {
 		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -125,12 +161,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/-/healthy") == 0) {
 		buf_puts(&body, "OK\n");
-		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", &body);
+		return reply(c, x, MHD_HTTP_OK, "text/plain; charset=utf-8", &body);
 	}
 	if (strcmp(url, "/") == 0)
 		return index_page(c, x);
 	buf_printf(&body, "not found: %s (metrics are at %s)\n", url, x->telemetry_path);
-	return reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", &body);
+	return reply(c, x, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", &body);
 }
 
 struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, struct err *e)
@@ -142,15 +178,24 @@ struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	if (addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* A trust list makes libmicrohttpd ask for client certificates; for
+	 * the modes that ask without checking, the server's own certificate
+	 * stands in (nothing is checked against it). */
+	const struct web_config *w = &x->web;
+	const char *trust = w->client_ca_pem ? w->client_ca_pem : w->client_auth != CLIENT_NONE ? w->cert_pem : NULL;
 	struct MHD_OptionItem tls[] = {
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, x->web.key_pem },
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, x->web.cert_pem },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, w->key_pem },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, w->cert_pem },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, w->priorities },
+		{ trust ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, (void *)trust },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	if (x->web.cert_pem)
+	if (w->cert_pem)
 		flags |= MHD_USE_TLS;
 	else
 		tls[0].option = MHD_OPTION_END;
+	if (!w->priorities)
+		tls[2] = tls[3], tls[3].option = MHD_OPTION_END;
 	/* Bounded: a few scrapers at a time, small requests, slow clients cut. */
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, x, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
 						MHD_OPTION_CONNECTION_LIMIT, 64U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16U,

@@ -15,30 +15,6 @@
 
 #define AT(file, n) (file), (n)->line, (n)->col
 
-static int read_pem(const char *cfg, const struct ynode *n, const char *what, char **out, struct err *e)
-{
-	if (n->kind != Y_SCALAR || !*n->s)
-		return err_set(e, -EINVAL, "%s:%d:%d: %s is a file name", AT(cfg, n), what);
-	_cleanup_free_ char *path = NULL;
-	if (n->s[0] == '/') {
-		path = xstrdup(n->s);
-	} else {
-		_cleanup_free_ char *dir = path_dir(cfg);
-		path = xasprintf("%s/%s", dir, n->s);
-	}
-	struct buf b = BUF_INIT;
-	struct err re = ERR_INIT;
-	int r = root_read("/", path, 1u << 20, &b, &re);
-	if (r < 0) {
-		r = err_set(e, r, "%s:%d:%d: %s: %s", AT(cfg, n), what, err_msg(&re));
-		err_clear(&re);
-		buf_free(&b);
-		return r;
-	}
-	*out = buf_steal(&b);
-	return 0;
-}
-
 static int auth_setup(struct web_config *wc, struct err *e);
 
 int web_config_load(const char *path, struct web_config *wc, struct err *e)
@@ -62,23 +38,9 @@ int web_config_load(const char *path, struct web_config *wc, struct err *e)
 	for (size_t i = 0; i + 1 < doc->n && r == 0; i += 2) {
 		const struct ynode *k = doc->items[i], *v = doc->items[i + 1];
 		if (strcmp(k->s, "tls_server_config") == 0) {
-			if (v->kind != Y_MAP) {
-				r = err_set(e, -EINVAL, "%s:%d:%d: tls_server_config is a mapping", AT(path, v));
-				break;
-			}
-			const struct ynode *cert = ynode_get(v, "cert_file"), *key = ynode_get(v, "key_file");
-			for (size_t j = 0; j + 1 < v->n; j += 2)
-				if (strcmp(v->items[j]->s, "cert_file") && strcmp(v->items[j]->s, "key_file")) {
-					r = err_set(e, -EINVAL, "%s:%d:%d: tls_server_config: '%s' is not supported (cert_file and key_file are)",
-						    AT(path, v->items[j]), v->items[j]->s);
-					break;
-				}
-			if (r == 0 && (!cert || !key))
-				r = err_set(e, -EINVAL, "%s:%d:%d: tls_server_config needs cert_file and key_file", AT(path, v));
-			if (r == 0)
-				r = read_pem(path, cert, "cert_file", &wc->cert_pem, e);
-			if (r == 0)
-				r = read_pem(path, key, "key_file", &wc->key_pem, e);
+			r = web_tls_parse(path, v, wc, e);
+		} else if (strcmp(k->s, "http_server_config") == 0) {
+			r = web_http_parse(path, v, wc, e);
 		} else if (strcmp(k->s, "basic_auth_users") == 0) {
 			if (v->kind != Y_MAP) {
 				r = err_set(e, -EINVAL, "%s:%d:%d: basic_auth_users maps user names to bcrypt hashes", AT(path, v));
@@ -94,8 +56,8 @@ int web_config_load(const char *path, struct web_config *wc, struct err *e)
 				strv_push(&wc->hashes, h->s);
 			}
 		} else {
-			r = err_set(e, -EINVAL, "%s:%d:%d: '%s' is not supported (tls_server_config and basic_auth_users are)", AT(path, k),
-				    k->s);
+			r = err_set(e, -EINVAL, "%s:%d:%d: '%s' is not supported (tls_server_config, http_server_config and basic_auth_users are)",
+				    AT(path, k), k->s);
 		}
 	}
 	if (r == 0 && wc->users.n)
@@ -237,6 +199,9 @@ void web_config_free(struct web_config *wc)
 		free(wc->cache);
 	}
 	free(wc->dummy);
+	free(wc->client_ca_pem);
+	free(wc->priorities);
+	strv_free(&wc->headers);
 	free(wc->cert_pem);
 	free(wc->key_pem);
 	strv_free(&wc->users);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --web.config.file, the Prometheus exporter-toolkit format:
- *   tls_server_config: {cert_file: ..., key_file: ...}
+ *   tls_server_config: {cert_file, key_file, client_auth_type,
+ *     client_ca_file, min_version, max_version, cipher_suites,
+ *     curve_preferences, prefer_server_cipher_suites}
+ *   http_server_config: {headers: {NAME: VALUE}, http2}
  *   basic_auth_users: {NAME: BCRYPT-HASH, ...}
- * Relative paths are relative to the file's directory. */
+ * Relative paths are relative to the file's directory.  The TLS parts are
+ * in exporter/webtls.c. */
 #ifndef HVSCOPE_EXPORTER_WEBCONFIG_H
 #define HVSCOPE_EXPORTER_WEBCONFIG_H
 
@@ -12,8 +16,15 @@
 #include "core/util.h"
 
 struct auth_cache;
+struct ynode;
+/* client_auth_type, Go's order. */
+enum client_auth { CLIENT_NONE, CLIENT_REQUEST, CLIENT_REQUIRE_ANY, CLIENT_VERIFY_IF_GIVEN, CLIENT_REQUIRE_VERIFY };
 struct web_config {
 	char *cert_pem, *key_pem; /* NULL: plain HTTP */
+	char *client_ca_pem;       /* client_ca_file */
+	enum client_auth client_auth;
+	char *priorities;          /* GnuTLS priority string: versions, suites, curves */
+	struct strv headers;       /* name, value, ...: added to every answer */
 	struct strv users, hashes;
 	char *dummy;               /* the bcrypt setting unknown users are hashed with */
 	struct auth_cache *cache;  /* verified credentials */
@@ -28,5 +39,8 @@ bool web_config_auth_ok(const struct web_config *wc, const char *user, const cha
 unsigned long web_config_bcrypts(const struct web_config *wc);
 bool web_config_has_users(const struct web_config *wc);
 void web_config_free(struct web_config *wc);
+/* exporter/webtls.c: the two sections, into wc. */
+int web_tls_parse(const char *cfg, const struct ynode *v, struct web_config *wc, struct err *e);
+int web_http_parse(const char *cfg, const struct ynode *v, struct web_config *wc, struct err *e);
 
 #endif

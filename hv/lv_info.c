@@ -98,17 +98,27 @@ static void source_pair(struct hv_labels *l, const xmlNode *src)
 	}
 }
 
+/* A device by its <target dev=...>, with room for its info pairs beside
+ * it; NULL when it names no target. */
+static struct hv_labels *add_device(struct strv *names, struct hv_labels **info, const xmlNode *target)
+{
+	xmlChar *dev = target ? xmlGetProp(target, (const xmlChar *)"dev") : NULL;
+	if (!dev)
+		return NULL;
+	strv_push(names, (const char *)dev);
+	xmlFree(dev);
+	*info = xrealloc(*info, names->n * sizeof(**info));
+	struct hv_labels *l = &(*info)[names->n - 1];
+	*l = (struct hv_labels){ 0 };
+	return l;
+}
+
 static void read_disk(struct devcache *dc, const xmlNode *disk)
 {
-	xmlChar *dev = NULL;
 	const xmlNode *target = child(disk, "target");
-	if (!target || !(dev = xmlGetProp(target, (const xmlChar *)"dev")))
+	struct hv_labels *l = add_device(&dc->disks, &dc->disk_info, target);
+	if (!l)
 		return;
-	strv_push(&dc->disks, (const char *)dev);
-	xmlFree(dev);
-	dc->disk_info = xrealloc(dc->disk_info, dc->disks.n * sizeof(*dc->disk_info));
-	struct hv_labels *l = &dc->disk_info[dc->disks.n - 1];
-	*l = (struct hv_labels){ 0 };
 	attr_pair(l, "disk_type", disk, "device"); /* disk, cdrom, lun: "device" names the target */
 	source_pair(l, child(disk, "source"));
 	attr_pair(l, "bus", target, "bus");
@@ -119,15 +129,9 @@ static void read_disk(struct devcache *dc, const xmlNode *disk)
 
 static void read_interface(struct devcache *dc, const xmlNode *nic)
 {
-	xmlChar *dev = NULL;
-	const xmlNode *target = child(nic, "target");
-	if (!target || !(dev = xmlGetProp(target, (const xmlChar *)"dev")))
+	struct hv_labels *l = add_device(&dc->nets, &dc->net_info, child(nic, "target"));
+	if (!l)
 		return;
-	strv_push(&dc->nets, (const char *)dev);
-	xmlFree(dev);
-	dc->net_info = xrealloc(dc->net_info, dc->nets.n * sizeof(*dc->net_info));
-	struct hv_labels *l = &dc->net_info[dc->nets.n - 1];
-	*l = (struct hv_labels){ 0 };
 	attr_pair(l, "type", nic, "type");
 	attr_pair(l, "mac", child(nic, "mac"), "address");
 	source_pair(l, child(nic, "source"));

@@ -160,13 +160,86 @@ curl -fs --cacert "$W/server.crt" -u alice:s3cret "$U" | grep -qx 'hvscope_up 1'
 ! curl -fs -o /dev/null "http://127.0.0.1:$T/metrics" 2>/dev/null || fail "plain HTTP answered on the TLS port"
 note "TLS with the configured certificate; bcrypt basic auth: 401 without or with wrong credentials"
 
+# Mutual TLS as sites let only Prometheus in: a CA made here, a client
+# certificate it signed, one another CA signed, and none; TLS 1.3 only;
+# the toolkit's headers; the config read again on SIGHUP.
+mkca() { # NAME: NAME.key, NAME.crt (a CA)
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/$1.key" -out "$W/$1.crt" -days 2 -subj "/CN=$1" > /dev/null 2>&1 || fail "openssl CA $1"
+}
+mkclient() { # NAME CA
+	openssl req -newkey rsa:2048 -nodes -keyout "$W/$1.key" -out "$W/$1.csr" -subj "/CN=$1" > /dev/null 2>&1 &&
+		openssl x509 -req -in "$W/$1.csr" -CA "$W/$2.crt" -CAkey "$W/$2.key" -CAcreateserial -out "$W/$1.crt" -days 2 > /dev/null 2>&1 ||
+		fail "openssl client $1"
+}
+mkca ca
+mkca rogue
+mkclient prometheus ca
+mkclient intruder rogue
+cat > "$W/mtls.yml" <<Y
+tls_server_config:
+  cert_file: server.crt
+  key_file: server.key
+  client_auth_type: RequireAndVerifyClientCert
+  client_ca_file: ca.crt
+  min_version: TLS13
+  curve_preferences: [X25519, CurveP256]
+  prefer_server_cipher_suites: true
+http_server_config:
+  headers:
+    X-Frame-Options: deny
+    Strict-Transport-Security: max-age=31536000
+  http2: true
+Y
+M3P=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$M3P --connect test:///default --check.interval 3600 --web.config.file "$W/mtls.yml" 2> "$TMP/mtls.err" &
+MPID=$!
+PIDS+=($MPID)
+MU="https://127.0.0.1:$M3P/metrics"
+ok_cert=(--cacert "$W/server.crt" --cert "$W/prometheus.crt" --key "$W/prometheus.key")
+for i in $(seq 50); do curl -fs -o /dev/null "${ok_cert[@]}" "$MU" && break; sleep 0.1; done
+curl -fs -D "$TMP/h.txt" "${ok_cert[@]}" "$MU" | grep -qx 'hvscope_up 1' || fail "mTLS scrape with the CA's client certificate: $(cat "$TMP/mtls.err")"
+grep -qi '^X-Frame-Options: deny' "$TMP/h.txt" && grep -qi '^Strict-Transport-Security: max-age=31536000' "$TMP/h.txt" ||
+	fail "configured headers missing: $(cat "$TMP/h.txt")"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" "$MU" || true)
+[ "$code" != 200 ] || fail "no client certificate: answered 200"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" --cert "$W/intruder.crt" --key "$W/intruder.key" "$MU" || true)
+[ "$code" != 200 ] || fail "a client certificate of another CA: answered 200"
+! curl -fs -o /dev/null "${ok_cert[@]}" --tls-max 1.2 "$MU" 2> /dev/null || fail "TLS 1.2 accepted with min_version TLS13"
+note "mTLS: the CA's client answered, none and another CA's refused ($code); TLS 1.2 refused with min_version TLS13; headers set"
+# SIGHUP: the same file, now without client certificates and with basic
+# auth, is read again; a broken one keeps the last.
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  alice: "%s"\n' "$HASH" > "$W/mtls.yml"
+kill -HUP $MPID
+for i in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" -u alice:s3cret "$MU")" = 200 ] && break; sleep 0.1; done
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" -u alice:s3cret "$MU")" = 200 ] || fail "SIGHUP: new config not served: $(cat "$TMP/mtls.err")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" "$MU")" = 401 ] || fail "SIGHUP: basic auth not in force"
+printf 'basic_auth_users: [broken\n' > "$W/mtls.yml"
+kill -HUP $MPID
+sleep 0.5
+kill -0 $MPID || fail "a broken config on SIGHUP stopped the exporter"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$W/server.crt" -u alice:s3cret "$MU")" = 200 ] || fail "SIGHUP with a broken config lost the old one"
+grep -q 'SIGHUP: .*mtls.yml:.*the old web config stays' "$TMP/mtls.err" || fail "broken config on SIGHUP not reported: $(cat "$TMP/mtls.err")"
+note "SIGHUP: the web config read again; a broken one reported with file:line:column, the old kept"
+# cipher_suites by Go's names, on TLS 1.2
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]\n' > "$W/ciph.yml"
+CP=$(free_port)
+"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$CP --connect test:///default --check.interval 3600 --web.config.file "$W/ciph.yml" 2> "$TMP/ciph.err" &
+PIDS+=($!)
+CU="https://127.0.0.1:$CP/healthz"
+for i in $(seq 50); do curl -fs -o /dev/null --cacert "$W/server.crt" --ciphers ECDHE-RSA-AES256-GCM-SHA384 "$CU" && break; sleep 0.1; done
+curl -fs -o /dev/null --cacert "$W/server.crt" --ciphers ECDHE-RSA-AES256-GCM-SHA384 "$CU" || fail "the configured suite refused: $(cat "$TMP/ciph.err")"
+! curl -fs -o /dev/null --cacert "$W/server.crt" --ciphers ECDHE-RSA-AES128-GCM-SHA256 "$CU" 2> /dev/null || fail "a suite not configured was accepted"
+note "cipher_suites: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 accepted, AES-128-GCM refused"
+
 # Bad web configs: file:line:column, exit 3, nothing listening.
 printf 'tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n' > "$W/bad1.yml"
 printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n' > "$W/bad2.yml"
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS14\n' > "$W/bad5.yml"
 printf 'basic_auth_users:\n  bob: plaintext\n' > "$W/bad3.yml"
-printf 'http_server_config:\n  http2: true\n' > "$W/bad4.yml"
-for b in "bad1.yml:2:14: cert_file: " "bad2.yml:4:3: tls_server_config: 'client_auth_type' is not supported" \
-	"bad3.yml:2:8: the password of 'bob' must be a bcrypt hash" "bad4.yml:1:1: 'http_server_config' is not supported"; do
+printf 'http_server_config:\n  headers:\n    Set-Cookie: x\n' > "$W/bad4.yml"
+for b in "bad1.yml:2:14: cert_file: " "bad2.yml:4:21: client_auth_type RequireAndVerifyClientCert needs client_ca_file" \
+	"bad3.yml:2:8: the password of 'bob' must be a bcrypt hash" "bad4.yml:3:5: headers: 'Set-Cookie' is not one of" \
+	"bad5.yml:4:16: min_version: 'TLS14' is not one of TLS10, TLS11, TLS12, TLS13"; do
 	f=${b%%:*}
 	run_hv exporter --web.listen-address 127.0.0.1:$(free_port) --web.config.file "$W/$f" 2> "$TMP/bad.err"
 	[ "$RC" = 3 ] || fail "$f: exit $RC"

@@ -96,6 +96,33 @@ static void test_no_users(void **state)
 	assert_true(web_config_auth_ok(&wc, NULL, NULL));
 }
 
+/* The TLS settings as a GnuTLS priority string, and the headers. */
+static void test_tls_settings(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *cert = write_file("c2.pem", "C\n");
+	_cleanup_free_ char *key = write_file("k2.pem", "K\n");
+	_cleanup_free_ char *ca = write_file("ca.pem", "CA\n");
+	_cleanup_free_ char *path = write_file("t.yml", "tls_server_config:\n  cert_file: c2.pem\n  key_file: k2.pem\n"
+							"  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca.pem\n"
+							"  min_version: TLS12\n  max_version: TLS12\n"
+							"  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
+							"  curve_preferences: [CurveP384]\n  prefer_server_cipher_suites: true\n"
+							"http_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n  http2: false\n");
+	struct web_config wc;
+	struct err e = ERR_INIT;
+	assert_int_equal(web_config_load(path, &wc, &e), 0);
+	assert_int_equal(wc.client_auth, CLIENT_VERIFY_IF_GIVEN);
+	assert_string_equal(wc.client_ca_pem, "CA\n");
+	assert_string_equal(wc.priorities, "NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:-KX-ALL:+ECDHE-RSA:+AES-256-GCM:+ECDHE-ECDSA"
+					   ":-GROUP-ALL:+GROUP-SECP384R1:%SERVER_PRECEDENCE");
+	assert_int_equal(wc.headers.n, 2);
+	assert_string_equal(wc.headers.v[0], "X-Content-Type-Options");
+	assert_string_equal(wc.headers.v[1], "nosniff");
+	web_config_free(&wc);
+	err_clear(&e);
+}
+
 /* TLS files are read relative to the config's directory. */
 static void test_tls_paths(void **state)
 {
@@ -129,11 +156,15 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("e1.yml", "basic_auth_users:\n  u: plain-password\n", "2:6", "must be a bcrypt hash");
-	expect_error("e2.yml", "http_server_config:\n  http2: true\n", "1:1", "is not supported");
+	expect_error("e2.yml", "web_config:\n  http2: true\n", "1:1", "is not supported");
 	expect_error("e3.yml", "tls_server_config:\n  cert_file: c.pem\n", "2:3", "needs cert_file and key_file");
 	expect_error("e4.yml", "tls_server_config:\n  cert_file: none.pem\n  key_file: k.pem\n", "2:14", "cert_file");
-	expect_error("e5.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  client_auth_type: RequireAndVerifyClientCert\n",
-		     "4:3", "not supported");
+	expect_error("e5.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  client_allowed_sans: [a]\n", "4:3", "not supported");
+	expect_error("e7.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n",
+		     "4:19", "is not one of");
+	expect_error("e8.yml", "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  min_version: TLS13\n  max_version: TLS12\n",
+		     "4:16", "min_version is above max_version");
+	expect_error("e9.yml", "http_server_config:\n  headers: [a]\n", "2:12", "maps header names");
 	expect_error("e6.yml", "basic_auth_users: [a, b]\n", "1:19", "maps user names");
 }
 
@@ -143,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_auth),
 		cmocka_unit_test(test_no_users),
 		cmocka_unit_test(test_tls_paths),
+		cmocka_unit_test(test_tls_settings),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
