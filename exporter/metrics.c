@@ -47,6 +47,14 @@ static void write_host(const struct metrics_writer *w, struct buf *o)
 		metrics_family(o, w->om, "hvscope_host_memory_cached_bytes", "gauge", "Memory of the host in the page cache.");
 		buf_printf(o, "hvscope_host_memory_cached_bytes %llu\n", (unsigned long long)s->host.mem_cached_kib * 1024);
 	}
+	if (s->host.npcpu) {
+		metrics_family(o, w->om, "hvscope_host_pcpu_idle_seconds_total", "counter",
+			       "Idle time of one physical CPU, by the hypervisor's scheduler (Xen).");
+		for (size_t i = 0; i < s->host.npcpu; i++)
+			buf_printf(o, "hvscope_host_pcpu_idle_seconds_total{cpu=\"%zu\"} %llu.%09llu\n", i,
+				   (unsigned long long)(s->host.pcpu_idle_ns[i] / 1000000000ULL),
+				   (unsigned long long)(s->host.pcpu_idle_ns[i] % 1000000000ULL));
+	}
 	if (s->host.have_cpu_time) {
 		metrics_family(o, w->om, "hvscope_host_cpu_seconds_total", "counter", "CPU time of all the host's CPUs, by mode.");
 		const struct {

@@ -387,6 +387,7 @@ void hv_snapshot_free(struct hv_snapshot *snap)
 	free(snap->host.type);
 	free(snap->host.version);
 	free(snap->host.source);
+	free(snap->host.pcpu_idle_ns);
 	memset(snap, 0, sizeof(*snap));
 }
 
@@ -427,6 +428,9 @@ void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
 	dst->host.type = dup_or_null(src->host.type);
 	dst->host.version = dup_or_null(src->host.version);
 	dst->host.source = dup_or_null(src->host.source);
+	dst->host.pcpu_idle_ns = src->host.npcpu ? xmalloc(src->host.npcpu * sizeof(*src->host.pcpu_idle_ns)) : NULL;
+	if (src->host.npcpu)
+		memcpy(dst->host.pcpu_idle_ns, src->host.pcpu_idle_ns, src->host.npcpu * sizeof(*src->host.pcpu_idle_ns));
 	dst->dom = src->ndom ? xcalloc(src->ndom, sizeof(*dst->dom)) : NULL;
 	for (size_t i = 0; i < src->ndom; i++)
 		domain_copy(&dst->dom[i], &src->dom[i]);

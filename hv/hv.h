@@ -138,6 +138,10 @@ struct hv_host {
 	 * statistics); have_cpu_time false where the source has none. */
 	bool have_cpu_time;
 	uint64_t cpu_user_ns, cpu_system_ns, cpu_idle_ns, cpu_iowait_ns;
+	/* Each physical CPU's idle time, where the hypervisor keeps it (Xen:
+	 * its own scheduler's, which dom0's /proc/stat cannot see). */
+	uint64_t *pcpu_idle_ns;
+	size_t npcpu;
 };
 
 struct hv_snapshot {

@@ -29,6 +29,22 @@ static void read_handles(struct xs *xs)
 		xs->ninfo = 0;
 }
 
+/* Each physical CPU's idle time, from Xen's scheduler. */
+static void read_pcpus(struct xs *xs, unsigned ncpus, struct hv_host *h)
+{
+	if (!xs->xc || !ncpus)
+		return;
+	xc_cpuinfo_t *info = xcalloc(ncpus, sizeof(*info));
+	int n = 0;
+	if (xc_getcpuinfo(xs->xc, (int)ncpus, info, &n) == 0 && n > 0) {
+		h->pcpu_idle_ns = xcalloc((size_t)n, sizeof(*h->pcpu_idle_ns));
+		for (int i = 0; i < n; i++)
+			h->pcpu_idle_ns[i] = info[i].idletime;
+		h->npcpu = (size_t)n;
+	}
+	free(info);
+}
+
 static void domain_uuid(const struct xs *xs, int id, char out[37])
 {
 	for (int i = 0; i < xs->ninfo; i++) {
@@ -96,6 +112,7 @@ static int xst_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	snap->host.cpus = xenstat_node_num_cpus(node);
 	snap->host.mem_total_kib = xenstat_node_tot_mem(node) / 1024;
 	snap->host.mem_free_kib = xenstat_node_free_mem(node) / 1024;
+	read_pcpus(xs, snap->host.cpus, &snap->host);
 	unsigned nd = xenstat_node_num_domains(node);
 	for (unsigned i = 0; i < nd; i++) {
 		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);

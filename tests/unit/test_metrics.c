@@ -146,6 +146,15 @@ static void test_host(void **state)
 	has_line(t, "hvscope_host_cpu_seconds_total{mode=\"user\"} 1.500000000");
 	has_line(t, "hvscope_host_cpu_seconds_total{mode=\"idle\"} 0.000000007");
 	has_line(t, "hvscope_host_cpu_seconds_total{mode=\"iowait\"} 0.000000000");
+	assert_null(strstr(t, "hvscope_host_pcpu_idle_seconds_total"));
+	free(t);
+	s.host.pcpu_idle_ns = xcalloc(2, sizeof(*s.host.pcpu_idle_ns));
+	s.host.npcpu = 2;
+	s.host.pcpu_idle_ns[1] = 2000000001ULL;
+	t = write_all(&s);
+	has_line(t, "# TYPE hvscope_host_pcpu_idle_seconds_total counter");
+	has_line(t, "hvscope_host_pcpu_idle_seconds_total{cpu=\"0\"} 0.000000000");
+	has_line(t, "hvscope_host_pcpu_idle_seconds_total{cpu=\"1\"} 2.000000001");
 	free(t);
 	hv_snapshot_free(&s);
 }

@@ -178,6 +178,18 @@ exporter() {
 			die "$name: uuid $uuid of xl list -v not in the exporter's: $(grep "domain=\"$name\"" "$R/metrics.txt" | head -n 1)"
 	done < "$R/xl-uuids.txt"
 	echo "uuids: $(wc -l < "$R/xl-uuids.txt") domains as xl list -v gives them"
+	# each physical CPU's idle time from Xen's scheduler, one series per
+	# CPU xl info counts, moving forward
+	local ncpu n1 n2 i1 i2
+	ncpu=$(xl info | awk '$1 == "nr_cpus" { print $3 }')
+	n1=$(grep -c '^hvscope_host_pcpu_idle_seconds_total{cpu=' "$R/metrics.txt")
+	[ "$n1" = "$ncpu" ] || die "pCPU idle series: $n1, xl info nr_cpus $ncpu"
+	sleep 1
+	curl -fs http://127.0.0.1:9869/metrics > "$R/metrics2.txt"
+	i1=$(awk '/^hvscope_host_pcpu_idle_seconds_total\{cpu="0"\}/ { print $2 }' "$R/metrics.txt")
+	i2=$(awk '/^hvscope_host_pcpu_idle_seconds_total\{cpu="0"\}/ { print $2 }' "$R/metrics2.txt")
+	awk -v a="$i1" -v b="$i2" 'BEGIN { exit !(b > a) }' || die "pCPU 0 idle time did not move: $i1 -> $i2"
+	echo "pcpus: $ncpu idle series as xl info counts; CPU 0 idle $i1 -> $i2 s"
 	curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9869/metrics | grep -qx 405 || die "POST was not refused"
 }
 
