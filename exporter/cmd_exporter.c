@@ -180,7 +180,17 @@ static int add_metadata(struct strv *md, const char *arg)
 	return 0;
 }
 
-int cmd_exporter(int argc, char **argv)
+/* What the options say beside what goes straight into the exporter. */
+struct opts {
+	const char *listen, *uri, *web_config, *profile;
+	double check_interval;
+	long long deadline, connections;
+	unsigned want; /* HV_WANT_* */
+	struct strv metadata;
+};
+
+/* The options into o and x: -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct opts *o, struct exporter *x)
 {
 	static struct option longopts[13 + 2 * NCOLL + 1] = {
 		{ "web.listen-address", required_argument, NULL, 'L' }, { "web.telemetry-path", required_argument, NULL, 'T' },
@@ -198,58 +208,50 @@ int cmd_exporter(int argc, char **argv)
 		longopts[13 + 2 * i] = (struct option){ names[2 * i], no_argument, NULL, O_COLLECTOR + 2 * (int)i };
 		longopts[13 + 2 * i + 1] = (struct option){ names[2 * i + 1], no_argument, NULL, O_COLLECTOR + 2 * (int)i + 1 };
 	}
-	const char *listen = DEFAULT_LISTEN, *uri = NULL, *web_config = NULL, *profile = NULL;
-	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .start_time = clock_wall() };
-	double check_interval = 300;
-	long long deadline = 1500, connections = DEFAULT_CONNECTIONS;
-	unsigned want = 0;
-	for (size_t i = 0; i < NCOLL; i++)
-		want |= collectors[i].on ? collectors[i].want : 0;
-	_cleanup_(strv_freep) struct strv metadata = { 0 };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'L': listen = optarg; break;
+		case 'L': o->listen = optarg; break;
 		case 'T':
 			if (optarg[0] != '/') {
 				fprintf(stderr, "hvscope exporter: --web.telemetry-path must start with /\n");
 				return 3;
 			}
-			x.telemetry_path = optarg;
+			x->telemetry_path = optarg;
 			break;
-		case 'c': uri = optarg; break;
+		case 'c': o->uri = optarg; break;
 		case 'S':
-			if (str_to_double_range(optarg, 0.001, 600, &x.scrape_timeout) < 0) {
+			if (str_to_double_range(optarg, 0.001, 600, &x->scrape_timeout) < 0) {
 				fprintf(stderr, "hvscope exporter: --scrape.timeout %s: give seconds\n", optarg);
 				return 3;
 			}
 			break;
 		case 'D':
-			if (str_to_ll_range(optarg, 1, 3600000, &deadline) < 0) {
+			if (str_to_ll_range(optarg, 1, 3600000, &o->deadline) < 0) {
 				fprintf(stderr, "hvscope exporter: --deadline %s: give milliseconds between 1 and 3600000\n", optarg);
 				return 3;
 			}
 			break;
-		case 'p': profile = optarg; break;
+		case 'p': o->profile = optarg; break;
 		case 'I':
-			if (str_to_double_range(optarg, 1, 31536000, &check_interval) < 0) {
+			if (str_to_double_range(optarg, 1, 31536000, &o->check_interval) < 0) {
 				fprintf(stderr, "hvscope exporter: --check.interval %s: give seconds between 1 and 31536000 (a year)\n", optarg);
 				return 3;
 			}
 			break;
-		case 'W': web_config = optarg; break;
-		case 'R': want |= HV_WANT_BALLOON; break; /* the RSS comes with the balloon statistics */
-		case 'r': want &= ~(unsigned)HV_WANT_BALLOON; break;
+		case 'W': o->web_config = optarg; break;
+		case 'R': o->want |= HV_WANT_BALLOON; break; /* the RSS comes with the balloon statistics */
+		case 'r': o->want &= ~(unsigned)HV_WANT_BALLOON; break;
 		case O_METADATA:
-			if (add_metadata(&metadata, optarg) < 0) {
+			if (add_metadata(&o->metadata, optarg) < 0) {
 				fprintf(stderr, "hvscope exporter: --domain.metadata %s: give NAME=XPATH, NAME a label name ([a-zA-Z_][a-zA-Z0-9_]*, "
 						"not domain or uuid)\n", optarg);
 				return 3;
 			}
 			break;
 		case O_CONNECTIONS:
-			if (str_to_ll_range(optarg, 1, 16, &connections) < 0) {
+			if (str_to_ll_range(optarg, 1, 16, &o->connections) < 0) {
 				fprintf(stderr, "hvscope exporter: --libvirt.connections %s: give 1 to 16\n", optarg);
 				return 3;
 			}
@@ -258,7 +260,7 @@ int cmd_exporter(int argc, char **argv)
 		default:
 			if (c >= O_COLLECTOR && c < O_COLLECTOR + 2 * (int)NCOLL) {
 				const struct collector *k = &collectors[(c - O_COLLECTOR) / 2];
-				want = (c - O_COLLECTOR) % 2 ? want & ~k->want : want | k->want;
+				o->want = (c - O_COLLECTOR) % 2 ? o->want & ~k->want : o->want | k->want;
 				break;
 			}
 			cmd_exporter_usage(stderr);
@@ -269,10 +271,29 @@ int cmd_exporter(int argc, char **argv)
 		fprintf(stderr, "hvscope exporter: unexpected argument '%s'\n", argv[optind]);
 		return 3;
 	}
+	return -1;
+}
+
+static void opts_free(struct opts *o)
+{
+	strv_free(&o->metadata);
+}
+
+int cmd_exporter(int argc, char **argv)
+{
+	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .start_time = clock_wall() };
+	_cleanup_(opts_free) struct opts o = {
+		.listen = DEFAULT_LISTEN, .check_interval = 300, .deadline = 1500, .connections = DEFAULT_CONNECTIONS,
+	};
+	for (size_t i = 0; i < NCOLL; i++)
+		o.want |= collectors[i].on ? collectors[i].want : 0;
+	int rc = parse_options(argc, argv, &o, &x);
+	if (rc >= 0)
+		return rc;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	struct err e = ERR_INIT;
-	if (parse_listen(listen, &ss, &sslen, &e) < 0) {
+	if (parse_listen(o.listen, &ss, &sslen, &e) < 0) {
 		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
 		err_clear(&e);
 		return 3;
@@ -289,8 +310,8 @@ int cmd_exporter(int argc, char **argv)
 	sigaddset(&stop_set, SIGTERM);
 	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-	x.web_config_path = web_config;
-	if (web_config && web_config_load(web_config, &x.web, &e) < 0) {
+	x.web_config_path = o.web_config;
+	if (o.web_config && web_config_load(o.web_config, &x.web, &e) < 0) {
 		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
 		err_clear(&e);
 		return 3;
@@ -301,19 +322,17 @@ int cmd_exporter(int argc, char **argv)
 		return 3;
 	}
 	struct hv *hv;
-	if (hv_open(uri, &hv, &e) < 0) {
+	if (hv_open(o.uri, &hv, &e) < 0) {
 		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
 		web_config_free(&x.web);
 		err_clear(&e);
 		return 1;
 	}
-	hv_set_deadline(hv, (int)deadline);
-	hv_set_want(hv, want);
-	hv_set_connections(hv, (int)connections);
-	hv_set_metadata(hv, (const char *const *)metadata.v, metadata.n / 2);
-	if (metadata.n)
-		hv_set_want(hv, want | HV_WANT_INFO);
-	int rc = serve(&x, hv, profile, check_interval, listen, &ss, &stop_set);
+	hv_set_deadline(hv, (int)o.deadline);
+	hv_set_want(hv, o.want | (o.metadata.n ? HV_WANT_INFO : 0));
+	hv_set_connections(hv, (int)o.connections);
+	hv_set_metadata(hv, (const char *const *)o.metadata.v, o.metadata.n / 2);
+	rc = serve(&x, hv, o.profile, o.check_interval, o.listen, &ss, &stop_set);
 	web_config_free(&x.web);
 	return rc;
 }

@@ -350,15 +350,70 @@ static char *prompt(const char *label)
 	return r == ERR ? NULL : xstrdup(str_strip(in));
 }
 
-int top_screen_run(struct hv *hv, struct screen_opts *o)
+/* Ask the sampler for a sample now, or tell it the new delay. */
+static void poke_sampler(struct shared *sh, bool now, double delay)
 {
-	struct shared sh = { .hv = hv, .delay = o->delay };
-	pthread_mutex_init(&sh.mu, NULL);
-	clock_cond_init(&sh.cv);
-	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
-		return 3;
-	/* newterm, not initscr: an unknown terminal is an error to report,
-	 * not an exit from inside curses. */
+	pthread_mutex_lock(&sh->mu);
+	if (now)
+		sh->sample_now = true;
+	if (delay > 0)
+		sh->delay = delay;
+	pthread_cond_signal(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+/* One key; true to quit. */
+static bool handle_key(struct shared *sh, struct view *v, struct screen_opts *o, int ch)
+{
+	if (v->help) {
+		v->help = false; /* any key returns */
+		return false;
+	}
+	switch (ch) {
+	case 'q': case 'Q': return true;
+	case 'h': case '?': v->help = true; break;
+	case '<': o->sort = (o->sort + top_nfields - 1) % top_nfields; break;
+	case '>': o->sort = (o->sort + 1) % top_nfields; break;
+	case 'r': case 'R': o->reverse = !o->reverse; break;
+	case 'v': case 'V': o->show_vcpus = !o->show_vcpus; break;
+	case 'n': case 'N': o->show_nets = !o->show_nets; break;
+	case 'b': case 'B': case 'x': o->show_vbds = !o->show_vbds; break;
+	case KEY_UP: v->scroll--; break;
+	case KEY_DOWN: v->scroll++; break;
+	case KEY_PPAGE: v->scroll -= LINES - 6; break;
+	case KEY_NPAGE: v->scroll += LINES - 6; break;
+	case KEY_HOME: v->scroll = 0; break;
+	case KEY_END: v->scroll = 1 << 30; break;
+	case ' ': poke_sampler(sh, true, 0); break;
+	case 'd': case 'D': {
+		char *s = prompt("Delay in seconds: ");
+		double d = s ? atof(s) : 0;
+		if (d >= 0.1 && d <= 3600) {
+			o->delay = d;
+			poke_sampler(sh, false, d);
+		}
+		free(s);
+		break;
+	}
+	case '/': {
+		char *s = prompt("Filter (part of a name, empty for all): ");
+		if (s) {
+			free(o->filter);
+			o->filter = s;
+			v->scroll = 0;
+		}
+		break;
+	}
+	default: break; /* KEY_RESIZE and the rest: redrawn below */
+	}
+	return false;
+}
+
+/* The curses screen on stdout (newterm, not initscr: an unknown terminal
+ * is an error to report, not an exit from inside curses); NULL when the
+ * terminal cannot be driven. */
+static SCREEN *start_screen(struct view *v)
+{
 	int terr = 0;
 	bool known = setupterm(NULL, STDOUT_FILENO, &terr) == OK;
 	if (known)
@@ -367,16 +422,13 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 	if (!scr) {
 		const char *term = getenv("TERM");
 		fprintf(stderr, "hvscope top: cannot drive terminal type '%s'; use -b for batch mode\n", term ? term : "(unset)");
-		close(sh.wake[0]);
-		close(sh.wake[1]);
-		return 3;
+		return NULL;
 	}
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	struct view v = { .o = o };
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
@@ -384,78 +436,54 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 		init_pair(C_PAUSED, COLOR_YELLOW, -1);
 		init_pair(C_BAD, COLOR_RED, -1);
 		init_pair(C_STUCK, COLOR_MAGENTA, -1);
-		v.color = true;
+		v->color = true;
 	}
-	pthread_t t;
-	pthread_create(&t, NULL, sampler, &sh);
-	draw(&sh, &v);
+	return scr;
+}
+
+/* Keys and the sampler's wake-ups until q. */
+static void run_screen(struct shared *sh, struct view *v, struct screen_opts *o)
+{
+	draw(sh, v);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = sh.wake[0], .events = POLLIN } };
-		int pr = poll(p, 2, 1000);
-		if (pr < 0 && errno != EINTR)
-			break;
+		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = sh->wake[0], .events = POLLIN } };
+		if (poll(p, 2, 1000) < 0 && errno != EINTR)
+			return;
 		if (p[1].revents & POLLIN) {
 			char drain[64];
-			while (read(sh.wake[0], drain, sizeof(drain)) > 0)
+			while (read(sh->wake[0], drain, sizeof(drain)) > 0)
 				;
 		}
-		int ch, quit = 0;
-		while ((ch = getch()) != ERR) {
-			if (v.help) {
-				v.help = false;
-				continue;
-			}
-			switch (ch) {
-			case 'q': case 'Q': quit = 1; break;
-			case 'h': case '?': v.help = true; break;
-			case '<': o->sort = (o->sort + top_nfields - 1) % top_nfields; break;
-			case '>': o->sort = (o->sort + 1) % top_nfields; break;
-			case 'r': case 'R': o->reverse = !o->reverse; break;
-			case 'v': case 'V': o->show_vcpus = !o->show_vcpus; break;
-			case 'n': case 'N': o->show_nets = !o->show_nets; break;
-			case 'b': case 'B': case 'x': o->show_vbds = !o->show_vbds; break;
-			case KEY_UP: v.scroll--; break;
-			case KEY_DOWN: v.scroll++; break;
-			case KEY_PPAGE: v.scroll -= LINES - 6; break;
-			case KEY_NPAGE: v.scroll += LINES - 6; break;
-			case KEY_HOME: v.scroll = 0; break;
-			case KEY_END: v.scroll = 1 << 30; break;
-			case KEY_RESIZE: break;
-			case ' ':
-				pthread_mutex_lock(&sh.mu);
-				sh.sample_now = true;
-				pthread_cond_signal(&sh.cv);
-				pthread_mutex_unlock(&sh.mu);
-				break;
-			case 'd': case 'D': {
-				char *s = prompt("Delay in seconds: ");
-				double d = s ? atof(s) : 0;
-				if (d >= 0.1 && d <= 3600) {
-					o->delay = d;
-					pthread_mutex_lock(&sh.mu);
-					sh.delay = d;
-					pthread_cond_signal(&sh.cv);
-					pthread_mutex_unlock(&sh.mu);
-				}
-				free(s);
-				break;
-			}
-			case '/': {
-				char *s = prompt("Filter (part of a name, empty for all): ");
-				if (s) {
-					free(o->filter);
-					o->filter = s;
-					v.scroll = 0;
-				}
-				break;
-			}
-			default: break;
-			}
-		}
-		if (quit)
-			break;
-		draw(&sh, &v);
+		int ch;
+		while ((ch = getch()) != ERR)
+			if (handle_key(sh, v, o, ch))
+				return;
+		draw(sh, v);
 	}
+}
+
+int top_screen_run(struct hv *hv, struct screen_opts *o)
+{
+	struct shared sh = { .hv = hv, .delay = o->delay };
+	pthread_mutex_init(&sh.mu, NULL);
+	clock_cond_init(&sh.cv);
+	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return 3;
+	struct view v = { .o = o };
+	SCREEN *scr = start_screen(&v);
+	pthread_t t;
+	int terr = scr ? pthread_create(&t, NULL, sampler, &sh) : 0;
+	if (!scr || terr) {
+		if (scr) {
+			endwin();
+			delscreen(scr);
+			fprintf(stderr, "hvscope top: cannot start the sampler thread: %s\n", strerror(terr));
+		}
+		close(sh.wake[0]);
+		close(sh.wake[1]);
+		return 3;
+	}
+	run_screen(&sh, &v, o);
 	endwin();
 	delscreen(scr);
 	pthread_mutex_lock(&sh.mu);
