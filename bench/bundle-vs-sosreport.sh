@@ -15,7 +15,7 @@ RUNS=${RUNS:-5}
 command -v sos >/dev/null || { echo "sosreport is not installed (apt install sosreport)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "run as root: both tools read root-only files" >&2; exit 1; }
 W=$(mktemp -d /tmp/hvscope-bench-bundle.XXXXXX)
-trap 'bench_guest_stop hvbench-guest; rm -rf "$W"' EXIT
+trap 'bench_guest_stop hvbench-guest; bench_daemons_stop; rm -rf "$W"' EXIT
 
 . "$(dirname "$0")/lib.sh"
 [ "${GUEST:-1}" = 1 ] && bench_guest hvbench-guest "<graphics type='vnc' port='-1' passwd='Bench123'/>" || true

@@ -22,6 +22,7 @@ names=()
 cleanup() {
 	for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
 	for g in "${names[@]:-}"; do bench_guest_stop "$g"; done
+	bench_daemons_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

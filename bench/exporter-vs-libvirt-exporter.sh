@@ -14,7 +14,7 @@ PEER=$(command -v prometheus-libvirt-exporter || true)
 tmp=$(mktemp -d)
 pids=()
 . "$(dirname "$0")/lib.sh"
-trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; bench_guest_stop hvbench-exp; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; bench_guest_stop hvbench-exp; bench_daemons_stop; rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
 cc -O2 -o "$tmp/bare" "$(dirname "$0")/bare_client.c" $(pkg-config --cflags --libs libvirt)
 cc -O2 -o "$tmp/static" "$(dirname "$0")/static_http.c" $(pkg-config --cflags --libs libmicrohttpd)

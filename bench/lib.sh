@@ -1,14 +1,15 @@
 # Shared by the benchmarks: a real guest under libvirtd, started here when
 # libvirtd and QEMU can run (no systemd as PID 1: the daemons are started
-# by hand), and destroyed on exit by bench_guest_stop.
+# by hand), and destroyed on exit by bench_guest_stop; the daemons a
+# benchmark started are stopped by bench_daemons_stop, by PID.
 
 # bench_guest NAME [MORE_DEVICES_XML]: a transient diskless 128 MiB guest
 # (KVM when /dev/kvm creates VMs, else TCG); returns 1 when none can run.
 bench_guest() {
 	local name=$1 devices=${2:-} type=qemu i
 	command -v libvirtd >/dev/null && command -v qemu-system-x86_64 >/dev/null || return 1
-	pgrep -x virtlogd >/dev/null || virtlogd -d
-	pgrep -x libvirtd >/dev/null || libvirtd -d
+	if ! pgrep -x virtlogd >/dev/null; then virtlogd -d && bench_daemon /run/virtlogd.pid; fi
+	if ! pgrep -x libvirtd >/dev/null; then libvirtd -d && bench_daemon /run/libvirtd.pid; fi
 	for i in $(seq 50); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.1; done
 	python3 -c 'import fcntl,os; fd=os.open("/dev/kvm",os.O_RDWR); fcntl.ioctl(fd,0xAE01,0)' 2>/dev/null && type=kvm
 	virsh -c qemu:///system destroy "$name" >/dev/null 2>&1 || true
@@ -18,6 +19,18 @@ bench_guest() {
 <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>$devices</devices></domain>
 XML
 	echo "a $type guest runs under libvirtd ($name)"
+}
+
+BENCH_DAEMONS=()
+bench_daemon() { # PIDFILE of a daemon just started
+	local i
+	for i in $(seq 50); do [ -s "$1" ] && break; sleep 0.1; done
+	[ -s "$1" ] && BENCH_DAEMONS+=("$(cat "$1")")
+}
+
+bench_daemons_stop() {
+	local p
+	for p in "${BENCH_DAEMONS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
 }
 
 bench_guest_stop() {
