@@ -6,9 +6,14 @@
 # families only, with each collector on top, with every collector, and of
 # Debian's prometheus-libvirt-exporter, all interleaved in one run (this
 # machine's speed swings within seconds: only interleaved figures
-# compare), with the ratios; every collector with the balloon and vCPU
-# groups on 1, 2 and 4 connections; and the collectors' own durations
-# (hvscope_scrape_collector_duration_seconds).  The defaults of
+# compare), with the ratios; the default collectors with the block group
+# on the sample's own connection (default-c1) and dealt over the pool;
+# every collector with the monitor-bound groups on 1, 2 and 4 connections;
+# libvirt's own single-connection bulk call of the same groups
+# (bench/libvirt_groups.c, kept connection): state, cpu-total, interface
+# and block, whose figures the default families carry (raw4), and all six
+# groups (raw6, what every collector carries); and the collectors' own
+# durations (hvscope_scrape_collector_duration_seconds).  The defaults of
 # hvscope-exporter(1) follow these figures.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
@@ -19,6 +24,7 @@ tmp=$(mktemp -d)
 pids=()
 . "$(dirname "$0")/lib.sh"
 names=()
+cc -O2 -o "$tmp/groups" "$(dirname "$0")/libvirt_groups.c" $(pkg-config --cflags --libs libvirt)
 cleanup() {
 	for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
 	for g in "${names[@]:-}"; do bench_guest_stop "$g"; done
@@ -38,13 +44,14 @@ for i in $(seq "$N"); do
 done
 echo "$N guests ($(virsh -c qemu:///system dumpxml "${names[0]}" | sed -n "s/.*<domain type='\([a-z]*\)'.*/\1/p")), each with a disk, an interface and balloon statistics"
 
-configs=(core "memory" "vcpu" "info" "jobs" "inactive" "pools" all-c1 all-c2 all default)
+configs=(core "memory" "vcpu" "info" "jobs" "inactive" "pools" all-c1 all-c2 all default-c1 default)
 declare -A url
 for c in "${configs[@]}"; do
 	case $c in
 	core) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools) ;;
 	all) args=(--collector.memory --collector.vcpu) ;;
 	all-c*) args=(--collector.memory --collector.vcpu --libvirt.connections "${c#all-c}") ;;
+	default-c1) args=(--libvirt.connections 1) ;;
 	default) args=() ;;
 	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c" --libvirt.connections 1) ;;
 	esac
@@ -64,20 +71,26 @@ for c in "${configs[@]}"; do
 	for i in $(seq 100); do curl -fs -o /dev/null "${url[$c]}" && break; sleep 0.1; done
 	curl -fs -o /dev/null "${url[$c]}"
 done
+coproc RAW { "$tmp/groups" qemu:///system serve; }
 for ((r = 0; r < RUNS; r++)); do
 	for c in "${configs[@]}"; do
 		curl -fs -o /dev/null -w '%{time_total}\n' "${url[$c]}" >> "$tmp/t.$c"
 	done
+	echo $((1 | 2 | 16 | 32)) >&"${RAW[1]}"; read -r ms <&"${RAW[0]}"; echo "$ms / 1000" | bc -l >> "$tmp/t.raw4"
+	echo 63 >&"${RAW[1]}"; read -r ms <&"${RAW[0]}"; echo "$ms / 1000" | bc -l >> "$tmp/t.raw6"
 done
 base=$(median < "$tmp/t.core")
 printf '%-10s %10s %8s   %s\n' config "median ms" "x core" "collector's own duration (last scrape)"
-for c in "${configs[@]}"; do
+for c in "${configs[@]}" raw4 raw6; do
 	m=$(median < "$tmp/t.$c")
 	own=""
-	[ "$c" != peer ] && own=$(curl -fs "${url[$c]}" | awk -F'[{}" ]+' '/^hvscope_scrape_collector_duration_seconds/ { printf "%s %.1f ms  ", $3, $4 * 1000 }')
+	[ "$c" != peer ] && [ "${c#raw}" = "$c" ] && own=$(curl -fs "${url[$c]}" | awk -F'[{}" ]+' '/^hvscope_scrape_collector_duration_seconds/ { printf "%s %.1f ms  ", $3, $4 * 1000 }')
 	printf '%-10s %10.1f %8.2f   %s\n' "$c" "$(echo "$m * 1000" | bc -l)" "$(echo "$m / $base" | bc -l)" "$own"
 done
 if [ -n "$PEER" ]; then
 	printf 'all collectors / peer: %.2f    default / peer: %.2f\n' "$(echo "$(median < "$tmp/t.all") / $(median < "$tmp/t.peer")" | bc -l)" \
 		"$(echo "$(median < "$tmp/t.default") / $(median < "$tmp/t.peer")" | bc -l)"
 fi
+ratio() { printf '%.2f' "$(echo "$(median < "$tmp/t.$1") / $(median < "$tmp/t.$2")" | bc -l)"; }
+echo "default / raw4 (one bulk call of the default families' groups, one connection): $(ratio default raw4)    default-c1 / raw4: $(ratio default-c1 raw4)"
+echo "all collectors / raw6 (one bulk call of all six groups): $(ratio all raw6)"

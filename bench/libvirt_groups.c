@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What each bulk-statistics group costs libvirt on a URI: the best of 15
- * virConnectGetAllDomainStats(ACTIVE|NOWAIT) calls per group, then all of
- * them together (what hvscope asks for), then virNodeGetFreeMemory. */
+/* What each bulk-statistics group costs libvirt on a URI:
+ *   libvirt_groups URI               the best of 15
+ *                                    virConnectGetAllDomainStats(ACTIVE|NOWAIT)
+ *                                    calls per group, then all of them
+ *                                    together, then virNodeGetFreeMemory;
+ *   libvirt_groups URI serve         for each line read on stdin, a
+ *                                    bit mask of groups, one such call of
+ *                                    them on a kept connection, answered
+ *                                    with its wall time in ms: a benchmark
+ *                                    interleaves it with scrapes. */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now(void)
@@ -26,6 +35,22 @@ int main(int argc, char **argv)
 	virConnectPtr c = virConnectOpenReadOnly(argc > 1 ? argv[1] : NULL);
 	if (!c)
 		return 1;
+	if (argc > 2 && strcmp(argv[2], "serve") == 0) {
+		char line[64];
+		while (fgets(line, sizeof(line), stdin)) {
+			unsigned groups = (unsigned)strtoul(line, NULL, 0);
+			virDomainStatsRecordPtr *recs = NULL;
+			double t = now();
+			int n = virConnectGetAllDomainStats(c, groups, &recs,
+							    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+			printf("%.3f\n", (now() - t) * 1000);
+			fflush(stdout);
+			if (n >= 0)
+				virDomainStatsRecordListFree(recs);
+		}
+		virConnectClose(c);
+		return 0;
+	}
 	static const struct {
 		const char *name;
 		unsigned groups;

@@ -26,7 +26,6 @@
 #define DEFAULT_LISTEN ":9869"
 /* Connections the balloon and vCPU groups are spread over (see
  * bench/exporter-collectors.sh). */
-#define DEFAULT_CONNECTIONS 4
 
 void cmd_exporter_usage(FILE *f)
 {
@@ -48,8 +47,8 @@ void cmd_exporter_usage(FILE *f)
 	      "                              and metadata; on), inactive (defined domains; on),\n"
 	      "                              pools (storage pools; on); rss: memory's old name\n"
 	      "  --domain.metadata NAME=XPATH  a label of hvscope_domain_metadata_info (repeatable)\n"
-	      "  --libvirt.connections N     connections the memory and vcpu groups are spread\n"
-	      "                              over (1 to 16, default 4)\n"
+	      "  --libvirt.connections N     connections the block, memory and vcpu groups are\n"
+	      "                              dealt over (1 to 16, default 4)\n"
 	      "  -h, --help                  this text\n",
 	      f);
 }
@@ -283,7 +282,7 @@ int cmd_exporter(int argc, char **argv)
 {
 	struct exporter x = { .telemetry_path = "/metrics", .scrape_timeout = 8, .start_time = clock_wall() };
 	_cleanup_(opts_free) struct opts o = {
-		.listen = DEFAULT_LISTEN, .check_interval = 300, .deadline = 1500, .connections = DEFAULT_CONNECTIONS,
+		.listen = DEFAULT_LISTEN, .check_interval = 300, .deadline = 1500, .connections = HV_DEFAULT_CONNECTIONS,
 	};
 	for (size_t i = 0; i < NCOLL; i++)
 		o.want |= collectors[i].on ? collectors[i].want : 0;

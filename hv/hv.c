@@ -84,6 +84,7 @@ int hv_open(const char *uri, struct hv **out, struct err *e)
 {
 	struct hv *hv = xcalloc(1, sizeof(*hv));
 	hv->deadline_ms = 2000;
+	hv->connections = HV_DEFAULT_CONNECTIONS;
 	if (!uri || !*uri || strcmp(uri, "auto") == 0) {
 		struct err none = ERR_INIT;
 		if (is_xen_dom0() && (hv->be = load_backend("xenstat", &none))) {

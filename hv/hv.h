@@ -198,9 +198,12 @@ enum {
  * default). */
 void hv_set_metadata(struct hv *hv, const char *const *name_xpath, size_t n);
 void hv_set_want(struct hv *hv, unsigned want);
-/* How many read-only connections the monitor-bound groups (balloon,
- * vCPU) are spread over, each asking a share of the domains at once
- * (libvirt backend; default 1). */
+/* How many read-only connections the monitor-bound groups (block,
+ * balloon, vCPU) are spread over, each asking a share of the domains at
+ * once (libvirt backend; 1: none, every group on the sample's own
+ * connection).  The default is where the 20-guest benchmark
+ * (bench/exporter-collectors.sh) stopped gaining. */
+#define HV_DEFAULT_CONNECTIONS 4
 void hv_set_connections(struct hv *hv, int n);
 /* Frees what the last sample left to free (libvirt: the bulk call's
  * records, on the thread that got them), for a caller that is done with

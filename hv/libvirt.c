@@ -6,7 +6,10 @@
  *  1. when no domain is stuck, one call asks every running domain's
  *     statistics at once (virConnectGetAllDomainStats, NOWAIT: a domain
  *     whose job is held, as during a migration, gives what it can at once)
- *     within the deadline, and that is the sample (sample_bulk);
+ *     within the deadline, and that is the sample (sample_bulk); the
+ *     block group of the guests known to have disks is asked beside it,
+ *     dealt over the pool of kept connections (hv/lv_pool.c), and a share
+ *     that misses the deadline counts as a missed bulk call;
  *  2. otherwise, or when that call misses the deadline, the running
  *     domains are listed (no monitor is asked, so this never hangs on a
  *     busy guest), domains whose own call is still out are marked stuck
@@ -282,8 +285,9 @@ static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 	free(at);
 }
 
-/* Record k of a CALL_ALL as a domain of the sample. */
-static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, struct hv_snapshot *snap)
+/* Record k of a CALL_ALL as a domain of the sample; its block group from
+ * the pool's shares when asked there. */
+static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, const struct shares *blk, struct hv_snapshot *snap)
 {
 	const struct stats_got *g = &ac->got;
 	virDomainPtr dom = g->recs[k]->dom;
@@ -300,6 +304,11 @@ static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, struct 
 	lv_fill_record(d, g->recs[k]);
 	if (g->bidx && g->bidx[k] >= 0)
 		lv_fill_record(d, g->brecs[g->bidx[k]]);
+	if (g->bidx && g->bidx[k] == BIDX_POOLED) {
+		const virDomainStatsRecord *rec = lv_shares_record(blk, d->uuid);
+		if (rec)
+			lv_fill_record(d, rec);
+	}
 	if (d->have & HV_HAVE_BLK)
 		lv->block_in_bulk = true;
 	if (g->bidx && g->bidx[k] == -2)
@@ -308,59 +317,94 @@ static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, struct 
 	lv_fill_fallback(lv, dom, d, (size_t)k);
 }
 
-/* Step 1: every running domain in one call.  0: the sample is complete;
- * 1: go by listing (*missed: because the call missed its deadline);
- * < 0: failed. */
+/* The block group is what costs a bulk call its time (a monitor round
+ * trip per guest, one guest after another): when it is split off, the
+ * domains the last sample saw with disks are dealt over the pool and asked
+ * there while the sample's own call asks the rest.  New domains are asked
+ * by that call. */
+static void start_block_shares(struct lv *lv, const struct hv *hv, bool split_block, struct shares *blk)
+{
+	memset(blk, 0, sizeof(*blk));
+	if (!split_block || hv->connections < 2)
+		return;
+	_cleanup_(strv_freep) struct strv uuids = { 0 };
+	for (size_t i = 0; i < lv->last.ndom; i++)
+		if (lv_block_pooled(&lv->last.dom[i]))
+			strv_push(&uuids, lv->last.dom[i].uuid);
+	lv_shares_start(lv, hv->connections, VIR_DOMAIN_STATS_BLOCK, uuids.v, (int)uuids.n, blk);
+}
+
+/* The sample from a CALL_ALL that answered (and the block shares with
+ * it). */
+static void take_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, struct call *ac, const struct shares *blk)
+{
+	fill_host(lv, snap, &ac->node);
+	int n = ac->got.nrec;
+	virDomainPtr *doms = xcalloc((size_t)n + 1, sizeof(*doms));
+	size_t *slot = xcalloc((size_t)n + 1, sizeof(*slot));
+	for (int k = 0; k < n; k++) {
+		add_bulk_domain(lv, ac, k, blk, snap);
+		doms[k] = ac->got.recs[k]->dom;
+		slot[k] = (size_t)k;
+	}
+	sample_more(lv, hv, snap, doms, slot, n, &ac->nx);
+	free(doms);
+	free(slot);
+	lv->spent = ac; /* released by lv_tidy */
+	finish_sample(lv, snap);
+}
+
+/* Step 1: every running domain in one call (its block group on the pool's
+ * shares beside it).  0: the sample is complete; 1: go by listing
+ * (*missed: because a call missed its deadline); < 0: failed. */
 static int sample_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, bool *missed, struct err *e)
 {
 	/* What the last sample saw of the guests' block devices holds if no
 	 * device was added since it began. */
 	bool split_block = lv->events && lv->block_in_bulk && lv->sample_gen == lv->known_gen;
-	struct call *ac = call_run_with_deadline(lv, call_conn(lv, CALL_ALL, split_block), hv->deadline_ms);
-	if (ac && ac->got.nrec >= 0) {
-		fill_host(lv, snap, &ac->node);
-		int n = ac->got.nrec;
-		virDomainPtr *doms = xcalloc((size_t)n + 1, sizeof(*doms));
-		size_t *slot = xcalloc((size_t)n + 1, sizeof(*slot));
-		for (int k = 0; k < n; k++) {
-			add_bulk_domain(lv, ac, k, snap);
-			doms[k] = ac->got.recs[k]->dom;
-			slot[k] = (size_t)k;
-		}
-		sample_more(lv, hv, snap, doms, slot, n, &ac->nx);
-		free(doms);
-		free(slot);
-		lv->spent = ac; /* released by lv_tidy */
-		finish_sample(lv, snap);
-		return 0;
-	}
-	if (ac && ac->errcode == VIR_ERR_NO_SUPPORT) {
+	struct shares blk;
+	start_block_shares(lv, hv, split_block, &blk);
+	struct call *ac = call_conn(lv, CALL_ALL, split_block, blk.n > 0);
+	struct timespec until = clock_after_ms(hv->deadline_ms);
+	if (call_start(ac))
+		ac = call_wait(lv, ac, &until);
+	lv_shares_wait(lv, &blk, &until);
+	int r = 1;
+	if (ac && ac->got.nrec >= 0 && blk.ok) {
+		take_bulk(lv, hv, snap, ac, &blk);
+		r = 0;
+	} else if (ac && ac->got.nrec >= 0) {
+		/* A share missed or failed: its guest's monitor does not answer
+		 * (asked alone next, to find which), or its connection broke. */
+		*missed = blk.missed;
+		call_release(lv, ac);
+	} else if (ac && ac->errcode == VIR_ERR_NO_SUPPORT) {
 		/* Asked once per connection: from now on, domain by domain. */
 		lv->no_bulk = true;
 		call_release(lv, ac);
-		return 1;
-	}
-	if (ac) {
-		int r = lost(lv, "domain statistics", ac->error, e);
+	} else if (ac) {
+		r = lost(lv, "domain statistics", ac->error, e);
 		call_release(lv, ac);
-		return r;
+	} else {
+		/* Missed the deadline: some guest does not answer.  Leave the
+		 * call to its connection, take a fresh one, and ask each domain
+		 * alone to find which. */
+		*missed = true;
+		virConnectClose(lv->conn);
+		lv->conn = NULL;
+		lv->retire = false;
+		r = lv_connect(lv, e);
+		r = r < 0 ? r : 1;
 	}
-	/* Missed the deadline: some guest does not answer.  Leave the call to
-	 * its connection, take a fresh one, and ask each domain alone to find
-	 * which. */
-	*missed = true;
-	virConnectClose(lv->conn);
-	lv->conn = NULL;
-	lv->retire = false;
-	int r = lv_connect(lv, e);
-	return r < 0 ? r : 1;
+	lv_shares_free(&blk);
+	return r;
 }
 
 /* The running domains, and the free memory into the snapshot's host. */
 static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr **doms, struct node_extra *nx,
 			struct err *e)
 {
-	struct call *lc = call_run_with_deadline(lv, call_conn(lv, CALL_LIST, false), hv->deadline_ms);
+	struct call *lc = call_run_with_deadline(lv, call_conn(lv, CALL_LIST, false, false), hv->deadline_ms);
 	if (!lc) {
 		/* The daemon does not answer even a listing: drop the
 		 * connection (the call left waiting holds its own reference). */

@@ -5,6 +5,11 @@
  *                 deadlines (what a call asks, and its lifecycle);
  *  hv/lv_map.c    libvirt's answers mapped onto hv_domain, with the
  *                 device-name cache the per-device calls need;
+ *  hv/lv_info.c   what a domain's XML says (the info series);
+ *  hv/lv_extra.c  the parts of a sample asked apart (balloon and vCPU
+ *                 groups, jobs, inactive domains, storage pools);
+ *  hv/lv_pool.c   the kept connections monitor-bound groups are dealt
+ *                 over;
  *  hv/lv_dump.c   the configuration dump for bundles.
  * Everything here is hidden in the module: only hv_backend_libvirt is
  * exported. */
@@ -111,15 +116,24 @@ struct per_dom {
 };
 
 /* What an earlier sample knew of a domain: its maximum vCPUs, which cannot
- * change while the domain runs, so a call asks only for new domains; and
+ * change while the domain runs, so a call asks only for new domains;
  * whether it had no block devices, which holds until a device is added
- * (an event) or the domain restarts (a new id). */
+ * (an event) or the domain restarts (a new id); and whether its block
+ * group is asked on the pool this sample (lv_block_pooled). */
 struct known_dom {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	int id;
 	unsigned max;
 	bool diskless;
+	bool pooled;
 };
+
+/* Is d, of the last sample, one whose block group a sample that splits
+ * the block group off asks on the pool? */
+static inline bool lv_block_pooled(const struct hv_domain *d)
+{
+	return (d->have & HV_HAVE_BLK) && d->nblk && !d->stuck;
+}
 
 /* The last sample's domains, in its order.  libvirt lists the domains in
  * the same order sample after sample, so a domain is looked for first at
@@ -165,7 +179,9 @@ void lv_node_extra_free(struct node_extra *nx);
 /* The statistics a CALL_ALL or CALL_STATS got: the bulk records and, beside
  * each, the per-domain answers; for CALL_ALL with split_block, the block
  * group asked apart (bidx[k]: the block record of recs[k], -1 none, -2 not
- * asked: known to have no block devices). */
+ * asked: known to have no block devices, BIDX_POOLED: asked on the pool by
+ * the sample). */
+#define BIDX_POOLED (-3)
 struct stats_got {
 	virDomainStatsRecordPtr *recs;
 	int nrec; /* < 0: the call failed */
@@ -198,6 +214,7 @@ struct call {
 	bool per_only;        /* STATS without the bulk call (lv->no_bulk) */
 	bool bare;            /* STATS: the bulk records alone, no per-domain calls */
 	bool split_block;     /* ALL: see stats_got */
+	bool pool_block;      /* ALL: the known domains' block groups are asked on the pool */
 	struct known known;   /* the call's own copy of what lv knew */
 	/* STATS of one domain on the slow path, on a connection of its own:
 	 * on the connection shared with calls hung on a stopped guest, a
@@ -219,9 +236,10 @@ struct call {
 };
 
 /* New calls, not started.  call_stats: for doms (n > 1 takes what lv
- * knew, to spare questions); call_conn: LIST, ALL or DUMP on lv->conn. */
+ * knew, to spare questions); call_conn: LIST, ALL or DUMP on lv->conn
+ * (split_block and pool_block: see struct call). */
 struct call *call_stats(struct lv *lv, virDomainPtr *doms, int n, unsigned flags);
-struct call *call_conn(struct lv *lv, enum call_kind kind, bool split_block);
+struct call *call_conn(struct lv *lv, enum call_kind kind, bool split_block, bool pool_block);
 /* Start c on a thread of its own; false when no thread was to be had (it
  * has then run inline and is done). */
 bool call_start(struct call *c);
@@ -264,11 +282,8 @@ void lv_devcache_clear(struct lv *lv);
 
 /* ---- hv/lv_extra.c ---- */
 
-/* The run functions of CALL_JOBS and CALL_SHARE. */
+/* The run function of CALL_JOBS. */
 int lv_run_jobs(struct call *c);
-int lv_run_share(struct call *c);
-/* Close the pool connections (a lost daemon, or the end). */
-void lv_pool_close(struct lv *lv);
 /* The groups and calls asked apart from the domains' figures (balloon,
  * vCPU, jobs, inactive domains, pools), each a part of the sample of its
  * own: started together, waited for within one deadline, merged into snap
@@ -277,6 +292,41 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		      struct node_extra *nx);
 /* What each domain's XML says (HV_WANT_INFO), from the device cache. */
 void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos);
+
+/* ---- hv/lv_pool.c ---- */
+
+/* The run function of CALL_SHARE. */
+int lv_run_share(struct call *c);
+/* Close the pool connections (a lost daemon, or the end). */
+void lv_pool_close(struct lv *lv);
+
+struct share_rec {
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	const virDomainStatsRecord *rec;
+};
+
+/* A group asked of some domains in shares, one a pool connection. */
+struct shares {
+	struct call **c; /* n of them; NULL where one missed the deadline */
+	int n;           /* 0: no pool (one connection wanted, or one domain) */
+	double t0;
+	/* After lv_shares_wait: */
+	bool ok;         /* every share answered in time */
+	bool missed;     /* some share did not answer in time */
+	double took;     /* the slowest share's time */
+	char *error;
+	struct share_rec *idx; /* every record got, sorted by UUID */
+	size_t nidx;
+};
+/* Deal the n UUIDs over min(connections, n) pool connections, each share a
+ * CALL_SHARE asking groups, started; s->n is 0 when there is no pool to
+ * deal over (connections < 2 or n < 2). */
+void lv_shares_start(struct lv *lv, int connections, unsigned groups, char *const *uuids, int n, struct shares *s);
+/* Wait for the shares until the CLOCK_MONOTONIC time until. */
+void lv_shares_wait(struct lv *lv, struct shares *s, const struct timespec *until);
+/* The record the shares got for the domain of this UUID, or NULL. */
+const virDomainStatsRecord *lv_shares_record(const struct shares *s, const char *uuid);
+void lv_shares_free(struct shares *s);
 
 /* ---- hv/lv_dump.c ---- */
 

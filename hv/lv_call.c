@@ -132,8 +132,8 @@ static void ask_block(struct call *c)
 	g->bidx = xcalloc((size_t)n, sizeof(*g->bidx));
 	for (int k = 0; k < n; k++) {
 		const struct known_dom *kn = known_lookup(&c->known, (size_t)k, g->per[k].uuid, g->per[k].id);
-		if (kn && kn->diskless) {
-			g->bidx[k] = -2;
+		if (kn && (kn->diskless || kn->pooled)) {
+			g->bidx[k] = kn->pooled ? BIDX_POOLED : -2;
 			continue;
 		}
 		g->bidx[k] = -1;
@@ -176,6 +176,7 @@ static void call_take_known(struct call *c, const struct lv *lv)
 		k->id = d->id;
 		k->max = d->vcpus_max;
 		k->diskless = c->split_block && (d->have & HV_HAVE_BLK) && !d->nblk && !d->stuck;
+		k->pooled = c->split_block && c->pool_block && lv_block_pooled(d);
 	}
 }
 
@@ -328,7 +329,7 @@ struct call *call_stats(struct lv *lv, virDomainPtr *doms, int n, unsigned flags
 	return c;
 }
 
-struct call *call_conn(struct lv *lv, enum call_kind kind, bool split_block)
+struct call *call_conn(struct lv *lv, enum call_kind kind, bool split_block, bool pool_block)
 {
 	struct call *c = xcalloc(1, sizeof(*c));
 	c->kind = kind;
@@ -336,6 +337,7 @@ struct call *call_conn(struct lv *lv, enum call_kind kind, bool split_block)
 	c->groups = lv->groups;
 	if (kind == CALL_ALL) {
 		c->split_block = split_block;
+		c->pool_block = pool_block;
 		call_take_known(c, lv);
 	}
 	if (kind == CALL_ALL || kind == CALL_LIST)

@@ -127,7 +127,7 @@ int lv_dump(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e)
 	struct lv *lv = hv->priv;
 	if (!lv->conn && lv_connect(lv, e) < 0)
 		return -ENOTCONN;
-	struct call *c = call_conn(lv, CALL_DUMP, false);
+	struct call *c = call_conn(lv, CALL_DUMP, false, false);
 	c->steal_to = out;
 	c = call_run_with_deadline(lv, c, timeout_ms);
 	if (!c) {

@@ -53,58 +53,6 @@ int lv_run_jobs(struct call *c)
 	return c->ndoms;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The running domains of the pool connection whose UUIDs are in the
- * call's share, and their groups in one call. */
-int lv_run_share(struct call *c)
-{
-	virDomainPtr *all = NULL;
-	int n = virConnectListAllDomains(c->conn, &all, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-	if (n < 0)
-		return n;
-	virDomainPtr *mine = xcalloc((size_t)n + 1, sizeof(*mine));
-	int m = 0;
-	for (int i = 0; i < n; i++) {
-		char u[VIR_UUID_STRING_BUFLEN];
-		const char *key = u;
-		if (lv_uuid(all[i], u) == 0 && bsearch(&key, c->share.v, c->share.n, sizeof(*c->share.v), cmp_str))
-			mine[m++] = all[i];
-	}
-	int r = m ? virDomainListGetStats(mine, c->groups, &c->got.recs, c->flags) : 0;
-	for (int i = 0; i < n; i++)
-		virDomainFree(all[i]);
-	free(all);
-	free(mine);
-	return r;
-}
-
-void lv_pool_close(struct lv *lv)
-{
-	for (int k = 0; k < lv->npool; k++)
-		if (lv->pool[k])
-			virConnectClose(lv->pool[k]);
-	free(lv->pool);
-	lv->pool = NULL;
-	lv->npool = 0;
-}
-
-/* Pool connection k, opened when missing (NULL when it cannot be). */
-static virConnectPtr pool_conn(struct lv *lv, int want, int k)
-{
-	if (lv->npool != want) {
-		lv_pool_close(lv);
-		lv->pool = xcalloc((size_t)want, sizeof(*lv->pool));
-		lv->npool = want;
-	}
-	if (!lv->pool[k])
-		lv->pool[k] = virConnectOpenReadOnly(lv->uri);
-	return lv->pool[k];
-}
-
 static enum hv_state state_of(int s)
 {
 	return s == VIR_DOMAIN_SHUTOFF ? HV_SHUTOFF : s == VIR_DOMAIN_CRASHED ? HV_CRASHED : HV_UNKNOWN;
@@ -230,21 +178,6 @@ static void merge_records(struct hv_snapshot *snap, struct call *c, const size_t
 	}
 }
 
-/* A share's records, each to the snapshot domain of its UUID. */
-static void merge_share(struct hv_snapshot *snap, struct call *c, const size_t *slot, int n)
-{
-	for (int r = 0; r < c->got.nrec; r++) {
-		char u[VIR_UUID_STRING_BUFLEN];
-		if (lv_uuid(c->got.recs[r]->dom, u) < 0)
-			continue;
-		for (int i = 0; i < n; i++)
-			if (strcmp(snap->dom[slot[i]].uuid, u) == 0) {
-				lv_fill_record(&snap->dom[slot[i]], c->got.recs[r]);
-				break;
-			}
-	}
-}
-
 static void merge_jobs(struct hv_snapshot *snap, struct call *c, const size_t *slot)
 {
 	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++)
@@ -262,42 +195,20 @@ static struct call *extra_call(struct lv *lv, enum call_kind kind, unsigned grou
 	return c;
 }
 
-/* The shares of the pooled groups: merged when all came in time, their
- * parts ok only then; a share that missed the deadline keeps its pool
- * connection, which is dropped here and opened afresh next time. */
-static void wait_shares(struct lv *lv, struct hv_snapshot *snap, struct call **share, int shares, const struct timespec *until, double t0,
-			const size_t *slot, int n, const char *gname, const char *galso)
+/* The pooled groups' records, each to the snapshot domain of its UUID; the
+ * parts ok only when every share answered. */
+static void merge_shares(struct hv_snapshot *snap, const struct shares *s, const size_t *slot, int n, const char *gname,
+			 const char *galso)
 {
-	bool ok = true;
-	double took = 0;
-	_cleanup_free_ char *error = NULL;
-	for (int k = 0; k < shares; k++) {
-		struct call *c = call_wait(lv, share[k], until);
-		if (!c) {
-			ok = false;
-			free(error);
-			error = xasprintf("share %d of %d: no answer in time", k + 1, shares);
-			if (k < lv->npool && lv->pool[k]) {
-				virConnectClose(lv->pool[k]);
-				lv->pool[k] = NULL;
-			}
-			took = clock_mono() - t0;
-			continue;
-		}
-		if (c->got.nrec < 0) {
-			ok = false;
-			free(error);
-			error = xstrdup(c->error ? c->error : "failed");
-		} else {
-			merge_share(snap, c, slot, n);
-		}
-		took = c->took > took ? c->took : took;
-		call_free(c);
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		const virDomainStatsRecord *rec = lv_shares_record(s, d->uuid);
+		if (rec)
+			lv_fill_record(d, rec);
 	}
-	hv_snapshot_part(snap, gname, ok, took, error);
+	hv_snapshot_part(snap, gname, s->ok, s->took, s->error);
 	if (galso)
-		hv_snapshot_part(snap, galso, ok, took, error);
-	free(share);
+		hv_snapshot_part(snap, galso, s->ok, s->took, s->error);
 }
 
 void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
@@ -308,39 +219,32 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 	/* The balloon and vcpu groups each take the domain's job: asked in
 	 * two calls at once, with NOWAIT, one would find the other's job held
 	 * and leave its group out.  One call asks both; each is its own part.
-	 * With a pool of connections the domains are shared out among them.
-	 * Drivers without bulk statistics have neither. */
+	 * With a pool of connections the domains are dealt over it.  Drivers
+	 * without bulk statistics have neither. */
 	unsigned groups = (hv->want & HV_WANT_BALLOON ? VIR_DOMAIN_STATS_BALLOON : 0) | (hv->want & HV_WANT_VCPU ? VIR_DOMAIN_STATS_VCPU : 0);
 	const char *gname = groups & VIR_DOMAIN_STATS_BALLOON ? "memory" : "vcpu";
 	const char *galso = groups == (VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU) ? "vcpu" : NULL;
 	bool grouped = groups && !lv->no_bulk && n;
-	int shares = grouped && hv->connections > 1 && n > 1 ? (hv->connections < n ? hv->connections : n) : 0;
-	if (grouped && !shares)
-		ex[nex++] = (struct extra){ gname, extra_call(lv, CALL_STATS, groups, doms, n), merge_records, galso };
-	struct call **share = shares ? xcalloc((size_t)shares, sizeof(*share)) : NULL;
-	for (int k = 0; k < shares; k++) {
-		virConnectPtr conn = pool_conn(lv, hv->connections, k);
-		share[k] = xcalloc(1, sizeof(*share[k]));
-		share[k]->kind = CALL_SHARE;
-		share[k]->lv = lv;
-		share[k]->groups = groups;
-		share[k]->flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
-		share[k]->conn = conn ? conn : lv->conn;
-		virConnectRef(share[k]->conn);
-		for (int i = k; i < n; i += shares)
-			strv_push(&share[k]->share, snap->dom[slot[i]].uuid);
-		qsort(share[k]->share.v, share[k]->share.n, sizeof(*share[k]->share.v), cmp_str);
+	double t0 = clock_mono();
+	struct shares sh = { 0 };
+	if (grouped) {
+		_cleanup_(strv_freep) struct strv uuids = { 0 };
+		for (int i = 0; i < n; i++)
+			strv_push(&uuids, snap->dom[slot[i]].uuid);
+		lv_shares_start(lv, hv->connections, groups, uuids.v, n, &sh);
 	}
+	if (grouped && !sh.n)
+		ex[nex++] = (struct extra){ gname, extra_call(lv, CALL_STATS, groups, doms, n), merge_records, galso };
 	if (hv->want & HV_WANT_JOB && n)
 		ex[nex++] = (struct extra){ "jobs", extra_call(lv, CALL_JOBS, 0, doms, n), merge_jobs, NULL };
-	double t0 = clock_mono();
-	for (int k = 0; share && k < shares; k++)
-		call_start(share[k]);
 	for (size_t i = 0; i < nex; i++)
 		call_start(ex[i].c);
 	struct timespec until = clock_after_ms(hv->deadline_ms);
-	if (share)
-		wait_shares(lv, snap, share, shares, &until, t0, slot, n, gname, galso);
+	if (sh.n) {
+		lv_shares_wait(lv, &sh, &until);
+		merge_shares(snap, &sh, slot, n, gname, galso);
+		lv_shares_free(&sh);
+	}
 	for (size_t i = 0; i < nex; i++) {
 		struct call *c = call_wait(lv, ex[i].c, &until);
 		_cleanup_free_ char *missed = c ? NULL : xasprintf("no answer within %d ms", hv->deadline_ms);

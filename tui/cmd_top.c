@@ -39,6 +39,8 @@ void cmd_top_usage(FILE *f)
 	      "  -n, --networks       show each domain's network interfaces\n"
 	      "  -x, --vbds           show each domain's block devices\n"
 	      "      --deadline MS    how long one domain may take to answer (default 2000)\n"
+	      "      --connections N  libvirt connections the block, memory and vCPU figures\n"
+	      "                       are asked over at once, 1 to 16 (default 4)\n"
 	      "  -h, --help           this text\n"
 	      "\n"
 	      "Keys on the screen: h or ? for help, q to quit.\n"
@@ -122,12 +124,13 @@ int cmd_top(int argc, char **argv)
 		{ "reverse", no_argument, NULL, 'r' },       { "filter", required_argument, NULL, 'F' },
 		{ "vcpus", no_argument, NULL, 'v' },         { "networks", no_argument, NULL, 'n' },
 		{ "vbds", no_argument, NULL, 'x' },          { "deadline", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "connections", required_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *uri = NULL;
 	double delay = 3;
 	bool batch = false, vcpus = false, nets = false, vbds = false;
-	long long iterations = 0, deadline = 2000;
+	long long iterations = 0, deadline = 2000, connections = HV_DEFAULT_CONNECTIONS;
 	struct batch_opts bo = { .fmt = BATCH_TEXT };
 	char *filter = NULL;
 	int c;
@@ -178,6 +181,12 @@ int cmd_top(int argc, char **argv)
 				return 3;
 			}
 			break;
+		case 'C':
+			if (str_to_ll_range(optarg, 1, 16, &connections) < 0) {
+				fprintf(stderr, "hvscope top: --connections %s: give 1 to 16\n", optarg);
+				return 3;
+			}
+			break;
 		case 'h': cmd_top_usage(stdout); free(filter); return 0;
 		default: cmd_top_usage(stderr); free(filter); return 3;
 		}
@@ -201,6 +210,7 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	}
 	hv_set_deadline(hv, (int)deadline);
+	hv_set_connections(hv, (int)connections);
 	int rc;
 	if (batch) {
 		bo.filter = filter;

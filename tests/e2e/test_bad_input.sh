@@ -100,6 +100,8 @@ expect_err 3 "--iterations 4294967297: give a count between 1 and 2147483647" --
 expect_err 3 "--iterations 99999999999999999999" -- top -b -i 99999999999999999999
 expect_err 3 "--deadline 4294967297: give milliseconds between 1 and 3600000" -- top -b --deadline 4294967297
 expect_err 3 "--delay nan" -- top -b -d nan
+expect_err 3 "--connections 17: give 1 to 16" -- top -b --connections 17
+expect_err 3 "--libvirt.connections 0: give 1 to 16" -- exporter --libvirt.connections 0
 expect_err 3 "--deadline 4294967297" -- exporter --deadline 4294967297
 expect_err 3 "--check.interval 1e300" -- exporter --check.interval 1e300
 expect_err 3 "--scrape.timeout inf" -- exporter --scrape.timeout inf

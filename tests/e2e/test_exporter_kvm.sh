@@ -1,13 +1,14 @@
 # The exporter against real guests under libvirtd: a stuck guest (its QEMU
 # stopped) is reported in its own series while hvscope_up stays 1 and the
-# other guest stays fresh; a hung libvirtd (stopped) gives hvscope_up 0 in
+# other guests stay fresh, the block group asked on the pool's shares
+# among them; a hung libvirtd (stopped) gives hvscope_up 0 in
 # time; both recover.  A disk hot-plugged into a guest that had none shows
 # (the exporter stops asking diskless guests for block counters); the RSS
 # only with --collector.rss.
 . "$(dirname "$0")/lib.sh"
 need python3 curl qemu-system-x86_64 prometheus
 start_libvirtd
-GUESTS="hvx-a hvx-b"
+GUESTS="hvx-a hvx-b hvx-c"
 finish() {
 	local g pid
 	[ -n "${LVPID:-}" ] && kill -CONT "$LVPID" 2>/dev/null
@@ -24,9 +25,11 @@ trap finish EXIT
 TYPE=$(kvm_or_qemu)
 guest_create hvx-a "$TYPE"      # no disk: hot-plugged below
 guest_create hvx-b "$TYPE" disk # stopped below: its monitor, asked for the disk's counters, does not answer
+guest_create hvx-c "$TYPE" disk # shares the pool with hvx-b: its block share must answer
 P=$(free_port)
-# The balloon and vCPU groups spread over two pool connections: the
-# stopped guest must not hold the other's figures there either.
+# The block, balloon and vCPU groups spread over two pool connections (hvx-b
+# and hvx-c each a block share): the stopped guest must not hold the
+# others' figures there either.
 "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect qemu:///system --scrape.timeout 3 --deadline 700 \
 	--check.interval 3600 --collector.vcpu --libvirt.connections 2 2> "$TMP/exp.err" &
 PIDS+=($!)
@@ -51,10 +54,13 @@ for m in user system idle iowait; do
 	grep -q "^hvscope_host_cpu_seconds_total{mode=\"$m\"} [0-9]" "$TMP/0.txt" || fail "no host CPU seconds for $m"
 done
 note "host: memory $mt bytes as /proc/meminfo says (virNodeGetInfo: $(virsh -c qemu:///system nodeinfo | awk '/Memory size/ { printf "%.0f", $3 * 1024 }')), CPU seconds by mode"
-# The block counters virsh gives for hvx-b's disk.
+# The block figures virsh gives for hvx-b's and hvx-c's disks (this second
+# sample asks them on the pool's shares).
 scrape "$TMP/0.txt"
 vb=$(virsh -c qemu:///system domstats --block --raw hvx-b | awk -F= '/block.0.rd.bytes=/ { print $2 }')
 [ "$(val 'hvscope_domain_block_read_bytes_total{domain="hvx-b",' "$TMP/0.txt")" = "$vb" ] || fail "hvx-b vda read bytes: $(grep 'block_read_bytes' "$TMP/0.txt"), virsh $vb"
+vc=$(virsh -c qemu:///system domstats --block --raw hvx-c | awk -F= '/block.0.capacity=/ { print $2 }')
+[ "$(val 'hvscope_domain_block_capacity_bytes{domain="hvx-c",' "$TMP/0.txt")" = "$vc" ] || fail "hvx-c vda capacity: $(grep 'block_capacity' "$TMP/0.txt"), virsh $vc"
 ! grep -q '^hvscope_domain_block_read_bytes_total{domain="hvx-a"' "$TMP/0.txt" || fail "block series for the diskless hvx-a"
 
 # RSS where libvirt reports it (balloon.rss), with --collector.rss.
@@ -80,7 +86,7 @@ wait_http "http://127.0.0.1:$PD/healthz"
 curl -fs -m 10 -o "$TMP/def.txt" "http://127.0.0.1:$PD/metrics" || fail "scrape with default flags: $(cat "$TMP/def.err")"
 kill $DPID
 wait $DPID 2>/dev/null || fail "the exporter with default flags exited badly: $(cat "$TMP/def.err")"
-[ "$(grep -c '^hvscope_domain_state{domain="hvx-' "$TMP/def.txt")" = 2 ] && grep -qx 'hvscope_up 1' "$TMP/def.txt" ||
+[ "$(grep -c '^hvscope_domain_state{domain="hvx-' "$TMP/def.txt")" = 3 ] && grep -qx 'hvscope_up 1' "$TMP/def.txt" ||
 	fail "default flags: $(grep -E '^hvscope_up|^hvscope_domain_state' "$TMP/def.txt")"
 
 pid=$(cat /run/libvirt/qemu/hvx-b.pid)
@@ -91,6 +97,8 @@ scrape "$TMP/2.txt"
 [ "$(val 'hvscope_up ' "$TMP/2.txt")" = 1 ] || fail "one stuck guest set hvscope_up to 0"
 [ "$(val 'hvscope_domain_stats_stuck{domain="hvx-b"' "$TMP/2.txt")" = 1 ] || fail "hvx-b not reported stuck: $(grep stuck "$TMP/2.txt")"
 [ "$(val 'hvscope_domain_stats_stuck{domain="hvx-a"' "$TMP/2.txt")" = 0 ] || fail "hvx-a reported stuck"
+[ "$(val 'hvscope_domain_stats_stuck{domain="hvx-c"' "$TMP/2.txt")" = 0 ] || fail "hvx-c reported stuck"
+grep -q '^hvscope_domain_block_read_bytes_total{domain="hvx-c",.*device="vda"' "$TMP/2.txt" || fail "hvx-c lost its block figures while hvx-b was stopped"
 a1=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/1.txt")
 a2=$(val 'hvscope_domain_cpu_seconds_total{domain="hvx-a"' "$TMP/2.txt")
 python3 -c "import sys; sys.exit(0 if $a2 > $a1 else 1)" || fail "hvx-a stopped updating ($a1 -> $a2)"

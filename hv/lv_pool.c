@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The pool of kept read-only connections, and the shares of a sample's
+ * domains dealt over it.  libvirtd asks different domains' QEMU monitors at
+ * once, while one bulk call asks them one after another: a monitor-bound
+ * group (block, balloon, vCPU) asked in shares on several connections
+ * costs about what the slowest share costs.  Each share is a call of its
+ * own under the sample's deadline; a share that misses it keeps its
+ * connection, which is dropped from the pool and opened afresh next time
+ * (libvirt's client stalls other calls on a connection whose replies are
+ * outstanding). */
+#include <string.h>
+
+#include "core/clock.h"
+#include "hv/lv.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The running domains of the pool connection whose UUIDs are in the
+ * call's share, and their groups in one call.  One listing costs one
+ * round trip; looking each domain up by UUID would cost one a domain. */
+int lv_run_share(struct call *c)
+{
+	virDomainPtr *all = NULL;
+	int n = virConnectListAllDomains(c->conn, &all, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+	if (n < 0)
+		return n;
+	virDomainPtr *mine = xcalloc((size_t)n + 1, sizeof(*mine));
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		char u[VIR_UUID_STRING_BUFLEN];
+		const char *key = u;
+		if (lv_uuid(all[i], u) == 0 && bsearch(&key, c->share.v, c->share.n, sizeof(*c->share.v), cmp_str))
+			mine[m++] = all[i];
+	}
+	int r = m ? virDomainListGetStats(mine, c->groups, &c->got.recs, c->flags) : 0;
+	for (int i = 0; i < n; i++)
+		virDomainFree(all[i]);
+	free(all);
+	free(mine);
+	return r;
+}
+
+void lv_pool_close(struct lv *lv)
+{
+	for (int k = 0; k < lv->npool; k++)
+		if (lv->pool[k])
+			virConnectClose(lv->pool[k]);
+	free(lv->pool);
+	lv->pool = NULL;
+	lv->npool = 0;
+}
+
+/* Pool connection k of want, opened when missing (NULL when it cannot
+ * be). */
+static virConnectPtr pool_conn(struct lv *lv, int want, int k)
+{
+	if (lv->npool != want) {
+		lv_pool_close(lv);
+		lv->pool = xcalloc((size_t)want, sizeof(*lv->pool));
+		lv->npool = want;
+	}
+	if (!lv->pool[k])
+		lv->pool[k] = virConnectOpenReadOnly(lv->uri);
+	return lv->pool[k];
+}
+
+void lv_shares_start(struct lv *lv, int connections, unsigned groups, char *const *uuids, int n, struct shares *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->n = connections > 1 && n > 1 ? (connections < n ? connections : n) : 0;
+	if (!s->n)
+		return;
+	s->c = xcalloc((size_t)s->n, sizeof(*s->c));
+	for (int k = 0; k < s->n; k++) {
+		virConnectPtr conn = pool_conn(lv, connections, k);
+		struct call *c = xcalloc(1, sizeof(*c));
+		c->kind = CALL_SHARE;
+		c->lv = lv;
+		c->groups = groups;
+		c->flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
+		/* A pool connection that cannot be opened leaves its share to
+		 * the sample's own: slower, not lost. */
+		c->conn = conn ? conn : lv->conn;
+		virConnectRef(c->conn);
+		for (int i = k; i < n; i += s->n)
+			strv_push(&c->share, uuids[i]);
+		qsort(c->share.v, c->share.n, sizeof(*c->share.v), cmp_str);
+		s->c[k] = c;
+	}
+	s->t0 = clock_mono();
+	for (int k = 0; k < s->n; k++)
+		call_start(s->c[k]);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return strcmp(((const struct share_rec *)a)->uuid, ((const struct share_rec *)b)->uuid);
+}
+
+/* Every record the shares got, sorted by UUID. */
+static void index_records(struct shares *s)
+{
+	size_t total = 0;
+	for (int k = 0; k < s->n; k++)
+		if (s->c[k] && s->c[k]->got.nrec > 0)
+			total += (size_t)s->c[k]->got.nrec;
+	s->idx = xcalloc(total + 1, sizeof(*s->idx));
+	for (int k = 0; k < s->n; k++)
+		for (int r = 0; s->c[k] && r < s->c[k]->got.nrec; r++) {
+			struct share_rec *x = &s->idx[s->nidx];
+			x->rec = s->c[k]->got.recs[r];
+			if (lv_uuid(x->rec->dom, x->uuid) == 0)
+				s->nidx++;
+		}
+	qsort(s->idx, s->nidx, sizeof(*s->idx), cmp_rec);
+}
+
+void lv_shares_wait(struct lv *lv, struct shares *s, const struct timespec *until)
+{
+	s->ok = true;
+	for (int k = 0; k < s->n; k++) {
+		struct call *c = call_wait(lv, s->c[k], until);
+		s->c[k] = c;
+		if (!c) {
+			s->ok = false;
+			s->missed = true;
+			free(s->error);
+			s->error = xasprintf("share %d of %d: no answer in time", k + 1, s->n);
+			if (k < lv->npool && lv->pool[k]) {
+				virConnectClose(lv->pool[k]);
+				lv->pool[k] = NULL;
+			}
+			s->took = clock_mono() - s->t0;
+			continue;
+		}
+		if (c->got.nrec < 0) {
+			s->ok = false;
+			free(s->error);
+			s->error = xstrdup(c->error ? c->error : "failed");
+		}
+		s->took = c->took > s->took ? c->took : s->took;
+	}
+	index_records(s);
+}
+
+const virDomainStatsRecord *lv_shares_record(const struct shares *s, const char *uuid)
+{
+	struct share_rec key = { .rec = NULL };
+	snprintf(key.uuid, sizeof(key.uuid), "%s", uuid);
+	const struct share_rec *x = s->nidx ? bsearch(&key, s->idx, s->nidx, sizeof(*s->idx), cmp_rec) : NULL;
+	return x ? x->rec : NULL;
+}
+
+void lv_shares_free(struct shares *s)
+{
+	for (int k = 0; k < s->n; k++)
+		if (s->c[k])
+			call_free(s->c[k]);
+	free(s->c);
+	free(s->idx);
+	free(s->error);
+	memset(s, 0, sizeof(*s));
+}
