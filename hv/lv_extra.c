@@ -25,6 +25,11 @@ static uint64_t param_u64(const virTypedParameter *p, int n, const char *field)
 	return virTypedParamsGetULLong((virTypedParameterPtr)p, n, field, &v) == 1 ? v : 0;
 }
 
+static bool param_has(const virTypedParameter *p, int n, const char *field)
+{
+	return virTypedParamsGet((virTypedParameterPtr)p, n, field) != NULL;
+}
+
 int lv_run_jobs(struct call *c)
 {
 	for (int i = 0; i < c->ndoms; i++) {
@@ -45,9 +50,12 @@ int lv_run_jobs(struct call *c)
 		}
 		d->job.elapsed_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_ELAPSED);
 		d->job.remaining_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_REMAINING);
-		d->job.data_total = param_u64(p, n, VIR_DOMAIN_JOB_DATA_TOTAL);
-		d->job.data_processed = param_u64(p, n, VIR_DOMAIN_JOB_DATA_PROCESSED);
-		d->job.data_remaining = param_u64(p, n, VIR_DOMAIN_JOB_DATA_REMAINING);
+		/* A memory dump's progress is in the memory fields only; a
+		 * migration or save has both, data the larger. */
+		bool data = param_has(p, n, VIR_DOMAIN_JOB_DATA_TOTAL);
+		d->job.data_total = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_TOTAL : VIR_DOMAIN_JOB_MEMORY_TOTAL);
+		d->job.data_processed = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_PROCESSED : VIR_DOMAIN_JOB_MEMORY_PROCESSED);
+		d->job.data_remaining = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_REMAINING : VIR_DOMAIN_JOB_MEMORY_REMAINING);
 		virTypedParamsFree(p, n);
 	}
 	return c->ndoms;

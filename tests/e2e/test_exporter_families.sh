@@ -155,3 +155,48 @@ scrape_with --no-collector.info --no-collector.jobs --no-collector.inactive --no
 	fail "a collector turned off still wrote: $(grep -m3 '^hvscope_domain_info\|^hvscope_storage_pool\|domain="hvf-off"\|^hvscope_domain_job' "$TMP/m.txt")"
 [ "$(grep -c '^hvscope_scrape_collector_success' "$TMP/m.txt")" = 1 ] || fail "collectors turned off are listed"
 note "every collector off: only the domains' figures; promtool clean on all three combinations"
+
+# A job in flight: a memory-only dump of hvf-a into a FIFO whose reader
+# takes 4 KiB every 50 ms holds libvirt's dump job running (256 MiB at that
+# pace would take an hour) until the reader is told to read at full speed.
+cat > "$TMP/slow_reader.py" <<'PY'
+import os, signal, sys, time
+fast = False
+def go(*_):
+    global fast
+    fast = True
+signal.signal(signal.SIGUSR1, go)
+fd, n = os.open(sys.argv[1], os.O_RDONLY), 0
+while True:
+    b = os.read(fd, 1 << 20 if fast else 4096)
+    if not b:
+        break
+    n += len(b)
+    if not fast:
+        time.sleep(0.05)
+print(n)
+PY
+mkfifo -m 666 "$TMP/dump.fifo"
+python3 "$TMP/slow_reader.py" "$TMP/dump.fifo" > "$TMP/dumped.txt" &
+READER=$!
+PIDS+=($READER)
+timeout 300 $V dump --memory-only --live hvf-a "$TMP/dump.fifo" > "$TMP/dump.log" 2>&1 &
+DUMPER=$!
+for i in $(seq 100); do $V domjobinfo hvf-a 2> /dev/null | grep -q '^Operation: *Dump' && break; sleep 0.1; done
+$V domjobinfo hvf-a | grep -q '^Operation: *Dump' || fail "no dump job to watch: $(cat "$TMP/dump.log")"
+scrape_with --collector.jobs
+vtotal=$($V domjobinfo hvf-a | awk '/^Memory total:/ { print $3 }')
+grep -qx "hvscope_domain_job_running{$L,operation=\"dump\"} 1" "$TMP/m.txt" || fail "dump job: $(grep '^hvscope_domain_job' "$TMP/m.txt")"
+total=$(val "hvscope_domain_job_data_total_bytes{$L}")
+done_=$(val "hvscope_domain_job_data_processed_bytes{$L}")
+left=$(val "hvscope_domain_job_data_remaining_bytes{$L}")
+elapsed=$(val "hvscope_domain_job_elapsed_seconds{$L}")
+# virsh prints MiB to three places: 2 KiB either way
+python3 -c "import sys; sys.exit(0 if abs($total - $vtotal * 1048576) < 2048 and $done_ + $left == $total and $done_ < $total and $elapsed > 0 else 1)" ||
+	fail "dump progress: total $total (virsh $vtotal MiB), processed $done_, remaining $left, elapsed $elapsed s"
+kill -USR1 $READER
+wait $DUMPER || fail "the dump failed: $(cat "$TMP/dump.log")"
+wait $READER
+scrape_with --collector.jobs
+grep -qx "hvscope_domain_job_running{$L,operation=\"none\"} 0" "$TMP/m.txt" || fail "after the dump: $(grep '^hvscope_domain_job' "$TMP/m.txt")"
+note "a dump in flight: operation dump, $done_ of $total bytes (virsh: $vtotal MiB) after $elapsed s; none once it ended ($(cat "$TMP/dumped.txt") bytes dumped)"
