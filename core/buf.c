@@ -20,6 +20,9 @@ void buf_grow(struct buf *b, size_t extra)
 		alloc = alloc > SIZE_MAX / 2 ? need : alloc * 2;
 	b->s = xrealloc(b->s, alloc);
 	b->alloc = alloc;
+	/* A grown buffer is a C string even before anything is written
+	 * (callers hand buf_grow(b, 0)'s b->s to strtok_r). */
+	b->s[b->len] = '\0';
 }
 
 void buf_add(struct buf *b, const void *data, size_t n)

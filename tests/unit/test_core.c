@@ -39,6 +39,11 @@ static void test_buf_grows(void **state)
 	assert_string_equal(s, "xy");
 	assert_null(b.s);
 	free(s);
+	/* Grown and not written to, it is still a C string (valgrind saw
+	 * strtok_r read an unset byte of buf_grow(b, 0)'s buffer). */
+	buf_grow(&b, 0);
+	assert_non_null(b.s);
+	assert_int_equal(b.s[0], '\0');
 	buf_free(&b);
 }
 
