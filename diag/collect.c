@@ -630,8 +630,21 @@ static void collect_packages(struct bundle *b, struct probe_ctx *ctx)
 	buf_free(&out);
 }
 
-/* The check's reports, every fact the probes gathered, and the package
- * versions, from one probe context. */
+/* Every fact each profile reads, into ctx: hvscope check --bundle runs
+ * any profile on the bundle with the facts its host's probes saw. */
+static void record_every_profile(struct probe_ctx *ctx, struct ruleset *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct report rep = { 0 };
+		struct err e = ERR_INIT;
+		check_run(ctx, set, set->v[i].name, NULL, &rep, &e);
+		report_free(&rep);
+		err_clear(&e);
+	}
+}
+
+/* The check's reports, every fact the probes gathered (for every
+ * profile), and the package versions, from one probe context. */
 static void collect_check(struct bundle *b)
 {
 	struct ruleset set = { 0 };
@@ -656,6 +669,7 @@ static void collect_check(struct bundle *b)
 		buf_free(&out);
 	}
 	collect_packages(b, &ctx);
+	record_every_profile(&ctx, &set);
 	probe_fact(&ctx, "selinux.mode");
 	probe_fact(&ctx, "selinux.policy");
 	struct buf facts = BUF_INIT;

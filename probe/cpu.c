@@ -144,6 +144,7 @@ out:
 
 const struct probe probe_cpu = {
 	.name = "cpu",
+	.bundle_files = true,
 	.summary = "CPU vendor, model, logical CPUs and flags (libcpuid, /proc/cpuinfo)",
 	.patterns = patterns,
 	.resolve = resolve,

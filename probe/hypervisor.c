@@ -344,6 +344,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_hypervisor = {
 	.name = "hypervisor",
+	.bundle_files = true,
 	.summary = "Xen (/sys/hypervisor, /proc/xen), the running kernel, the boot loader's default entry",
 	.patterns = patterns,
 	.resolve = resolve,

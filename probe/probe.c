@@ -18,8 +18,60 @@ void probe_ctx_init(struct probe_ctx *ctx, const char *root)
 	ctx->is_root = geteuid() == 0;
 }
 
+void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files)
+{
+	probe_ctx_init(ctx, files);
+	ctx->facts = *recorded;
+	memset(recorded, 0, sizeof(*recorded));
+	ctx->files = xcalloc(1, sizeof(*ctx->files));
+	probe_ctx_init(ctx->files, files);
+}
+
+/* A fact the bundle did not record, from its copies of the host's files
+ * when its probe reads only files a bundle collects; what they do not
+ * tell is not the host's failure. */
+static const struct fact *fact_from_bundle_files(struct probe_ctx *ctx, const char *name)
+{
+	const struct probe *p = probe_for(name);
+	if (!p || !p->bundle_files) {
+		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in the bundle: the host's probes did not record %s%s%s", name,
+				 p ? ", and the bundle does not hold what the probe reads: " : "", p ? p->summary : "");
+		return facts_get(&ctx->facts, name);
+	}
+	const struct fact *f = probe_fact(ctx->files, name);
+	switch (f->status) {
+	case FACT_OK: {
+		struct strv list = { 0 };
+		if (f->type == FACT_BOOL)
+			facts_set_bool(&ctx->facts, name, f->b, "%s", f->evidence);
+		else if (f->type == FACT_INT)
+			facts_set_int(&ctx->facts, name, f->i, "%s", f->evidence);
+		else if (f->type == FACT_STR)
+			facts_set_str(&ctx->facts, name, f->s, "%s", f->evidence);
+		else {
+			for (size_t i = 0; i < f->list.n; i++)
+				strv_push(&list, f->list.v[i]);
+			facts_set_list_take(&ctx->facts, name, &list, "%s", f->evidence);
+		}
+		break;
+	}
+	case FACT_ERROR:
+		facts_set_status(&ctx->facts, name, FACT_ERROR, "%s", f->evidence);
+		break;
+	default:
+		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in the bundle (%s)", f->evidence);
+		break;
+	}
+	return facts_get(&ctx->facts, name);
+}
+
 void probe_ctx_free(struct probe_ctx *ctx)
 {
+	if (ctx->files) {
+		probe_ctx_free(ctx->files);
+		free(ctx->files);
+		ctx->files = NULL;
+	}
 	for (size_t i = 0; probe_table[i]; i++)
 		if (probe_table[i]->cleanup)
 			probe_table[i]->cleanup(ctx);
@@ -55,6 +107,8 @@ const struct fact *probe_fact(struct probe_ctx *ctx, const char *name)
 	struct fact *f = facts_get(&ctx->facts, name);
 	if (f)
 		return f;
+	if (ctx->files)
+		return fact_from_bundle_files(ctx, name);
 	const struct probe *p = probe_for(name);
 	if (p)
 		p->resolve(ctx, name);

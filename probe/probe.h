@@ -14,6 +14,12 @@ struct probe_ctx {
 	const char *root; /* "/" for the live host */
 	bool is_root;     /* running with euid 0 */
 	struct facts facts;
+	/* Replaying a support bundle (probe_ctx_init_bundle): facts holds
+	 * every fact recorded when the bundle was made; a fact it lacks is
+	 * asked of files, a context reading the bundle's copies of the
+	 * host's files, and what they cannot tell is UNKNOWN ("not in the
+	 * bundle"), never a failure of the host's. */
+	struct probe_ctx *files;
 	struct strv done; /* probe keys already run (whole probes or names) */
 	void *state[16];  /* per-probe private state, freed by its cleanup */
 };
@@ -27,11 +33,19 @@ struct probe {
 	 * becomes a fact with a non-OK status. */
 	void (*resolve)(struct probe_ctx *ctx, const char *name);
 	void (*cleanup)(struct probe_ctx *ctx);
+	/* Every source it reads is a file hvscope bundle collects, so a
+	 * bundle's copies answer it as the host would have (others read
+	 * databases, devices, labels or files a bundle does not hold). */
+	bool bundle_files;
 };
 
 extern const struct probe *const probe_table[];
 
 void probe_ctx_init(struct probe_ctx *ctx, const char *root);
+/* A context replaying a bundle: recorded (the bundle's facts.json; taken,
+ * left empty) and files, the directory holding its copies of the host's
+ * files. */
+void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files);
 void probe_ctx_free(struct probe_ctx *ctx);
 /* The fact, running its probe if needed; never NULL. */
 const struct fact *probe_fact(struct probe_ctx *ctx, const char *name);

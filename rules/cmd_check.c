@@ -11,6 +11,8 @@
 
 #include "core/root.h"
 #include "core/scrub.h"
+#include "diag/bundle_in.h"
+#include "probe/fact_load.h"
 #include "probe/probe.h"
 #include "rules/engine.h"
 #include "rules/report.h"
@@ -27,6 +29,8 @@ void cmd_check_usage(FILE *f)
 	      "  -p, --profile NAME   rhel5-xen, xen, kvm, or auto (default: auto picks from the host)\n"
 	      "      --rules DIR      also load the rule files (*.yaml) in DIR; repeatable\n"
 	      "  -R, --root DIR       read every host file under DIR (an image, a chroot, a fixture)\n"
+	      "  -b, --bundle PATH    check the host an hvscope bundle (its archive or directory)\n"
+	      "                       was made on, from the facts and files it holds\n"
 	      "  -f, --format FMT     text (default), json, junit, prometheus\n"
 	      "      --only ID,...    run only these rules\n"
 	      "  -l, --list           list the profiles and their rules\n"
@@ -231,17 +235,40 @@ static int print_report(const struct report *rep, enum fmt fmt, const struct rep
 	return 0;
 }
 
+/* The probes' context: the host (or --root's tree), or a bundle's
+ * recorded facts over its copies of the host's files. */
+static int open_context(struct probe_ctx *ctx, const char *root, const char *bundle, struct bundle_in *in, struct err *e)
+{
+	if (!bundle) {
+		probe_ctx_init(ctx, root);
+		return 0;
+	}
+	int r = bundle_in_open(bundle, in, e);
+	if (r < 0)
+		return r;
+	struct facts recorded = { 0 };
+	_cleanup_free_ char *facts = xasprintf("%s/check/facts.json", in->top);
+	r = facts_load_json(&recorded, facts, e);
+	if (r < 0) {
+		facts_free(&recorded);
+		return r;
+	}
+	probe_ctx_init_bundle(ctx, &recorded, in->files); /* in outlives ctx */
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' }, { "rules", required_argument, NULL, 'r' } /* no short form: -r is top's --reverse */,
 		{ "root", required_argument, NULL, 'R' },    { "format", required_argument, NULL, 'f' },
+		{ "bundle", required_argument, NULL, 'b' },
 		{ "only", required_argument, NULL, 'o' },    { "list", no_argument, NULL, 'l' },
 		{ "explain", required_argument, NULL, 'e' }, { "facts", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },         { "no-color", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
-	const char *profile_name = "auto", *root = "/", *explain_id = NULL;
+	const char *profile_name = "auto", *root = "/", *explain_id = NULL, *bundle = NULL;
 	enum fmt fmt = FMT_TEXT;
 	bool list = false, facts = false, quiet = false, color = isatty(STDOUT_FILENO);
 	struct strv dirs = { 0 }, only = { 0 };
@@ -251,16 +278,18 @@ int cmd_check(int argc, char **argv)
 	struct probe_ctx ctx;
 	struct report rep = { 0 };
 	bool ctx_ready = false;
+	struct bundle_in in = { 0 };
 	const char *nc = getenv("NO_COLOR");
 	if (nc && *nc)
 		color = false;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:R:f:lqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:R:b:f:lqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile_name = optarg; break;
 		case 'r': strv_push(&dirs, optarg); break;
 		case 'R': root = optarg; break;
+		case 'b': bundle = optarg; break;
 		case 'f':
 			if (!strcmp(optarg, "text")) fmt = FMT_TEXT;
 			else if (!strcmp(optarg, "json")) fmt = FMT_JSON;
@@ -296,6 +325,10 @@ int cmd_check(int argc, char **argv)
 		rc = EXIT_PASS;
 		goto out;
 	}
+	if (bundle && strcmp(root, "/") != 0) {
+		fprintf(stderr, "hvscope check: --bundle and --root: give one\n");
+		goto out;
+	}
 	if (!root_is_dir("/", root)) {
 		fprintf(stderr, "hvscope check: --root %s: not a directory\n", root);
 		goto out;
@@ -313,11 +346,18 @@ int cmd_check(int argc, char **argv)
 		rc = explain(&set, profile_name, explain_id);
 		goto out;
 	}
-	probe_ctx_init(&ctx, root);
+	if (open_context(&ctx, root, bundle, &in, &e) < 0) {
+		fprintf(stderr, "hvscope check: %s\n", err_msg(&e));
+		goto out;
+	}
 	ctx_ready = true;
 	if (check_run(&ctx, &set, profile_name, &only, &rep, &e) < 0) {
 		fprintf(stderr, "hvscope check: %s (hvscope check --list shows them)\n", err_msg(&e));
 		goto out;
+	}
+	if (bundle) { /* not the private directory it was unpacked into */
+		free(rep.root);
+		rep.root = xasprintf("bundle %s", bundle);
 	}
 	struct report_opts ro = { .color = color, .quiet = quiet };
 	if (print_report(&rep, fmt, &ro) < 0)
@@ -327,6 +367,7 @@ out:
 	report_free(&rep);
 	if (ctx_ready)
 		probe_ctx_free(&ctx);
+	bundle_in_close(&in);
 	ruleset_free(&set);
 	strv_free(&dirs);
 	strv_free(&only);

@@ -271,3 +271,33 @@ wait_http() {
 	for i in $(seq $((${2:-10} * 10))); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
 	fail "$1 never answered"
 }
+
+# round_trip ROOT LABEL: hvscope bundle of ROOT ("/" for the live host),
+# then for every profile (check --list) the verdict of every check of `check --root ROOT`
+# and of `check --bundle` on the bundle, which must agree; fails naming the
+# checks that do not.
+round_trip() {
+	local root=$1 label=$2 p b="$TMP/rt-$$-$RANDOM.tar.gz"
+	if [ "$root" = / ]; then
+		"$HVSCOPE" bundle --no-hypervisor -q -o "$b" > /dev/null 2> "$TMP/rt.err" || fail "$label: bundle: $(cat "$TMP/rt.err")"
+	else
+		"$HVSCOPE" bundle --root "$root" -q -o "$b" > /dev/null 2> "$TMP/rt.err" || fail "$label: bundle: $(cat "$TMP/rt.err")"
+	fi
+	for p in $("$HVSCOPE" check --list | sed -n 's/^\([a-z0-9_-]*\): .*/\1/p'); do
+		run_hv check --root "$root" --profile "$p" --format json > "$TMP/rt-a.json"
+		run_hv check --bundle "$b" --profile "$p" --format json > "$TMP/rt-b.json"
+		[ "$RC" -le 2 ] || fail "$label: check --bundle exited $RC"
+		python3 - "$TMP/rt-a.json" "$TMP/rt-b.json" "$label" "$p" "$TMP/rt.diff" <<'PY' || fail "$(cat "$TMP/rt.diff")"
+import json, sys
+def verdicts(path):
+    return {(c["id"], c.get("item")): c["verdict"] for c in json.load(open(path))["checks"]}
+a, b = verdicts(sys.argv[1]), verdicts(sys.argv[2])
+bad = ["%s%s: %s on the host, %s from its bundle" % (k[0], "[%s]" % k[1] if k[1] else "", a.get(k, "absent"), b.get(k, "absent"))
+       for k in sorted(set(a) | set(b), key=str) if a.get(k) != b.get(k)]
+open(sys.argv[5], "w").write("%s, profile %s: %s" % (sys.argv[3], sys.argv[4], "; ".join(bad)))
+sys.exit(1 if bad else 0)
+PY
+		RT_CHECKS=$(( ${RT_CHECKS:-0} + $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$TMP/rt-a.json") ))
+	done
+	rm -f "$b"
+}

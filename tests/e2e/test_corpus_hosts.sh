@@ -48,6 +48,7 @@ for f in "$R"/var/lib/xen/images/*; do label "$f" xen_image_t; done
 run_hv check --root "$R" --profile rhel5-xen --format json > "$TMP/rhel5.json"
 no_findings "$TMP/rhel5.json"
 [ "$RC" = 0 ] || fail "a stock RHEL 5.2 dom0: exit $RC"
+round_trip "$R" "a stock RHEL 5.2 dom0 (its RPM database, labels and guests)"
 [ "$(fact "$R" rhel5-xen guest.names)" = "rhel5pv, winxp" ] || fail "guests: $(fact "$R" rhel5-xen guest.names)"
 [ "$(fact "$R" rhel5-xen guest.autostart)" = "rhel5pv" ] || fail "autostart: $(fact "$R" rhel5-xen guest.autostart)"
 skipped=$(fact "$R" rhel5-xen guest.skipped)
@@ -131,6 +132,7 @@ echo iso > "$R/srv/iso/win2019.iso"
 echo lv > "$R/dev/vg0/web1-disk"
 echo lv > "$R/dev/vg0/web1-swap"
 run_hv check --root "$R" --profile xen --format json > "$TMP/deb.json"
+round_trip "$R" "a Debian 12 Xen dom0 (its dpkg database, labels and guests)"
 # (the fixture's image directory is a small file system: a true warning)
 no_findings "$TMP/deb.json" images-disk-free
 [ "$(fact "$R" xen guest.names)" = "pvh1, web1, win2019" ] || fail "debian guests: $(fact "$R" xen guest.names)"
@@ -183,4 +185,5 @@ printf 'name = "a"\nuuid = "9847a069-51e4-8173-9d1b-2d033cf63d5b"\n' > "$R/etc/x
 printf 'name = "b"\nuuid = "9847A06951E481739D1B2D033CF63D5B"\n' > "$R/etc/xen/b.cfg"
 run_hv check --root "$R" --profile kvm --format json --only guest-uuid-unique > "$TMP/out.json"
 expect_verdict "$TMP/out.json" guest-uuid-unique fail
-note "RHEL 5.2, Debian 12 Xen and KVM hosts from the corpus: no false findings"
+round_trip "$R" "a KVM host with virt-install's guest and xl configs"
+note "RHEL 5.2, Debian 12 Xen and KVM hosts from the corpus: no false findings; each checked again from its bundle: the same $RT_CHECKS verdicts"

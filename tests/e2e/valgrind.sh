@@ -43,6 +43,9 @@ printf 'vncpasswd = "s3cret"\n' >> "$R/etc/xen/bad"
 vg bundle --root "$R" --connect test:///default --clean -q -o "$TMP/vg-bundle.tar.xz"
 vg bundle --no-hypervisor -q -o "$TMP/vg-live.tar.zst"
 vg bundle -o "$TMP/vg.zip"
+# check --bundle: unpacking (tar.xz, zip) and the recorded facts
+vg check --bundle "$TMP/vg-bundle.tar.xz" --profile xen --format json
+vg check --bundle "$TMP/vg.zip"
 # exporter: serve two scrapes, stop on SIGTERM, exit clean.
 P=$(free_port)
 "${VG[@]}" "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect test:///default --check.interval 3600 \

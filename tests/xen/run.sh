@@ -130,6 +130,29 @@ rc=$(cat "$out/exit-code")
 	cat "$img/packages.txt" | grep -E '^(xen-hypervisor-4.17-amd64|xen-utils-4.17|linux-image-[0-9]|libvirt-daemon-driver-xen) '
 } > "$out/timing.txt"
 sed 's/^/  /' "$out/timing.txt"
+# The bundle made inside dom0, checked out here with --profile xen: every
+# verdict must be the one dom0's own check gave when the bundle was made
+# (its check/report.json).
+if [ "$boot" = xen ]; then
+	if "$HVSCOPE_PAYLOAD/usr/bin/hvscope" check --bundle "$out/bundle.tar.xz" --profile xen --format json \
+		> "$out/check-from-bundle.json" 2> "$out/check-from-bundle.err" || [ $? -le 2 ]; then
+		mkdir -p "$out/bundle-unpacked"
+		tar -xf "$out/bundle.tar.xz" -C "$out/bundle-unpacked"
+		python3 - "$out"/bundle-unpacked/*/check/report.json "$out/check-from-bundle.json" >> "$out/summary.txt" <<'PY'
+import json, sys
+def verdicts(path):
+    return {(c["id"], c.get("item")): c["verdict"] for c in json.load(open(path))["checks"]}
+inside, outside = verdicts(sys.argv[1]), verdicts(sys.argv[2])
+bad = ["%s: %s in dom0, %s from the bundle" % (k[0], inside.get(k, "absent"), outside.get(k, "absent"))
+       for k in sorted(set(inside) | set(outside), key=str) if inside.get(k) != outside.get(k)]
+print("FAIL bundle-checked-outside: " + "; ".join(bad) if bad else
+      "PASS bundle-checked-outside (%d checks of profile xen, as dom0 gave them)" % len(inside))
+PY
+	else
+		echo "FAIL bundle-checked-outside: $(tail -n 1 "$out/check-from-bundle.err")" >> "$out/summary.txt"
+	fi
+	tail -n 1 "$out/summary.txt" | sed 's/^/  /'
+fi
 if [ "$rc" != 0 ] || grep -q '^FAIL' "$out/summary.txt"; then
 	log "FAILED (exit $rc); the logs of each step are in $out"
 	for f in $(sed -n 's/^FAIL \([^:]*\):.*/\1/p' "$out/summary.txt"); do

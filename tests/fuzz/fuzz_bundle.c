@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libFuzzer target: hvscope check --bundle's reader over any bytes, as an
+ * archive (libarchive's every compression, tar and zip) unpacked into a
+ * private directory, then its facts.json read back.  Besides memory errors
+ * it checks one property: nothing is left in the private directories'
+ * parent, whatever the archive held. */
+#include <dirent.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "diag/bundle_in.h"
+#include "probe/fact_load.h"
+
+static char dir[] = "/tmp/hvscope-fuzz-bundle-XXXXXX";
+
+static size_t entries(const char *path)
+{
+	DIR *d = opendir(path);
+	size_t n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (dir[sizeof(dir) - 2] == 'X') {
+		if (!mkdtemp(dir))
+			abort();
+		setenv("TMPDIR", dir, 1);
+	}
+	char input[sizeof(dir) + 16];
+	snprintf(input, sizeof(input), "%s.in", dir);
+	FILE *f = fopen(input, "wb");
+	if (!f)
+		abort();
+	fwrite(data, 1, size, f);
+	fclose(f);
+	struct bundle_in in;
+	struct err e = ERR_INIT;
+	if (bundle_in_open(input, &in, &e) == 0) {
+		struct facts fs = { 0 };
+		char *path = NULL;
+		if (asprintf(&path, "%s/check/facts.json", in.top) < 0)
+			abort();
+		facts_load_json(&fs, path, &e);
+		free(path);
+		facts_free(&fs);
+		bundle_in_close(&in);
+	}
+	err_clear(&e);
+	unlink(input);
+	if (entries(dir) != 0)
+		abort(); /* a private directory left behind */
+	return 0;
+}
