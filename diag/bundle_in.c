@@ -158,6 +158,18 @@ static bool has_facts(const char *dir)
 	return lstat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* What the top directory holds beside the facts. */
+static void found_top(struct bundle_in *in)
+{
+	in->files = xasprintf("%s/files", in->top);
+	in->cpuid = xasprintf("%s/check/cpuid.raw", in->top);
+	struct stat st;
+	if (lstat(in->cpuid, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(in->cpuid);
+		in->cpuid = NULL;
+	}
+}
+
 /* The bundle's top directory: dir itself, or its one subdirectory, holding
  * check/facts.json. */
 static char *find_top(const char *dir, const char *shown, struct err *e)
@@ -191,7 +203,7 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 		in->top = find_top(path, path, e);
 		if (!in->top)
 			return -ENOENT;
-		in->files = xasprintf("%s/files", in->top);
+		found_top(in);
 		return 0;
 	}
 	const char *tmpdir = getenv("TMPDIR");
@@ -208,7 +220,7 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 		r = in->top ? 0 : -ENOENT;
 	}
 	if (r == 0)
-		in->files = xasprintf("%s/files", in->top);
+		found_top(in);
 	if (r < 0)
 		bundle_in_close(in);
 	return r;
@@ -221,5 +233,6 @@ void bundle_in_close(struct bundle_in *in)
 	free(in->tmp);
 	free(in->top);
 	free(in->files);
+	free(in->cpuid);
 	memset(in, 0, sizeof(*in));
 }

@@ -8,6 +8,7 @@
 struct bundle_in {
 	char *top;   /* the bundle's top directory: check/, files/, ... */
 	char *files; /* top/files: its copies of the host's files, as a --root */
+	char *cpuid; /* top/check/cpuid.raw, the host's raw CPUID; NULL: not in it */
 	char *tmp; /* the private directory an archive went into; NULL for a directory */
 };
 

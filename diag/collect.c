@@ -22,6 +22,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <libcpuid.h>
+
 #include "core/root.h"
 #include "core/secret.h"
 #include "core/spawn.h"
@@ -630,6 +632,32 @@ static void collect_packages(struct bundle *b, struct probe_ctx *ctx)
 	buf_free(&out);
 }
 
+/* The live CPU's raw CPUID in libcpuid's text form: check --bundle's CPU
+ * probe runs on it as on the host, for facts the bundle did not record. */
+static void collect_cpuid(struct bundle *b)
+{
+	if (!b->live)
+		return;
+	struct cpu_raw_data_t raw;
+	if (!cpuid_present() || cpuid_get_raw_data(&raw) != 0) {
+		bundle_skip(b, "CPUID", "libcpuid: %s", cpuid_error());
+		return;
+	}
+	const char *tmpdir = getenv("TMPDIR");
+	_cleanup_free_ char *path = xasprintf("%s/hvscope-cpuid-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(path);
+	struct buf text = BUF_INIT;
+	if (fd < 0 || cpuid_serialize_raw_data(&raw, path) != 0 || root_read("/", path, ROOT_READ_MAX, &text, NULL) < 0)
+		bundle_skip(b, "CPUID", "the raw dump could not be written: %s", fd < 0 ? strerror(errno) : cpuid_error());
+	else
+		bundle_add(b, "check/cpuid.raw", text.s, text.len, "libcpuid cpuid_serialize_raw_data", time(NULL), 0);
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	buf_free(&text);
+}
+
 /* Every fact each profile reads, into ctx: hvscope check --bundle runs
  * any profile on the bundle with the facts its host's probes saw. */
 static void record_every_profile(struct probe_ctx *ctx, struct ruleset *set)
@@ -670,6 +698,7 @@ static void collect_check(struct bundle *b)
 	}
 	collect_packages(b, &ctx);
 	record_every_profile(&ctx, &set);
+	collect_cpuid(b);
 	probe_fact(&ctx, "selinux.mode");
 	probe_fact(&ctx, "selinux.policy");
 	struct buf facts = BUF_INIT;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* CPU facts: CPUID through libcpuid (live host only: under --root the CPU
- * running hvscope is not the image's), cross-checked with /proc/cpuinfo.
- * Inside VMs the two can disagree with each other and with reality, so both
- * are kept in the evidence and the fact says which one it used. */
+/* CPU facts: CPUID through libcpuid (the live host's, or the raw dump a
+ * bundle recorded: under --root the CPU running hvscope is not the
+ * image's), cross-checked with /proc/cpuinfo.  Inside VMs the two can
+ * disagree with each other and with reality, so both are kept in the
+ * evidence and the fact says which one it used. */
 #include <errno.h>
 #include <libcpuid.h>
 #include <string.h>
@@ -49,18 +50,52 @@ static const struct {
 	{ "sse2", CPU_FEATURE_SSE2 }, { "aes", CPU_FEATURE_AES },
 };
 
+/* The raw CPUID of the live host, or of the dump a bundle recorded. */
+static bool read_cpuid(const struct probe_ctx *ctx, struct cpu_id_t *id, const char **note)
+{
+	struct cpu_raw_data_t raw;
+	bool ok;
+	if (ctx->cpuid_dump) {
+		ok = cpuid_deserialize_raw_data(&raw, ctx->cpuid_dump) == 0 && cpu_identify(&raw, id) == 0;
+		*note = ok ? "libcpuid on the bundle's CPUID dump" : "the bundle's CPUID dump is unreadable";
+	} else if (root_is_live(ctx->root)) {
+		ok = cpuid_present() && cpuid_get_raw_data(&raw) == 0 && cpu_identify(&raw, id) == 0;
+		*note = ok ? "libcpuid" : "libcpuid failed";
+	} else {
+		ok = false;
+		*note = "libcpuid not used under --root";
+	}
+	return ok;
+}
+
+/* A flag beyond the table: CPUID's answer by libcpuid's name for it when
+ * CPUID was read, else /proc/cpuinfo's. */
+static void any_flag(struct probe_ctx *ctx, const char *name, const char *cpuinfo_flags)
+{
+	const char *flag = name + strlen("cpu.flag.");
+	const struct cpu_id_t *id = ctx->state[PROBE_STATE_CPU];
+	bool in_ci = cpuinfo_flags && str_has_word(cpuinfo_flags, flag);
+	for (int f = 0; id && f < NUM_CPU_FEATURES; f++) {
+		const char *fname = cpu_feature_str((cpu_feature_t)f);
+		if (fname && strcmp(fname, flag) == 0) {
+			facts_set_bool(&ctx->facts, name, id->flags[f] != 0, "CPUID (libcpuid): %s; /proc/cpuinfo: %s; used: CPUID",
+				       id->flags[f] ? "yes" : "no", cpuinfo_flags ? (in_ci ? "yes" : "no") : "unreadable");
+			return;
+		}
+	}
+	if (cpuinfo_flags)
+		facts_set_bool(&ctx->facts, name, in_ci, "/proc/cpuinfo flags %s %s", in_ci ? "list" : "lack", flag);
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	struct facts *fs = &ctx->facts;
 	if (!probe_once(ctx, "cpu")) {
-		/* cpu.flag.<other>: from cpuinfo only, filled below on the first run. */
+		/* cpu.flag.<other> after the first run */
 		const struct fact *src = facts_get(fs, "cpu.source");
 		if (str_starts(name, "cpu.flag.") && src && src->status == FACT_OK) {
 			const struct fact *all = facts_get(fs, "cpu.flags");
-			const char *flag = name + strlen("cpu.flag.");
-			if (all && all->status == FACT_OK)
-				facts_set_bool(fs, name, str_has_word(all->s, flag),
-					       "/proc/cpuinfo flags %s %s", str_has_word(all->s, flag) ? "list" : "lack", flag);
+			any_flag(ctx, name, all && all->status == FACT_OK ? all->s : NULL);
 		}
 		return;
 	}
@@ -75,12 +110,13 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		have_ci = ci.logical > 0 && ci.flags;
 	}
 
-	struct cpu_raw_data_t raw;
 	struct cpu_id_t id;
-	bool have_cpuid = root_is_live(ctx->root) && cpuid_present() && cpuid_get_raw_data(&raw) == 0 &&
-			  cpu_identify(&raw, &id) == 0;
-	const char *cpuid_note = root_is_live(ctx->root) ? (have_cpuid ? "libcpuid" : "libcpuid failed")
-							 : "libcpuid not used under --root";
+	const char *cpuid_note;
+	bool have_cpuid = read_cpuid(ctx, &id, &cpuid_note);
+	if (have_cpuid) {
+		ctx->state[PROBE_STATE_CPU] = xcalloc(1, sizeof(id));
+		memcpy(ctx->state[PROBE_STATE_CPU], &id, sizeof(id));
+	}
 
 	if (!have_ci && !have_cpuid) {
 		const char *why = r < 0 ? err_msg(&e) : "/proc/cpuinfo: no processor or flags line (truncated, or not x86)";
@@ -129,11 +165,8 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		facts_set_bool(fs, "cpu.hwvirt", hw, "%s: %s", hw ? (vmx->b ? "vmx" : "svm") : "neither vmx nor svm",
 			       have_cpuid ? "CPUID (libcpuid)" : "/proc/cpuinfo");
 	}
-	if (str_starts(name, "cpu.flag.") && !facts_get(fs, name) && have_ci) {
-		const char *flag = name + strlen("cpu.flag.");
-		facts_set_bool(fs, name, str_has_word(ci.flags, flag), "/proc/cpuinfo flags %s %s",
-			       str_has_word(ci.flags, flag) ? "list" : "lack", flag);
-	}
+	if (str_starts(name, "cpu.flag.") && !facts_get(fs, name))
+		any_flag(ctx, name, have_ci ? ci.flags : NULL);
 out:
 	free(ci.vendor);
 	free(ci.model);
@@ -142,10 +175,17 @@ out:
 	err_clear(&e);
 }
 
+static void cleanup(struct probe_ctx *ctx)
+{
+	free(ctx->state[PROBE_STATE_CPU]);
+	ctx->state[PROBE_STATE_CPU] = NULL;
+}
+
 const struct probe probe_cpu = {
 	.name = "cpu",
 	.bundle_files = true,
 	.summary = "CPU vendor, model, logical CPUs and flags (libcpuid, /proc/cpuinfo)",
 	.patterns = patterns,
 	.resolve = resolve,
+	.cleanup = cleanup,
 };

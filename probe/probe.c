@@ -18,13 +18,14 @@ void probe_ctx_init(struct probe_ctx *ctx, const char *root)
 	ctx->is_root = geteuid() == 0;
 }
 
-void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files)
+void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files, const char *cpuid_dump)
 {
 	probe_ctx_init(ctx, files);
 	ctx->facts = *recorded;
 	memset(recorded, 0, sizeof(*recorded));
 	ctx->files = xcalloc(1, sizeof(*ctx->files));
 	probe_ctx_init(ctx->files, files);
+	ctx->files->cpuid_dump = cpuid_dump;
 }
 
 /* A fact the bundle did not record, from its copies of the host's files

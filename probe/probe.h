@@ -20,6 +20,9 @@ struct probe_ctx {
 	 * host's files, and what they cannot tell is UNKNOWN ("not in the
 	 * bundle"), never a failure of the host's. */
 	struct probe_ctx *files;
+	/* A raw CPUID dump (libcpuid's text form) the CPU probe reads in
+	 * place of the live CPU's: a bundle's check/cpuid.raw.  NULL: none. */
+	const char *cpuid_dump;
 	struct strv done; /* probe keys already run (whole probes or names) */
 	void *state[16];  /* per-probe private state, freed by its cleanup */
 };
@@ -43,9 +46,9 @@ extern const struct probe *const probe_table[];
 
 void probe_ctx_init(struct probe_ctx *ctx, const char *root);
 /* A context replaying a bundle: recorded (the bundle's facts.json; taken,
- * left empty) and files, the directory holding its copies of the host's
- * files. */
-void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files);
+ * left empty), files, the directory holding its copies of the host's
+ * files, and its raw CPUID dump (NULL: none). */
+void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files, const char *cpuid_dump);
 void probe_ctx_free(struct probe_ctx *ctx);
 /* The fact, running its probe if needed; never NULL. */
 const struct fact *probe_fact(struct probe_ctx *ctx, const char *name);
@@ -68,6 +71,6 @@ extern const struct probe probe_path;
 extern const struct probe probe_msr;
 
 /* Private-state slots of ctx->state. */
-enum { PROBE_STATE_PACKAGES, PROBE_STATE_SELINUX, PROBE_STATE_GUESTS, PROBE_STATE_PROCS };
+enum { PROBE_STATE_PACKAGES, PROBE_STATE_SELINUX, PROBE_STATE_GUESTS, PROBE_STATE_PROCS, PROBE_STATE_CPU };
 
 #endif

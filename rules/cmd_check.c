@@ -253,7 +253,7 @@ static int open_context(struct probe_ctx *ctx, const char *root, const char *bun
 		facts_free(&recorded);
 		return r;
 	}
-	probe_ctx_init_bundle(ctx, &recorded, in->files); /* in outlives ctx */
+	probe_ctx_init_bundle(ctx, &recorded, in->files, in->cpuid); /* in outlives ctx */
 	return 0;
 }
 

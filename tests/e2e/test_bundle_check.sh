@@ -72,6 +72,20 @@ run_hv check --root "$R" --rules "$TMP/site" --only site-motd --format json > "$
 [ "$(verdict "$TMP/site-host.json" site-motd)" = fail ] || fail "the site rule should fail on the root itself"
 note "a site rule on a fact the bundle lacks: SKIP (not in the bundle); FAIL on the root itself"
 
+# --- this host's raw CPUID: the CPU probe runs on the recorded dump --------
+# cx8 is beyond the probe's table of flags, so no profile reads it and the
+# bundle did not record it: its answer comes from libcpuid on the dump.
+"$HVSCOPE" bundle --no-hypervisor -q -o "$TMP/live.tar.gz" > /dev/null || fail "live bundle"
+tar -tzf "$TMP/live.tar.gz" | grep -q '/check/cpuid.raw$' || fail "no check/cpuid.raw in a live bundle"
+printf 'profile: kvm\nrules:\n  - {id: cx8, title: cx8, fact: "cpu.flag.cx8", expect: true, remedy: none}\n' > "$TMP/site/cx8.yaml"
+run_hv check --profile kvm --rules "$TMP/site" --only cx8 --format json > "$TMP/cx8-host.json"
+run_hv check --bundle "$TMP/live.tar.gz" --profile kvm --rules "$TMP/site" --only cx8 --format json > "$TMP/cx8-bundle.json"
+[ "$(field "$TMP/cx8-bundle.json" cx8 evidence)" = "$(field "$TMP/cx8-host.json" cx8 evidence)" ] &&
+	[ "$(verdict "$TMP/cx8-bundle.json" cx8)" = "$(verdict "$TMP/cx8-host.json" cx8)" ] ||
+	fail "cpu.flag.cx8: host $(field "$TMP/cx8-host.json" cx8 evidence), bundle $(field "$TMP/cx8-bundle.json" cx8 evidence)"
+field "$TMP/cx8-bundle.json" cx8 evidence | grep -q '^CPUID (libcpuid)' || fail "cx8 not from the CPUID dump: $(field "$TMP/cx8-bundle.json" cx8 evidence)"
+note "an unrecorded CPU flag from the bundle's raw CPUID dump: $(field "$TMP/cx8-bundle.json" cx8 evidence), as on the host"
+
 # --- hostile and broken archives ------------------------------------------
 mkdir -p "$TMP/out"
 python3 - "$TMP/out" "$TMP" <<'PY'
