@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A support bundle opened for reading: its directory as it is, or an
- * archive unpacked through libarchive into a private temporary directory.
- * An archive comes from a host someone else runs, so it is treated as
- * hostile: only regular files and directories are written, each under the
- * private directory (no absolute path, no "..", no link of any kind), with
- * caps on each member, on the whole and on the number of members; anything
- * else stops the unpacking with an error naming the member, and the
- * directory goes. */
+/* A support bundle (hvscope's, or an sosreport) opened for reading: its
+ * directory as it is, or an archive unpacked through libarchive into a
+ * private temporary directory.  An archive comes from a host someone else
+ * runs, so it is treated as hostile: only regular files, directories and
+ * symlinks that stay inside the archive (sos keeps installed-rpms and the
+ * like as such) are written, each under the private directory (no absolute
+ * path, no ".."), with caps on each member, on the whole and on the number
+ * of members; anything else stops the unpacking with an error naming the
+ * member, and the directory goes.  What is read there afterwards goes
+ * through core/root, which resolves links inside the root only. */
 #include "diag/bundle_in.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fts.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,6 +64,32 @@ static const char *safe_member_name(const char *name)
 	return name;
 }
 
+/* Does a symlink at member name, to target, stay inside the archive? */
+static bool link_stays_inside(const char *name, const char *target)
+{
+	if (!*target || target[0] == '/')
+		return false;
+	int depth = 0;
+	/* The link's own directory, then the target's components. */
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, "/");
+		if (p[n] == '/')
+			depth += !(n == 1 && p[0] == '.') && n > 0;
+		p += n + (p[n] == '/');
+	}
+	for (const char *p = target; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			depth--;
+		else if (n > 0 && !(n == 1 && p[0] == '.'))
+			depth++;
+		if (depth < 0)
+			return false;
+		p += n + (p[n] == '/');
+	}
+	return true;
+}
+
 /* Why a member cannot be unpacked, or NULL. */
 static const char *refusal(struct archive_entry *ent, const char *name, uint64_t total, size_t members)
 {
@@ -68,8 +98,12 @@ static const char *refusal(struct archive_entry *ent, const char *name, uint64_t
 		return "too many members (a tar bomb?)";
 	if (!safe_member_name(name))
 		return "an absolute path or one with '..'";
-	if (archive_entry_hardlink(ent) || archive_entry_symlink(ent) || (type != AE_IFREG && type != AE_IFDIR))
-		return "not a regular file or directory (links and devices are refused)";
+	if (type == AE_IFLNK)
+		return link_stays_inside(name, archive_entry_symlink(ent) ? archive_entry_symlink(ent) : "")
+			       ? NULL
+			       : "a symlink out of the archive";
+	if (archive_entry_hardlink(ent) || (type != AE_IFREG && type != AE_IFDIR))
+		return "not a regular file, directory or symlink inside (hard links and devices are refused)";
 	if (archive_entry_size_is_set(ent) && (uint64_t)archive_entry_size(ent) > MAX_MEMBER)
 		return "a member over 512 MiB";
 	if (archive_entry_size_is_set(ent) && total + (uint64_t)archive_entry_size(ent) > MAX_TOTAL)
@@ -129,7 +163,8 @@ static int unpack(const char *path, const char *into, struct err *e)
 		members++;
 		_cleanup_free_ char *dest = xasprintf("%s/%s", into, safe_member_name(name));
 		archive_entry_set_pathname(ent, dest);
-		archive_entry_set_perm(ent, archive_entry_filetype(ent) == AE_IFDIR ? 0700 : 0600);
+		if (archive_entry_filetype(ent) != AE_IFLNK)
+			archive_entry_set_perm(ent, archive_entry_filetype(ent) == AE_IFDIR ? 0700 : 0600);
 		if (archive_write_header(out, ent) < ARCHIVE_WARN) {
 			r = err_set(e, -EIO, "%s: member '%s': %s", path, name, archive_error_string(out));
 			goto done;
@@ -151,16 +186,62 @@ done:
 	return r;
 }
 
-static bool has_facts(const char *dir)
+/* Every symlink unpacked into dir, as the links stand once all are there
+ * (one checked alone can lead through another): one that resolves
+ * outside dir is refused; a dangling one is removed, as nothing it names
+ * is in the archive. */
+static int check_links(const char *dir, const char *shown, struct err *e)
 {
-	_cleanup_free_ char *p = xasprintf("%s/check/facts.json", dir);
+	char real_dir[PATH_MAX];
+	if (!realpath(dir, real_dir))
+		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
+	size_t dl = strlen(real_dir);
+	char *const paths[] = { (char *)dir, NULL };
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	if (!fts)
+		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
+	int r = 0;
+	for (FTSENT *f; r == 0 && (f = fts_read(fts));) {
+		if (f->fts_info != FTS_SL && f->fts_info != FTS_SLNONE)
+			continue;
+		char real[PATH_MAX];
+		if (!realpath(f->fts_path, real)) {
+			unlink(f->fts_path);
+			continue;
+		}
+		if (strncmp(real, real_dir, dl) != 0 || (real[dl] != '/' && real[dl] != '\0'))
+			r = err_set(e, -EPERM, "%s: member '%s': a symlink out of the archive", shown, f->fts_path + strlen(dir) + 1);
+	}
+	fts_close(fts);
+	return r;
+}
+
+static bool has(const char *dir, const char *rel, mode_t type)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", dir, rel);
 	struct stat st;
-	return lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return lstat(p, &st) == 0 && (st.st_mode & S_IFMT) == type;
+}
+
+/* Which kind of bundle dir is: -1 neither. */
+static int kind_of(const char *dir)
+{
+	if (has(dir, "check/facts.json", S_IFREG))
+		return BUNDLE_HVSCOPE;
+	/* sos 4's layout: what its plugins ran, and its own logs */
+	if (has(dir, "sos_commands", S_IFDIR) && (has(dir, "sos_logs", S_IFDIR) || has(dir, "sos_reports", S_IFDIR)))
+		return BUNDLE_SOS;
+	return -1;
 }
 
 /* What the top directory holds beside the facts. */
 static void found_top(struct bundle_in *in)
 {
+	in->kind = (enum bundle_kind)kind_of(in->top);
+	if (in->kind == BUNDLE_SOS) { /* the host's files are where they were */
+		in->files = xstrdup(in->top);
+		return;
+	}
 	in->files = xasprintf("%s/files", in->top);
 	in->cpuid = xasprintf("%s/check/cpuid.raw", in->top);
 	struct stat st;
@@ -170,11 +251,11 @@ static void found_top(struct bundle_in *in)
 	}
 }
 
-/* The bundle's top directory: dir itself, or its one subdirectory, holding
- * check/facts.json. */
+/* The bundle's top directory: dir itself, or a subdirectory, holding
+ * check/facts.json or an sosreport. */
 static char *find_top(const char *dir, const char *shown, struct err *e)
 {
-	if (has_facts(dir))
+	if (kind_of(dir) >= 0)
 		return xstrdup(dir);
 	struct strv names = { 0 };
 	if (root_list_dir("/", dir, &names) < 0) {
@@ -184,12 +265,12 @@ static char *find_top(const char *dir, const char *shown, struct err *e)
 	char *top = NULL;
 	for (size_t i = 0; i < names.n && !top; i++) {
 		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, names.v[i]);
-		if (has_facts(sub))
+		if (kind_of(sub) >= 0)
 			top = TAKE_PTR(sub);
 	}
 	strv_free(&names);
 	if (!top)
-		err_set(e, -ENOENT, "%s: not an hvscope bundle (no check/facts.json in it or in a directory of it)", shown);
+		err_set(e, -ENOENT, "%s: neither an hvscope bundle nor an sosreport (no check/facts.json, no sos_commands/ with sos_logs/, in it or in a directory of it)", shown);
 	return top;
 }
 
@@ -215,6 +296,8 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 		return r;
 	}
 	int r = unpack(path, in->tmp, e);
+	if (r == 0)
+		r = check_links(in->tmp, path, e);
 	if (r == 0) {
 		in->top = find_top(in->tmp, path, e);
 		r = in->top ? 0 : -ENOENT;

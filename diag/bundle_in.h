@@ -5,17 +5,20 @@
 
 #include "core/err.h"
 
+enum bundle_kind { BUNDLE_HVSCOPE, BUNDLE_SOS };
+
 struct bundle_in {
-	char *top;   /* the bundle's top directory: check/, files/, ... */
-	char *files; /* top/files: its copies of the host's files, as a --root */
+	enum bundle_kind kind;
+	char *top;   /* the bundle's top directory: check/, files/, ... (sos: etc/, proc/, sos_commands/, ...) */
+	char *files; /* its copies of the host's files, as a --root: top/files (sos: top) */
 	char *cpuid; /* top/check/cpuid.raw, the host's raw CPUID; NULL: not in it */
 	char *tmp; /* the private directory an archive went into; NULL for a directory */
 };
 
-/* path: a bundle's directory (or the directory holding it), or its archive
- * (any compression libarchive reads), unpacked into a private directory
- * under $TMPDIR.  A hostile or broken archive is an error naming the
- * member, with nothing left behind. */
+/* path: an hvscope bundle's or an sosreport's directory (or the directory
+ * holding it), or its archive (any compression libarchive reads),
+ * unpacked into a private directory under $TMPDIR.  A hostile or broken
+ * archive is an error naming the member, with nothing left behind. */
 int bundle_in_open(const char *path, struct bundle_in *in, struct err *e);
 /* Removes the private directory. */
 void bundle_in_close(struct bundle_in *in);

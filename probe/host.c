@@ -118,7 +118,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_host = {
 	.name = "host",
-	.bundle_files = true,
+	.offline = OFFLINE_BUNDLE | OFFLINE_SOS,
 	.summary = "the distribution (/etc/os-release, /etc/redhat-release)",
 	.patterns = patterns,
 	.resolve = resolve,

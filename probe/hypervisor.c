@@ -344,7 +344,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_hypervisor = {
 	.name = "hypervisor",
-	.bundle_files = true,
+	.offline = OFFLINE_BUNDLE | OFFLINE_SOS,
 	.summary = "Xen (/sys/hypervisor, /proc/xen), the running kernel, the boot loader's default entry",
 	.patterns = patterns,
 	.resolve = resolve,

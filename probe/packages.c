@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Installed packages: librpm on RPM hosts, the dpkg status database on
- * Debian hosts.  Facts are asked for by name, so nothing is listed in full:
+ * Debian hosts, and in an sosreport (no database there) the listings sos
+ * keeps: installed-rpms (rpm -qa) or installed-debs (dpkg -l).  Facts are asked for by name, so nothing is listed in full:
  * package.NAME.installed, package.NAME.version, package.NAME.arch, and
  * package.A|B.installed for "either of these" across distributions.  A name
  * may be a glob (xen-hypervisor-[0-9]*: Debian puts the version in the
@@ -24,12 +25,21 @@
 static const char *const patterns[] = { "packages.backend", "package.*.installed", "package.*.version", "package.*.arch",
 					NULL };
 
-enum backend { PKG_NONE, PKG_RPM, PKG_DPKG };
+enum backend { PKG_NONE, PKG_RPM, PKG_DPKG, PKG_LIST };
+
+/* One package of a listing. */
+struct listed {
+	char *name, *version, *arch;
+};
 
 struct pkg_state {
 	enum backend backend;
 	char *dbpath;       /* rpm: inside the root */
 	struct buf dpkg;    /* dpkg: the status file */
+	struct listed *list; /* PKG_LIST */
+	size_t nlist;
+	bool list_dpkg;      /* the listing is dpkg's: its version order */
+	const char *list_file;
 	char *why_none;
 	int rpm_configured;
 };
@@ -51,10 +61,80 @@ static struct pkg_state *state(struct probe_ctx *ctx);
 
 int pkg_version_cmp_host(struct probe_ctx *ctx, const char *a, const char *b, const char **which)
 {
-	bool dpkg = state(ctx)->backend == PKG_DPKG;
+	const struct pkg_state *st = state(ctx);
+	bool dpkg = st->backend == PKG_DPKG || (st->backend == PKG_LIST && st->list_dpkg);
 	if (which)
 		*which = dpkg ? "dpkg's version order" : "rpm's version order";
 	return dpkg ? pkg_version_cmp_dpkg(a, b) : pkg_version_cmp_rpm(a, b);
+}
+
+/* "name-version-release.arch  date" of installed-rpms: the name ends at
+ * the second '-' from the end of name-version-release. */
+static bool parse_rpm_line(char *line, struct listed *out)
+{
+	char *save = NULL;
+	char *nvra = strtok_r(line, " \t", &save);
+	char *dot = nvra ? strrchr(nvra, '.') : NULL;
+	if (!dot)
+		return false;
+	*dot = '\0';
+	char *rel = strrchr(nvra, '-');
+	if (!rel)
+		return false;
+	*rel = '\0';
+	char *ver = strrchr(nvra, '-');
+	if (!ver || ver == nvra)
+		return false;
+	*ver = '\0';
+	out->name = xstrdup(nvra);
+	out->version = xasprintf("%s-%s", ver + 1, rel + 1);
+	out->arch = xstrdup(dot + 1);
+	return true;
+}
+
+/* "ii  name[:arch]  version  arch  description" of dpkg -l: installed
+ * ones only (ii, hi). */
+static bool parse_dpkg_line(char *line, struct listed *out)
+{
+	if (!(line[0] == 'i' || line[0] == 'h') || line[1] != 'i' || line[2] != ' ')
+		return false;
+	char *save = NULL;
+	strtok_r(line, " ", &save);
+	char *name = strtok_r(NULL, " ", &save), *version = strtok_r(NULL, " ", &save), *arch = strtok_r(NULL, " ", &save);
+	if (!name || !version || !arch)
+		return false;
+	char *colon = strchr(name, ':');
+	if (colon)
+		*colon = '\0';
+	out->name = xstrdup(name);
+	out->version = xstrdup(version);
+	out->arch = xstrdup(arch);
+	return true;
+}
+
+/* The package listing an sosreport keeps at its top. */
+static void read_listing(struct probe_ctx *ctx, struct pkg_state *st)
+{
+	static const char *const files[] = { "/installed-debs", "/installed-rpms" };
+	for (size_t i = 0; i < ARRAY_SIZE(files) && st->backend == PKG_NONE; i++) {
+		struct buf text = BUF_INIT;
+		if (root_read(ctx->root, files[i], 64u << 20, &text, NULL) == 0) {
+			st->list_dpkg = i == 0;
+			st->list_file = files[i] + 1;
+			char *save = NULL;
+			for (char *l = strtok_r(text.s ? text.s : (char *)"", "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+				struct listed x;
+				if (!(st->list_dpkg ? parse_dpkg_line(l, &x) : parse_rpm_line(l, &x)))
+					continue;
+				st->list = xrealloc(st->list, (st->nlist + 1) * sizeof(*st->list));
+				st->list[st->nlist++] = x;
+			}
+			st->backend = PKG_LIST;
+			facts_set_str(&ctx->facts, "packages.backend", st->list_dpkg ? "dpkg" : "rpm", "the sosreport's %s (%zu packages)",
+				      st->list_file, st->nlist);
+		}
+		buf_free(&text);
+	}
 }
 
 static struct pkg_state *state(struct probe_ctx *ctx)
@@ -86,6 +166,8 @@ static struct pkg_state *state(struct probe_ctx *ctx)
 				break;
 			}
 		}
+	if (st->backend == PKG_NONE)
+		read_listing(ctx, st);
 	if (st->backend == PKG_NONE) {
 		st->why_none = xstrdup("no package database: neither /var/lib/dpkg/status nor an RPM database in /var/lib/rpm or /usr/lib/sysimage/rpm");
 		facts_set_status(&ctx->facts, "packages.backend", FACT_MISSING, "%s", st->why_none);
@@ -103,6 +185,12 @@ static void cleanup(struct probe_ctx *ctx)
 		rpmFreeMacros(NULL);
 		rpmFreeRpmrc();
 	}
+	for (size_t i = 0; i < st->nlist; i++) {
+		free(st->list[i].name);
+		free(st->list[i].version);
+		free(st->list[i].arch);
+	}
+	free(st->list);
 	free(st->dbpath);
 	free(st->why_none);
 	buf_free(&st->dpkg);
@@ -220,6 +308,16 @@ static void dpkg_lookup(struct pkg_state *st, const char *name, struct pkg_info 
 	}
 }
 
+static void list_lookup(const struct pkg_state *st, const char *name, struct pkg_info *pi)
+{
+	for (size_t i = 0; i < st->nlist; i++) {
+		const struct listed *x = &st->list[i];
+		if (is_glob(name) ? fnmatch(name, x->name, 0) == 0 : strcmp(name, x->name) == 0)
+			take_newer(pi, xstrdup(x->name), xstrdup(x->version), xstrdup(x->arch),
+				   st->list_dpkg ? pkg_version_cmp_dpkg : pkg_version_cmp_rpm);
+	}
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	struct pkg_state *st = state(ctx);
@@ -238,15 +336,17 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		facts_set_status(&ctx->facts, f_arch, FACT_MISSING, "%s", st->why_none);
 		return;
 	}
-	const char *db = st->backend == PKG_RPM ? "rpm database" : "dpkg status";
+	const char *db = st->backend == PKG_RPM ? "rpm database" : st->backend == PKG_DPKG ? "dpkg status" : st->list_file;
 	char *save = NULL;
 	struct pkg_info found = { 0 };
 	for (char *n = strtok_r(names, "|", &save); n && !found.installed; n = strtok_r(NULL, "|", &save)) {
 		struct pkg_info pi = { 0 };
 		if (st->backend == PKG_RPM)
 			rpm_lookup(ctx, st, n, &pi);
-		else
+		else if (st->backend == PKG_DPKG)
 			dpkg_lookup(st, n, &pi);
+		else
+			list_lookup(st, n, &pi);
 		if (pi.error) {
 			facts_set_status(&ctx->facts, f_inst, FACT_ERROR, "%s", pi.error);
 			facts_set_status(&ctx->facts, f_ver, FACT_ERROR, "%s", pi.error);
@@ -275,7 +375,8 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_packages = {
 	.name = "packages",
-	.summary = "installed packages through librpm or the dpkg database",
+	.summary = "installed packages through librpm or the dpkg database (an sosreport: its package listing)",
+	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

@@ -18,25 +18,30 @@ void probe_ctx_init(struct probe_ctx *ctx, const char *root)
 	ctx->is_root = geteuid() == 0;
 }
 
-void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files, const char *cpuid_dump)
+void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *recorded, const char *files, const char *cpuid_dump)
 {
 	probe_ctx_init(ctx, files);
-	ctx->facts = *recorded;
-	memset(recorded, 0, sizeof(*recorded));
+	if (recorded) {
+		ctx->facts = *recorded;
+		memset(recorded, 0, sizeof(*recorded));
+	}
+	ctx->offline = kind;
 	ctx->files = xcalloc(1, sizeof(*ctx->files));
 	probe_ctx_init(ctx->files, files);
 	ctx->files->cpuid_dump = cpuid_dump;
 }
 
-/* A fact the bundle did not record, from its copies of the host's files
- * when its probe reads only files a bundle collects; what they do not
- * tell is not the host's failure. */
-static const struct fact *fact_from_bundle_files(struct probe_ctx *ctx, const char *name)
+/* A fact not recorded, from the copies of the host's files when its probe
+ * reads only what such copies hold; what they do not tell is not the
+ * host's failure. */
+static const struct fact *fact_from_files(struct probe_ctx *ctx, const char *name)
 {
+	const char *where = ctx->offline == OFFLINE_SOS ? "the sosreport" : "the bundle";
 	const struct probe *p = probe_for(name);
-	if (!p || !p->bundle_files) {
-		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in the bundle: the host's probes did not record %s%s%s", name,
-				 p ? ", and the bundle does not hold what the probe reads: " : "", p ? p->summary : "");
+	if (!p || !(p->offline & ctx->offline)) {
+		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in %s: %s %s, and it holds no copy of what the %s probe reads (%s)",
+				 where, name, ctx->offline == OFFLINE_SOS ? "is not something sos records" : "was not recorded by the host's probes",
+				 p ? p->name : "?", p ? p->summary : "no probe provides it");
 		return facts_get(&ctx->facts, name);
 	}
 	const struct fact *f = probe_fact(ctx->files, name);
@@ -60,7 +65,7 @@ static const struct fact *fact_from_bundle_files(struct probe_ctx *ctx, const ch
 		facts_set_status(&ctx->facts, name, FACT_ERROR, "%s", f->evidence);
 		break;
 	default:
-		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in the bundle (%s)", f->evidence);
+		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in %s (%s)", where, f->evidence);
 		break;
 	}
 	return facts_get(&ctx->facts, name);
@@ -109,7 +114,7 @@ const struct fact *probe_fact(struct probe_ctx *ctx, const char *name)
 	if (f)
 		return f;
 	if (ctx->files)
-		return fact_from_bundle_files(ctx, name);
+		return fact_from_files(ctx, name);
 	const struct probe *p = probe_for(name);
 	if (p)
 		p->resolve(ctx, name);

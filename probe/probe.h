@@ -14,11 +14,15 @@ struct probe_ctx {
 	const char *root; /* "/" for the live host */
 	bool is_root;     /* running with euid 0 */
 	struct facts facts;
-	/* Replaying a support bundle (probe_ctx_init_bundle): facts holds
-	 * every fact recorded when the bundle was made; a fact it lacks is
-	 * asked of files, a context reading the bundle's copies of the
-	 * host's files, and what they cannot tell is UNKNOWN ("not in the
-	 * bundle"), never a failure of the host's. */
+	/* Checking a host from what it left (probe_ctx_init_offline): an
+	 * hvscope bundle, whose facts.json is in facts from the start, or an
+	 * sosreport, which records no facts.  A fact not there is asked of
+	 * files, a context reading the copies of the host's files, when its
+	 * probe reads only what they hold (probe.offline); what they cannot
+	 * tell is UNKNOWN ("not in the bundle"), never a failure of the
+	 * host's.  offline: 0 (a host or --root), OFFLINE_BUNDLE or
+	 * OFFLINE_SOS. */
+	unsigned offline;
 	struct probe_ctx *files;
 	/* A raw CPUID dump (libcpuid's text form) the CPU probe reads in
 	 * place of the live CPU's: a bundle's check/cpuid.raw.  NULL: none. */
@@ -36,19 +40,22 @@ struct probe {
 	 * becomes a fact with a non-OK status. */
 	void (*resolve)(struct probe_ctx *ctx, const char *name);
 	void (*cleanup)(struct probe_ctx *ctx);
-	/* Every source it reads is a file hvscope bundle collects, so a
-	 * bundle's copies answer it as the host would have (others read
-	 * databases, devices, labels or files a bundle does not hold). */
-	bool bundle_files;
+	/* Where copies of what it reads are found, so that they answer it as
+	 * the host would have: OFFLINE_BUNDLE, hvscope bundle collects every
+	 * file it reads; OFFLINE_SOS, an sosreport holds them (others read
+	 * databases, devices, labels or files neither holds). */
+	unsigned offline;
 };
+enum { OFFLINE_BUNDLE = 1, OFFLINE_SOS = 2 };
 
 extern const struct probe *const probe_table[];
 
 void probe_ctx_init(struct probe_ctx *ctx, const char *root);
-/* A context replaying a bundle: recorded (the bundle's facts.json; taken,
- * left empty), files, the directory holding its copies of the host's
- * files, and its raw CPUID dump (NULL: none). */
-void probe_ctx_init_bundle(struct probe_ctx *ctx, struct facts *recorded, const char *files, const char *cpuid_dump);
+/* A context checking a host from what it left (kind: OFFLINE_BUNDLE or
+ * OFFLINE_SOS): recorded (a bundle's facts.json, taken and left empty;
+ * NULL: none), files, the directory holding the copies of the host's
+ * files, and a raw CPUID dump (NULL: none). */
+void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *recorded, const char *files, const char *cpuid_dump);
 void probe_ctx_free(struct probe_ctx *ctx);
 /* The fact, running its probe if needed; never NULL. */
 const struct fact *probe_fact(struct probe_ctx *ctx, const char *name);

@@ -235,8 +235,8 @@ static int print_report(const struct report *rep, enum fmt fmt, const struct rep
 	return 0;
 }
 
-/* The probes' context: the host (or --root's tree), or a bundle's
- * recorded facts over its copies of the host's files. */
+/* The probes' context: the host (or --root's tree), a bundle's recorded
+ * facts over its copies of the host's files, or an sosreport's files. */
 static int open_context(struct probe_ctx *ctx, const char *root, const char *bundle, struct bundle_in *in, struct err *e)
 {
 	if (!bundle) {
@@ -246,6 +246,10 @@ static int open_context(struct probe_ctx *ctx, const char *root, const char *bun
 	int r = bundle_in_open(bundle, in, e);
 	if (r < 0)
 		return r;
+	if (in->kind == BUNDLE_SOS) {
+		probe_ctx_init_offline(ctx, OFFLINE_SOS, NULL, in->files, NULL);
+		return 0;
+	}
 	struct facts recorded = { 0 };
 	_cleanup_free_ char *facts = xasprintf("%s/check/facts.json", in->top);
 	r = facts_load_json(&recorded, facts, e);
@@ -253,7 +257,7 @@ static int open_context(struct probe_ctx *ctx, const char *root, const char *bun
 		facts_free(&recorded);
 		return r;
 	}
-	probe_ctx_init_bundle(ctx, &recorded, in->files, in->cpuid); /* in outlives ctx */
+	probe_ctx_init_offline(ctx, OFFLINE_BUNDLE, &recorded, in->files, in->cpuid); /* in outlives ctx */
 	return 0;
 }
 

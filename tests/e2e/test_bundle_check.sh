@@ -115,6 +115,13 @@ with tarfile.open(os.path.join(out, "bomb.tar.gz"), "w:gz") as t:
     for k in range(100001):
         i = tarfile.TarInfo("h/f%d" % k); t.addfile(i, io.BytesIO(b""))
 tar("notabundle.tar.gz", [reg("h/README", b"hello\n")])
+# an sosreport's shape with a link chain: each link alone stays inside,
+# together they lead two levels above the archive
+def dirm(name):
+    i = tarfile.TarInfo(name); i.type = tarfile.DIRTYPE; return i, None
+def link(name, to):
+    i = tarfile.TarInfo(name); i.type = tarfile.SYMTYPE; i.linkname = to; return i, None
+tar("linkchain.tar.gz", [dirm("h/sos_commands"), dirm("h/sos_logs"), link("h/l1", "."), link("h/l2", "l1/l1/../../..")])
 tar("badfacts.tar.gz", [reg("h/check/facts.json", b'[\n{"name": "cpu.flag.pae", "status": "ok"}\n]\n')])
 open(os.path.join(out, "junk.tar.gz"), "wb").write(os.urandom(4096))
 PY
@@ -130,12 +137,13 @@ hostile() { # ARCHIVE EXPECTED-TEXT
 }
 hostile absolute.tar.gz "an absolute path or one with '..'"
 hostile dotdot.tar.gz "member 'h/../../escaped-dotdot'"
-hostile symlink.tar.gz "links and devices are refused"
-hostile hardlink.tar.gz "links and devices are refused"
-hostile device.tar.gz "links and devices are refused"
+hostile symlink.tar.gz "member 'h/files/etc/passwd': a symlink out of the archive"
+hostile linkchain.tar.gz "member 'h/l2': a symlink out of the archive"
+hostile hardlink.tar.gz "hard links and devices are refused"
+hostile device.tar.gz "hard links and devices are refused"
 hostile huge.tar "a member over 512 MiB"
 hostile bomb.tar.gz "too many members"
-hostile notabundle.tar.gz "not an hvscope bundle"
+hostile notabundle.tar.gz "neither an hvscope bundle nor an sosreport"
 hostile badfacts.tar.gz "facts.json:2: fact 1:"
 hostile junk.tar.gz "junk.tar.gz: "
 hostile empty.gz "empty.gz: "
@@ -145,4 +153,4 @@ run_hv check --bundle "$TMP/nonexistent.tar.gz"
 [ "$RC" = 3 ] || fail "a missing bundle: exit $RC"
 run_hv check --bundle "$TMP/out/good.tar.gz" --root "$R"
 [ "$RC" = 3 ] || fail "--bundle with --root: exit $RC"
-note "hostile archives (absolute, .., symlink, hard link, device, a 600 MiB member, 100,001 members), junk, empty, truncated, no facts, broken facts: exit 3 naming the member, nothing written outside, nothing left"
+note "hostile archives (absolute, .., a symlink out, a chain of symlinks out, hard link, device, a 600 MiB member, 100,001 members), junk, empty, truncated, no facts, broken facts: exit 3 naming the member, nothing written outside, nothing left"

@@ -46,6 +46,14 @@ vg bundle -o "$TMP/vg.zip"
 # check --bundle: unpacking (tar.xz, zip) and the recorded facts
 vg check --bundle "$TMP/vg-bundle.tar.xz" --profile xen --format json
 vg check --bundle "$TMP/vg.zip"
+# an sosreport's layout: its package listing behind sos's link
+S=$TMP/sosreport-vg
+mkroot "$S" rhel5-xen
+mkdir -p "$S/sos_commands/rpm" "$S/sos_logs"
+printf '%-59s %s\n' kernel-xen-2.6.18-92.el5.x86_64 "Tue 11 Mar 2009" xen-3.0.3-64.el5.x86_64 "Tue 11 Mar 2009" > "$S/sos_commands/rpm/rpm_-qa"
+ln -s sos_commands/rpm/rpm_-qa "$S/installed-rpms"
+(cd "$TMP" && tar -cJf sos-vg.tar.xz sosreport-vg)
+vg check --bundle "$TMP/sos-vg.tar.xz" --format json
 # exporter: serve two scrapes, stop on SIGTERM, exit clean.
 P=$(free_port)
 "${VG[@]}" "$HVSCOPE" exporter --web.listen-address 127.0.0.1:$P --connect test:///default --check.interval 3600 \

@@ -1,0 +1,109 @@
+# hvscope check --bundle on an sosreport: a real one made here by Debian's
+# sos 4.0 (its kernel, processor, dpkg, kvm, libvirt and systemd plugins),
+# and a RHEL 5 Xen host in sos's layout (its xen plugin's /etc/xen,
+# /var/log/xen, /sys/hypervisor and xm outputs, installed-rpms as a link to
+# the rpm plugin's output, as sos keeps it), each as sos's archive and as
+# its directory.  What sos holds gives the host's verdict; what it does not
+# says SKIP, not in the sosreport: never a verdict the host would not give.
+. "$(dirname "$0")/lib.sh"
+need python3 tar xz sos
+export TMPDIR=$TMP/private
+mkdir -p "$TMPDIR"
+
+# same_or_skip HOST.json SOS.json LABEL: each check has the host's verdict or
+# says it is not in the sosreport; prints how many had a verdict.
+same_or_skip() {
+	python3 - "$@" <<'PY' || fail "$(cat "$TMP/sos.diff")"
+import json, sys
+def checks(p):
+    return {(c["id"], c.get("item")): c for c in json.load(open(p))["checks"]}
+host, sos = checks(sys.argv[1]), checks(sys.argv[2])
+bad, agree = [], 0
+for k in sorted(set(host) | set(sos), key=str):
+    h, s = host.get(k, {}).get("verdict"), sos.get(k, {}).get("verdict")
+    if h == s:
+        agree += s != "skip"
+    elif s != "skip" or "not in the sosreport" not in (sos[k].get("reason") or ""):
+        bad.append("%s: %s on the host, %s from the sosreport (%s)" % (k[0], h, s, sos.get(k, {}).get("reason")))
+open(sys.argv[4], "w").write("%s: %s" % (sys.argv[3], "; ".join(bad)))
+print(agree)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# --- a RHEL 5.2 Xen dom0 in sos's layout ---------------------------------
+S=$TMP/sosfx/sosreport-xenhost1.12345-20090311094512
+mkroot "$S" rhel5-xen
+mkdir -p "$S/sos_commands/xen" "$S/sos_commands/rpm" "$S/sos_logs" "$S/sos_reports"
+echo "sosreport 1.7" > "$S/sos_logs/sos.log"
+cat > "$S/sos_commands/xen/xm_info" <<'X'
+host                   : xenhost1.example.com
+release                : 2.6.18-92.el5xen
+machine                : x86_64
+nr_cpus                : 4
+xen_major              : 3
+xen_minor              : 1
+xen_extra              : .2-92.el5
+xen_caps               : xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64
+X
+printf 'Name                                      ID Mem(MiB) VCPUs State   Time(s)\nDomain-0                                   0     3568     4 r-----    412.3\n' > "$S/sos_commands/xen/xm_list"
+echo "(XEN) Xen version 3.1.2-92.el5 (brewbuilder@build.redhat.com)" > "$S/sos_commands/xen/xm_dmesg"
+mkdir -p "$S/var/log/xen" && echo "[2009-03-11 09:40:01 xend 3021] INFO (SrvDaemon:227) Xend Daemon started" > "$S/var/log/xen/xend.log"
+# the rpm plugin's listing (rpm -qa --qf ... | awk printf "%-59s %s"), and
+# sos's top-level link to it
+L="$S/sos_commands/rpm/sh_-c_rpm_--nodigest_-qa_--qf_NAME_-_VERSION_-_RELEASE_._ARCH_INSTALLTIME_date_awk_-F_printf_-59s_s_n_1_2_sort_-V"
+for p in bridge-utils-1.1-2.x86_64 gnome-python2-gnomekeyring-2.16.0-1.fc6.x86_64 kernel-xen-2.6.18-92.el5.x86_64 \
+	libvirt-0.3.3-7.el5.x86_64 libvirt-python-0.3.3-7.el5.x86_64 python-virtinst-0.300.2-8.el5.noarch \
+	virt-manager-0.5.3-8.el5.x86_64 vnc-4.1.2-14.el5.x86_64 xen-3.0.3-64.el5.x86_64 xen-libs-3.0.3-64.el5.x86_64; do
+	printf '%-59s %s\n' "$p" "Tue 11 Mar 2009 09:12:44 AM EDT"
+done > "$L"
+ln -s "${L#"$S/"}" "$S/installed-rpms"
+(cd "$TMP/sosfx" && tar -cJf "$TMP/rhel5-sos.tar.xz" "$(basename "$S")")
+run_hv check --root "$S" --profile rhel5-xen --format json > "$TMP/fx-root.json"
+for form in "$S" "$TMP/rhel5-sos.tar.xz"; do
+	run_hv check --bundle "$form" --format json > "$TMP/fx-sos.json"
+	[ "$RC" = 0 ] || fail "the RHEL 5 sosreport ($form): exit $RC: $(all_verdicts "$TMP/fx-sos.json" | grep -v 'pass\|skip')"
+	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["profile"] == "rhel5-xen" else 1)' "$TMP/fx-sos.json" ||
+		fail "auto did not pick rhel5-xen from the sosreport"
+	for id in cpu-pae cpu-vt kernel-xen-installed kernel-xen-running boot-default-xen package[xen] package[vnc] package[virt-manager]; do
+		[ "$(verdict "$TMP/fx-sos.json" "$id")" = pass ] || fail "$id from the sosreport: $(verdict "$TMP/fx-sos.json" "$id")"
+	done
+	field "$TMP/fx-sos.json" kernel-xen-installed evidence | grep -q 'installed-rpms: kernel-xen 2.6.18-92.el5.x86_64 installed' ||
+		fail "kernel-xen's evidence: $(field "$TMP/fx-sos.json" kernel-xen-installed evidence)"
+	[ "$(verdict "$TMP/fx-sos.json" xend-running)" = skip ] && field "$TMP/fx-sos.json" xend-running reason | grep -q 'not in the sosreport' ||
+		fail "xend-running: $(verdict "$TMP/fx-sos.json" xend-running) $(field "$TMP/fx-sos.json" xend-running reason)"
+	# what does not come from the package listing is what the files say under --root
+	python3 - "$TMP/fx-root.json" "$TMP/fx-sos.json" <<'PY' || fail "the sosreport and its tree under --root disagree"
+import json, sys
+root, sos = ({c["id"] + str(c.get("item")): c for c in json.load(open(p))["checks"]} for p in sys.argv[1:3])
+for k, c in sos.items():
+    if c["verdict"] != "skip" and not k.startswith(("package", "kernel-xen-installed")):
+        assert c["verdict"] == root[k]["verdict"], (k, c["verdict"], root[k]["verdict"])
+PY
+done
+note "RHEL 5.2 Xen dom0 in sos's layout (directory and tar.xz): PAE, VT, kernel-xen, grub and every package from installed-rpms pass; services and SELinux SKIP (not in the sosreport)"
+
+# --- a real sosreport of this host ----------------------------------------
+mkdir -p "$TMP/sos"
+sos report --batch --tmp-dir "$TMP/sos" --label hvscope -o kernel,processor,dpkg,kvm,libvirt,systemd > "$TMP/sos.log" 2>&1 ||
+	fail "sos report: $(tail -n 5 "$TMP/sos.log")"
+A=$(ls "$TMP"/sos/sosreport-*.tar.xz)
+mkdir "$TMP/sos/unpacked"
+tar -C "$TMP/sos/unpacked" -xJf "$A"
+total=0
+for p in kvm xen rhel5-xen; do
+	run_hv check --profile "$p" --format json > "$TMP/live.json"
+	for form in "$A" "$TMP/sos/unpacked"; do
+		run_hv check --bundle "$form" --profile "$p" --format json > "$TMP/sos.json"
+		[ "$RC" -le 2 ] || fail "check --bundle on the sosreport ($form, $p): exit $RC"
+		n=$(same_or_skip "$TMP/live.json" "$TMP/sos.json" "sosreport of this host, profile $p" "$TMP/sos.diff")
+	done
+	total=$((total + n))
+done
+[ "$total" -ge 6 ] || fail "only $total checks had a verdict from the sosreport"
+run_hv check --profile kvm --only qemu-package,libvirt-package --format json > "$TMP/live.json"
+run_hv check --bundle "$A" --profile kvm --only qemu-package,libvirt-package --format json > "$TMP/sos.json"
+[ "$(all_verdicts "$TMP/sos.json")" = "$(all_verdicts "$TMP/live.json")" ] && field "$TMP/sos.json" qemu-package evidence | grep -q '^installed-debs: ' ||
+	fail "packages from installed-debs: $(all_verdicts "$TMP/sos.json"), host $(all_verdicts "$TMP/live.json"); $(field "$TMP/sos.json" qemu-package evidence)"
+[ -z "$(ls -A "$TMPDIR")" ] || fail "left behind: $(ls -A "$TMPDIR")"
+note "a real sosreport of this host ($(sed -n 's/.*sosreport (version \(.*\)).*/sos \1/p' "$TMP/sos.log" | head -n 1), archive and directory): $total checks with the host's verdict (CPU, kernel, packages from installed-debs), the rest SKIP (not in the sosreport); none differ"
