@@ -25,8 +25,8 @@
 #include "core/root.h"
 #include "core/util.h"
 
-/* Far above what hvscope bundle writes (256 MiB of content by default, 16
- * MiB a file), far below what fills a disk. */
+/* Far above what hvscope bundle writes by default (see its --max-size and
+ * --max-file-size), far below what fills a disk. */
 #define MAX_MEMBER (512ULL << 20)
 #define MAX_TOTAL (1ULL << 30)
 #define MAX_MEMBERS 100000
