@@ -63,12 +63,12 @@ PROBE_SRC := probe/fact.c probe/fact_load.c probe/probe.c probe/cpu.c probe/hype
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/services.c probe/selinux.c probe/resources.c \
 	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c
 RULES_SRC := rules/yaml.c rules/rule.c rules/engine.c rules/report.c rules/cmd_check.c
-HV_SRC := hv/hv.c
+HV_SRC := hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
-TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/cmd_top.c
+TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/replay.c tui/cmd_top.c
 EXPORTER_SRC := exporter/series.c exporter/metrics.c exporter/families.c exporter/webconfig.c exporter/webtls.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/cmd_exporter.c
-DIAG_SRC := diag/clean.c diag/archive.c diag/bundle_in.c diag/collect.c diag/cmd_bundle.c
+DIAG_SRC := diag/clean.c diag/archive.c diag/bundle_in.c diag/collect.c diag/collect_hv.c diag/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/hvscope.o
@@ -185,7 +185,7 @@ fuzz:
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_rules tests/fuzz/fuzz_rules.c rules/yaml.c rules/rule.c probe/probe.c probe/fact.c $(filter-out probe/probe.c probe/fact.c,$(PROBE_SRC)) $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyexpr.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_bundle tests/fuzz/fuzz_bundle.c diag/bundle_in.c probe/fact_load.c probe/fact.c $(CORE_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -DHVSCOPE_MODULE_DIR=\"/nonexistent\" -o build/fuzz/fuzz_bundle tests/fuzz/fuzz_bundle.c diag/bundle_in.c hv/snap_load.c hv/snap_keys.c hv/hv.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS) -ldl
 	@for t in rules xencfg scrub bundle; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \

@@ -5,7 +5,7 @@
  *
  * diag/collect.c  what to collect: one table of files, trees, listings and
  *                 commands, plus the check report, the facts and the
- *                 hypervisor's own account (hv/).
+ *                 hypervisor's own account (diag/collect_hv.c, through hv/).
  * diag/archive.c  writing: atomic output file, libarchive, sha256, caps,
  *                 scrubbing and --clean on every entry, the manifest.
  * diag/scrub.c, diag/clean.c  the text filters. */
@@ -33,6 +33,8 @@ struct bundle_opts {
 	uint64_t max_size;      /* total bytes of collected content */
 	uint64_t max_file_size; /* per file; a log keeps its newest part */
 	int cmd_timeout_ms;     /* per command, and for the hypervisor dump */
+	int samples;            /* the hypervisor's samples, sample_interval seconds apart */
+	double sample_interval;
 	bool clean, no_hypervisor, quiet;
 };
 
@@ -50,6 +52,7 @@ struct bundle {
 	uint64_t total;
 	unsigned scrubbed, cleaned;
 	double t0;
+	struct hv_sampler *hv; /* diag/collect_hv.c: sampling while the rest is collected */
 };
 
 /* diag/archive.c */
@@ -75,6 +78,11 @@ char *bundle_safe_name(const char *name);
 
 /* diag/collect.c */
 void bundle_collect(struct bundle *b);
+
+/* diag/collect_hv.c: the hypervisor's samples, begun on a thread of their
+ * own; finish waits for them and adds them with the configuration. */
+void bundle_hv_start(struct bundle *b);
+void bundle_hv_finish(struct bundle *b);
 
 /* diag/cmd_bundle.c */
 int cmd_bundle(int argc, char **argv);

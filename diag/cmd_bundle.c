@@ -36,6 +36,9 @@ void cmd_bundle_usage(FILE *f)
 	      "      --max-size SIZE     total size of collected files (default 256M)\n"
 	      "      --max-file-size SIZE  per file; a longer log keeps its newest part (default 16M)\n"
 	      "      --timeout SECONDS   per command and for the hypervisor (default 10)\n"
+	      "      --samples N         samples of the hypervisor's domains to record, for\n"
+	      "                          hvscope top --replay (1 to 600, default 3)\n"
+	      "      --sample-interval SECONDS  between them (0.1 to 60, default 1)\n"
 	      "      --clean             also replace host names, IP and MAC addresses and user\n"
 	      "                          names by placeholders; the mapping is written beside the\n"
 	      "                          archive (FILE.map.json, mode 0600), never into it\n"
@@ -147,18 +150,20 @@ static void clean_words(struct cleaner *c, const char *root, const char *host)
 
 int cmd_bundle(int argc, char **argv)
 {
-	enum { O_NOHV = 256, O_SINCE, O_MAXSIZE, O_MAXFILE, O_TIMEOUT, O_CLEAN };
+	enum { O_NOHV = 256, O_SINCE, O_MAXSIZE, O_MAXFILE, O_TIMEOUT, O_CLEAN, O_SAMPLES, O_INTERVAL };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },     { "root", required_argument, NULL, 'R' },
 		{ "connect", required_argument, NULL, 'c' },    { "no-hypervisor", no_argument, NULL, O_NOHV },
 		{ "profile", required_argument, NULL, 'p' },    { "since", required_argument, NULL, O_SINCE },
 		{ "max-size", required_argument, NULL, O_MAXSIZE }, { "max-file-size", required_argument, NULL, O_MAXFILE },
 		{ "timeout", required_argument, NULL, O_TIMEOUT }, { "clean", no_argument, NULL, O_CLEAN },
+		{ "samples", required_argument, NULL, O_SAMPLES }, { "sample-interval", required_argument, NULL, O_INTERVAL },
 		{ "quiet", no_argument, NULL, 'q' },            { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bundle_opts o = {
 		.root = "/", .max_size = 256ULL << 20, .max_file_size = 16ULL << 20, .cmd_timeout_ms = 10000,
+		.samples = 3, .sample_interval = 1,
 	};
 	int c;
 	double since = 0;
@@ -196,6 +201,21 @@ int cmd_bundle(int argc, char **argv)
 			o.cmd_timeout_ms = (int)(t * 1000);
 			break;
 		}
+		case O_SAMPLES: {
+			long long n;
+			if (str_to_ll_range(optarg, 1, 600, &n) < 0) {
+				fprintf(stderr, "hvscope bundle: --samples %s: give a count between 1 and 600\n", optarg);
+				return 1;
+			}
+			o.samples = (int)n;
+			break;
+		}
+		case O_INTERVAL:
+			if (str_to_double_range(optarg, 0.1, 60, &o.sample_interval) < 0) {
+				fprintf(stderr, "hvscope bundle: --sample-interval %s: give seconds between 0.1 and 60\n", optarg);
+				return 1;
+			}
+			break;
 		case 'h': cmd_bundle_usage(stdout); return 0;
 		default: cmd_bundle_usage(stderr); return 1;
 		}

@@ -38,7 +38,7 @@ enum kind {
 	K_LISTING,  /* ls -lZR of a directory */
 	K_CMD,      /* a command (live host only), argv with a timeout */
 	K_CHECK,    /* hvscope check: report.txt, report.json, facts.json, packages.txt */
-	K_HV,       /* the hypervisor: domains.json and the configuration dump */
+	K_HV,       /* the hypervisor: its samples and configuration (diag/collect_hv.c) */
 	K_AVC,      /* AVC denials touching Xen/virt types in the audit log */
 	K_QEMU,     /* each running QEMU's /proc files, found by libvirt's pid files */
 };
@@ -451,78 +451,6 @@ static void collect_cmd(struct bundle *b, const struct item *it)
 	buf_free(&cmdline);
 }
 
-/* "domains/a/b\n.xml" -> "hypervisor/domains/a_b_.xml" */
-static char *doc_path(const char *name)
-{
-	const char *slash = strchr(name, '/');
-	if (!slash) {
-		_cleanup_free_ char *n = bundle_safe_name(name);
-		return xasprintf("hypervisor/%s", n);
-	}
-	_cleanup_free_ char *dir = xstrndup(name, (size_t)(slash - name));
-	_cleanup_free_ char *n = bundle_safe_name(slash + 1);
-	return xasprintf("hypervisor/%s/%s", dir, n);
-}
-
-static void collect_hv(struct bundle *b)
-{
-	if (b->o->no_hypervisor) {
-		bundle_skip(b, "hypervisor", "--no-hypervisor");
-		return;
-	}
-	if (!b->live && !b->o->uri) {
-		bundle_skip(b, "hypervisor", "not the live host (--root %s); --connect URI names one", b->o->root);
-		return;
-	}
-	struct hv *hv = NULL;
-	struct err e = ERR_INIT;
-	if (hv_open(b->o->uri, &hv, &e) < 0) {
-		bundle_skip(b, "hypervisor", "%s", err_msg(&e));
-		err_clear(&e);
-		return;
-	}
-	hv_set_deadline(hv, b->o->cmd_timeout_ms);
-	hv_set_want(hv, HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB); /* one sample: the cost does not matter */
-	struct hv_snapshot snap = { 0 };
-	const char *src = hv_describe(hv);
-	if (hv_sample(hv, &snap) < 0) {
-		bundle_skip(b, src, "%s", snap.error ? snap.error : "no answer");
-	} else {
-		struct buf out = BUF_INIT;
-		hv_snapshot_write_json(&snap, &out);
-		bundle_add(b, "hypervisor/domains.json", out.s, out.len, src, time(NULL), 0);
-		buf_free(&out);
-		bundle_log(b, "%s: %zu running domains", src, snap.ndom);
-		struct hv_docs docs = { 0 };
-		int r = hv_dump(hv, b->o->cmd_timeout_ms, &docs, &e);
-		if (r < 0)
-			bundle_skip(b, src, "configuration: %s", err_msg(&e));
-		struct strv seen = { 0 };
-		for (size_t i = 0; i < docs.n; i++) {
-			_cleanup_free_ char *path = doc_path(docs.v[i].name);
-			/* names that sanitize alike stay apart */
-			for (int k = 2; strv_contains(&seen, path); k++) {
-				free(path);
-				_cleanup_free_ char *base = doc_path(docs.v[i].name);
-				char *dot = strrchr(base, '.');
-				path = dot && dot > strrchr(base, '/') ? xasprintf("%.*s~%d%s", (int)(dot - base), base, k, dot)
-								   : xasprintf("%s~%d", base, k);
-			}
-			strv_push(&seen, path);
-			_cleanup_free_ char *what = xasprintf("%s: %s", src, docs.v[i].name);
-			if (docs.v[i].text)
-				bundle_add(b, path, docs.v[i].text, strlen(docs.v[i].text), what, time(NULL), 0);
-			else
-				bundle_skip(b, what, "%s", docs.v[i].error ? docs.v[i].error : "no answer");
-		}
-		strv_free(&seen);
-		hv_docs_free(&docs);
-	}
-	err_clear(&e);
-	hv_snapshot_free(&snap);
-	hv_close(hv);
-}
-
 /* type=AVC lines of the audit log that name a Xen or virt SELinux type. */
 static void collect_avc(struct bundle *b, const struct item *it)
 {
@@ -713,6 +641,8 @@ static void collect_check(struct bundle *b)
 
 void bundle_collect(struct bundle *b)
 {
+	/* The hypervisor's samples are taken over the span of the rest. */
+	bundle_hv_start(b);
 	for (size_t i = 0; i < sizeof(items) / sizeof(*items); i++) {
 		const struct item *it = &items[i];
 		switch (it->kind) {
@@ -721,7 +651,7 @@ void bundle_collect(struct bundle *b)
 		case K_LISTING: collect_listing(b, it); break;
 		case K_CMD: collect_cmd(b, it); break;
 		case K_CHECK: collect_check(b); break;
-		case K_HV: collect_hv(b); break;
+		case K_HV: bundle_hv_finish(b); break;
 		case K_AVC: collect_avc(b, it); break;
 		case K_QEMU: collect_qemu(b); break;
 		}

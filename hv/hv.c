@@ -12,7 +12,6 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/escape.h"
-#include "core/json.h"
 
 #include "core/root.h"
 #include "core/util.h"
@@ -211,106 +210,6 @@ void hv_docs_free(struct hv_docs *d)
 	free(d->v);
 	d->v = NULL;
 	d->n = 0;
-}
-
-/* A device and its four counters. */
-static void write_device_json(struct json *j, const char *name, const char *const keys[4], const uint64_t v[4])
-{
-	json_object(j, NULL, JSON_INLINE);
-	json_string(j, "name", name ? name : "");
-	for (int i = 0; i < 4; i++)
-		json_uint(j, keys[i], v[i]);
-	json_close(j);
-}
-
-static void write_domain_json(struct json *j, const struct hv_domain *d)
-{
-	json_object(j, NULL, JSON_INLINE);
-	json_int(j, "id", d->id);
-	json_string(j, "name", d->name);
-	json_string(j, "uuid", d->uuid);
-	json_string(j, "state", hv_state_name(d->state));
-	json_string(j, "reason", d->reason);
-	json_uint(j, "cpu_ns", d->cpu_ns);
-	json_uint(j, "mem_kib", d->mem_kib);
-	json_uint(j, "maxmem_kib", d->maxmem_kib);
-	json_uint(j, "rss_kib", d->rss_kib);
-	json_uint(j, "vcpus_online", d->vcpus_online);
-	json_uint(j, "vcpus_max", d->vcpus_max);
-	json_bool(j, "stuck", d->stuck);
-	json_string(j, "note", d->note);
-	json_array(j, "vcpu_ns", JSON_INLINE);
-	for (size_t k = 0; k < d->nvcpu; k++)
-		json_uint(j, NULL, d->vcpu[k].time_ns);
-	json_close(j);
-	static const char *const net_keys[4] = { "rx_bytes", "rx_packets", "tx_bytes", "tx_packets" };
-	json_array(j, "net", JSON_INLINE);
-	for (size_t k = 0; k < d->nnet; k++) {
-		const struct hv_net *n = &d->net[k];
-		const uint64_t v[4] = { n->rx_bytes, n->rx_pkts, n->tx_bytes, n->tx_pkts };
-		write_device_json(j, n->name, net_keys, v);
-	}
-	json_close(j);
-	static const char *const blk_keys[4] = { "rd_reqs", "rd_bytes", "wr_reqs", "wr_bytes" };
-	json_array(j, "block", JSON_INLINE);
-	for (size_t k = 0; k < d->nblk; k++) {
-		const struct hv_blk *b = &d->blk[k];
-		const uint64_t v[4] = { b->rd_reqs, b->rd_bytes, b->wr_reqs, b->wr_bytes };
-		write_device_json(j, b->name, blk_keys, v);
-	}
-	json_close(j);
-	json_close(j);
-}
-
-void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
-{
-	struct json j;
-	json_init(&j, out, false);
-	json_object(&j, NULL, JSON_LINES);
-	json_double(&j, "time", snap->wall, 3);
-	json_bool(&j, "up", snap->up);
-	json_string(&j, "error", snap->error);
-	json_object(&j, "host", JSON_INLINE);
-	json_uint(&j, "cpus", snap->host.cpus);
-	json_uint(&j, "mem_total_kib", snap->host.mem_total_kib);
-	json_uint(&j, "mem_free_kib", snap->host.mem_free_kib);
-	json_uint(&j, "mem_buffers_kib", snap->host.mem_buffers_kib);
-	json_uint(&j, "mem_cached_kib", snap->host.mem_cached_kib);
-	json_string(&j, "hostname", snap->host.hostname);
-	json_string(&j, "type", snap->host.type);
-	json_string(&j, "version", snap->host.version);
-	json_string(&j, "source", snap->host.source);
-	json_close(&j);
-	json_array(&j, "domains", JSON_LINES);
-	for (size_t i = 0; i < snap->ndom; i++)
-		write_domain_json(&j, &snap->dom[i]);
-	json_close(&j);
-	json_array(&j, "pools", JSON_LINES);
-	for (size_t i = 0; i < snap->npool; i++) {
-		const struct hv_pool *p = &snap->pool[i];
-		json_object(&j, NULL, JSON_INLINE);
-		json_string(&j, "name", p->name);
-		json_string(&j, "uuid", p->uuid);
-		json_string(&j, "state", p->state);
-		json_uint(&j, "capacity", p->capacity);
-		json_uint(&j, "allocation", p->allocation);
-		json_uint(&j, "available", p->available);
-		json_close(&j);
-	}
-	json_close(&j);
-	json_array(&j, "parts", JSON_INLINE);
-	for (size_t i = 0; i < snap->npart; i++) {
-		json_object(&j, NULL, JSON_INLINE);
-		json_string(&j, "name", snap->part[i].name);
-		json_bool(&j, "ok", snap->part[i].ok);
-		json_double(&j, "seconds", snap->part[i].seconds, 6);
-		if (snap->part[i].error[0])
-			json_string(&j, "error", snap->part[i].error);
-		json_close(&j);
-	}
-	json_close(&j);
-	json_close(&j);
-	buf_putc(out, '\n');
 }
 
 void hv_labels_add(struct hv_labels *l, const char *key, const char *value)

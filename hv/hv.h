@@ -213,8 +213,19 @@ void hv_tidy(struct hv *hv);
 void hv_close(struct hv *hv);
 
 void hv_snapshot_free(struct hv_snapshot *snap);
-/* The snapshot's absolute counters as one JSON document (for bundles). */
+/* The snapshot's absolute counters as one JSON document (hv/snap_json.c). */
 void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out);
+/* Samples taken interval seconds apart, as a support bundle records them
+ * (hypervisor/samples.json), and read back for top --replay. */
+struct hv_history {
+	struct hv_snapshot *snap;
+	size_t n;
+};
+void hv_history_write_json(const struct hv_snapshot *snaps, size_t n, double interval, struct buf *out);
+/* path: a history, or one snapshot (bundles before histories); an error
+ * names shown:line:column, or the sample and what is wrong with it. */
+int hv_history_load(const char *path, const char *shown, struct hv_history *h, struct err *e);
+void hv_history_free(struct hv_history *h);
 
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or

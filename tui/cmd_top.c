@@ -17,6 +17,7 @@
 #include "hv/hv.h"
 #include "tui/batch.h"
 #include "tui/fields.h"
+#include "tui/replay.h"
 #include "tui/screen.h"
 
 void cmd_top_usage(FILE *f)
@@ -41,6 +42,10 @@ void cmd_top_usage(FILE *f)
 	      "      --deadline MS    how long one domain may take to answer (default 2000)\n"
 	      "      --connections N  libvirt connections the block, memory and vCPU figures\n"
 	      "                       are asked over at once, 1 to 16 (default 4)\n"
+	      "      --replay BUNDLE  play the samples a support bundle recorded (hvscope\n"
+	      "                       bundle's archive or directory) in place of a live source:\n"
+	      "                       on the screen with keys to step and seek, with -b all\n"
+	      "                       of them at once\n"
 	      "  -h, --help           this text\n"
 	      "\n"
 	      "Keys on the screen: h or ? for help, q to quit.\n"
@@ -62,7 +67,44 @@ static void sleep_s(double s)
 		;
 }
 
-static int run_batch(struct hv *hv, int iterations, double delay, const struct batch_opts *bo, bool vcpus, bool nets, bool vbds)
+struct batch_view {
+	const struct batch_opts *bo;
+	bool vcpus, nets, vbds;
+};
+
+/* One sample printed: the table, then per domain its detail lines (as
+ * xentop -b); false when stdout has gone (| head). */
+static bool print_sample(const struct hv_snapshot *prev, const struct hv_snapshot *cur, int no, bool first, const struct batch_view *v)
+{
+	const struct batch_opts *bo = v->bo;
+	struct buf out = BUF_INIT;
+	top_batch_write(prev, cur, no, bo, first, &out);
+	if (bo->fmt == BATCH_TEXT && (v->vcpus || v->nets || v->vbds)) {
+		size_t n;
+		struct top_row *rows = top_rows(prev, cur, &n);
+		top_sort(rows, n, bo->sort, bo->reverse);
+		for (size_t k = 0; k < n; k++) {
+			if (bo->filter && *bo->filter && !strcasestr(rows[k].d->name, bo->filter))
+				continue;
+			struct buf det = BUF_INIT;
+			top_detail_lines(&rows[k], v->vcpus, v->nets, v->vbds, &det);
+			if (det.len)
+				buf_printf(&out, "%s:\n%s", rows[k].d->name, buf_str(&det));
+			buf_free(&det);
+		}
+		top_rows_free(rows, n);
+	}
+	fwrite(buf_str(&out), 1, out.len, stdout);
+	buf_free(&out);
+	if (fflush(stdout) != 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, "hvscope top: stdout: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static int run_batch(struct hv *hv, int iterations, double delay, const struct batch_view *v)
 {
 	struct hv_snapshot prev = { 0 }, cur = { 0 };
 	int good = 0;
@@ -78,32 +120,8 @@ static int run_batch(struct hv *hv, int iterations, double delay, const struct b
 			hv_snapshot_free(&prev);
 			prev = cur;
 			cur = s;
-			struct buf out = BUF_INIT;
-			top_batch_write(prev.ndom || good ? &prev : NULL, &cur, i, bo, good == 0, &out);
-			if (bo->fmt == BATCH_TEXT && (vcpus || nets || vbds)) {
-				/* Detail lines follow the table, per domain, as xentop -b. */
-				size_t n;
-				struct top_row *rows = top_rows(good ? &prev : NULL, &cur, &n);
-				top_sort(rows, n, bo->sort, bo->reverse);
-				for (size_t k = 0; k < n; k++) {
-					if (bo->filter && *bo->filter && !strcasestr(rows[k].d->name, bo->filter))
-						continue;
-					struct buf det = BUF_INIT;
-					top_detail_lines(&rows[k], vcpus, nets, vbds, &det);
-					if (det.len)
-						buf_printf(&out, "%s:\n%s", rows[k].d->name, buf_str(&det));
-					buf_free(&det);
-				}
-				top_rows_free(rows, n);
-			}
-			fwrite(buf_str(&out), 1, out.len, stdout);
-			buf_free(&out);
-			if (fflush(stdout) != 0) {
-				/* The reader went away (| head): stop quietly. */
-				if (errno != EPIPE)
-					fprintf(stderr, "hvscope top: stdout: %s\n", strerror(errno));
+			if (!print_sample(good ? &prev : NULL, &cur, i, good == 0, v))
 				stop = 1;
-			}
 			good++;
 		}
 		hv_tidy(hv);
@@ -115,6 +133,32 @@ static int run_batch(struct hv *hv, int iterations, double delay, const struct b
 	return good ? 0 : 1;
 }
 
+/* The recorded samples, one after another, as fast as stdout takes them:
+ * a script reading a bundle wants them all, not the recorded pace. */
+static int replay_batch(const struct hv_history *h, int iterations, const struct batch_view *v)
+{
+	for (size_t i = 0; i < h->n && (iterations <= 0 || i < (size_t)iterations); i++)
+		if (!print_sample(i ? &h->snap[i - 1] : NULL, &h->snap[i], (int)i + 1, i == 0, v))
+			break;
+	return 0;
+}
+
+static int run_replay(const char *path, bool batch, int iterations, const struct batch_view *v, struct screen_opts *so)
+{
+	struct hv_history h;
+	char *desc = NULL;
+	struct err e = ERR_INIT;
+	if (top_replay_load(path, &h, &desc, &e) < 0) {
+		fprintf(stderr, "hvscope top: --replay %s\n", err_msg(&e));
+		err_clear(&e);
+		return 1;
+	}
+	int rc = batch ? replay_batch(&h, iterations, v) : top_screen_replay(&h, desc, so);
+	hv_history_free(&h);
+	free(desc);
+	return rc;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -124,10 +168,11 @@ int cmd_top(int argc, char **argv)
 		{ "reverse", no_argument, NULL, 'r' },       { "filter", required_argument, NULL, 'F' },
 		{ "vcpus", no_argument, NULL, 'v' },         { "networks", no_argument, NULL, 'n' },
 		{ "vbds", no_argument, NULL, 'x' },          { "deadline", required_argument, NULL, 'D' },
-		{ "connections", required_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
+		{ "connections", required_argument, NULL, 'C' }, { "replay", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *uri = NULL;
+	const char *uri = NULL, *replay = NULL;
 	double delay = 3;
 	bool batch = false, vcpus = false, nets = false, vbds = false;
 	long long iterations = 0, deadline = 2000, connections = HV_DEFAULT_CONNECTIONS;
@@ -187,6 +232,7 @@ int cmd_top(int argc, char **argv)
 				return 3;
 			}
 			break;
+		case 'P': replay = optarg; break;
 		case 'h': cmd_top_usage(stdout); free(filter); return 0;
 		default: cmd_top_usage(stderr); free(filter); return 3;
 		}
@@ -201,6 +247,15 @@ int cmd_top(int argc, char **argv)
 		free(filter);
 		return 3;
 	}
+	bo.filter = filter;
+	struct batch_view bv = { .bo = &bo, .vcpus = vcpus, .nets = nets, .vbds = vbds };
+	struct screen_opts so = { .delay = delay, .sort = bo.sort, .reverse = bo.reverse, .show_vcpus = vcpus,
+				  .show_nets = nets, .show_vbds = vbds, .filter = filter };
+	if (replay) {
+		int rc = run_replay(replay, batch, (int)iterations, &bv, &so);
+		free(so.filter);
+		return rc;
+	}
 	struct hv *hv = NULL;
 	struct err e = ERR_INIT;
 	if (hv_open(uri, &hv, &e) < 0) {
@@ -211,17 +266,8 @@ int cmd_top(int argc, char **argv)
 	}
 	hv_set_deadline(hv, (int)deadline);
 	hv_set_connections(hv, (int)connections);
-	int rc;
-	if (batch) {
-		bo.filter = filter;
-		rc = run_batch(hv, (int)iterations, delay, &bo, vcpus, nets, vbds);
-	} else {
-		struct screen_opts so = { .delay = delay, .sort = bo.sort, .reverse = bo.reverse, .show_vcpus = vcpus,
-					  .show_nets = nets, .show_vbds = vbds, .filter = filter };
-		rc = top_screen_run(hv, &so);
-		filter = so.filter;
-	}
+	int rc = batch ? run_batch(hv, (int)iterations, delay, &bv) : top_screen_run(hv, &so);
 	hv_close(hv);
-	free(filter);
+	free(so.filter);
 	return rc;
 }

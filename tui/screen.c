@@ -33,6 +33,13 @@ struct shared {
 	double error_at;
 	unsigned long generation;
 	int wake[2]; /* self-pipe: a new sample is ready */
+	const char *desc; /* the source, for the first line */
+	/* --replay: the recorded samples in place of the sampler; at: the one
+	 * shown; playing: stepping on at the recorded pace */
+	const struct hv_history *replay;
+	size_t at;
+	bool playing;
+	double next_step; /* clock_mono() when playing steps on */
 };
 
 static void *sampler(void *arg)
@@ -140,7 +147,7 @@ static const char *const help_text[] = {
 	"  v           show / hide each domain's vCPUs",
 	"  n           show / hide each domain's network interfaces",
 	"  b, x        show / hide each domain's block devices",
-	"  space       sample now",
+	"  space       sample now (replay: play / pause)",
 	"  arrows, PgUp, PgDn, Home, End   scroll",
 	"",
 	"State letters (xentop's): d dying, s shutdown, b blocked, c crashed,",
@@ -148,10 +155,22 @@ static const char *const help_text[] = {
 	NULL,
 };
 
-static void draw_help(int rows, int cols)
+static const char *const help_replay[] = {
+	"",
+	"Replay of a bundle's samples:",
+	"  right, .    the next sample          left, ,    the one before",
+	"  [ ]         the first / last sample  g          go to a sample (its number",
+	"                                                   or its time, HH:MM:SS)",
+	NULL,
+};
+
+static void draw_help(int rows, int cols, bool replay)
 {
-	for (int i = 0; help_text[i] && i < rows; i++)
-		mvaddnstr(i, 0, help_text[i], cols);
+	int y = 0;
+	for (int i = 0; help_text[i] && y < rows; i++)
+		mvaddnstr(y++, 0, help_text[i], cols);
+	for (int i = 0; replay && help_replay[i] && y < rows; i++)
+		mvaddnstr(y++, 0, help_replay[i], cols);
 }
 
 /* Lines 0-3: the source, the domains by state, memory and CPUs, and the
@@ -160,12 +179,17 @@ static void draw_summary(const struct shared *sh, const struct view *v, const st
 {
 	const struct hv_snapshot *cur = &sh->cur;
 	struct buf line = BUF_INIT;
-	char tbuf[16];
-	time_t now = time(NULL);
+	char tbuf[40];
+	/* a replay shows when the sample was taken, in UTC: the engineer
+	 * reading it is seldom in the host's time zone */
+	time_t now = sh->replay ? (time_t)cur->wall : time(NULL);
 	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
-	buf_printf(&line, "hvscope top - %s   %s %s %s on %s", tbuf, hv_describe(sh->hv), cur->host.type ? cur->host.type : "",
+	if (sh->replay)
+		gmtime_r(&now, &tm);
+	else
+		localtime_r(&now, &tm);
+	strftime(tbuf, sizeof(tbuf), sh->replay ? "%Y-%m-%d %H:%M:%S UTC" : "%H:%M:%S", &tm);
+	buf_printf(&line, "hvscope top - %s   %s %s %s on %s", tbuf, sh->desc, cur->host.type ? cur->host.type : "",
 		   cur->host.version ? cur->host.version : "", cur->host.hostname ? cur->host.hostname : "?");
 	mvaddnstr(0, 0, buf_str(&line), cols);
 	size_t by_state[HV__STATES] = { 0 };
@@ -201,8 +225,11 @@ static void draw_summary(const struct shared *sh, const struct view *v, const st
 		mvaddnstr(3, 0, buf_str(&line), cols);
 		if (v->color)
 			attroff(COLOR_PAIR(C_BAD) | A_BOLD);
-	} else if (v->o->filter && *v->o->filter) {
-		buf_printf(&line, "filter: %s", v->o->filter);
+	} else {
+		if (sh->replay)
+			buf_printf(&line, "sample %zu of %zu%s   ", sh->at + 1, sh->replay->n, sh->playing ? ", playing" : "");
+		if (v->o->filter && *v->o->filter)
+			buf_printf(&line, "filter: %s", v->o->filter);
 		mvaddnstr(3, 0, buf_str(&line), cols);
 	}
 	buf_free(&line);
@@ -309,7 +336,7 @@ static void draw(struct shared *sh, struct view *v)
 	int rows, cols;
 	getmaxyx(stdscr, rows, cols);
 	if (v->help) {
-		draw_help(rows, cols);
+		draw_help(rows, cols, sh->replay != NULL);
 		refresh();
 		return;
 	}
@@ -362,6 +389,76 @@ static void poke_sampler(struct shared *sh, bool now, double delay)
 	pthread_mutex_unlock(&sh->mu);
 }
 
+/* Shows recorded sample i (its rates against the one before). */
+static void replay_show(struct shared *sh, size_t i)
+{
+	const struct hv_history *h = sh->replay;
+	sh->at = i < h->n ? i : h->n - 1;
+	hv_snapshot_copy(&sh->cur, &h->snap[sh->at]);
+	if (sh->at)
+		hv_snapshot_copy(&sh->prev, &h->snap[sh->at - 1]);
+	else
+		hv_snapshot_free(&sh->prev);
+	sh->up = sh->cur.up;
+	if (sh->playing && sh->at + 1 < h->n)
+		sh->next_step = clock_mono() + (h->snap[sh->at + 1].wall - h->snap[sh->at].wall);
+	else
+		sh->playing = false;
+}
+
+/* "12" (a sample's number) or "01:12:03" (the first sample at or after
+ * that UTC time of day); false when it names none. */
+static bool replay_seek(struct shared *sh, const char *s)
+{
+	const struct hv_history *h = sh->replay;
+	long long n;
+	if (str_to_ll_range(s, 1, (long long)h->n, &n) == 0) {
+		replay_show(sh, (size_t)n - 1);
+		return true;
+	}
+	unsigned hh, mm, ss = 0;
+	char end;
+	int got = sscanf(s, "%u:%u:%u%c", &hh, &mm, &ss, &end);
+	if (got != 2 && got != 3)
+		return false;
+	long want = (long)hh * 3600 + mm * 60 + ss;
+	for (size_t i = 0; i < h->n; i++) {
+		time_t t = (time_t)h->snap[i].wall;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		if (tm.tm_hour * 3600L + tm.tm_min * 60 + tm.tm_sec >= want) {
+			replay_show(sh, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static char *prompt(const char *label);
+
+/* A key of the replay; false when it is not one. */
+static bool replay_key(struct shared *sh, int ch)
+{
+	switch (ch) {
+	case KEY_RIGHT: case '.': replay_show(sh, sh->at + 1); return true;
+	case KEY_LEFT: case ',': replay_show(sh, sh->at ? sh->at - 1 : 0); return true;
+	case '[': replay_show(sh, 0); return true;
+	case ']': replay_show(sh, sh->replay->n - 1); return true;
+	case ' ':
+		sh->playing = !sh->playing && sh->at + 1 < sh->replay->n;
+		replay_show(sh, sh->at);
+		return true;
+	case 'g': case 'G': {
+		char *s = prompt("Go to sample (number, or UTC time HH:MM:SS): ");
+		if (s && *s && !replay_seek(sh, s))
+			beep();
+		free(s);
+		return true;
+	}
+	default: return false;
+	}
+}
+
 /* One key; true to quit. */
 static bool handle_key(struct shared *sh, struct view *v, struct screen_opts *o, int ch)
 {
@@ -369,6 +466,8 @@ static bool handle_key(struct shared *sh, struct view *v, struct screen_opts *o,
 		v->help = false; /* any key returns */
 		return false;
 	}
+	if (sh->replay && replay_key(sh, ch))
+		return false;
 	switch (ch) {
 	case 'q': case 'Q': return true;
 	case 'h': case '?': v->help = true; break;
@@ -447,8 +546,15 @@ static void run_screen(struct shared *sh, struct view *v, struct screen_opts *o)
 	draw(sh, v);
 	for (;;) {
 		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = sh->wake[0], .events = POLLIN } };
-		if (poll(p, 2, 1000) < 0 && errno != EINTR)
+		int wait_ms = 1000;
+		if (sh->playing) {
+			double left = sh->next_step - clock_mono();
+			wait_ms = left <= 0 ? 0 : left < 1 ? (int)(left * 1000) + 1 : 1000;
+		}
+		if (poll(p, 2, wait_ms) < 0 && errno != EINTR)
 			return;
+		if (sh->playing && clock_mono() >= sh->next_step)
+			replay_show(sh, sh->at + 1);
 		if (p[1].revents & POLLIN) {
 			char drain[64];
 			while (read(sh->wake[0], drain, sizeof(drain)) > 0)
@@ -464,7 +570,7 @@ static void run_screen(struct shared *sh, struct view *v, struct screen_opts *o)
 
 int top_screen_run(struct hv *hv, struct screen_opts *o)
 {
-	struct shared sh = { .hv = hv, .delay = o->delay };
+	struct shared sh = { .hv = hv, .delay = o->delay, .desc = hv_describe(hv) };
 	pthread_mutex_init(&sh.mu, NULL);
 	clock_cond_init(&sh.cv);
 	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -500,4 +606,27 @@ int top_screen_run(struct hv *hv, struct screen_opts *o)
 	close(sh.wake[0]);
 	close(sh.wake[1]);
 	return 0;
+}
+
+int top_screen_replay(const struct hv_history *h, const char *desc, struct screen_opts *o)
+{
+	/* no sampler: the keys move through the recording */
+	struct shared sh = { .delay = o->delay, .desc = desc, .replay = h };
+	pthread_mutex_init(&sh.mu, NULL);
+	if (pipe2(sh.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return 3;
+	struct view v = { .o = o };
+	SCREEN *scr = start_screen(&v);
+	if (scr) {
+		replay_show(&sh, 0);
+		run_screen(&sh, &v, o);
+		endwin();
+		delscreen(scr);
+	}
+	hv_snapshot_free(&sh.prev);
+	hv_snapshot_free(&sh.cur);
+	close(sh.wake[0]);
+	close(sh.wake[1]);
+	pthread_mutex_destroy(&sh.mu);
+	return scr ? 0 : 3;
 }

@@ -19,6 +19,9 @@ struct screen_opts {
 
 /* Runs until the user quits; returns an exit status. */
 int top_screen_run(struct hv *hv, struct screen_opts *o);
+/* The same screen on recorded samples (top --replay), keys stepping
+ * through them; desc names the recording. */
+int top_screen_replay(const struct hv_history *h, const char *desc, struct screen_opts *o);
 
 /* The detail lines under a domain (vCPUs, networks, block devices), shared
  * with batch mode; each appended line ends in '\n'. */

@@ -106,6 +106,9 @@ expect_err 3 "--deadline 4294967297" -- exporter --deadline 4294967297
 expect_err 3 "--check.interval 1e300" -- exporter --check.interval 1e300
 expect_err 3 "--scrape.timeout inf" -- exporter --scrape.timeout inf
 expect_err 1 "--since inf" -- bundle --since inf -o "$TMP/never.tar"
+expect_err 1 "--samples 0: give a count between 1 and 600" -- bundle --samples 0 -o "$TMP/never.tar"
+expect_err 1 "--sample-interval 61: give seconds between 0.1 and 60" -- bundle --sample-interval 61 -o "$TMP/never.tar"
+expect_err 1 "--replay $TMP/none: No such file" -- top -b --replay "$TMP/none"
 expect_err 3 "unknown command 'chekc'" -- chekc
 expect_err 3 "$TMP/none: No such file" -- check --rules "$TMP/none"
 

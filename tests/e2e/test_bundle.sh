@@ -178,7 +178,7 @@ PY
 for f in README.txt bundle.log check/report.txt check/report.json check/facts.json check/packages.txt \
 	files/etc/xen/xend-config.sxp files/etc/xen/vm_rhel5_i386 files/var/log/xen/xend.log files/sys/hypervisor/type \
 	files/etc/redhat-release files/proc/cpuinfo selinux/avc-virt.log listings/var_lib_xen_images.txt \
-	hypervisor/domains.json hypervisor/capabilities.xml hypervisor/domains/test.xml hypervisor/networks/default.xml; do
+	hypervisor/samples.json hypervisor/capabilities.xml hypervisor/domains/test.xml hypervisor/networks/default.xml; do
 	[ -s "$B/$f" ] || fail "missing or empty: $f"
 done
 grep -q '"profile": *"rhel5-xen"' "$B/check/report.json" || fail "check report is not rhel5-xen's"
@@ -189,7 +189,7 @@ head -1 "$B/files/var/log/xen/qemu-dm.2001.log" | grep -q "were left out" || fai
 grep -q "private key removed" "$B/files/var/log/xen/qemu-dm.2001.log" || fail "cut key not marked"
 grep -q "OutsideSecret" "$B" -r && fail "followed a symlink out"
 grep -q "keymap='en-us'" "$B/files/etc/libvirt/qemu/web1.xml" || fail "over-scrubbed the XML"
-grep -q '"name":"test"' "$B/hypervisor/domains.json" || fail "test driver domain missing"
+grep -q '"name":"test"' "$B/hypervisor/samples.json" || fail "test driver domain missing"
 [ -s "$B/files/var/log/xen/old.log" ] || fail "old log missing without --since"
 
 # --- --since and --clean ---

@@ -31,13 +31,33 @@ mkdir -p "$TMP/x"
 tar -xf "$TMP/live.tar.zst" -C "$TMP/x" || fail "the system tar cannot open the .tar.zst" 
 B=$(echo "$TMP"/x/*)
 grep -rqaF "$PW" "$B" && fail "the VNC password leaked: $(grep -rlaF "$PW" "$B")"
-for f in hypervisor/domains.json hypervisor/domains/hvb-guest.xml hypervisor/capabilities.xml \
+for f in hypervisor/samples.json hypervisor/domains/hvb-guest.xml hypervisor/capabilities.xml \
 	hypervisor/nodeinfo.txt hypervisor/domains.txt proc/qemu-hvb-guest/cmdline proc/qemu-hvb-guest/limits \
 	files/var/log/libvirt/qemu/hvb-guest.log commands/ip-address.txt commands/dmesg.txt check/report.json \
 	listings/var_lib_libvirt_qemu.txt; do
 	[ -s "$B/$f" ] || fail "missing or empty: $f"
 done
-grep -q "hvb-guest" "$B/hypervisor/domains.json" || fail "the guest is not in domains.json"
+grep -q "hvb-guest" "$B/hypervisor/samples.json" || fail "the guest is not in samples.json"
+# top --replay of the bundle: the guest as virsh sees it, in each of the
+# default three samples, its CPU time never going back
+virsh -c qemu:///system dominfo hvb-guest > "$TMP/dominfo"
+run_hv top --replay "$TMP/live.tar.zst" -b -f json > "$TMP/replay.json" 2> "$TMP/err"
+[ "$RC" = 0 ] || { cat "$TMP/err"; fail "top --replay exited $RC"; }
+python3 - "$TMP/replay.json" "$TMP/dominfo" <<'PY' || fail "top --replay of the live bundle"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+info = dict(l.split(":", 1) for l in open(sys.argv[2]) if ":" in l)
+g = [r for r in rows if r["name"] == "hvb-guest"]
+assert [r["sample"] for r in g] == [1, 2, 3], [r["sample"] for r in g]
+want_kib = int(info["Max memory"].split()[0])
+for r in g:
+    assert r["vcpus"] == int(info["CPU(s)"]) and r["maxmem_kib"] == want_kib, (r, info)
+    assert r["uuid"] == info["UUID"].strip(), r["uuid"]
+assert g[0]["cpu_ns"] <= g[1]["cpu_ns"] <= g[2]["cpu_ns"], [r["cpu_ns"] for r in g]
+assert g[1]["cpu_pct"] is not None and g[1]["cpu_pct"] >= 0
+print("  top --replay: hvb-guest in 3 samples, %d vCPU, %d KiB as virsh dominfo says, CPU %.1f%% then %.1f%%"
+      % (g[0]["vcpus"], want_kib, g[1]["cpu_pct"], g[2]["cpu_pct"]))
+PY
 grep -q "qemu-system-x86_64" "$B/proc/qemu-hvb-guest/cmdline" || fail "QEMU's command line"
 if [ -f "$B/files/run/libvirt/qemu/hvb-guest.xml" ]; then
 	grep -q "passwd='\*\*\*\*\*\*\*\*'" "$B/files/run/libvirt/qemu/hvb-guest.xml" || fail "status XML not scrubbed as expected"

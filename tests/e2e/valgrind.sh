@@ -46,6 +46,10 @@ vg bundle -o "$TMP/vg.zip"
 # check --bundle: unpacking (tar.xz, zip) and the recorded facts
 vg check --bundle "$TMP/vg-bundle.tar.xz" --profile xen --format json
 vg check --bundle "$TMP/vg.zip"
+# top --replay: the bundle's samples read back and printed, and a bundle
+# without them
+vg top --replay "$TMP/vg-bundle.tar.xz" -b -v -n -x
+vg top --replay "$TMP/vg-live.tar.zst" -b
 # an sosreport's layout: its package listing behind sos's link
 S=$TMP/sosreport-vg
 mkroot "$S" rhel5-xen

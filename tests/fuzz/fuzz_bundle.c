@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: hvscope check --bundle's reader over any bytes, as an
  * archive (libarchive's every compression, tar and zip) unpacked into a
- * private directory, then its facts.json read back.  Besides memory errors
+ * private directory, then its facts.json and its hypervisor samples (top
+ * --replay) read back.  Besides memory errors
  * it checks one property: nothing is left in the private directories'
  * parent, whatever the archive held. */
 #include <dirent.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "diag/bundle_in.h"
+#include "hv/hv.h"
 #include "probe/fact_load.h"
 
 static char dir[] = "/tmp/hvscope-fuzz-bundle-XXXXXX";
@@ -52,6 +54,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		facts_load_json(&fs, path, &e);
 		free(path);
 		facts_free(&fs);
+		err_clear(&e);
+		struct hv_history h;
+		if (asprintf(&path, "%s/hypervisor/samples.json", in.top) < 0)
+			abort();
+		if (hv_history_load(path, "samples.json", &h, &e) == 0)
+			hv_history_free(&h);
+		free(path);
 		bundle_in_close(&in);
 	}
 	err_clear(&e);

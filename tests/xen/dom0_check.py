@@ -323,9 +323,9 @@ def bundle(path):
         n, s = text(r"manifest\.json$")
         if not s:
             bad.append("no manifest")
-        n, s = text(r"domains\.json$")
+        n, s = text(r"hypervisor/samples\.json$")
         if not s or "guest1" not in s or "Domain-0" not in s:
-            bad.append("domains.json (%s) does not list Domain-0 and guest1" % n)
+            bad.append("samples.json (%s) does not list Domain-0 and guest1" % n)
         print("\n".join(sorted(names)))
         for b in bad:
             print(b)

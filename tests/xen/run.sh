@@ -152,6 +152,29 @@ PY
 		echo "FAIL bundle-checked-outside: $(tail -n 1 "$out/check-from-bundle.err")" >> "$out/summary.txt"
 	fi
 	tail -n 1 "$out/summary.txt" | sed 's/^/  /'
+	# and its samples replayed out here as top showed them in dom0
+	if "$HVSCOPE_PAYLOAD/usr/bin/hvscope" top --replay "$out/bundle.tar.xz" -b -f json > "$out/replay.json" 2> "$out/replay.err"; then
+		python3 - "$out"/bundle-unpacked/*/hypervisor/samples.json "$out/replay.json" >> "$out/summary.txt" <<'PY'
+import json, sys
+rec = json.load(open(sys.argv[1]))["samples"]
+rows = [json.loads(l) for l in open(sys.argv[2])]
+bad = []
+for i, s in enumerate(rec, 1):
+    got = {r["name"]: r for r in rows if r["sample"] == i}
+    for d in s["domains"]:
+        r = got.get(d["name"])
+        if not r or r["cpu_ns"] != d["cpu_ns"] or r["mem_kib"] != d["mem_kib"] or r["vcpu_ns"] != d["vcpu_ns"]:
+            bad.append("sample %d: %s" % (i, d["name"]))
+names = sorted({r["name"] for r in rows})
+if "Domain-0" not in names or "guest1" not in names:
+    bad.append("domains replayed: %s" % names)
+print("FAIL bundle-replayed-outside: " + "; ".join(bad) if bad else
+      "PASS bundle-replayed-outside (%d samples of %s)" % (len(rec), ", ".join(names)))
+PY
+	else
+		echo "FAIL bundle-replayed-outside: $(tail -n 1 "$out/replay.err")" >> "$out/summary.txt"
+	fi
+	tail -n 1 "$out/summary.txt" | sed 's/^/  /'
 fi
 if [ "$rc" != 0 ] || grep -q '^FAIL' "$out/summary.txt"; then
 	log "FAILED (exit $rc); the logs of each step are in $out"

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tui/replay.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "diag/bundle_in.h"
+
+int top_replay_load(const char *path, struct hv_history *h, char **desc, struct err *e)
+{
+	struct bundle_in in = { 0 };
+	*desc = NULL;
+	int r = bundle_in_open(path, &in, e);
+	if (r < 0)
+		return r;
+	if (in.kind == BUNDLE_SOS) {
+		bundle_in_close(&in);
+		return err_set(e, -ENOENT, "%s: an sosreport records no hypervisor samples (hvscope bundle does)", path);
+	}
+	/* samples.json; a bundle from before the history has one sample */
+	_cleanup_free_ char *hist = xasprintf("%s/hypervisor/samples.json", in.top);
+	_cleanup_free_ char *one = xasprintf("%s/hypervisor/domains.json", in.top);
+	const char *file = access(hist, F_OK) == 0 ? hist : access(one, F_OK) == 0 ? one : NULL;
+	_cleanup_free_ char *shown = file ? xasprintf("%s: hypervisor/%s", path, file == hist ? "samples.json" : "domains.json") : NULL;
+	if (!file)
+		r = err_set(e, -ENOENT, "%s: the bundle holds no samples of the hypervisor (made with --no-hypervisor, "
+				       "or the hypervisor did not answer: its manifest.json says which)", path);
+	else
+		r = hv_history_load(file, shown, h, e);
+	if (r == 0) {
+		const struct hv_host *host = &h->snap[0].host;
+		*desc = xasprintf("replay of %s (%s)", path, host->source ? host->source : "?");
+	}
+	bundle_in_close(&in);
+	return r;
+}
