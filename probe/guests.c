@@ -309,6 +309,11 @@ static void fill_all(struct probe_ctx *ctx, struct guests *gs)
 
 static void fill_disks_missing(struct probe_ctx *ctx, const struct guest *g, const char *fname)
 {
+	if (ctx->sos && g->disks.n) {
+		facts_set_status(&ctx->facts, fname, FACT_UNKNOWN, "an sosreport holds no disk images: %zu disks of %s not checked",
+				 g->disks.n, g->file);
+		return;
+	}
 	struct strv list = { 0 };
 	for (size_t i = 0; i < g->disks.n; i++)
 		if (!root_exists(ctx->root, g->disks.v[i]))
@@ -372,6 +377,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_guests = {
 	.name = "guests",
 	.summary = "guest configurations: /etc/xen/* and auto/, xend-managed domains, libvirt domain XML",
+	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

@@ -24,6 +24,12 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		facts_set_errno(&ctx->facts, name, r, ctx->is_root, "%s: %s", path, strerror(-r));
 		return;
 	}
+	if (ctx->sos && r < 0) {
+		/* sos copies what its plugins name: a path it holds was on the
+		 * host, one it lacks may have been too */
+		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "%s is not among the sosreport's copies", path);
+		return;
+	}
 	bool v;
 	if (str_starts(name, "path.exists."))
 		v = r == 0;
@@ -38,6 +44,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_path = {
 	.name = "path",
 	.summary = "whether a path exists, is a directory or a character device",
+	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 };

@@ -29,6 +29,7 @@ void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *
 	ctx->files = xcalloc(1, sizeof(*ctx->files));
 	probe_ctx_init(ctx->files, files);
 	ctx->files->cpuid_dump = cpuid_dump;
+	ctx->files->sos = kind == OFFLINE_SOS;
 }
 
 /* A fact not recorded, from the copies of the host's files when its probe

@@ -24,6 +24,10 @@ struct probe_ctx {
 	 * OFFLINE_SOS. */
 	unsigned offline;
 	struct probe_ctx *files;
+	/* root is an sosreport's top: the outputs of the commands sos ran
+	 * (sos_commands/) stand for the commands and /proc (files, under
+	 * OFFLINE_SOS). */
+	bool sos;
 	/* A raw CPUID dump (libcpuid's text form) the CPU probe reads in
 	 * place of the live CPU's: a bundle's check/cpuid.raw.  NULL: none. */
 	const char *cpuid_dump;

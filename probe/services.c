@@ -7,7 +7,8 @@
  * on demand by a listening socket unit (libvirtd, virtqemud and virtlogd
  * exit when idle on stock systemd hosts: libvirtd.service runs with
  * --timeout 120 behind libvirtd.socket); service.NAME.enabled, started at
- * boot by itself or through its sockets; init.systemd. */
+ * boot by itself or through its sockets; init.systemd.  In an sosreport
+ * the same questions go to what sos recorded (probe/services_sos.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 
 #include "core/root.h"
 #include "core/spawn.h"
-#include "probe/probe.h"
+#include "probe/services.h"
 
 static const char *const patterns[] = { "init.systemd", "service.*.running", "service.*.available", "service.*.enabled", NULL };
 
@@ -39,18 +40,7 @@ static const struct svc_info {
 	{ "virtlockd", { "/run/virtlockd.pid", "/var/run/virtlockd.pid" }, NULL, { "virtlockd" } },
 };
 
-struct proc_entry {
-	long pid;
-	char *comm, *arg0, *arg1; /* basenames */
-};
-
-struct procs {
-	struct proc_entry *v;
-	size_t n;
-	int err;
-};
-
-static const char *base(const char *p)
+const char *svc_base(const char *p)
 {
 	const char *s = strrchr(p, '/');
 	return s ? s + 1 : p;
@@ -63,6 +53,11 @@ static struct procs *proc_table(struct probe_ctx *ctx)
 		return pt;
 	pt = xcalloc(1, sizeof(*pt));
 	ctx->state[PROBE_STATE_PROCS] = pt;
+	if (ctx->sos) {
+		sos_proc_table(ctx, pt);
+		return pt;
+	}
+	pt->source = "/proc";
 	struct strv names = { 0 };
 	pt->err = root_list_dir(ctx->root, "/proc", &names);
 	for (size_t i = 0; i < names.n; i++) {
@@ -74,10 +69,10 @@ static struct procs *proc_table(struct probe_ctx *ctx)
 		root_read_line(ctx->root, pc, &pe.comm, NULL);
 		struct buf cl = BUF_INIT;
 		if (root_read(ctx->root, pa, 65536, &cl, NULL) == 0 && cl.len) {
-			pe.arg0 = xstrdup(base(cl.s));
+			pe.arg0 = xstrdup(svc_base(cl.s));
 			size_t l0 = strlen(cl.s);
 			if (l0 + 1 < cl.len)
-				pe.arg1 = xstrdup(base(cl.s + l0 + 1));
+				pe.arg1 = xstrdup(svc_base(cl.s + l0 + 1));
 		}
 		buf_free(&cl);
 		if (!pe.comm && !pe.arg0)
@@ -129,14 +124,23 @@ static const struct proc_entry *proc_find(struct procs *pt, long pid, const char
 static bool systemd_runs(struct probe_ctx *ctx)
 {
 	const struct fact *f = facts_get(&ctx->facts, "init.systemd");
-	if (!f) {
+	if (!f && ctx->sos) {
+		struct buf ev = BUF_INIT;
+		int r = sos_systemd_runs(ctx, &ev);
+		if (r < 0)
+			facts_set_status(&ctx->facts, "init.systemd", FACT_MISSING, "the sosreport holds no systemctl list-units");
+		else
+			facts_set_bool(&ctx->facts, "init.systemd", r == 1, "%s", buf_str(&ev));
+		buf_free(&ev);
+		f = facts_get(&ctx->facts, "init.systemd");
+	} else if (!f) {
 		/* sd_booted(): the directory exists only when systemd is PID 1. */
 		bool sd = root_is_live(ctx->root) && root_is_dir(ctx->root, "/run/systemd/system");
 		facts_set_bool(&ctx->facts, "init.systemd", sd, "/run/systemd/system %s%s", sd ? "present" : "absent",
 			       root_is_live(ctx->root) ? "" : " (not asked under --root)");
 		f = facts_get(&ctx->facts, "init.systemd");
 	}
-	return f->b;
+	return f->status == FACT_OK && f->b;
 }
 
 /* SysV: the pid file names a live process of the service, its subsys lock
@@ -171,14 +175,15 @@ static bool sysv_running(struct probe_ctx *ctx, const char *name, struct buf *ev
 			}
 		buf_printf(ev, "%s names pid %lld, which is not running %s (stale pid file); ", pidfiles[i], pid, procnames[0] ? procnames[0] : name);
 	}
-	if (si && si->lockfile && root_exists(ctx->root, si->lockfile)) {
+	int locked = !si || !si->lockfile ? 0 : ctx->sos ? sos_subsys_lock(ctx, name) : root_exists(ctx->root, si->lockfile);
+	if (locked == 1) {
 		buf_printf(ev, "SysV lock %s present", si->lockfile);
 		return true;
 	}
 	for (size_t j = 0; procnames[j]; j++) {
 		const struct proc_entry *pe = proc_find(pt, -1, procnames[j]);
 		if (pe) {
-			buf_printf(ev, "process %ld (%s) in /proc", pe->pid, procnames[j]);
+			buf_printf(ev, "process %ld (%s) in %s", pe->pid, procnames[j], pt->source);
 			return true;
 		}
 	}
@@ -187,15 +192,18 @@ static bool sysv_running(struct probe_ctx *ctx, const char *name, struct buf *ev
 		buf_printf(ev, "%s is a one-shot job: without systemd it leaves no pid, lock or process to see", name);
 		return false;
 	}
-	if (pt->err < 0) {
+	if (pt->err < 0 || (locked < 0 && !procnames[0])) {
 		*known = false;
-		buf_printf(ev, "the process table (/proc) is unreadable: %s", strerror(-pt->err));
+		if (pt->err < 0)
+			buf_printf(ev, "the process table (%s) is unreadable: %s", pt->source, strerror(-pt->err));
+		else
+			buf_printf(ev, "the sosreport does not list /var/lock/subsys");
 		return false;
 	}
 	if (si && si->lockfile && !procnames[0])
 		buf_printf(ev, "no SysV lock %s", si->lockfile);
 	else
-		buf_printf(ev, "no process named %s in /proc", procnames[0]);
+		buf_printf(ev, "no process named %s in %s", procnames[0], pt->source);
 	return false;
 }
 
@@ -249,17 +257,12 @@ static int systemd_units(const char *name, struct unit u[U__N])
 
 /* Enabled at boot: by its own [Install] or, for a unit without one
  * (static, indirect, generated from a SysV script), by what pulls it in. */
-static bool file_enabled(const char *state)
+bool svc_file_enabled(const char *state)
 {
 	return !strcmp(state, "enabled") || !strcmp(state, "enabled-runtime") || !strcmp(state, "static") ||
 	       !strcmp(state, "indirect") || !strcmp(state, "generated") || !strcmp(state, "alias") ||
 	       !strcmp(state, "linked") || !strcmp(state, "linked-runtime");
 }
-
-struct svc_state {
-	bool known, running, available, enabled, enabled_known;
-	struct buf ev, enabled_ev;
-};
 
 static void systemd_state(const char *name, struct svc_state *st)
 {
@@ -273,7 +276,7 @@ static void systemd_state(const char *name, struct svc_state *st)
 	const struct unit *svc = &u[U_SERVICE];
 	st->running = !strcmp(svc->active, "active") || !strcmp(svc->active, "reloading");
 	st->available = st->running;
-	st->enabled = file_enabled(svc->file);
+	st->enabled = svc_file_enabled(svc->file);
 	static const char *const sockname[U__N] = { "", ".socket", "-ro.socket", "-admin.socket" };
 	const char *listening = NULL, *enabled_sock = NULL;
 	for (int i = U_SOCKET; i < U__N; i++) {
@@ -281,7 +284,7 @@ static void systemd_state(const char *name, struct svc_state *st)
 			continue;
 		if (!listening && !strcmp(u[i].active, "active"))
 			listening = sockname[i];
-		if (!enabled_sock && file_enabled(u[i].file) && strcmp(u[i].file, "static"))
+		if (!enabled_sock && svc_file_enabled(u[i].file) && strcmp(u[i].file, "static"))
 			enabled_sock = sockname[i];
 	}
 	if (!strcmp(svc->load, "not-found") && !listening)
@@ -305,8 +308,11 @@ static void systemd_state(const char *name, struct svc_state *st)
 /* The default runlevel: /etc/inittab's initdefault, else 3 (RHEL's). */
 static int sysv_runlevel(struct probe_ctx *ctx)
 {
+	int level = ctx->sos ? sos_runlevel(ctx) : -1;
+	if (level >= 0)
+		return level; /* the runlevel the host ran in, as sos saw it */
 	struct buf t = BUF_INIT;
-	int level = 3;
+	level = 3;
 	if (root_read(ctx->root, "/etc/inittab", 65536, &t, NULL) == 0 && t.s) {
 		const char *p = strstr(t.s, ":initdefault:");
 		if (p && p - t.s >= 2 && p[-1] >= '0' && p[-1] <= '6' && p[-2] == ':')
@@ -320,6 +326,8 @@ static int sysv_runlevel(struct probe_ctx *ctx)
  * rc directory (/etc/rc.d/rcN.d on RHEL, /etc/rcN.d on Debian). */
 static void sysv_enabled(struct probe_ctx *ctx, const char *name, struct svc_state *st)
 {
+	if (ctx->sos && sos_chkconfig(ctx, name, st))
+		return;
 	int level = sysv_runlevel(ctx);
 	_cleanup_free_ char *d1 = xasprintf("/etc/rc.d/rc%d.d", level), *d2 = xasprintf("/etc/rc%d.d", level);
 	const char *dir = root_is_dir(ctx->root, d1) ? d1 : root_is_dir(ctx->root, d2) ? d2 : NULL;
@@ -346,7 +354,10 @@ static void sysv_enabled(struct probe_ctx *ctx, const char *name, struct svc_sta
 static void service_state(struct probe_ctx *ctx, const char *name, struct svc_state *st)
 {
 	if (systemd_runs(ctx)) {
-		systemd_state(name, st);
+		if (ctx->sos)
+			sos_systemd_state(ctx, name, st);
+		else
+			systemd_state(name, st);
 		if (st->known)
 			return;
 	}
@@ -404,6 +415,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_services = {
 	.name = "services",
 	.summary = "service state: systemd units, SysV pid and lock files, the process table",
+	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

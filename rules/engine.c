@@ -201,6 +201,14 @@ static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *it
 		res->verdict = r->sev == SEV_FAIL ? V_FAIL : V_WARN;
 		break;
 	case FACT_OK: {
+		/* compared with another fact that cannot be told here: that
+		 * one's reason, not an error of the rule's */
+		const struct fact *o = r->expect.fact_ref ? probe_fact(ctx, r->expect.fact_ref) : NULL;
+		if (o && (o->status == FACT_UNKNOWN || o->status == FACT_NEEDS_ROOT)) {
+			res->verdict = V_SKIP;
+			res->reason = xasprintf("%s: %s", o->status == FACT_UNKNOWN ? "cannot be told here" : "needs root", o->evidence);
+			return;
+		}
 		char *why = NULL;
 		int t = engine_test(ctx, f, &r->expect, &why);
 		if (t < 0) {

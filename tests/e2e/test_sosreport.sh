@@ -1,9 +1,11 @@
 # hvscope check --bundle on an sosreport: a real one made here by Debian's
-# sos 4.0 (its kernel, processor, dpkg, kvm, libvirt and systemd plugins),
+# sos 4.0 (its kernel, processor, dpkg, kvm, libvirt, systemd, services and
+# process plugins) with a real guest defined and running under libvirtd,
 # and a RHEL 5 Xen host in sos's layout (its xen plugin's /etc/xen,
 # /var/log/xen, /sys/hypervisor and xm outputs, installed-rpms as a link to
-# the rpm plugin's output, as sos keeps it), each as sos's archive and as
-# its directory.  What sos holds gives the host's verdict; what it does not
+# the rpm plugin's output, the process plugin's ps listing and the startup
+# plugin's chkconfig and runlevel, with sos's top-level links), each as
+# sos's archive and as its directory.  What sos holds gives the host's verdict; what it does not
 # says SKIP, not in the sosreport: never a verdict the host would not give.
 . "$(dirname "$0")/lib.sh"
 need python3 tar xz sos
@@ -49,6 +51,32 @@ X
 printf 'Name                                      ID Mem(MiB) VCPUs State   Time(s)\nDomain-0                                   0     3568     4 r-----    412.3\n' > "$S/sos_commands/xen/xm_list"
 echo "(XEN) Xen version 3.1.2-92.el5 (brewbuilder@build.redhat.com)" > "$S/sos_commands/xen/xm_dmesg"
 mkdir -p "$S/var/log/xen" && echo "[2009-03-11 09:40:01 xend 3021] INFO (SrvDaemon:227) Xend Daemon started" > "$S/var/log/xen/xend.log"
+# sos copies neither /proc/PID, /var/run nor /var/lock: its ps listing and
+# chkconfig stand for them (sos 1.7's process and startup plugins; it
+# did not list /var/lock/subsys, so xendomains' lock is not known)
+rm -rf "$S"/proc/[0-9]* "$S/var/run" "$S/var/lock"
+mkdir -p "$S/sos_commands/process" "$S/sos_commands/startup"
+cat > "$S/sos_commands/process/ps_auxwww" <<'X'
+USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+root         1  0.0  0.0  10344   692 ?        Ss   09:38   0:00 init [5]
+root         2  0.0  0.0      0     0 ?        S<   09:38   0:00 [migration/0]
+root      2977  0.0  0.0  12048   596 ?        S    09:39   0:00 xenstored --pid-file /var/run/xenstore.pid
+root      3015  0.0  0.0  12000   448 ?        Sl   09:39   0:00 /usr/sbin/xenconsoled
+root      3021  0.1  0.4 155720 10020 ?        S    09:40   0:02 /usr/bin/python /usr/sbin/xend start
+root      3022  0.0  0.5 157436 11412 ?        Sl   09:40   0:07 /usr/bin/python /usr/sbin/xend start
+root      3390  0.0  0.0  65928   972 pts/0    R+   09:45   0:00 /bin/ps auxwww
+X
+cat > "$S/sos_commands/startup/chkconfig_--list" <<'X'
+NetworkManager  0:off   1:off   2:off   3:off   4:off   5:off   6:off
+libvirtd        0:off   1:off   2:off   3:on    4:on    5:on    6:off
+xend            0:off   1:off   2:off   3:on    4:on    5:on    6:off
+xendomains      0:off   1:off   2:off   3:on    4:on    5:off   6:off
+xinetd based services:
+        chargen-dgram:  off
+X
+echo "N 5" > "$S/sos_commands/startup/runlevel"
+ln -s sos_commands/process/ps_auxwww "$S/ps"
+ln -s sos_commands/startup/chkconfig_--list "$S/chkconfig"
 # the rpm plugin's listing (rpm -qa --qf ... | awk printf "%-59s %s"), and
 # sos's top-level link to it
 L="$S/sos_commands/rpm/sh_-c_rpm_--nodigest_-qa_--qf_NAME_-_VERSION_-_RELEASE_._ARCH_INSTALLTIME_date_awk_-F_printf_-59s_s_n_1_2_sort_-V"
@@ -62,30 +90,60 @@ ln -s "${L#"$S/"}" "$S/installed-rpms"
 run_hv check --root "$S" --profile rhel5-xen --format json > "$TMP/fx-root.json"
 for form in "$S" "$TMP/rhel5-sos.tar.xz"; do
 	run_hv check --bundle "$form" --format json > "$TMP/fx-sos.json"
-	[ "$RC" = 0 ] || fail "the RHEL 5 sosreport ($form): exit $RC: $(all_verdicts "$TMP/fx-sos.json" | grep -v 'pass\|skip')"
+	# the one finding: xendomains does not start in runlevel 5
+	[ "$RC" = 1 ] && [ "$(all_verdicts "$TMP/fx-sos.json" | grep -v 'pass\|skip')" = "chkconfig[xendomains] warn" ] ||
+		fail "the RHEL 5 sosreport ($form): exit $RC: $(all_verdicts "$TMP/fx-sos.json" | grep -v 'pass\|skip')"
 	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["profile"] == "rhel5-xen" else 1)' "$TMP/fx-sos.json" ||
 		fail "auto did not pick rhel5-xen from the sosreport"
-	for id in cpu-pae cpu-vt kernel-xen-installed kernel-xen-running boot-default-xen package[xen] package[vnc] package[virt-manager]; do
+	for id in cpu-pae cpu-vt kernel-xen-installed kernel-xen-running boot-default-xen package[xen] package[vnc] package[virt-manager] guest-configs-parse; do
 		[ "$(verdict "$TMP/fx-sos.json" "$id")" = pass ] || fail "$id from the sosreport: $(verdict "$TMP/fx-sos.json" "$id")"
 	done
 	field "$TMP/fx-sos.json" kernel-xen-installed evidence | grep -q 'installed-rpms: kernel-xen 2.6.18-92.el5.x86_64 installed' ||
 		fail "kernel-xen's evidence: $(field "$TMP/fx-sos.json" kernel-xen-installed evidence)"
-	[ "$(verdict "$TMP/fx-sos.json" xend-running)" = skip ] && field "$TMP/fx-sos.json" xend-running reason | grep -q 'not in the sosreport' ||
-		fail "xend-running: $(verdict "$TMP/fx-sos.json" xend-running) $(field "$TMP/fx-sos.json" xend-running reason)"
+	# services: xend from the ps listing (python's script), chkconfig in
+	# the runlevel sos saw (5: xendomains is off there), no lock listing
+	expect_verdict "$TMP/fx-sos.json" xend-running pass
+	field "$TMP/fx-sos.json" xend-running evidence | grep -q 'process 3021 (xend) in sos_commands/process/ps_auxwww' ||
+		fail "xend-running's evidence: $(field "$TMP/fx-sos.json" xend-running evidence)"
+	[ "$(verdict "$TMP/fx-sos.json" xendomains-running)" = skip ] &&
+		field "$TMP/fx-sos.json" xendomains-running reason | grep -q 'not in the sosreport.*does not list /var/lock/subsys' ||
+		fail "xendomains-running: $(verdict "$TMP/fx-sos.json" xendomains-running) $(field "$TMP/fx-sos.json" xendomains-running reason)"
+	python3 - "$TMP/fx-sos.json" <<'PY' || fail "chkconfig from the sosreport"
+import json, sys
+c = {x["id"]: x for x in json.load(open(sys.argv[1]))["checks"]}
+x, d = c["chkconfig[xend]"], c["chkconfig[xendomains]"]
+assert x["verdict"] == "pass" and "chkconfig_--list: xend on in runlevel 5" in x["evidence"], x
+assert d["verdict"] == "warn" and "xendomains off in runlevel 5" in d["evidence"], d
+PY
 	# what does not come from the package listing is what the files say under --root
 	python3 - "$TMP/fx-root.json" "$TMP/fx-sos.json" <<'PY' || fail "the sosreport and its tree under --root disagree"
 import json, sys
 root, sos = ({c["id"] + str(c.get("item")): c for c in json.load(open(p))["checks"]} for p in sys.argv[1:3])
 for k, c in sos.items():
-    if c["verdict"] != "skip" and not k.startswith(("package", "kernel-xen-installed")):
+    if c["verdict"] != "skip" and not k.startswith(("package", "kernel-xen-installed", "chkconfig", "xend")):
         assert c["verdict"] == root[k]["verdict"], (k, c["verdict"], root[k]["verdict"])
 PY
 done
-note "RHEL 5.2 Xen dom0 in sos's layout (directory and tar.xz): PAE, VT, kernel-xen, grub and every package from installed-rpms pass; services and SELinux SKIP (not in the sosreport)"
+note "RHEL 5.2 Xen dom0 in sos's layout (directory and tar.xz): PAE, VT, kernel-xen, grub, every package from installed-rpms, xend from ps and chkconfig pass, xendomains off in runlevel 5 warns; its lock, the guests' disks and SELinux SKIP (not in the sosreport)"
 
 # --- a real sosreport of this host ----------------------------------------
+# with libvirtd running and a guest defined in /etc/libvirt/qemu and started
+start_libvirtd
+trap 'virsh -c qemu:///system destroy hvsos-guest >/dev/null 2>&1; virsh -c qemu:///system undefine hvsos-guest >/dev/null 2>&1; stop_libvirtd; cleanup' EXIT
+cat > "$TMP/hvsos-guest.xml" <<XML
+<domain type='$(kvm_or_qemu)'>
+  <name>hvsos-guest</name>
+  <memory unit='MiB'>96</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <interface type='user'><mac address='52:54:00:5a:05:01'/></interface></devices>
+</domain>
+XML
+virsh -c qemu:///system define "$TMP/hvsos-guest.xml" >/dev/null && virsh -c qemu:///system start hvsos-guest >/dev/null ||
+	fail "cannot define and start the guest"
 mkdir -p "$TMP/sos"
-sos report --batch --tmp-dir "$TMP/sos" --label hvscope -o kernel,processor,dpkg,kvm,libvirt,systemd > "$TMP/sos.log" 2>&1 ||
+sos report --batch --tmp-dir "$TMP/sos" --label hvscope -o kernel,processor,dpkg,kvm,libvirt,systemd,services,process > "$TMP/sos.log" 2>&1 ||
 	fail "sos report: $(tail -n 5 "$TMP/sos.log")"
 A=$(ls "$TMP"/sos/sosreport-*.tar.xz)
 mkdir "$TMP/sos/unpacked"
@@ -105,5 +163,17 @@ run_hv check --profile kvm --only qemu-package,libvirt-package --format json > "
 run_hv check --bundle "$A" --profile kvm --only qemu-package,libvirt-package --format json > "$TMP/sos.json"
 [ "$(all_verdicts "$TMP/sos.json")" = "$(all_verdicts "$TMP/live.json")" ] && field "$TMP/sos.json" qemu-package evidence | grep -q '^installed-debs: ' ||
 	fail "packages from installed-debs: $(all_verdicts "$TMP/sos.json"), host $(all_verdicts "$TMP/live.json"); $(field "$TMP/sos.json" qemu-package evidence)"
+# the daemon from sos's ps listing, the guest from its copy of /etc/libvirt/qemu
+run_hv check --bundle "$A" --profile kvm --format json > "$TMP/sos.json"
+expect_verdict "$TMP/sos.json" libvirtd-available pass
+field "$TMP/sos.json" libvirtd-available evidence | grep -q 'libvirtd) in sos_commands/process/ps_auxwww' ||
+	fail "libvirtd's evidence: $(field "$TMP/sos.json" libvirtd-available evidence)"
+python3 - "$TMP/sos.json" <<'PY' || fail "the guest from the sosreport"
+import json, sys
+c = [x for x in json.load(open(sys.argv[1]))["checks"] if x.get("item") == "hvsos-guest"]
+told = [x for x in c if x["verdict"] != "skip"]
+assert len(told) >= 3 and all("not in the sosreport" in x["reason"] for x in c if x["verdict"] == "skip"), c
+print("  the guest from the sosreport: " + ", ".join("%s %s" % (x["id"], x["verdict"]) for x in told))
+PY
 [ -z "$(ls -A "$TMPDIR")" ] || fail "left behind: $(ls -A "$TMPDIR")"
-note "a real sosreport of this host ($(sed -n 's/.*sosreport (version \(.*\)).*/sos \1/p' "$TMP/sos.log" | head -n 1), archive and directory): $total checks with the host's verdict (CPU, kernel, packages from installed-debs), the rest SKIP (not in the sosreport); none differ"
+note "a real sosreport of this host ($(sed -n 's/.*sosreport (version \(.*\)).*/sos \1/p' "$TMP/sos.log" | head -n 1), archive and directory): $total checks with the host's verdict (CPU, kernel, packages from installed-debs, libvirtd from ps, the guest from /etc/libvirt/qemu), the rest SKIP (not in the sosreport); none differ"

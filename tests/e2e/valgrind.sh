@@ -56,6 +56,10 @@ mkroot "$S" rhel5-xen
 mkdir -p "$S/sos_commands/rpm" "$S/sos_logs"
 printf '%-59s %s\n' kernel-xen-2.6.18-92.el5.x86_64 "Tue 11 Mar 2009" xen-3.0.3-64.el5.x86_64 "Tue 11 Mar 2009" > "$S/sos_commands/rpm/rpm_-qa"
 ln -s sos_commands/rpm/rpm_-qa "$S/installed-rpms"
+mkdir -p "$S/sos_commands/process" "$S/sos_commands/startup"
+printf 'USER PID %%CPU %%MEM VSZ RSS TTY STAT START TIME COMMAND\nroot 2 0.0 0.0 0 0 ? S 09:38 0:00 [kthreadd]\nroot 3021 0.1 0.4 155720 10020 ? S 09:40 0:02 /usr/bin/python /usr/sbin/xend start\n' > "$S/sos_commands/process/ps_auxwww"
+printf 'xend 0:off 1:off 2:off 3:on 4:on 5:on 6:off\n' > "$S/sos_commands/startup/chkconfig_--list"
+echo "N 5" > "$S/sos_commands/startup/runlevel"
 (cd "$TMP" && tar -cJf sos-vg.tar.xz sosreport-vg)
 vg check --bundle "$TMP/sos-vg.tar.xz" --format json
 # exporter: serve two scrapes, stop on SIGTERM, exit clean.
