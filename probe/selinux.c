@@ -33,6 +33,38 @@ struct se_state {
 };
 
 /* SELINUX= and SELINUXTYPE= from /etc/selinux/config. */
+/* An sosreport's sestatus output (sos's selinux plugin): the kernel's
+ * state on the host, as the live probe asks it; false when it has none. */
+static bool sos_sestatus(struct probe_ctx *ctx)
+{
+	struct buf b = BUF_INIT;
+	if (root_read(ctx->root, "/sos_commands/selinux/sestatus", 65536, &b, NULL) < 0 || !b.s) {
+		buf_free(&b);
+		return false;
+	}
+	char *status = NULL, *mode = NULL;
+	char *save = NULL;
+	for (char *l = strtok_r(b.s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(l, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		if (!strcmp(str_strip(l), "SELinux status"))
+			status = str_strip(colon + 1);
+		else if (!strcmp(str_strip(l), "Current mode"))
+			mode = str_strip(colon + 1);
+	}
+	bool known = status && (!strcmp(status, "enabled") || !strcmp(status, "disabled"));
+	if (known) {
+		bool on = !strcmp(status, "enabled");
+		facts_set_bool(&ctx->facts, "selinux.enabled", on, "sos_commands/selinux/sestatus: SELinux status %s", status);
+		facts_set_str(&ctx->facts, "selinux.mode", on && mode ? mode : "disabled", "sos_commands/selinux/sestatus: %s%s",
+			      on && mode ? "Current mode " : "SELinux status ", on && mode ? mode : status);
+	}
+	buf_free(&b);
+	return known;
+}
+
 static void read_config(struct probe_ctx *ctx)
 {
 	struct facts *fs = &ctx->facts;
@@ -61,7 +93,9 @@ static void read_config(struct probe_ctx *ctx)
 	else
 		facts_set_status(fs, "selinux.policy", FACT_MISSING, "/etc/selinux/config has no SELINUXTYPE=");
 
-	if (root_is_live(ctx->root)) {
+	if (ctx->sos && sos_sestatus(ctx)) {
+		/* what sestatus said of the running kernel when sos ran */
+	} else if (root_is_live(ctx->root)) {
 		/* The kernel's state wins over the configuration on a live host. */
 		int en = is_selinux_enabled();
 		if (en > 0) {
@@ -261,6 +295,12 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 			read_config(ctx);
 		return;
 	}
+	if (ctx->sos && !str_starts(name, "selinux.expected_type.")) {
+		/* the policy is copied, the labels and the store's local rules
+		 * are not read from a report */
+		facts_set_status(fs, name, FACT_UNKNOWN, "an sosreport keeps no file labels or local policy store to read");
+		return;
+	}
 	if (strcmp(name, "selinux.fcontext.local") == 0) {
 		fcontext_local(ctx);
 		return;
@@ -311,6 +351,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_selinux = {
 	.name = "selinux",
 	.summary = "SELinux mode, policy, expected and actual file labels, local fcontext rules (libselinux, libsemanage)",
+	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

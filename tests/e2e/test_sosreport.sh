@@ -75,6 +75,16 @@ xinetd based services:
         chargen-dgram:  off
 X
 echo "N 5" > "$S/sos_commands/startup/runlevel"
+# sos's selinux plugin: sestatus (RHEL 5's form) and its copy of /etc/selinux
+mkdir -p "$S/sos_commands/selinux"
+cat > "$S/sos_commands/selinux/sestatus" <<'X'
+SELinux status:                 enabled
+SELinuxfs mount:                /selinux
+Current mode:                   enforcing
+Mode from config file:          enforcing
+Policy version:                 21
+Policy from config file:        targeted
+X
 ln -s sos_commands/process/ps_auxwww "$S/ps"
 ln -s sos_commands/startup/chkconfig_--list "$S/chkconfig"
 # the rpm plugin's listing (rpm -qa --qf ... | awk printf "%-59s %s"), and
@@ -108,6 +118,11 @@ for form in "$S" "$TMP/rhel5-sos.tar.xz"; do
 	[ "$(verdict "$TMP/fx-sos.json" xendomains-running)" = skip ] &&
 		field "$TMP/fx-sos.json" xendomains-running reason | grep -q 'not in the sosreport.*does not list /var/lock/subsys' ||
 		fail "xendomains-running: $(verdict "$TMP/fx-sos.json" xendomains-running) $(field "$TMP/fx-sos.json" xendomains-running reason)"
+	# SELinux: enforcing from sestatus, the policy's rule from the copied
+	# file_contexts; the labels themselves are not in a report
+	expect_verdict "$TMP/fx-sos.json" "selinux-image-dir-policy[/var/lib/xen/images]" pass
+	[ "$(verdict "$TMP/fx-sos.json" "selinux-image-dir-label[/var/lib/xen/images]")" = skip ] ||
+		fail "the image directory's label from the sosreport: $(verdict "$TMP/fx-sos.json" "selinux-image-dir-label[/var/lib/xen/images]")"
 	python3 - "$TMP/fx-sos.json" <<'PY' || fail "chkconfig from the sosreport"
 import json, sys
 c = {x["id"]: x for x in json.load(open(sys.argv[1]))["checks"]}
@@ -124,7 +139,7 @@ for k, c in sos.items():
         assert c["verdict"] == root[k]["verdict"], (k, c["verdict"], root[k]["verdict"])
 PY
 done
-note "RHEL 5.2 Xen dom0 in sos's layout (directory and tar.xz): PAE, VT, kernel-xen, grub, every package from installed-rpms, xend from ps and chkconfig pass, xendomains off in runlevel 5 warns; its lock, the guests' disks and SELinux SKIP (not in the sosreport)"
+note "RHEL 5.2 Xen dom0 in sos's layout (directory and tar.xz): PAE, VT, kernel-xen, grub, every package from installed-rpms, xend from ps and chkconfig pass, xendomains off in runlevel 5 warns, SELinux's policy for the image directory passes; xendomains' lock, the guests' disks and file labels SKIP (not in the sosreport)"
 
 # --- a real sosreport of this host ----------------------------------------
 # with libvirtd running and a guest defined in /etc/libvirt/qemu and started
