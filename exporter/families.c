@@ -173,7 +173,15 @@ static void write_dom_info(const struct metrics_writer *w, struct buf *o, const 
 	const char *kv[64];
 	bool head = false;
 	for (size_t i = 0; i < s->ndom; i++) {
-		size_t n = pick(&s->dom[i].info, prefix, kv, 32);
+		/* the plain family leads with how the domain is virtualized,
+		 * which every backend may know without the configuration */
+		size_t n = 0;
+		if (!*prefix && s->dom[i].guest_type) {
+			kv[0] = "type";
+			kv[1] = s->dom[i].guest_type;
+			n = 1;
+		}
+		n += pick(&s->dom[i].info, prefix, kv + 2 * n, 31);
 		if (!n)
 			continue;
 		if (!head)
@@ -210,7 +218,7 @@ static void write_dev_info(const struct metrics_writer *w, struct buf *o, bool d
 
 static void write_info(const struct metrics_writer *w, struct buf *o)
 {
-	write_dom_info(w, o, "hvscope_domain_info", "A domain's OS type, architecture and machine, as configured.", "");
+	write_dom_info(w, o, "hvscope_domain_info", "A domain's guest type (pv, pvh, hvm), OS type, architecture and machine.", "");
 	write_dom_info(w, o, "hvscope_domain_openstack_info",
 		       "OpenStack nova's metadata of a domain: instance and flavor name, user and project.", "nova:");
 	write_dom_info(w, o, "hvscope_domain_metadata_info", "The metadata named by --domain.metadata, of a domain.", "meta:");

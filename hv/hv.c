@@ -426,6 +426,19 @@ struct hv_domain *hv_snapshot_add(struct hv_snapshot *snap)
 	return d;
 }
 
+const char *hv_guest_type(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (!strcmp(name, "pv") || !strcmp(name, "linux") || !strcmp(name, "xen"))
+		return "pv";
+	if (!strcmp(name, "pvh") || !strcmp(name, "xenpvh"))
+		return "pvh";
+	if (!strcmp(name, "hvm"))
+		return "hvm";
+	return NULL;
+}
+
 const char *hv_state_name(enum hv_state s)
 {
 	static const char *const n[] = { "running", "blocked", "paused", "shutdown", "crashed", "dying", "shutoff", "unknown" };

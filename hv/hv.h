@@ -102,6 +102,7 @@ struct hv_domain {
 	bool stuck;  /* did not answer in time: figures are from an earlier sample */
 	char *note;  /* why stuck, or what is missing */
 	const char *reason;      /* why it is in its state ("booted", "user", ...); static, NULL unknown */
+	const char *guest_type;  /* how it is virtualized: "pv", "pvh", "hvm"; static, NULL unknown */
 	bool persistent;         /* defined, not only running */
 	struct hv_balloon balloon;
 	struct hv_job job;
@@ -277,6 +278,11 @@ uint64_t hv_net_tx_bytes(const struct hv_domain *d);
 uint64_t hv_net_rx_bytes(const struct hv_domain *d);
 uint64_t hv_blk_sum(const struct hv_domain *d, size_t field_offset);
 #define HV_BLK_SUM(d, field) hv_blk_sum((d), offsetof(struct hv_blk, field))
+
+/* A guest type by name ("pv", "pvh", "hvm"; libvirt's <os><type>:
+ * "linux" and "xen" are PV, "xenpvh" PVH), as the static string
+ * hv_domain.guest_type holds; NULL for anything else. */
+const char *hv_guest_type(const char *name);
 
 /* Info pairs: a copy of key and value appended; the value of key or NULL. */
 void hv_labels_add(struct hv_labels *l, const char *key, const char *value);

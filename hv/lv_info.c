@@ -230,6 +230,7 @@ void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t p
 {
 	const struct devcache *dc = lv_devices_of(lv, dom, d, pos);
 	copy_labels(&d->info, &dc->info);
+	d->guest_type = hv_guest_type(hv_labels_get(&dc->info, "os_type"));
 	for (size_t i = 0; i < d->nnet; i++)
 		for (size_t k = 0; d->net[i].name && k < dc->nets.n; k++)
 			if (strcmp(d->net[i].name, dc->nets.v[k]) == 0)

@@ -105,6 +105,7 @@ static void write_domain(struct json *j, const struct hv_domain *d)
 	json_string(j, "uuid", d->uuid);
 	json_string(j, "state", hv_state_name(d->state));
 	json_string(j, "reason", d->reason);
+	json_string(j, "type", d->guest_type);
 	json_bool(j, "persistent", d->persistent);
 	json_array(j, "have", JSON_INLINE);
 	for (size_t i = 0; i < snap_nhave; i++)

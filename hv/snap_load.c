@@ -132,6 +132,7 @@ static int read_domain(json_t *o, struct hv_domain *d, const char **why)
 	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid ? uuid : "");
 	d->state = state_by_name(json_string_value(json_object_get(o, "state")));
 	d->persistent = json_is_true(json_object_get(o, "persistent"));
+	d->guest_type = hv_guest_type(json_string_value(json_object_get(o, "type")));
 	d->stuck = json_is_true(json_object_get(o, "stuck"));
 	d->note = get_str(o, "note");
 	if (have) {

@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "hv/backend.h"
+#include "hv/xen_dm.h"
 
 struct xs {
 	xenstat_handle *h;
@@ -45,16 +46,41 @@ static void read_pcpus(struct xs *xs, unsigned ncpus, struct hv_host *h)
 	free(info);
 }
 
-static void domain_uuid(const struct xs *xs, int id, char out[37])
+/* The domain's UUID and how it is virtualized, from the hypervisor's own
+ * record: not an HVM container is PV; an HVM container without the
+ * emulated legacy PIC is PVH (libxl gives a PVH guest the local APIC
+ * alone), with it HVM. */
+static void domain_identity(const struct xs *xs, struct hv_domain *d)
 {
 	for (int i = 0; i < xs->ninfo; i++) {
-		if ((int)xs->info[i].domain != id)
+		if ((int)xs->info[i].domain != d->id)
 			continue;
 		const uint8_t *h = xs->info[i].handle;
-		snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
-			 h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+		snprintf(d->uuid, sizeof(d->uuid), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2],
+			 h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+		if (!(xs->info[i].flags & XEN_DOMINF_hvm_guest))
+			d->guest_type = "pv";
+		else
+			d->guest_type = xs->info[i].arch_config.emulation_flags & XEN_X86_EMU_PIC ? "hvm" : "pvh";
 		return;
 	}
+}
+
+/* Each HVM guest's device model's resident memory as the guest's rss. */
+static void attribute_device_models(struct hv_snapshot *snap)
+{
+	bool any = false;
+	for (size_t i = 0; i < snap->ndom && !any; i++)
+		any = snap->dom[i].guest_type && !strcmp(snap->dom[i].guest_type, "hvm");
+	if (!any)
+		return; /* no /proc walk on hosts without HVM guests */
+	struct xen_dm *dm;
+	size_t n = xen_dm_list(&dm);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < snap->ndom; i++)
+			if (snap->dom[i].id == dm[k].domid)
+				snap->dom[i].rss_kib += dm[k].rss_kib;
+	free(dm);
 }
 
 static int xst_open(struct hv *hv, const char *uri, struct err *e)
@@ -82,6 +108,69 @@ static enum hv_state xst_state(xenstat_domain *d)
 	if (xenstat_domain_running(d))
 		return HV_RUNNING;
 	return HV_UNKNOWN;
+}
+
+/* One domain's figures from libxenstat (and its identity from libxc). */
+static void fill_domain(const struct xs *xs, xenstat_domain *xd, struct hv_domain *d)
+{
+	d->id = (int)xenstat_domain_id(xd);
+	domain_identity(xs, d);
+	const char *name = xenstat_domain_name(xd);
+	d->name = xstrdup(name ? name : "?");
+	d->state = xst_state(xd);
+	d->cpu_ns = xenstat_domain_cpu_ns(xd);
+	d->mem_kib = xenstat_domain_cur_mem(xd) / 1024;
+	unsigned long long maxm = xenstat_domain_max_mem(xd);
+	d->maxmem_kib = maxm == (unsigned long long)-1 ? 0 : maxm / 1024;
+	d->have = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU | HV_HAVE_NET | HV_HAVE_BLK | HV_HAVE_OO;
+	unsigned nv = xenstat_domain_num_vcpus(xd);
+	d->vcpus_max = nv;
+	if (nv) {
+		d->vcpu = xcalloc(nv, sizeof(*d->vcpu));
+		d->nvcpu = nv;
+	}
+	for (unsigned k = 0; k < nv; k++) {
+		xenstat_vcpu *v = xenstat_domain_vcpu(xd, k);
+		if (!v)
+			continue;
+		d->vcpu[k].online = xenstat_vcpu_online(v);
+		d->vcpu[k].state = d->vcpu[k].online ? 1 : 0;
+		d->vcpu[k].time_ns = xenstat_vcpu_ns(v);
+		d->vcpus_online += d->vcpu[k].online;
+	}
+	unsigned nn = xenstat_domain_num_networks(xd);
+	if (nn)
+		d->net = xcalloc(nn, sizeof(*d->net));
+	for (unsigned k = 0; k < nn; k++) {
+		xenstat_network *n = xenstat_domain_network(xd, k);
+		if (!n)
+			continue;
+		struct hv_net *o = &d->net[d->nnet++];
+		o->name = xasprintf("vif%d.%u", d->id, xenstat_network_id(n));
+		o->rx_bytes = xenstat_network_rbytes(n);
+		o->rx_pkts = xenstat_network_rpackets(n);
+		o->rx_errs = xenstat_network_rerrs(n);
+		o->rx_drop = xenstat_network_rdrop(n);
+		o->tx_bytes = xenstat_network_tbytes(n);
+		o->tx_pkts = xenstat_network_tpackets(n);
+		o->tx_errs = xenstat_network_terrs(n);
+		o->tx_drop = xenstat_network_tdrop(n);
+	}
+	unsigned nb = xenstat_domain_num_vbds(xd);
+	if (nb)
+		d->blk = xcalloc(nb, sizeof(*d->blk));
+	for (unsigned k = 0; k < nb; k++) {
+		xenstat_vbd *b = xenstat_domain_vbd(xd, k);
+		if (!b)
+			continue;
+		struct hv_blk *o = &d->blk[d->nblk++];
+		o->name = xasprintf("vbd%u", xenstat_vbd_dev(b));
+		o->rd_reqs = xenstat_vbd_rd_reqs(b);
+		o->wr_reqs = xenstat_vbd_wr_reqs(b);
+		o->rd_bytes = xenstat_vbd_rd_sects(b) * 512;
+		o->wr_bytes = xenstat_vbd_wr_sects(b) * 512;
+		o->oo_reqs = xenstat_vbd_oo_reqs(b);
+	}
 }
 
 static int xst_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
@@ -118,67 +207,10 @@ static int xst_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
 		if (!xd)
 			continue;
-		struct hv_domain *d = hv_snapshot_add(snap);
-		d->id = (int)xenstat_domain_id(xd);
-		domain_uuid(xs, d->id, d->uuid);
-		const char *name = xenstat_domain_name(xd);
-		d->name = xstrdup(name ? name : "?");
-		d->state = xst_state(xd);
-		d->cpu_ns = xenstat_domain_cpu_ns(xd);
-		d->mem_kib = xenstat_domain_cur_mem(xd) / 1024;
-		unsigned long long maxm = xenstat_domain_max_mem(xd);
-		d->maxmem_kib = maxm == (unsigned long long)-1 ? 0 : maxm / 1024;
-		d->have = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU | HV_HAVE_NET | HV_HAVE_BLK | HV_HAVE_OO;
-		unsigned nv = xenstat_domain_num_vcpus(xd);
-		d->vcpus_max = nv;
-		if (nv) {
-			d->vcpu = xcalloc(nv, sizeof(*d->vcpu));
-			d->nvcpu = nv;
-		}
-		for (unsigned k = 0; k < nv; k++) {
-			xenstat_vcpu *v = xenstat_domain_vcpu(xd, k);
-			if (!v)
-				continue;
-			d->vcpu[k].online = xenstat_vcpu_online(v);
-			d->vcpu[k].state = d->vcpu[k].online ? 1 : 0;
-			d->vcpu[k].time_ns = xenstat_vcpu_ns(v);
-			d->vcpus_online += d->vcpu[k].online;
-		}
-		unsigned nn = xenstat_domain_num_networks(xd);
-		if (nn)
-			d->net = xcalloc(nn, sizeof(*d->net));
-		for (unsigned k = 0; k < nn; k++) {
-			xenstat_network *n = xenstat_domain_network(xd, k);
-			if (!n)
-				continue;
-			struct hv_net *o = &d->net[d->nnet++];
-			o->name = xasprintf("vif%d.%u", d->id, xenstat_network_id(n));
-			o->rx_bytes = xenstat_network_rbytes(n);
-			o->rx_pkts = xenstat_network_rpackets(n);
-			o->rx_errs = xenstat_network_rerrs(n);
-			o->rx_drop = xenstat_network_rdrop(n);
-			o->tx_bytes = xenstat_network_tbytes(n);
-			o->tx_pkts = xenstat_network_tpackets(n);
-			o->tx_errs = xenstat_network_terrs(n);
-			o->tx_drop = xenstat_network_tdrop(n);
-		}
-		unsigned nb = xenstat_domain_num_vbds(xd);
-		if (nb)
-			d->blk = xcalloc(nb, sizeof(*d->blk));
-		for (unsigned k = 0; k < nb; k++) {
-			xenstat_vbd *b = xenstat_domain_vbd(xd, k);
-			if (!b)
-				continue;
-			struct hv_blk *o = &d->blk[d->nblk++];
-			o->name = xasprintf("vbd%u", xenstat_vbd_dev(b));
-			o->rd_reqs = xenstat_vbd_rd_reqs(b);
-			o->wr_reqs = xenstat_vbd_wr_reqs(b);
-			o->rd_bytes = xenstat_vbd_rd_sects(b) * 512;
-			o->wr_bytes = xenstat_vbd_wr_sects(b) * 512;
-			o->oo_reqs = xenstat_vbd_oo_reqs(b);
-		}
+		fill_domain(xs, xd, hv_snapshot_add(snap));
 	}
 	xenstat_free_node(node);
+	attribute_device_models(snap);
 	return 0;
 }
 

@@ -36,6 +36,17 @@ static void write_json_record(struct buf *out, const struct hv_snapshot *cur, in
 	json_string(&j, "name", r->d->name);
 	json_string(&j, "state", hv_state_name(r->d->state));
 	for (int f = 2; f < top_nfields; f++) {
+		if (top_fields[f].left) {
+			/* a text column: its cell as shown */
+			struct buf cell = BUF_INIT;
+			top_fields[f].format(r, &cell);
+			if (strcmp(buf_str(&cell), "-") == 0)
+				json_null(&j, top_fields[f].key); /* not known */
+			else
+				json_string(&j, top_fields[f].key, buf_str(&cell));
+			buf_free(&cell);
+			continue;
+		}
 		double v = top_fields[f].number(r);
 		if (isfinite(v) && fabs(v) < 9e15 && v == (double)(long long)v)
 			json_int(&j, top_fields[f].key, (long long)v);
@@ -96,7 +107,9 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 				buf_put_padded(out, buf_str(&cell), cell.len, top_fields[f].width, top_fields[f].left);
 				buf_putc(out, ' ');
 			}
-			out->len--;
+			/* no trailing blanks after the last, left-aligned cell */
+			while (out->len && out->s[out->len - 1] == ' ')
+				out->len--;
 			out->s[out->len] = '\0';
 			if (r->d->stuck)
 				buf_puts(out, " STUCK");

@@ -266,6 +266,9 @@ int cmd_top(int argc, char **argv)
 	}
 	hv_set_deadline(hv, (int)deadline);
 	hv_set_connections(hv, (int)connections);
+	/* the TYPE column: libvirt tells it in each domain's XML, read once
+	 * while it runs */
+	hv_set_want(hv, HV_WANT_INFO);
 	int rc = batch ? run_batch(hv, (int)iterations, delay, &bv) : top_screen_run(hv, &so);
 	hv_close(hv);
 	free(so.filter);

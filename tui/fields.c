@@ -145,6 +145,21 @@ BLK_FIELD(wr, wr_reqs, 1)
 BLK_FIELD(rsect, rd_bytes, 512)
 BLK_FIELD(wsect, wr_bytes, 512)
 
+/* TYPE: PV, PVH or HVM, where the source tells */
+static int c_type(const struct top_row *a, const struct top_row *b)
+{
+	return strcmp(a->d->guest_type ? a->d->guest_type : "", b->d->guest_type ? b->d->guest_type : "");
+}
+static void f_type(const struct top_row *r, struct buf *o)
+{
+	if (!r->d->guest_type) {
+		buf_putc(o, '-');
+		return;
+	}
+	for (const char *p = r->d->guest_type; *p; p++)
+		buf_putc(o, (char)(*p - 'a' + 'A'));
+}
+
 static int c_memp(const struct top_row *a, const struct top_row *b) { return c_mem(a, b); }
 static int c_maxmemp(const struct top_row *a, const struct top_row *b) { return c_maxmem(a, b); }
 static double n_text(const struct top_row *r) { (void)r; return NAN; }
@@ -168,6 +183,8 @@ const struct field top_fields[] = {
 	{ "VBD_WR", "vbd_wr", 8, false, c_wr, f_wr, n_wr },
 	{ "VBD_RSECT", "vbd_rsect", 10, false, c_rsect, f_rsect, n_rsect },
 	{ "VBD_WSECT", "vbd_wsect", 10, false, c_wsect, f_wsect, n_wsect },
+	/* after xentop's columns, which scripts read by position */
+	{ "TYPE", "type", 4, true, c_type, f_type, n_text },
 };
 const int top_nfields = (int)ARRAY_SIZE(top_fields);
 

@@ -95,7 +95,7 @@ grep -q "^hvscope_domain_state{$L,id=\"[0-9]*\",state=\"running\",reason=\"$reas
 	fail "state reason: $(grep 'domain_state{domain="hvf-a"' "$TMP/m.txt"), virsh '$reason'"
 # the configuration
 machine=$($V dumpxml hvf-a | sed -n "s/.*machine='\([^']*\)'.*/\1/p" | head -1)
-grep -qx "hvscope_domain_info{$L,os_type=\"hvm\",arch=\"x86_64\",machine=\"$machine\"} 1" "$TMP/m.txt" ||
+grep -qx "hvscope_domain_info{$L,type=\"hvm\",os_type=\"hvm\",arch=\"x86_64\",machine=\"$machine\"} 1" "$TMP/m.txt" ||
 	fail "domain info: $(grep '^hvscope_domain_info' "$TMP/m.txt"), machine $machine"
 mac=$($V domiflist hvf-a | awk '$1 == "hvftap0" { print $5 }')
 grep -qx "hvscope_domain_interface_info{$L,device=\"hvftap0\",type=\"ethernet\",mac=\"$mac\",model=\"virtio\"} 1" "$TMP/m.txt" ||
