@@ -21,9 +21,10 @@ base_pkgs="xen-utils-4.17 xen-utils-common xen-hypervisor-4.17-amd64
  linux-image-amd64 procps iproute2 udev kmod systemd-sysv
  libvirt-daemon libvirt-daemon-driver-xen libvirt-clients curl ca-certificates"
 # Debian's libvirt units (the systemd boot checks the service facts against
-# them); apt in the root installs it, as debootstrap does not choose between
+# them), and Xen's device model for HVM guests (qemu-system-xen); apt in
+# the root installs them, as debootstrap does not choose between
 # the alternatives its dependencies name (dbus-system-bus, logind).
-apt_pkgs="libvirt-daemon-system"
+apt_pkgs="libvirt-daemon-system qemu-system-xen"
 
 # Debian packages holding the shared libraries the binary and its modules
 # load, found from the build itself so that a new dependency is never missed.

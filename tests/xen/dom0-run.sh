@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs inside the test dom0 (started by dom0-init.sh, PID 1): brings up the
-# Xen services as Debian's init scripts would, starts a PV guest, and checks
+# Xen services as Debian's init scripts would, starts a PV guest (and PVH
+# and HVM ones where Xen offers HVM), and checks
 # hvscope check, top (xenstat and libvirt's Xen driver), exporter and bundle
 # against what Xen's own tools say at the same time.
 #
@@ -59,10 +60,11 @@ xen_services() {
 	ip link set lo up
 	modprobe -a xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 	mount -t xenfs xenfs /proc/xen
-	mkdir -p /var/run/xen /var/lib/xenstored /var/log/xen
+	mkdir -p /var/run/xen /var/lib/xenstored /var/log/xen/console
 	"$XENBIN/xenstored" --pid-file /var/run/xen/xenstored.pid
 	"$XENBIN/xen-init-dom0"
-	"$XENBIN/xenconsoled" --pid-file=/var/run/xen/xenconsoled.pid
+	# guests' consoles logged, as /etc/default/xencommons' XENCONSOLED_TRACE=guest does
+	"$XENBIN/xenconsoled" --pid-file=/var/run/xen/xenconsoled.pid --log=guest
 	for i in $(seq 50); do xl list > /dev/null 2>&1 && break; sleep 0.2; done
 	xl list
 	xl info > "$R/xl-info.txt"
@@ -109,6 +111,10 @@ check_xen() {
 	rc=$?
 	set -e
 	cat "$R/check.txt"
+	# the seed's rule on Xen's capabilities, for run.sh to compare with a
+	# fixture holding the same line
+	cp /sys/hypervisor/properties/capabilities "$R/hv-capabilities.txt"
+	hvscope check --profile rhel5-xen --only vt-enabled --format json > "$R/check-rhel5-vt.json" || true
 	py check-verdicts "$R/check-auto.json" "$R/check.json" "$rc" "$(cat "$T/cpu-model")"
 }
 
@@ -152,6 +158,73 @@ top_follows() {
 	py follow "$R/follow.json" guest2
 }
 
+# --- PVH and HVM guests, where Xen offers HVM (run.sh's HVSCOPE_XEN_CPU) -------
+# A PVH guest: dom0's kernel and the busybox initramfs, as the PV guests.
+# An HVM guest: no disk, so SeaBIOS finds nothing to boot and waits; its
+# device model is Debian's qemu-system-xen, a QEMU process in dom0.
+pvh_hvm_cfgs() {
+	local kernel
+	kernel=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
+	cat > "$T/guest-pvh.cfg" <<CFG
+name = "guest-pvh"
+type = "pvh"
+kernel = "$kernel"
+ramdisk = "$T/guest-initrd.gz"
+extra = "console=hvc0 panic=0"
+memory = 192
+vcpus = 1
+on_crash = "preserve"
+CFG
+	cat > "$T/guest-hvm.cfg" <<CFG
+name = "guest-hvm"
+type = "hvm"
+memory = 128
+vcpus = 1
+boot = "c"
+vnc = 0
+serial = "pty"
+on_crash = "preserve"
+CFG
+}
+hvm_guests() {
+	grep -qw hvm <(xl info | awk -F': ' '$1 ~ /^virt_caps/ { print $2 }') ||
+		skip "Xen offers no HVM with this CPU model ($(cat "$T/cpu-model")): virt_caps $(xl info | awk -F': ' '$1 ~ /^virt_caps/ { print $2 }')"
+	pvh_hvm_cfgs
+	hvscope top -b -c xen -d 1 -i 400 -f json > "$R/types.json" &
+	local h=$! t0
+	t0=$(date +%s)
+	xl -vvv create "$T/guest-pvh.cfg" > "$R/xl-create-pvh.log" 2>&1 || die "xl create guest-pvh: $(tail -n 1 "$R/xl-create-pvh.log")"
+	echo "guest-pvh created in $(($(date +%s) - t0)) s"
+	t0=$(date +%s)
+	xl -vvv create "$T/guest-hvm.cfg" > "$R/xl-create-hvm.log" 2>&1 || die "xl create guest-hvm: $(tail -n 1 "$R/xl-create-hvm.log")"
+	echo "guest-hvm created in $(($(date +%s) - t0)) s"
+	wait_domain guest-pvh && wait_domain guest-hvm || die "the guests are not listed after xl create"
+	# the PVH guest's kernel reached busybox's init (its console, logged
+	# by xenconsoled)
+	local c=/var/log/xen/console/guest-guest-pvh.log
+	for i in $(seq 120); do grep -q "hvscope test guest up" "$c" 2> /dev/null && break; sleep 0.5; done
+	grep -q "hvscope test guest up" "$c" 2> /dev/null || die "guest-pvh's console never showed its init: $(tail -n 3 "$c" 2> /dev/null)"
+	echo "guest-pvh booted: $(grep -c 'Linux version' "$c") boot(s) on its console, init up"
+	sleep 6 # a few samples with both running
+	xentop -b -d 1 -i 2 > "$R/types-xentop.txt"
+	xl list > "$R/types-xl-list.txt"
+	xl list -l > "$R/types-xl-list-l.json"
+	# the device model: the QEMU serving guest-hvm, and its resident memory
+	local domid dm
+	domid=$(xl domid guest-hvm)
+	dm=$(pgrep -f -- "-xen-domid $domid( |$)" | head -n 1)
+	[ -n "$dm" ] || die "no device model process for guest-hvm (domid $domid): $(ps -eo pid,args | grep -i qemu)"
+	echo "device model of guest-hvm: pid $dm, $(tr '\0' ' ' < /proc/$dm/cmdline | cut -c1-200)"
+	grep VmRSS "/proc/$dm/status" | tee "$R/types-dm-rss.txt"
+	hvscope top -b -c xen -i 1 -f json > "$R/types-last.json"
+	# the bundle's samples carry the guest type and the device model's rss
+	hvscope bundle -c xen --samples 2 -o "$R/types-bundle.tar.xz"
+	kill -INT $h
+	wait $h || die "hvscope top exited $?"
+	cat "$R/types-xl-list.txt"
+	py guest-types "$R/types.json" "$R/types-xl-list-l.json" "$R/types-xentop.txt" "$R/types-xl-list.txt" "$R/types-dm-rss.txt" "$R/types-bundle.tar.xz"
+}
+
 # --- hvscope exporter, scraped here with curl ---------------------------------
 exporter() {
 	start_exporter exporter -c xen --web.listen-address 127.0.0.1:9869 --check.interval 30
@@ -169,6 +242,14 @@ exporter() {
 	grep -q '^hvscope_check_status{profile="xen",check="xen-running",severity="fail",status="pass"} 1$' "$R/metrics.txt" ||
 		die "no passing xen-running readiness series"
 	grep -qx '# EOF' <(tail -n 1 "$R/metrics.om") || die "OpenMetrics answer has no # EOF"
+	# each domain's guest type, as xl list -l names it
+	grep -q '^hvscope_domain_info{domain="Domain-0",uuid="[^"]*",type="pv"} 1$' "$R/metrics.txt" ||
+		die "no hvscope_domain_info type=\"pv\" for Domain-0: $(grep '^hvscope_domain_info' "$R/metrics.txt" | head -n 3)"
+	if xl domid guest-pvh > /dev/null 2>&1; then
+		grep -q '^hvscope_domain_info{domain="guest-pvh",uuid="[^"]*",type="pvh"} 1$' "$R/metrics.txt" || die "guest-pvh's type"
+		grep -q '^hvscope_domain_info{domain="guest-hvm",uuid="[^"]*",type="hvm"} 1$' "$R/metrics.txt" || die "guest-hvm's type"
+		echo "types: Domain-0 pv, guest-pvh pvh, guest-hvm hvm"
+	fi
 	py metrics "$R/metrics.txt" "$R/metrics-top.json"
 	# UUIDs (libxenstat has none; hvscope reads the domains' handles from
 	# the hypervisor) as xl list -v gives them
@@ -269,6 +350,8 @@ cleanup() {
 	xl destroy guest1 > /dev/null 2>&1
 	xl destroy guest2 > /dev/null 2>&1
 	xl destroy guest3 > /dev/null 2>&1
+	xl destroy guest-pvh > /dev/null 2>&1
+	xl destroy guest-hvm > /dev/null 2>&1
 	sleep 0.5
 }
 
@@ -285,6 +368,7 @@ step check check_xen
 sleep 2 # let guest1 run a little
 step top-vs-xentop top_vs_xentop
 step top-follows-guest top_follows
+step hvm-guests hvm_guests
 step exporter exporter
 step bundle bundle
 step libvirt-xen libvirt_xen

@@ -365,7 +365,79 @@ def libvirt(lv_path, xs_path, virsh_list_path):
     print("xen:///system agrees with xenstat on %d domains" % len(lv))
 
 
+def guest_types(top_path, xl_list_l_path, xentop_path, xl_list_path, dm_rss_path, bundle_path):
+    """PV, PVH and HVM guests: hvscope's TYPE against xl list -l's, their
+    figures against xentop and xl list, the device model's memory on its
+    guest, and the bundle's samples holding both."""
+    hs = samples(top_path)
+    last = hs[max(hs)]
+    bad = []
+    # xl list -l: a JSON array of {"domid", "config": {"c_info": {"type", "name"}}}
+    want = {"Domain-0": "pv"}
+    for d in json.load(open(xl_list_l_path)):
+        c = d.get("config", {}).get("c_info", {})
+        if c.get("name"):
+            want[c["name"]] = c.get("type")
+    for name in ("guest-pvh", "guest-hvm"):
+        if want.get(name) not in ("pvh", "hvm"):
+            bad.append("xl list -l gives %s type %r" % (name, want.get(name)))
+    for name, t in sorted(want.items()):
+        got = last.get(name, {}).get("type")
+        print("%-10s xl list -l: %-4s hvscope: %s" % (name, t, got))
+        if got != (t or "").upper():
+            bad.append("%s: hvscope says %r, xl list -l %r" % (name, got, t))
+    # every sample since a guest appeared shows its type
+    for k in sorted(hs):
+        for name in ("guest-pvh", "guest-hvm"):
+            r = hs[k].get(name)
+            if r and r["type"] != want.get(name, "").upper():
+                bad.append("sample %d: %s type %r" % (k, name, r["type"]))
+    # memory and vCPUs as xl list says; CPU time as xentop counts it
+    xl = {}
+    for line in open(xl_list_path).read().splitlines()[1:]:
+        f = line.split()
+        if len(f) >= 6:
+            xl[f[0]] = {"id": int(f[1]), "mem_mib": int(f[2]), "vcpus": int(f[3])}
+    xs = xentop_samples(xentop_path)
+    for name in ("guest-pvh", "guest-hvm"):
+        r, x = last.get(name), xl.get(name)
+        if not r or not x:
+            bad.append("%s missing: hvscope %s, xl list %s" % (name, bool(r), bool(x)))
+            continue
+        if r["id"] != x["id"] or r["mem_kib"] // 1024 != x["mem_mib"] or r["vcpus"] != x["vcpus"]:
+            bad.append("%s: hvscope id %d mem %d KiB vcpus %d, xl list %s" % (name, r["id"], r["mem_kib"], r["vcpus"], x))
+        xt = xs[-1].get(name)
+        if not xt:
+            bad.append("%s not in xentop -b" % name)
+        elif abs(r["cpu_seconds"] - xt["cpu_s"]) > 30:
+            bad.append("%s CPU time: hvscope %.1f s, xentop %s s" % (name, r["cpu_seconds"], xt["cpu_s"]))
+    # the device model's resident memory is the HVM guest's rss in the
+    # bundle's samples (read seconds apart: within a quarter)
+    rss = int(open(dm_rss_path).read().split()[1])
+    with tarfile.open(bundle_path) as t:
+        m = [x for x in t.getmembers() if x.name.endswith("hypervisor/samples.json")]
+        hist = json.load(t.extractfile(m[0])) if m else {"samples": []}
+        logs = [x.name for x in t.getmembers() if "var/log/xen/qemu-dm-guest-hvm" in x.name]
+    got = [d for s in hist["samples"] for d in s["domains"] if d["name"] == "guest-hvm"]
+    if not got:
+        bad.append("guest-hvm not in the bundle's samples")
+    else:
+        g = got[-1]
+        if g.get("type") != "hvm":
+            bad.append("the bundle's guest-hvm type %r" % g.get("type"))
+        if not (0.75 * rss <= g["rss_kib"] <= 1.25 * rss):
+            bad.append("the bundle's guest-hvm rss %d KiB, its device model's VmRSS %d KiB" % (g["rss_kib"], rss))
+        print("guest-hvm: device model VmRSS %d KiB, the bundle's rss_kib %d KiB" % (rss, g["rss_kib"]))
+    if not logs:
+        bad.append("the bundle holds no device-model log (var/log/xen/qemu-dm-guest-hvm.log)")
+    for b in bad:
+        print(b)
+    if bad:
+        die("%d differences in the guest types" % len(bad))
+    print("PV, PVH and HVM guests as xl list -l types them; figures as xl list and xentop")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"check-verdicts": check_verdicts, "top-vs-xentop": top_vs_xentop, "follow": follow,
-     "metrics": metrics, "bundle": bundle, "libvirt": libvirt}[cmd](*args)
+     "metrics": metrics, "bundle": bundle, "libvirt": libvirt, "guest-types": guest_types}[cmd](*args)

@@ -16,10 +16,12 @@
 #   HVSCOPE_XEN_OUT  where the results are left (default $HVSCOPE_BUILD/xen-results)
 #   HVSCOPE_XEN_TIMEOUT  seconds before QEMU is stopped (default 900)
 #   HVSCOPE_XEN_CPU  QEMU's CPU model (default Nehalem).  TCG emulates AMD-V
-#                    but not VT-x: with qemu64 (AMD, svm) Xen offers HVM, but
-#                    Xen then reports no sep/vme and libvirt 9.0's Xen driver
-#                    finds no CPU model for the host and does not start; with
-#                    Nehalem libvirt's Xen driver runs and Xen offers PV only.
+#                    but not VT-x: with qemu64 (AMD, svm) Xen offers HVM and
+#                    dom0-run.sh starts PVH and HVM guests, but Xen then
+#                    reports no sep/vme and libvirt 9.0's Xen driver finds no
+#                    CPU model for the host and does not start; with Nehalem
+#                    libvirt's Xen driver runs and Xen offers PV only.  make
+#                    check-xen boots both (XEN_HVM_CPU).
 #
 # Exit status: 0 when every step inside dom0 passed (or was skipped with a
 # reason), 1 otherwise.
@@ -151,6 +153,27 @@ PY
 	else
 		echo "FAIL bundle-checked-outside: $(tail -n 1 "$out/check-from-bundle.err")" >> "$out/summary.txt"
 	fi
+	tail -n 1 "$out/summary.txt" | sed 's/^/  /'
+	# the seed's vt-enabled rule on dom0's capabilities line, and on the
+	# RHEL 5 fixture holding that line in place of its own
+	fx=$work/fixture
+	cp -a "$here/../fixtures/rhel5-xen" "$fx"
+	cp "$out/hv-capabilities.txt" "$fx/sys/hypervisor/properties/capabilities"
+	"$HVSCOPE_PAYLOAD/usr/bin/hvscope" check --root "$fx" --profile rhel5-xen --only vt-enabled --format json > "$out/check-rhel5-vt-fixture.json" 2> /dev/null || true
+	python3 - "$out/check-rhel5-vt.json" "$out/check-rhel5-vt-fixture.json" "$out/hv-capabilities.txt" >> "$out/summary.txt" <<'PY'
+import json, sys
+def v(p):
+    try:
+        return {c["id"]: c["verdict"] for c in json.load(open(p))["checks"]}.get("vt-enabled", "absent")
+    except Exception as e:
+        return "unreadable (%s)" % e
+dom0, fixture, caps = v(sys.argv[1]), v(sys.argv[2]), open(sys.argv[3]).read().strip()
+if dom0 == "skip":
+    # the rule applies where the CPU has VT; the fixture's CPU has vmx
+    print("SKIP rhel5-vt-as-fixture: this CPU model has no VT, so vt-enabled does not apply in dom0 (capabilities \"%s\")" % caps)
+else:
+    print(("PASS" if dom0 == fixture else "FAIL") + " rhel5-vt-as-fixture: vt-enabled %s in dom0, %s on the RHEL 5 fixture with its line \"%s\"" % (dom0, fixture, caps))
+PY
 	tail -n 1 "$out/summary.txt" | sed 's/^/  /'
 	# and its samples replayed out here as top showed them in dom0
 	if "$HVSCOPE_PAYLOAD/usr/bin/hvscope" top --replay "$out/bundle.tar.xz" -b -f json > "$out/replay.json" 2> "$out/replay.err"; then
