@@ -33,6 +33,10 @@ test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"
+# A Linux kernel for the test guests that run an OS (the balloon driver's
+# memory statistics need one): Debian's package, kept here and unpacked by
+# the tests (tests/e2e/lib.sh os_guest), never installed on this host.
+GUEST_KERNEL_DIR=/var/cache/hvscope/guest-kernel
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "install-deps.sh: no apt-get here; install the dnf names listed at the top of this script" >&2
@@ -43,11 +47,24 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
+guest_kernel() {
+	[ "${1:-}" != "--build-only" ] || return 0
+	ls "$GUEST_KERNEL_DIR"/linux-image-*.deb >/dev/null 2>&1 && return 0
+	k=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$k" ] || { echo "install-deps.sh: no linux-image package known to apt" >&2; exit 1; }
+	mkdir -p "$GUEST_KERNEL_DIR"
+	chown _apt "$GUEST_KERNEL_DIR" 2>/dev/null || true # apt downloads as _apt where it may
+	(cd "$GUEST_KERNEL_DIR" && apt-get download -q "$k")
+}
+
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
-[ -n "$missing" ] || exit 0
+if [ -z "$missing" ]; then
+	guest_kernel "${1:-}"
+	exit 0
+fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
@@ -62,3 +79,4 @@ fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
 [ "$cleanup_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d
+guest_kernel "${1:-}"

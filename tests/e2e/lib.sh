@@ -260,6 +260,39 @@ XML
 	virsh -c qemu:///system create "$TMP/$1.xml" >/dev/null || fail "cannot start guest $1"
 }
 
+# os_guest DIR: DIR/vmlinuz and DIR/initrd.gz, a Linux guest that boots to
+# a busybox init with the virtio balloon driver loaded (so that it reports
+# its memory statistics), from the Debian kernel install-deps.sh keeps in
+# /var/cache/hvscope/guest-kernel.  DIR must be readable by QEMU's user.
+os_guest() {
+	local dir=$1 deb x
+	deb=$(ls /var/cache/hvscope/guest-kernel/linux-image-*.deb 2>/dev/null | head -n 1)
+	[ -n "$deb" ] || missing "no guest kernel in /var/cache/hvscope/guest-kernel (./install-deps.sh fetches it)"
+	need busybox cpio gzip
+	x=$TMP/os-guest-x
+	mkdir -p "$x" "$dir"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards './boot/vmlinuz-*' './lib/modules/*/kernel/drivers/virtio/*.ko'
+	cp "$x"/boot/vmlinuz-* "$dir/vmlinuz"
+	local r=$x/root m
+	mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/lib"
+	cp "$(command -v busybox)" "$r/bin/busybox"
+	ln -sf busybox "$r/bin/sh"
+	cp "$x"/lib/modules/*/kernel/drivers/virtio/*.ko "$r/lib/"
+	{
+		echo '#!/bin/sh'
+		echo '/bin/busybox mount -t proc proc /proc'
+		for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon; do
+			echo "/bin/busybox insmod /lib/$m.ko"
+		done
+		echo '/bin/busybox echo "hvscope os guest up"'
+		echo 'while :; do /bin/busybox sleep 1; done'
+	} > "$r/init"
+	chmod 755 "$r/init"
+	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$dir/initrd.gz"
+	chmod 644 "$dir/vmlinuz" "$dir/initrd.gz"
+	rm -rf "$x"
+}
+
 # free_port: a TCP port nobody listens on, on 127.0.0.1.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

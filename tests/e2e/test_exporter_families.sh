@@ -21,6 +21,10 @@ trap finish EXIT
 TYPE=$(kvm_or_qemu)
 truncate -s 48M "$TMP/hvf-a.img"
 chmod o+x "$TMP"
+# hvf-a runs Linux (Debian's kernel, a busybox init loading the virtio
+# balloon driver): its balloon statistics are the guest's own
+os_guest "$TMP/os"
+chmod o+rx "$TMP/os"
 # nova's own layout (nova/virt/libvirt/config.py, LibvirtConfigGuestMetaNova*)
 cat > "$TMP/hvf-a.xml" <<XML
 <domain type='$TYPE'>
@@ -43,9 +47,11 @@ cat > "$TMP/hvf-a.xml" <<XML
     </nova:instance>
     <site:owner xmlns:site="https://example.org/xmlns/site/1"><site:team>web ops</site:team></site:owner>
   </metadata>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <os><type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$TMP/os/vmlinuz</kernel><initrd>$TMP/os/initrd.gz</initrd><cmdline>console=ttyS0 panic=-1</cmdline></os>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='$TMP/hvf-a.console'/></serial>
     <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/><source file='$TMP/hvf-a.img'/><target dev='vda' bus='virtio'/><serial>HVF-SERIAL-1</serial></disk>
     <interface type='ethernet'><mac address='52:54:00:aa:bb:01'/><target dev='hvftap0'/><model type='virtio'/></interface>
     <memballoon model='virtio'><stats period='1'/></memballoon>
@@ -53,7 +59,7 @@ cat > "$TMP/hvf-a.xml" <<XML
 </domain>
 XML
 $V create "$TMP/hvf-a.xml" > "$TMP/create.log" 2>&1 || fail "cannot start hvf-a: $(cat "$TMP/create.log")"
-sed -e 's/hvf-a/hvf-off/' -e '/<metadata>/,/<\/metadata>/d' -e '/<interface/d' -e "s|$TMP/hvf-a.img|$TMP/hvf-off.img|" "$TMP/hvf-a.xml" > "$TMP/hvf-off.xml"
+sed -e 's/hvf-a/hvf-off/' -e '/<metadata>/,/<\/metadata>/d' -e '/<interface/d' -e '/<serial/d' -e "s|$TMP/hvf-a.img|$TMP/hvf-off.img|" "$TMP/hvf-a.xml" > "$TMP/hvf-off.xml"
 truncate -s 8M "$TMP/hvf-off.img"
 $V define "$TMP/hvf-off.xml" > /dev/null || fail "cannot define hvf-off"
 mkdir -p "$TMP/pool"
@@ -125,20 +131,35 @@ done
 note "default collectors: block sizes and times, state reason '$reason', info, nova and --domain.metadata labels, inactive hvf-off, pool hvfpool; all succeeded"
 
 # the balloon and vCPU groups
+# the guest's balloon driver reports once its kernel has booted (TCG: tens
+# of seconds)
+for i in $(seq 240); do $V domstats --balloon --raw hvf-a | grep -q 'balloon.unused=' && break; sleep 0.5; done
+$V domstats --balloon --raw hvf-a | grep -q 'balloon.unused=' ||
+	fail "hvf-a's balloon driver never reported: $(tail -n 3 "$TMP/hvf-a.console" 2>/dev/null)"
+before=$($V domstats --balloon --raw hvf-a)
 scrape_with --collector.memory --collector.vcpu
 ds=$($V domstats --balloon --vcpu --raw hvf-a)
 n=0
-for f in unused:unused_bytes available:available_bytes usable:usable_bytes disk_caches:disk_caches_bytes swap_in:swap_in_bytes_total; do
+# each figure between virsh's readings before and after the scrape, 1%
+# either way for the ones an idle guest still moves (a driver's 1 s period)
+for f in unused:unused_bytes available:available_bytes usable:usable_bytes disk_caches:disk_caches_bytes swap_in:swap_in_bytes_total \
+	swap_out:swap_out_bytes_total major_fault:major_faults_total minor_fault:minor_faults_total; do
 	k=${f%%:*} m=${f#*:}
-	want=$(echo "$ds" | awk -F= -v k="balloon.$k" '$1 ~ k"$" { print $2 * 1024 }')
+	scale=1024
+	case $k in *fault) scale=1 ;; esac
+	want=$(echo "$ds" | awk -F= -v k="balloon.$k" -v s=$scale '$1 ~ k"$" { print $2 * s }')
+	was=$(echo "$before" | awk -F= -v k="balloon.$k" -v s=$scale '$1 ~ k"$" { print $2 * s }')
 	got=$(val "hvscope_domain_memory_$m{$L}")
 	if [ -n "$want" ]; then
 		[ -n "$got" ] || fail "balloon.$k is $want in virsh, no hvscope_domain_memory_$m"
+		python3 -c "import sys; a, b, g = sorted([$was, $want]) + [$got]; sys.exit(0 if a * 0.99 - 1 <= g <= b * 1.01 + 1 else 1)" ||
+			fail "hvscope_domain_memory_$m $got, virsh balloon.$k $was before and $want after"
 		n=$((n + 1))
 	else
 		[ -z "$got" ] || fail "hvscope_domain_memory_$m without balloon.$k in virsh"
 	fi
 done
+[ "$n" -ge 5 ] || fail "only $n balloon figures from a guest running Linux: $(echo "$ds" | grep balloon)"
 grep -q "^hvscope_domain_memory_rss_bytes{$L} [1-9]" "$TMP/m.txt" || fail "no RSS with the memory collector"
 delay=$(echo "$ds" | awk -F= '$1 ~ /vcpu\.0\.delay$/ { print $2 / 1e9 }')
 if [ -n "$delay" ]; then
@@ -148,7 +169,7 @@ fi
 for c in memory vcpu; do
 	[ "$(val "hvscope_scrape_collector_success{collector=\"$c\"}")" = 1 ] || fail "collector $c did not succeed: $(cat "$TMP/exp.err")"
 done
-note "memory and vcpu collectors: $n balloon figures the guest gives (as virsh), RSS, vCPU delay ${got:-none} s (virsh ${delay:-none} s)"
+note "memory and vcpu collectors: $n balloon figures of a guest running Linux, each between virsh's readings before and after, RSS, vCPU delay ${got:-none} s (virsh ${delay:-none} s)"
 
 scrape_with --no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools
 ! grep -q '^hvscope_domain_info\|^hvscope_storage_pool\|domain="hvf-off"\|^hvscope_domain_job' "$TMP/m.txt" ||
@@ -200,3 +221,25 @@ wait $READER
 scrape_with --collector.jobs
 grep -qx "hvscope_domain_job_running{$L,operation=\"none\"} 0" "$TMP/m.txt" || fail "after the dump: $(grep '^hvscope_domain_job' "$TMP/m.txt")"
 note "a dump in flight: operation dump, $done_ of $total bytes (virsh: $vtotal MiB) after $elapsed s; none once it ended ($(cat "$TMP/dumped.txt") bytes dumped)"
+
+# promtool on every combination of the six collectors (64), one exporter
+# and one scrape each, on the same guests (running, inactive, with a disk,
+# a NIC and balloon statistics).
+COLLS=(memory vcpu info jobs inactive pools)
+for mask in $(seq 0 63); do
+	args=()
+	for i in "${!COLLS[@]}"; do
+		if (( mask >> i & 1 )); then args+=("--collector.${COLLS[$i]}"); else args+=("--no-collector.${COLLS[$i]}"); fi
+	done
+	p=$(free_port)
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$p --connect qemu:///system --check.interval 3600 "${args[@]}" 2> "$TMP/exp.err" &
+	pid=$!
+	wait_http "http://127.0.0.1:$p/healthz"
+	curl -fs -m 10 -o "$TMP/m.txt" "http://127.0.0.1:$p/metrics" || fail "scrape (${args[*]})"
+	kill $pid
+	wait $pid 2> /dev/null || true
+	promtool check metrics < "$TMP/m.txt" > "$TMP/lint.txt" 2>&1 || fail "promtool with ${args[*]}: $(cat "$TMP/lint.txt")"
+	! grep -q '^hvscope_scrape_collector_success{.*} 0$' "$TMP/m.txt" ||
+		fail "${args[*]}: a collector failed: $(grep '^hvscope_scrape_collector_success' "$TMP/m.txt")"
+done
+note "promtool check metrics clean on all 64 collector combinations, no collector failing"
