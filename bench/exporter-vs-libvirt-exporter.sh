@@ -2,7 +2,9 @@
 # hvscope exporter against Debian's prometheus-libvirt-exporter on the same
 # libvirt URI: scrape latency (median of RUNS interleaved scrapes), the
 # exporter's CPU time per scrape and its peak RSS, and the ratios.  URIs: a
-# 1,000-domain test-driver node, and qemu:///system when guests run there.
+# 1,000-domain test-driver node (with the default collectors, and with only
+# those whose families the peer has too), and qemu:///system when guests
+# run there.
 # Also: p99 latency, throughput under 4 concurrent scrapers (wrk), and the
 # metric families each exports that the other does not.
 set -eu
@@ -23,10 +25,11 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-bench_uri() { # URI LABEL
+bench_uri() { # URI LABEL [HVSCOPE EXPORTER FLAGS...]
 	local uri=$1 label=$2 ph pp i
+	shift 2
 	ph=$(port); pp=$(port)
-	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$ph --connect "$uri" --check.interval 3600 2>/dev/null &
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$ph --connect "$uri" --check.interval 3600 "$@" 2>/dev/null &
 	local hpid=$!; pids+=($hpid)
 	"$PEER" --web.listen-address 127.0.0.1:$pp --libvirt.uri "$uri" > /dev/null 2>&1 &
 	local ppid=$!; pids+=($ppid)
@@ -110,6 +113,10 @@ bench_uri() { # URI LABEL
 
 python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" 1000
 bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
+# the same with the collectors that add families the peer does not have
+# turned off: like for like
+bench_uri "test://$tmp/node.xml" "1,000 test-driver domains, hvscope without the info, inactive and pools collectors" \
+	--no-collector.info --no-collector.inactive --no-collector.pools
 # A real guest of our own when none runs (GUEST=0: never), with a disk
 # and a NIC as guests have: both exporters ask its monitor for the disk's
 # counters.
