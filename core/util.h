@@ -24,6 +24,8 @@ char *path_dir(const char *path);
 /* The directory of this program's binary (NULL when /proc is not there):
  * a relocated or staged install finds its modules and rules from it. */
 char *self_dir(void);
+/* Where temporary files go: $TMPDIR when set and not empty, else /tmp. */
+const char *tmp_dir(void);
 /* Write all n bytes to fd, through short writes and EINTR: 0, or -errno
  * (a write that makes no progress without an errno is -EIO). */
 int write_full(int fd, const void *data, size_t n);

@@ -287,8 +287,7 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 		found_top(in);
 		return 0;
 	}
-	const char *tmpdir = getenv("TMPDIR");
-	in->tmp = xasprintf("%s/hvscope-bundle-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	in->tmp = xasprintf("%s/hvscope-bundle-XXXXXX", tmp_dir());
 	if (!mkdtemp(in->tmp)) {
 		int r = err_set(e, -errno, "a private directory for %s: %s", path, strerror(errno));
 		free(in->tmp);

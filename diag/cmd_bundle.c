@@ -148,9 +148,56 @@ static void clean_words(struct cleaner *c, const char *root, const char *host)
 	buf_free(&pw);
 }
 
-int cmd_bundle(int argc, char **argv)
+enum { O_NOHV = 256, O_SINCE, O_MAXSIZE, O_MAXFILE, O_TIMEOUT, O_CLEAN, O_SAMPLES, O_INTERVAL };
+
+/* An option with a value into o (and since); false, said on stderr, when
+ * the value is out of its range. */
+static bool parse_value(int c, const char *arg, struct bundle_opts *o, double *since)
 {
-	enum { O_NOHV = 256, O_SINCE, O_MAXSIZE, O_MAXFILE, O_TIMEOUT, O_CLEAN, O_SAMPLES, O_INTERVAL };
+	char *end;
+	switch (c) {
+	case O_SINCE:
+		if (parse_duration(arg, since) == 0)
+			return true;
+		fprintf(stderr, "hvscope bundle: --since %s: give a duration like 30m, 12h, 7d or 2w\n", arg);
+		return false;
+	case O_MAXSIZE:
+	case O_MAXFILE:
+		if (parse_size(arg, c == O_MAXSIZE ? &o->max_size : &o->max_file_size) == 0)
+			return true;
+		fprintf(stderr, "hvscope bundle: --%s %s: give a size like 512K, 16M or 1G\n", c == O_MAXSIZE ? "max-size" : "max-file-size", arg);
+		return false;
+	case O_TIMEOUT: {
+		double t = strtod(arg, &end);
+		if (!*end && t > 0 && t <= 3600) {
+			o->cmd_timeout_ms = (int)(t * 1000);
+			return true;
+		}
+		fprintf(stderr, "hvscope bundle: --timeout %s: give seconds between 0 and 3600\n", arg);
+		return false;
+	}
+	case O_SAMPLES: {
+		long long n;
+		if (str_to_ll_range(arg, 1, 600, &n) == 0) {
+			o->samples = (int)n;
+			return true;
+		}
+		fprintf(stderr, "hvscope bundle: --samples %s: give a count between 1 and 600\n", arg);
+		return false;
+	}
+	case O_INTERVAL:
+		if (str_to_double_range(arg, 0.1, 60, &o->sample_interval) == 0)
+			return true;
+		fprintf(stderr, "hvscope bundle: --sample-interval %s: give seconds between 0.1 and 60\n", arg);
+		return false;
+	default: return false;
+	}
+}
+
+/* The command line into o: 0, 1 for bad usage (said on stderr), 2 when
+ * the help was asked for (and printed). */
+static int parse_args(int argc, char **argv, struct bundle_opts *o, double *since)
+{
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },     { "root", required_argument, NULL, 'R' },
 		{ "connect", required_argument, NULL, 'c' },    { "no-hypervisor", no_argument, NULL, O_NOHV },
@@ -161,62 +208,22 @@ int cmd_bundle(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },            { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bundle_opts o = {
-		.root = "/", .max_size = 256ULL << 20, .max_file_size = 16ULL << 20, .cmd_timeout_ms = 10000,
-		.samples = 3, .sample_interval = 1,
-	};
 	int c;
-	double since = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:R:c:p:qh", longopts, NULL)) != -1) {
-		char *end;
 		switch (c) {
-		case 'o': o.output = optarg; break;
-		case 'R': o.root = optarg; break;
-		case 'c': o.uri = optarg; break;
-		case 'p': o.profile = optarg; break;
-		case 'q': o.quiet = true; break;
-		case O_NOHV: o.no_hypervisor = true; break;
-		case O_CLEAN: o.clean = true; break;
-		case O_SINCE:
-			if (parse_duration(optarg, &since) < 0) {
-				fprintf(stderr, "hvscope bundle: --since %s: give a duration like 30m, 12h, 7d or 2w\n", optarg);
+		case 'o': o->output = optarg; break;
+		case 'R': o->root = optarg; break;
+		case 'c': o->uri = optarg; break;
+		case 'p': o->profile = optarg; break;
+		case 'q': o->quiet = true; break;
+		case O_NOHV: o->no_hypervisor = true; break;
+		case O_CLEAN: o->clean = true; break;
+		case O_SINCE: case O_MAXSIZE: case O_MAXFILE: case O_TIMEOUT: case O_SAMPLES: case O_INTERVAL:
+			if (!parse_value(c, optarg, o, since))
 				return 1;
-			}
 			break;
-		case O_MAXSIZE:
-		case O_MAXFILE:
-			if (parse_size(optarg, c == O_MAXSIZE ? &o.max_size : &o.max_file_size) < 0) {
-				fprintf(stderr, "hvscope bundle: --%s %s: give a size like 512K, 16M or 1G\n",
-					c == O_MAXSIZE ? "max-size" : "max-file-size", optarg);
-				return 1;
-			}
-			break;
-		case O_TIMEOUT: {
-			double t = strtod(optarg, &end);
-			if (*end || !(t > 0 && t <= 3600)) {
-				fprintf(stderr, "hvscope bundle: --timeout %s: give seconds between 0 and 3600\n", optarg);
-				return 1;
-			}
-			o.cmd_timeout_ms = (int)(t * 1000);
-			break;
-		}
-		case O_SAMPLES: {
-			long long n;
-			if (str_to_ll_range(optarg, 1, 600, &n) < 0) {
-				fprintf(stderr, "hvscope bundle: --samples %s: give a count between 1 and 600\n", optarg);
-				return 1;
-			}
-			o.samples = (int)n;
-			break;
-		}
-		case O_INTERVAL:
-			if (str_to_double_range(optarg, 0.1, 60, &o.sample_interval) < 0) {
-				fprintf(stderr, "hvscope bundle: --sample-interval %s: give seconds between 0.1 and 60\n", optarg);
-				return 1;
-			}
-			break;
-		case 'h': cmd_bundle_usage(stdout); return 0;
+		case 'h': cmd_bundle_usage(stdout); return 2;
 		default: cmd_bundle_usage(stderr); return 1;
 		}
 	}
@@ -224,6 +231,19 @@ int cmd_bundle(int argc, char **argv)
 		fprintf(stderr, "hvscope bundle: unexpected argument '%s'\n", argv[optind]);
 		return 1;
 	}
+	return 0;
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	struct bundle_opts o = {
+		.root = "/", .max_size = 256ULL << 20, .max_file_size = 16ULL << 20, .cmd_timeout_ms = 10000,
+		.samples = 3, .sample_interval = 1,
+	};
+	double since = 0;
+	int pr = parse_args(argc, argv, &o, &since);
+	if (pr)
+		return pr == 2 ? 0 : 1;
 	if (!root_is_dir("/", o.root)) {
 		fprintf(stderr, "hvscope bundle: --root %s: not a directory\n", o.root);
 		return 1;

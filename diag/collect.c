@@ -571,8 +571,7 @@ static void collect_cpuid(struct bundle *b)
 		bundle_skip(b, "CPUID", "libcpuid: %s", cpuid_error());
 		return;
 	}
-	const char *tmpdir = getenv("TMPDIR");
-	_cleanup_free_ char *path = xasprintf("%s/hvscope-cpuid-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	_cleanup_free_ char *path = xasprintf("%s/hvscope-cpuid-XXXXXX", tmp_dir());
 	int fd = mkstemp(path);
 	struct buf text = BUF_INIT;
 	if (fd < 0 || cpuid_serialize_raw_data(&raw, path) != 0 || root_read("/", path, ROOT_READ_MAX, &text, NULL) < 0)
