@@ -192,6 +192,11 @@ static int explain(struct ruleset *set, const char *want_profile, const char *id
 				printf("  remedy (rpm):  %s\n", r->remedy_rpm);
 			if (r->remedy_dpkg)
 				printf("  remedy (dpkg): %s\n", r->remedy_dpkg);
+			if (r->has_warn_if) {
+				buf_reset(&x);
+				expect_describe(&r->warn_if, &x);
+				printf("  warn if:  %s\n  then:     %s\n", buf_str(&x), r->warn_remedy);
+			}
 			if (r->reference)
 				printf("  reference: %s\n", r->reference);
 			buf_free(&x);

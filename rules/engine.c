@@ -131,6 +131,14 @@ static struct result *result_new(struct report *rep, const struct rule *r, const
 	return res;
 }
 
+/* Block scalars end in a newline; the writers add their own. */
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
 static char *pick_remedy(struct probe_ctx *ctx, const struct rule *r, const char *item)
 {
 	const char *t = r->remedy;
@@ -143,12 +151,21 @@ static char *pick_remedy(struct probe_ctx *ctx, const struct rule *r, const char
 		else if (!t)
 			t = r->remedy_rpm ? r->remedy_rpm : r->remedy_dpkg;
 	}
-	_cleanup_free_ char *s = rule_subst(t, item);
-	/* Block scalars end in a newline; the writers add their own. */
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	return TAKE_PTR(s);
+	char *s = rule_subst(t, item);
+	trim_end(s);
+	return s;
+}
+
+/* The value misses the expectation, but is one the rule accepts with a
+ * warning (warn_if). */
+static bool warn_if_holds(struct probe_ctx *ctx, const struct rule *r, const struct fact *f)
+{
+	if (!r->has_warn_if)
+		return false;
+	char *why = NULL;
+	int t = engine_test(ctx, f, &r->warn_if, &why);
+	free(why);
+	return t > 0;
 }
 
 static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *item, struct report *rep)
@@ -218,6 +235,12 @@ static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *it
 			return;
 		}
 		res->verdict = t ? V_PASS : r->sev == SEV_FAIL ? V_FAIL : V_WARN;
+		if (!t && warn_if_holds(ctx, r, f)) {
+			res->verdict = V_WARN;
+			res->remedy = rule_subst(r->warn_remedy, item);
+			trim_end(res->remedy);
+			return;
+		}
 		break;
 	}
 	}

@@ -15,7 +15,7 @@
 
 static const char *const profile_keys[] = { "profile", "profiles", "title", "description", "rules", NULL };
 static const char *const rule_keys[] = { "id", "title", "description", "severity", "fact", "expect", "when",
-					 "for_each", "for_each_fact", "remedy", "reference", NULL };
+					 "for_each", "for_each_fact", "remedy", "reference", "warn_if", "warn_remedy", NULL };
 static const char *const cond_keys[] = { "fact", "expect", NULL };
 
 static const struct {
@@ -304,6 +304,8 @@ static void rule_free(struct rule *r)
 	free(r->remedy);
 	free(r->remedy_rpm);
 	free(r->remedy_dpkg);
+	expect_free(&r->warn_if);
+	free(r->warn_remedy);
 	free(r->file);
 }
 
@@ -327,6 +329,8 @@ static void rule_copy(struct rule *dst, const struct rule *src)
 	dst->remedy = dup_or_null(src->remedy);
 	dst->remedy_rpm = dup_or_null(src->remedy_rpm);
 	dst->remedy_dpkg = dup_or_null(src->remedy_dpkg);
+	expect_copy(&dst->warn_if, &src->warn_if);
+	dst->warn_remedy = dup_or_null(src->warn_remedy);
 	dst->file = dup_or_null(src->file);
 }
 
@@ -345,6 +349,21 @@ static int parse_cond(const char *file, const struct ynode *n, const struct rule
 	if ((rc = check_fact(file, f, c->fact, r, e)) < 0)
 		return rc;
 	return parse_expect(file, x, &c->expect, e);
+}
+
+/* warn_if and warn_remedy come together: a WARN says how to live with it. */
+static int parse_warn_if(const char *file, const struct ynode *n, struct rule *r, struct err *e)
+{
+	const struct ynode *w = ynode_get(n, "warn_if"), *t = ynode_get(n, "warn_remedy");
+	if (!w && !t)
+		return 0;
+	if (!w || !t)
+		return err_set(e, -EINVAL, "%s:%d:%d: 'warn_if' and 'warn_remedy' go together", AT(file, w ? w : t));
+	int rc = parse_expect(file, w, &r->warn_if, e);
+	if (rc < 0)
+		return rc;
+	r->has_warn_if = true;
+	return want_scalar(file, t, "warn_remedy", &r->warn_remedy, e);
 }
 
 static int parse_rule(const char *file, const struct ynode *n, struct rule *r, struct err *e)
@@ -401,6 +420,8 @@ static int parse_rule(const char *file, const struct ynode *n, struct rule *r, s
 	if ((rc = check_fact(file, fact, r->fact, r, e)) < 0)
 		return rc;
 	if ((rc = parse_expect(file, ynode_get(n, "expect"), &r->expect, e)) < 0)
+		return rc;
+	if ((rc = parse_warn_if(file, n, r, e)) < 0)
 		return rc;
 	if ((v = ynode_get(n, "when"))) {
 		const struct ynode *const *items = (const struct ynode *const *)v->items;

@@ -43,6 +43,11 @@ struct rule {
 	enum severity sev;
 	char *fact; /* may hold "{}", replaced by each item of for_each */
 	struct expect expect;
+	/* A value the expectation misses but a guest can live with: WARN,
+	 * with warn_remedy, whatever the severity (has_warn_if). */
+	struct expect warn_if;
+	bool has_warn_if;
+	char *warn_remedy;
 	struct cond *when;
 	size_t nwhen;
 	struct strv for_each;

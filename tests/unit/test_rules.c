@@ -188,6 +188,43 @@ static void test_operators(void **state)
 	probe_ctx_free(&ctx);
 }
 
+/* warn_if: a value the rule does not want but accepts with a warning and
+ * its own fix; any other miss keeps the rule's severity. */
+static void test_warn_if(void **state)
+{
+	(void)state;
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.model, expect: x, remedy: r, warn_if: {equals: y}}\n",
+		     "t.yaml:3:71: 'warn_if' and 'warn_remedy' go together");
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	assert_int_equal(load(&set,
+			      "profile: p\nrules:\n  - {id: a, title: A, fact: cpu.model, expect: {one_of: [vt-x, amd-v]},"
+			      " remedy: bios, warn_if: {equals: pvm}, warn_remedy: \"use TCG\"}\n",
+			      &e),
+			 0);
+	static const struct {
+		const char *seen;
+		enum verdict v;
+		const char *remedy;
+	} cases[] = { { "vt-x", V_PASS, NULL }, { "pvm", V_WARN, "use TCG" }, { "none", V_FAIL, "bios" } };
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct probe_ctx ctx;
+		probe_ctx_init(&ctx, "/nonexistent-root");
+		facts_set_str(&ctx.facts, "cpu.model", cases[i].seen, "test");
+		struct report rep = { 0 };
+		engine_run(&ctx, &set.v[0], NULL, &rep);
+		assert_int_equal(rep.n, 1);
+		assert_int_equal(rep.v[0].verdict, cases[i].v);
+		if (cases[i].remedy)
+			assert_string_equal(rep.v[0].remedy, cases[i].remedy);
+		else
+			assert_null(rep.v[0].remedy);
+		report_free(&rep);
+		probe_ctx_free(&ctx);
+	}
+	ruleset_free(&set);
+}
+
 static void test_versions(void **state)
 {
 	(void)state;
@@ -207,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_load_ok), cmocka_unit_test(test_load_shared),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_warn_if),
 		cmocka_unit_test(test_versions),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
