@@ -269,6 +269,7 @@ static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 		double t0 = clock_mono();
 		for (int i = 0; i < n; i++)
 			lv_fill_info(lv, doms[i], &snap->dom[slot[i]], slot[i]);
+		lv_fill_persistence(lv->conn, snap, slot, n);
 		hv_snapshot_part(snap, "info", true, clock_mono() - t0, NULL);
 	}
 	/* Domains found stuck on the way are not asked again. */

@@ -292,6 +292,9 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		      struct node_extra *nx);
 /* What each domain's XML says (HV_WANT_INFO), from the device cache. */
 void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos);
+/* Whether each running domain is defined too (HV_WANT_INFO); left unknown
+ * when libvirt cannot say.  doms[i] is snap->dom[slot[i]]. */
+void lv_fill_persistence(virConnectPtr conn, struct hv_snapshot *snap, const size_t *slot, int n);
 
 /* ---- hv/lv_pool.c ---- */
 

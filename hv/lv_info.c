@@ -241,6 +241,33 @@ void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t p
 				copy_labels(&d->blk[i].info, &dc->disk_info[k]);
 }
 
+/* One listing of the running domains that are not defined (few, on most
+ * hosts) answers for all: a call per domain would cost a round trip each
+ * sample. */
+void lv_fill_persistence(virConnectPtr conn, struct hv_snapshot *snap, const size_t *slot, int n)
+{
+	virDomainPtr *doms = NULL;
+	int nt = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
+	if (nt < 0)
+		return;
+	struct strv transient = { 0 };
+	for (int i = 0; i < nt; i++) {
+		char uuid[VIR_UUID_STRING_BUFLEN];
+		if (virDomainGetUUIDString(doms[i], uuid) == 0)
+			strv_push(&transient, uuid);
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		if (!d->uuid[0])
+			continue;
+		d->persistent = !strv_contains(&transient, d->uuid);
+		d->have |= HV_HAVE_PERSISTENT;
+	}
+	strv_free(&transient);
+}
+
 void lv_devcache_clear(struct lv *lv)
 {
 	for (size_t i = 0; i < lv->ndc; i++) {
