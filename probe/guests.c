@@ -11,6 +11,7 @@
  * guest.disk_dirs, guest.memory_total_mib).  A file that does not parse is
  * a finding with file:line, never a crash. */
 #include <ctype.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -273,12 +274,16 @@ static void fill_all(struct probe_ctx *ctx, struct guests *gs)
 	struct facts *fs = &ctx->facts;
 	struct strv names = { 0 }, list = { 0 }, autostart = { 0 };
 	long long total = 0;
+	const struct guest *unsized = NULL; /* a size refused (guest.parse_errors) */
 	for (size_t i = 0; i < gs->n; i++) {
 		if (!strv_contains(&names, gs->v[i].name))
 			strv_push(&names, gs->v[i].name);
 		if (gs->v[i].autostart && !strv_contains(&autostart, gs->v[i].name))
 			strv_push(&autostart, gs->v[i].name);
-		total += gs->v[i].memory_mib;
+		if (gs->v[i].memory_mib < 0)
+			unsized = &gs->v[i];
+		else if (__builtin_add_overflow(total, gs->v[i].memory_mib, &total))
+			total = LLONG_MAX;
 	}
 	size_t nn = names.n;
 	facts_set_list_take(fs, "guest.names", &names, "%zu guests in /etc/xen, /var/lib/xend/domains, /etc/libvirt/qemu, /etc/libvirt/libxl", nn);
@@ -304,7 +309,10 @@ static void fill_all(struct probe_ctx *ctx, struct guests *gs)
 	duplicates(gs, DUP_NAME, &list);
 	facts_set_list_take(fs, "guest.name_duplicates", &list, "name of every guest");
 	fill_disk_dirs(ctx, gs);
-	facts_set_int(fs, "guest.memory_total_mib", total, "sum of the boot memory of %zu guests", gs->n);
+	if (unsized)
+		facts_set_status(fs, "guest.memory_total_mib", FACT_UNKNOWN, "%s: its memory size was refused (guest-configs-parse)", unsized->file);
+	else
+		facts_set_int(fs, "guest.memory_total_mib", total, "sum of the boot memory of %zu guests", gs->n);
 }
 
 static void fill_disks_missing(struct probe_ctx *ctx, const struct guest *g, const char *fname)
@@ -334,10 +342,14 @@ static void fill_guest(struct probe_ctx *ctx, struct guests *gs, const char *gna
 		return;
 	}
 	struct strv list = { 0 };
-	if (strcmp(attr, "vcpus") == 0) {
+	if ((strcmp(attr, "vcpus") == 0 || strcmp(attr, "vcpus_online") == 0) && g->vcpus < 0) {
+		facts_set_status(fs, fname, FACT_UNKNOWN, "%s: its vCPU count was refused (guest-configs-parse)", g->file);
+	} else if (strcmp(attr, "vcpus") == 0) {
 		facts_set_int(fs, fname, g->vcpus, "%s (the most it may have)", g->file);
 	} else if (strcmp(attr, "vcpus_online") == 0) {
 		facts_set_int(fs, fname, g->vcpus_online, "%s (at boot)", g->file);
+	} else if ((strcmp(attr, "memory_mib") == 0 || strcmp(attr, "maxmem_mib") == 0) && g->memory_mib < 0) {
+		facts_set_status(fs, fname, FACT_UNKNOWN, "%s: its memory size was refused (guest-configs-parse)", g->file);
 	} else if (strcmp(attr, "memory_mib") == 0) {
 		facts_set_int(fs, fname, g->memory_mib, "%s (at boot)", g->file);
 	} else if (strcmp(attr, "maxmem_mib") == 0) {
