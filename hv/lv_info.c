@@ -191,7 +191,7 @@ static void read_config(virDomainPtr dom, struct devcache *dc, const struct strv
 	xmlFreeDoc(doc);
 }
 
-struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
+static struct devcache *cache_lookup(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
 {
 	if (pos < lv->ndc_at && lv->dc_at[pos] < lv->ndc && dc_cmp(d->uuid, d->id, &lv->dc[lv->dc_at[pos]]) == 0)
 		return &lv->dc[lv->dc_at[pos]];
@@ -216,6 +216,13 @@ struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_
 	snprintf(dc->uuid, sizeof(dc->uuid), "%s", d->uuid);
 	dc->id = d->id;
 	read_config(dom, dc, lv->metadata);
+	return dc;
+}
+
+struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
+{
+	struct devcache *dc = cache_lookup(lv, dom, d, pos);
+	dc->used = lv->dc_gen;
 	return dc;
 }
 
@@ -268,21 +275,41 @@ void lv_fill_persistence(virConnectPtr conn, struct hv_snapshot *snap, const siz
 	strv_free(&transient);
 }
 
+static void devcache_free(struct devcache *dc)
+{
+	for (size_t k = 0; k < dc->disks.n; k++)
+		hv_labels_free(&dc->disk_info[k]);
+	for (size_t k = 0; k < dc->nets.n; k++)
+		hv_labels_free(&dc->net_info[k]);
+	free(dc->disk_info);
+	free(dc->net_info);
+	strv_free(&dc->disks);
+	strv_free(&dc->nets);
+	hv_labels_free(&dc->info);
+}
+
 void lv_devcache_clear(struct lv *lv)
 {
-	for (size_t i = 0; i < lv->ndc; i++) {
-		struct devcache *dc = &lv->dc[i];
-		for (size_t k = 0; k < dc->disks.n; k++)
-			hv_labels_free(&dc->disk_info[k]);
-		for (size_t k = 0; k < dc->nets.n; k++)
-			hv_labels_free(&dc->net_info[k]);
-		free(dc->disk_info);
-		free(dc->net_info);
-		strv_free(&dc->disks);
-		strv_free(&dc->nets);
-		hv_labels_free(&dc->info);
-	}
+	for (size_t i = 0; i < lv->ndc; i++)
+		devcache_free(&lv->dc[i]);
 	free(lv->dc);
 	lv->dc = NULL;
 	lv->ndc = 0;
+}
+
+void lv_devcache_prune(struct lv *lv)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < lv->ndc; i++) {
+		if (lv->dc[i].used == lv->dc_gen)
+			lv->dc[kept++] = lv->dc[i];
+		else
+			devcache_free(&lv->dc[i]);
+	}
+	lv->ndc = kept;
+	/* Positions point at moved entries now; a stale one is checked and
+	 * looked up again. */
+	for (size_t i = 0; i < lv->ndc_at; i++)
+		lv->dc_at[i] = (size_t)-1;
+	lv->dc_gen++;
 }
