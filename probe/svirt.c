@@ -9,7 +9,7 @@
  *   selinux.boolean.NAME fs.type.PATH storage.image_fstypes
  * Booleans come from the kernel on the live host (libselinux), from a copy
  * of selinuxfs or the store's booleans.local under --root, and from
- * getsebool -a in an sosreport. */
+ * getsebool -a or sestatus -b in an sosreport. */
 #include <errno.h>
 #include <selinux/selinux.h>
 #include <stdlib.h>
@@ -102,29 +102,58 @@ static void qemu_conf(struct probe_ctx *ctx)
 	buf_free(&b);
 }
 
-/* "virt_use_nfs --> on" lines of getsebool -a, as sos keeps them. */
-static void boolean_sos(struct probe_ctx *ctx, const char *fname, const char *name)
+/* NAME's state in an sosreport's listing of booleans: getsebool -a
+ * ("virt_use_nfs --> on") or sestatus -b ("virt_use_nfs   on" after
+ * "Policy booleans:"), which sos 3 and 4 run; 1 on, 0 off, -1 not listed,
+ * -2 no such file. */
+static int sos_boolean_in(struct probe_ctx *ctx, const char *file, bool sestatus, const char *name)
 {
-	static const char file[] = "/sos_commands/selinux/getsebool_-a";
 	struct buf b = BUF_INIT;
 	if (root_read(ctx->root, file, 4u << 20, &b, NULL) < 0) {
 		buf_free(&b);
-		facts_set_status(&ctx->facts, fname, FACT_UNKNOWN, "the sosreport holds no getsebool -a (sos_commands/selinux/getsebool_-a)");
-		return;
+		return -2;
 	}
 	buf_grow(&b, 0);
+	const char *l = b.s;
+	if (sestatus) {
+		l = strstr(b.s, "\nPolicy booleans:");
+		l = l ? strchr(l + 1, '\n') : NULL;
+	}
+	int r = -1;
 	size_t nl = strlen(name);
-	for (const char *l = b.s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (strncmp(l, name, nl) != 0 || strncmp(l + nl, " --> ", 5) != 0)
+	for (; l && *l && r < 0; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, name, nl) != 0 || (l[nl] != ' ' && l[nl] != '\t'))
 			continue;
-		const char *v = l + nl + 5;
-		bool on = strncmp(v, "on", 2) == 0;
-		facts_set_bool(&ctx->facts, fname, on, "sos_commands/selinux/getsebool_-a: %s --> %s", name, on ? "on" : "off");
-		buf_free(&b);
-		return;
+		const char *v = l + nl + strspn(l + nl, " \t");
+		if (!sestatus && strncmp(v, "--> ", 4) == 0)
+			v += 4;
+		if (strncmp(v, "on", 2) == 0 || strncmp(v, "off", 3) == 0)
+			r = v[1] == 'n';
 	}
 	buf_free(&b);
-	facts_set_status(&ctx->facts, fname, FACT_MISSING, "sos_commands/selinux/getsebool_-a has no boolean %s", name);
+	return r;
+}
+
+static void boolean_sos(struct probe_ctx *ctx, const char *fname, const char *name)
+{
+	static const struct { const char *file; bool sestatus; } srcs[] = {
+		{ "/sos_commands/selinux/getsebool_-a", false },
+		{ "/sos_commands/selinux/sestatus_-b", true },
+	};
+	bool any = false;
+	for (size_t i = 0; i < ARRAY_SIZE(srcs); i++) {
+		int r = sos_boolean_in(ctx, srcs[i].file, srcs[i].sestatus, name);
+		any |= r != -2;
+		if (r >= 0) {
+			facts_set_bool(&ctx->facts, fname, r == 1, "%s: %s %s", srcs[i].file + 1, name, r ? "on" : "off");
+			return;
+		}
+	}
+	if (any)
+		facts_set_status(&ctx->facts, fname, FACT_MISSING, "the sosreport's getsebool -a and sestatus -b list no boolean %s", name);
+	else
+		facts_set_status(&ctx->facts, fname, FACT_UNKNOWN,
+				 "not in the sosreport: it holds neither getsebool -a nor sestatus -b (sos_commands/selinux/)");
 }
 
 /* Under --root: a copy of selinuxfs (the running values), else what the
