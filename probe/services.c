@@ -423,6 +423,16 @@ static void init_system(struct probe_ctx *ctx)
 		facts_set_status(fs, "init.system", FACT_MISSING, "no systemd, /etc/inittab, OpenRC runlevels or init.d under %s", ctx->root);
 }
 
+/* An image (--root) that boots systemd, or an init it does not show: no
+ * SysV or OpenRC links to read, and their absence says nothing. */
+static bool image_not_sysv(struct probe_ctx *ctx)
+{
+	if (ctx->sos || root_is_live(ctx->root))
+		return false;
+	const struct fact *is = probe_fact(ctx, "init.system");
+	return is->status != FACT_OK || (strcmp(is->s, "sysv") != 0 && strcmp(is->s, "openrc") != 0);
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	if (strcmp(name, "init.system") == 0) {
@@ -465,6 +475,9 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 	}
 	if (any_en_known)
 		facts_set_bool(&ctx->facts, f_en, best.enabled, "%s", buf_str(&en_ev));
+	else if (image_not_sysv(ctx))
+		facts_set_status(&ctx->facts, f_en, FACT_UNKNOWN, "not read in an image that boots systemd (or an init it does not show): %s",
+				 buf_str(&en_ev));
 	else
 		facts_set_status(&ctx->facts, f_en, FACT_MISSING, "%s", buf_str(&en_ev));
 	buf_free(&ev);
