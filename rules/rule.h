@@ -38,6 +38,13 @@ struct cond {
 	struct expect expect;
 };
 
+/* One remedy of a list: the first whose conditions hold is given. */
+struct remedy_alt {
+	struct cond *when;
+	size_t nwhen;
+	char *text;
+};
+
 struct rule {
 	char *id, *title, *description, *reference;
 	enum severity sev;
@@ -55,6 +62,8 @@ struct rule {
 	char *remedy;       /* may hold "{}" */
 	char *remedy_rpm;   /* per package system, when they differ */
 	char *remedy_dpkg;
+	struct remedy_alt *alts; /* remedy as a list; the last has no conditions */
+	size_t nalts;
 	char *file;
 	int line;
 };
@@ -82,6 +91,8 @@ void ruleset_free(struct ruleset *set);
 
 /* Text of an expectation: "== true", ">= 256", "matches ^00:16:3e:". */
 void expect_describe(const struct expect *x, struct buf *out);
+/* The names of the facts a remedy's "{fact:NAME}" stand for, in order. */
+void remedy_fact_refs(const char *text, struct strv *out);
 /* "{}" in tmpl replaced by item; caller frees. */
 char *rule_subst(const char *tmpl, const char *item);
 const char *severity_name(enum severity s);
