@@ -133,6 +133,13 @@ static bool systemd_runs(struct probe_ctx *ctx)
 			facts_set_bool(&ctx->facts, "init.systemd", r == 1, "%s", buf_str(&ev));
 		buf_free(&ev);
 		f = facts_get(&ctx->facts, "init.systemd");
+	} else if (!f && !root_is_live(ctx->root)) {
+		/* not a running system: what it boots (probe/services_image.c) */
+		struct buf ev = BUF_INIT;
+		bool sd = image_systemd_runs(ctx, &ev) == 1;
+		facts_set_bool(&ctx->facts, "init.systemd", sd, "%s", buf_str(&ev));
+		buf_free(&ev);
+		f = facts_get(&ctx->facts, "init.systemd");
 	} else if (!f) {
 		/* sd_booted(): the directory exists only when systemd is PID 1. */
 		bool sd = root_is_live(ctx->root) && root_is_dir(ctx->root, "/run/systemd/system");
@@ -356,10 +363,21 @@ static void service_state(struct probe_ctx *ctx, const char *name, struct svc_st
 	if (systemd_runs(ctx)) {
 		if (ctx->sos)
 			sos_systemd_state(ctx, name, st);
+		else if (!root_is_live(ctx->root))
+			image_systemd_state(ctx, name, st);
 		else
 			systemd_state(name, st);
-		if (st->known)
+		if (st->known || st->enabled_known)
 			return;
+		if (!root_is_live(ctx->root) && !ctx->sos) {
+			sysv_enabled(ctx, name, st); /* an init script: systemd's sysv-generator */
+			return;
+		}
+	}
+	if (probe_is_image(ctx)) {
+		buf_printf(&st->ev, "not in an image: a root file system that is not running runs no %s", name);
+		sysv_enabled(ctx, name, st);
+		return;
 	}
 	struct buf *ev = &st->ev;
 	st->known = true;
@@ -401,8 +419,9 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		facts_set_bool(&ctx->facts, f_run, best.running, "%s", buf_str(&ev));
 		facts_set_bool(&ctx->facts, f_avail, best.available, "%s", buf_str(&ev));
 	} else {
-		facts_set_status(&ctx->facts, f_run, FACT_MISSING, "%s", buf_str(&ev));
-		facts_set_status(&ctx->facts, f_avail, FACT_MISSING, "%s", buf_str(&ev));
+		enum fact_status why = probe_is_image(ctx) ? FACT_UNKNOWN : FACT_MISSING;
+		facts_set_status(&ctx->facts, f_run, why, "%s", buf_str(&ev));
+		facts_set_status(&ctx->facts, f_avail, why, "%s", buf_str(&ev));
 	}
 	if (any_en_known)
 		facts_set_bool(&ctx->facts, f_en, best.enabled, "%s", buf_str(&en_ev));
