@@ -98,8 +98,9 @@ static void read_file(const char *root, const char *path, struct shvars *sv, str
 		if (depth || *l == '#' || !l[n] || !is_name(l, n) || l[n + 1] == '(' || l[n + 1] == '`' || str_starts(l + n + 1, "$("))
 			continue;
 		l[n] = '\0';
+		char *val = shell_word(l + n + 1, sv); /* may read the key's old value */
 		strv_push(&sv->keys, l);
-		strv_push_take(&sv->vals, shell_word(l + n + 1, sv));
+		strv_push_take(&sv->vals, val);
 		if (strcmp(l, "GRUB_DEFAULT") == 0) {
 			note(&gd->def, xstrdup(sv->vals.v[sv->vals.n - 1]));
 			note(&gd->def_where, xasprintf("%s:%u", path, no));

@@ -435,8 +435,8 @@ static bool boot_from_defaults(struct probe_ctx *ctx)
 	int xen = defaults_decide(ctx, &gd, &title, &why);
 	if (xen >= 0)
 		facts_set_bool(fs, "boot.default.xen", xen, "%s", why);
-	else
-		facts_set_status(fs, "boot.default.xen", FACT_MISSING, "%s", why);
+	else /* an admin could not tell either before grub-mkconfig runs */
+		facts_set_status(fs, "boot.default.xen", FACT_UNKNOWN, "%s", why);
 	if (title)
 		facts_set_str(fs, "boot.default.title", title, "%s", why);
 	else
