@@ -155,6 +155,9 @@ check-xen:
 	$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(XEN_BUILD) PREFIX=/usr SYSCONFDIR=/etc \
 		DESTDIR=$(abspath $(XEN_BUILD))/payload install
 	HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
+	HVSCOPE=$(abspath $(XEN_BUILD))/payload/usr/bin/hvscope \
+		HVSCOPE_DOM0_IMAGE=$${HVSCOPE_XEN_IMAGE:-$$(HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) tests/xen/build-image.sh \
+			$${HVSCOPE_XEN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/hvscope/xen})} bash tests/e2e/test_golden_dom0.sh
 	HVSCOPE_XEN_CPU=$(XEN_HVM_CPU) HVSCOPE_XEN_OUT=$(abspath $(XEN_BUILD))/xen-hvm-results \
 		HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 	HVSCOPE_BOOT=systemd HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh

@@ -112,6 +112,10 @@ static void probe_kernel(struct probe_ctx *ctx)
 	if (rel) {
 		facts_set_str(fs, "kernel.release", rel, "%s", src);
 		facts_set_bool(fs, "kernel.xen", strstr(rel, "xen") != NULL, "kernel release \"%s\" (%s)", rel, src);
+	} else if (probe_is_image(ctx)) {
+		static const char why[] = "not in an image: no kernel runs in it, and no boot loader configuration in it names the one it boots";
+		facts_set_status(fs, "kernel.release", FACT_UNKNOWN, why);
+		facts_set_status(fs, "kernel.xen", FACT_UNKNOWN, why);
 	} else {
 		static const char why[] = "kernel release unknown: no /proc/sys/kernel/osrelease, /proc/version or boot loader default entry";
 		facts_set_status(fs, "kernel.release", FACT_MISSING, why);
