@@ -14,11 +14,14 @@
  *   DEVICE= (else NAME);
  * - libvirt's networks that autostart (their <bridge name=...>). */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/root.h"
 #include "probe/netcfg.h"
@@ -195,7 +198,7 @@ static void ifupdown_file(const char *root, const char *path, struct netcfg *nc,
 
 /* Each file of the directories (earlier ones hiding a later one's file of
  * the same name), passed to fn with its text. */
-typedef void (*cfg_fn)(const char *path, const char *name, char *text, struct netcfg *nc);
+typedef void (*cfg_fn)(const char *root, const char *path, const char *name, char *text, struct netcfg *nc);
 
 static void each_file(const char *root, const char *const *dirs, const char *prefix, const char *suffix, cfg_fn fn,
 		      struct netcfg *nc)
@@ -212,7 +215,7 @@ static void each_file(const char *root, const char *const *dirs, const char *pre
 			strv_push(&seen, n);
 			_cleanup_free_ char *p = xasprintf("%s/%s", dirs[d], n);
 			if (!root_is_dir(root, p) && read_cfg(root, p, nc, &b) == 0)
-				fn(p, n, b.s, nc);
+				fn(root, p, n, b.s, nc);
 		}
 		strv_free(&names);
 	}
@@ -220,8 +223,9 @@ static void each_file(const char *root, const char *const *dirs, const char *pre
 	buf_free(&b);
 }
 
-static void networkd_netdev(const char *path, const char *name, char *text, struct netcfg *nc)
+static void networkd_netdev(const char *root, const char *path, const char *name, char *text, struct netcfg *nc)
 {
+	(void)root;
 	(void)name;
 	unsigned kl = 0, nl = 0;
 	_cleanup_free_ char *kind = ini_value(text, "NetDev", "Kind", &kl);
@@ -230,14 +234,30 @@ static void networkd_netdev(const char *path, const char *name, char *text, stru
 		add_bridge(nc, ifname, path, kl, "systemd-networkd");
 }
 
-static void nm_keyfile(const char *path, const char *name, char *text, struct netcfg *nc)
+/* NetworkManager refuses a keyfile that others than its owner may read
+ * or write ("File permissions ... are insecure"); the owner must be root
+ * too, which an image's files are, and a test tree's may not be. */
+static void nm_keyfile(const char *root, const char *path, const char *name, char *text, struct netcfg *nc)
 {
 	(void)name;
 	unsigned tl = 0, il = 0;
 	_cleanup_free_ char *type = ini_value(text, "connection", "type", &tl);
 	_cleanup_free_ char *ifname = ini_value(text, "connection", "interface-name", &il);
-	if (type && ifname && strcmp(type, "bridge") == 0)
+	if (!type || !ifname || strcmp(type, "bridge") != 0)
+		return;
+	struct stat st;
+	int fd = root_open(root, path, O_RDONLY);
+	bool loose = fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0077);
+	if (fd >= 0)
+		close(fd);
+	if (!loose) {
 		add_bridge(nc, ifname, path, tl, "NetworkManager");
+		return;
+	}
+	/* the read list is the evidence: say why this one defines nothing */
+	free(nc->read.v[nc->read.n - 1]);
+	nc->read.v[nc->read.n - 1] = xasprintf("%s (mode %04o: NetworkManager refuses a keyfile others may read)", path,
+					       (unsigned)(st.st_mode & 07777));
 }
 
 /* A shell assignment's value without its quotes. */
@@ -251,8 +271,9 @@ static char *shell_value(char *v)
 	return v;
 }
 
-static void ifcfg_file(const char *path, const char *name, char *text, struct netcfg *nc)
+static void ifcfg_file(const char *root, const char *path, const char *name, char *text, struct netcfg *nc)
 {
+	(void)root;
 	const char *device = name + strlen("ifcfg-");
 	unsigned type_line = 0;
 	struct lines it = { text, 0 };
@@ -274,8 +295,9 @@ static void ifcfg_file(const char *path, const char *name, char *text, struct ne
 
 /* --- libvirt's networks ------------------------------------------------- */
 
-static void libvirt_network(const char *path, const char *name, char *text, struct netcfg *nc)
+static void libvirt_network(const char *root, const char *path, const char *name, char *text, struct netcfg *nc)
 {
+	(void)root;
 	(void)name;
 	xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlNode *top = doc ? xmlDocGetRootElement(doc) : NULL;

@@ -168,6 +168,8 @@ has t-no-labbr0 evidence "/usr/lib/systemd/network/90-lab.netdev:3"
 # the plain kernel.
 R=$TMP/c7
 mkroot "$R" golden/centos7-nm
+# NetworkManager loads only keyfiles no one but root may read (git keeps 0644)
+chmod 600 "$R"/etc/NetworkManager/system-connections/*
 check "$R" xen
 expect_verdict "$TMP/out.json" bridge pass
 has bridge evidence "br0 at /etc/NetworkManager/system-connections/bridge-br0.nmconnection:4 (NetworkManager)"
@@ -177,6 +179,11 @@ has boot-default-xen evidence "/boot/grub2/grubenv"
 has boot-default-xen evidence "not a Xen entry"
 expect_verdict "$TMP/out.json" t-xen-cmdline fail
 has t-kernel-cmdline seen "root=/dev/mapper/centos-root ro crashkernel=auto"
+chmod 644 "$R/etc/NetworkManager/system-connections/bridge-br0.nmconnection"
+check "$R" xen --only bridge
+expect_verdict "$TMP/out.json" bridge warn
+has bridge evidence "bridge-br0.nmconnection (mode 0644: NetworkManager refuses a keyfile others may read)"
+chmod 600 "$R/etc/NetworkManager/system-connections/bridge-br0.nmconnection"
 # grub2-set-default 'CentOS Linux, with Xen hypervisor'
 printf '# GRUB Environment Block\nsaved_entry=CentOS Linux, with Xen hypervisor\n' > "$R/boot/grub2/grubenv"
 check "$R" xen

@@ -37,6 +37,7 @@ static void put(const char *path, const char *text)
 static int setup(void **state)
 {
 	(void)state;
+	umask(022);
 	strcpy(root, "/tmp/hvscope-netcfg-XXXXXX");
 	assert_non_null(mkdtemp(root));
 	return 0;
@@ -86,6 +87,10 @@ static void test_networkd_nm_ifcfg(void **state)
 	put("/etc/NetworkManager/system-connections/Wired connection 1", "[connection]\nid=Wired connection 1\ntype=ethernet\n");
 	put("/etc/NetworkManager/system-connections/br5.nmconnection",
 	    "[connection]\nid=br5\ntype=bridge\ninterface-name=br5\n[bridge]\ntype=ignored\n");
+	char *km = xasprintf("%s/etc/NetworkManager/system-connections/br5.nmconnection", root);
+	assert_int_equal(chmod(km, 0600), 0);
+	free(km);
+	put("/etc/NetworkManager/system-connections/loose.nmconnection", "[connection]\ntype=bridge\ninterface-name=br4\n");
 	put("/etc/NetworkManager/system-connections/br6.nmconnection.orig", "[connection]\ntype=bridge\ninterface-name=br6\n");
 	put("/etc/sysconfig/network-scripts/ifcfg-br7", "TYPE='Bridge'\nONBOOT=yes\n");
 	put("/etc/sysconfig/network-scripts/ifcfg-br8.rpmsave", "TYPE=Bridge\n");
@@ -103,6 +108,11 @@ static void test_networkd_nm_ifcfg(void **state)
 	assert_non_null(netcfg_find(&nc, "br5"));
 	assert_string_equal(netcfg_find(&nc, "br5")->where, "/etc/NetworkManager/system-connections/br5.nmconnection:3");
 	assert_null(netcfg_find(&nc, "br6"));
+	assert_null(netcfg_find(&nc, "br4")); /* mode 0644: NetworkManager refuses it */
+	bool said = false;
+	for (size_t i = 0; i < nc.read.n; i++)
+		said |= strstr(nc.read.v[i], "loose.nmconnection (mode 0644: NetworkManager refuses") != NULL;
+	assert_true(said);
 	assert_non_null(netcfg_find(&nc, "br7"));
 	assert_null(netcfg_find(&nc, "br8"));
 	assert_non_null(netcfg_find(&nc, "virbr0"));
