@@ -89,6 +89,13 @@ expect_verdict "$TMP/out.json" libvirtd-available skip
 has libvirtd-available reason "not in an image"
 expect_verdict "$TMP/out.json" virtlogd-available skip
 
+# The same image through a bundle made of it gives the same answers.
+run_hv bundle --root "$R" --connect test:///default -o "$TMP/deb.tar.xz" > /dev/null 2> "$TMP/bundle.err"
+[ "$RC" = 0 ] || fail "bundle --root exited $RC"
+run_hv check --bundle "$TMP/deb.tar.xz" --profile xen --format json > "$TMP/out.json"
+for c in bridge boot-default-xen xendomains; do expect_verdict "$TMP/out.json" "$c" pass; done
+has bridge evidence "xenbr0 at /etc/network/interfaces.d/xenbr0:5 (ifupdown)"
+
 # Disabled: no symlinks left.  Masked: linked to /dev/null.  A preset that
 # would enable it is not enablement.
 rm "$R/etc/systemd/system/multi-user.target.wants/libvirtd.service" "$R/etc/systemd/system/sockets.target.wants/libvirtd.socket"
