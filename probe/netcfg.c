@@ -11,7 +11,10 @@
  * - NetworkManager's keyfiles, nm-settings-keyfile(5): [connection]
  *   type=bridge, interface-name=;
  * - RHEL's initscripts (and NM's ifcfg-rh): ifcfg-NAME with TYPE=Bridge,
- *   DEVICE= (else NAME);
+ *   DEVICE= (else NAME); SUSE's /etc/sysconfig/network/ifcfg-NAME with
+ *   BRIDGE='yes';
+ * - netplan: network: bridges: NAME (Ubuntu images hold only these: the
+ *   networkd or NetworkManager files are generated at boot);
  * - libvirt's networks that autostart (their <bridge name=...>). */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml.h>
 
 #include "core/root.h"
 #include "probe/netcfg.h"
@@ -286,11 +290,52 @@ static void ifcfg_file(const char *root, const char *path, const char *name, cha
 		char *v = shell_value(str_strip(eq + 1));
 		if (strcmp(l, "TYPE") == 0)
 			type_line = strcasecmp(v, "Bridge") == 0 ? it.no : 0;
+		else if (strcmp(l, "BRIDGE") == 0 && strcasecmp(v, "yes") == 0)
+			type_line = it.no; /* SUSE's; RHEL's BRIDGE=NAME makes a port */
 		else if (strcmp(l, "DEVICE") == 0 && *v)
 			device = v;
 	}
 	if (type_line)
 		add_bridge(nc, device, path, type_line, "ifcfg");
+}
+
+/* --- netplan --------------------------------------------------------------- */
+
+static yaml_node_t *yaml_map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+			return yaml_document_get_node(doc, p->value);
+	}
+	return NULL;
+}
+
+/* netplan(5): network: bridges: NAME: ..., which netplan generate turns
+ * into systemd-networkd or NetworkManager files at boot (so an Ubuntu
+ * image holds only these). */
+static void netplan_file(const char *root, const char *path, const char *name, char *text, struct netcfg *nc)
+{
+	(void)root;
+	(void)name;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&parser))
+		return;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
+	if (yaml_parser_load(&parser, &doc)) {
+		yaml_node_t *bridges = yaml_map_get(&doc, yaml_map_get(&doc, yaml_document_get_root_node(&doc), "network"), "bridges");
+		if (bridges && bridges->type == YAML_MAPPING_NODE)
+			for (yaml_node_pair_t *p = bridges->data.mapping.pairs.start; p < bridges->data.mapping.pairs.top; p++) {
+				yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+				if (k && k->type == YAML_SCALAR_NODE)
+					add_bridge(nc, (const char *)k->data.scalar.value, path, (unsigned)k->start_mark.line + 1, "netplan");
+			}
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
 }
 
 /* --- libvirt's networks ------------------------------------------------- */
@@ -321,11 +366,17 @@ void netcfg_read(const char *root, struct netcfg *nc)
 					  "/usr/lib/NetworkManager/system-connections", NULL };
 	static const char *const ifcfg[] = { "/etc/sysconfig/network-scripts", NULL };
 	static const char *const autostart[] = { "/etc/libvirt/qemu/networks/autostart", NULL };
+	/* netplan: /run's file hides /etc's of the same name, /etc's /lib's */
+	static const char *const netplan[] = { "/run/netplan", "/etc/netplan", "/lib/netplan", "/usr/lib/netplan", NULL };
+	/* SUSE's wicked (and its ifup): BRIDGE='yes', the name from the file */
+	static const char *const suse[] = { "/etc/sysconfig/network", NULL };
 	memset(nc, 0, sizeof(*nc));
 	ifupdown_file(root, "/etc/network/interfaces", nc, 0);
 	each_file(root, networkd, "", ".netdev", networkd_netdev, nc);
 	each_file(root, nm, "", NULL, nm_keyfile, nc);
 	each_file(root, ifcfg, "ifcfg-", NULL, ifcfg_file, nc);
+	each_file(root, netplan, "", ".yaml", netplan_file, nc);
+	each_file(root, suse, "ifcfg-", NULL, ifcfg_file, nc);
 	each_file(root, autostart, "", ".xml", libvirt_network, nc);
 }
 

@@ -2,8 +2,8 @@
 /* The bridges a root file system's network configuration defines, for an
  * image that is not running (no /sys/class/net to list): ifupdown's
  * /etc/network/interfaces and what it sources, systemd-networkd's .netdev
- * files, NetworkManager's keyfiles, RHEL's ifcfg files, and libvirt's
- * autostarted networks. */
+ * files, NetworkManager's keyfiles, RHEL's and SUSE's ifcfg files,
+ * netplan's YAML, and libvirt's autostarted networks. */
 #ifndef HVSCOPE_PROBE_NETCFG_H
 #define HVSCOPE_PROBE_NETCFG_H
 

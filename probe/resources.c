@@ -118,6 +118,7 @@ static void netcfg_read_list(const struct netcfg *nc, struct buf *ev)
 	if (!nc->read.n) {
 		buf_puts(ev, "none of /etc/network/interfaces, /etc/systemd/network/*.netdev (nor /run's, /usr/lib's), "
 			     "/etc/NetworkManager/system-connections/*, /etc/sysconfig/network-scripts/ifcfg-*, "
+			     "/etc/sysconfig/network/ifcfg-*, /etc/netplan/*.yaml, "
 			     "/etc/libvirt/qemu/networks/autostart/*.xml is there");
 		return;
 	}

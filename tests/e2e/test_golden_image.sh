@@ -227,6 +227,33 @@ printf 'default=1\n' >> "$R/boot/grub/grub.conf"
 check "$R" rhel5-xen --only boot-default-xen
 expect_verdict "$TMP/out.json" boot-default-xen fail
 
+# --- Ubuntu 22.04: netplan (its networkd files are generated at boot), a
+# libvirt network that autostarts, /etc/default/grub with no Xen to boot.
+R=$TMP/jammy
+mkroot "$R" golden/ubuntu22-netplan
+check "$R" xen --only bridge,boot-default-xen,t-release,t-kernel-cmdline
+expect_verdict "$TMP/out.json" bridge pass
+has bridge evidence "br-guests at /etc/netplan/60-bridge.yaml:8 (netplan)"
+has bridge evidence "virbr0 at /etc/libvirt/qemu/networks/autostart/default.xml:12 (libvirt network, autostarted)"
+expect_verdict "$TMP/out.json" boot-default-xen warn
+has boot-default-xen evidence "no /boot/xen*.gz"
+has t-release seen "5.15.0-105-generic"
+has t-kernel-cmdline seen "intel_iommu=on iommu=pt quiet splash"
+# a netplan file of the same name in /run hides /etc's
+mkdir -p "$R/run/netplan"
+printf 'network:\n  version: 2\n' > "$R/run/netplan/60-bridge.yaml"
+check "$R" xen --only bridge
+has bridge seen "virbr0"
+field "$TMP/out.json" bridge seen | grep -q br-guests && fail "/run/netplan did not hide /etc/netplan's file"
+# SUSE: /etc/sysconfig/network/ifcfg-NAME with BRIDGE='yes'
+R=$TMP/suse
+mkdir -p "$R/etc/sysconfig/network"
+printf "STARTMODE='auto'\nBOOTPROTO='dhcp'\nBRIDGE='yes'\nBRIDGE_PORTS='eth0'\nBRIDGE_STP='off'\n" > "$R/etc/sysconfig/network/ifcfg-br0"
+printf "STARTMODE='hotplug'\nBOOTPROTO='none'\n" > "$R/etc/sysconfig/network/ifcfg-eth0"
+check "$R" xen --only bridge
+expect_verdict "$TMP/out.json" bridge pass
+has bridge evidence "br0 at /etc/sysconfig/network/ifcfg-br0:3 (ifcfg)"
+
 # A fixture root that carries /sys/class/net (a copy of a running host) is
 # still read from there, not from its configuration.
 R=$TMP/xen

@@ -98,8 +98,19 @@ static void test_networkd_nm_ifcfg(void **state)
 	put("/etc/libvirt/qemu/networks/autostart/default.xml",
 	    "<network>\n  <name>default</name>\n  <bridge name='virbr0' stp='on' delay='0'/>\n</network>\n");
 	put("/etc/libvirt/qemu/networks/autostart/broken.xml", "<network><bridge name=");
+	put("/etc/netplan/10-a.yaml", "network:\n  bridges:\n    br10: {interfaces: [eth5]}\n    br11:\n      dhcp4: true\n");
+	put("/etc/netplan/20-broken.yaml", "network: [bridges: {br12: \n");
+	put("/etc/netplan/30-alias.yaml", "a: &x {br13: {}}\nnetwork:\n  bridges: *x\n");
+	put("/etc/netplan/40-list.yaml", "network:\n  bridges: [br14]\n");
+	put("/etc/sysconfig/network/ifcfg-br15", "BRIDGE='yes'\nBRIDGE_PORTS=''\n");
 	struct netcfg nc;
 	netcfg_read(root, &nc);
+	assert_non_null(netcfg_find(&nc, "br10"));
+	assert_string_equal(netcfg_find(&nc, "br11")->where, "/etc/netplan/10-a.yaml:4");
+	assert_null(netcfg_find(&nc, "br12"));
+	assert_non_null(netcfg_find(&nc, "br13")); /* an alias is the node it names */
+	assert_null(netcfg_find(&nc, "br14"));
+	assert_string_equal(netcfg_find(&nc, "br15")->where, "/etc/sysconfig/network/ifcfg-br15:1");
 	assert_non_null(netcfg_find(&nc, "localbr"));
 	assert_string_equal(netcfg_find(&nc, "localbr")->where, "/etc/systemd/network/50-a.netdev:3");
 	assert_null(netcfg_find(&nc, "vendorbr"));
