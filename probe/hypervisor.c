@@ -2,12 +2,14 @@
 /* The hypervisor, the running kernel and the boot loader's default entry:
  * the files under /sys/hypervisor, /proc/xen/capabilities, the kernel release, and grub
  * (legacy grub.conf with default=N and title lines, as on RHEL 5; GRUB 2's
- * grubenv and grub.cfg; before a grub.cfg is made, /etc/default/grub:
+ * grubenv and grub.cfg, with the Boot Loader Specification entries its
+ * blscfg reads: probe/bls.c; before a grub.cfg is made, /etc/default/grub:
  * probe/grubdefault.c). */
 #include <errno.h>
 #include <string.h>
 
 #include "core/root.h"
+#include "probe/bls.h"
 #include "probe/grubdefault.h"
 #include "probe/probe.h"
 
@@ -137,6 +139,8 @@ struct boot_entry {
 	char *release;     /* of the vmlinuz it starts: "2.6.18-8.el5xen" */
 	char *cmdline;     /* the kernel's arguments */
 	char *xen_cmdline; /* the hypervisor's, in a Xen entry */
+	char *id;          /* GRUB 2's --id (menuentry_id_option), a BLS entry's file */
+	char *file;        /* a BLS entry's: where it was read, when not the config */
 	bool xen;
 };
 
@@ -162,6 +166,8 @@ static void boot_free(struct boot_cfg *bc)
 		free(bc->e[i].release);
 		free(bc->e[i].cmdline);
 		free(bc->e[i].xen_cmdline);
+		free(bc->e[i].id);
+		free(bc->e[i].file);
 	}
 	free(bc->e);
 	free(bc->default_spec);
@@ -250,8 +256,42 @@ static void grub2_set_default(struct boot_cfg *bc, char *v)
 		bc->default_spec = xstrdup(v);
 }
 
+/* Fedora's and RHEL 8's blscfg: the Boot Loader Specification entries
+ * become menu entries where it runs. */
+static void add_bls(struct probe_ctx *ctx, const char *cfg, struct boot_cfg *bc)
+{
+	_cleanup_free_ char *dir = path_dir(cfg), *env = xasprintf("%s/grubenv", dir);
+	struct bls_entry *v;
+	size_t n;
+	bls_read(ctx->root, env, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		boot_add(bc, v[i].title);
+		struct boot_entry *e = &bc->e[bc->n - 1];
+		e->id = xstrdup(v[i].id);
+		e->file = xasprintf("/boot/loader/entries/%s.conf (blscfg in %s)", v[i].id, cfg);
+		e->release = v[i].version ? xstrdup(v[i].version) : NULL;
+		e->cmdline = v[i].options ? xstrdup(v[i].options) : NULL;
+	}
+	bls_free(v, n);
+}
+
+/* A menuentry's id: "$menuentry_id_option 'xen-gnulinux-simple-UUID'". */
+static char *menuentry_id(const char *l)
+{
+	const char *p = strstr(l, "$menuentry_id_option ");
+	if (!p)
+		p = strstr(l, "--id ");
+	if (!p)
+		return NULL;
+	p = strchr(p, ' ') + 1;
+	p += strspn(p, " ");
+	char q = *p;
+	const char *end = (q == '\'' || q == '"') ? strchr(p + 1, q) : NULL;
+	return end ? xstrndup(p + 1, (size_t)(end - p - 1)) : NULL;
+}
+
 /* GRUB 2: menuentry 'Debian GNU/Linux, with Xen hypervisor' ... { multiboot2 /boot/xen.gz ... } */
-static void parse_grub2(char *text, struct boot_cfg *bc)
+static void parse_grub2(struct probe_ctx *ctx, const char *cfg, char *text, struct boot_cfg *bc)
 {
 	char *save = NULL;
 	int depth = 0, entry_depth = -1;
@@ -269,6 +309,7 @@ static void parse_grub2(char *text, struct boot_cfg *bc)
 					*end = '\0';
 					boot_add(bc, q + 1);
 					*end = quote;
+					bc->e[bc->n - 1].id = menuentry_id(end + 1);
 					entry_depth = depth;
 				}
 			}
@@ -278,6 +319,8 @@ static void parse_grub2(char *text, struct boot_cfg *bc)
 			note_kernel(bc, l);
 		} else if (str_starts(l, "set default=")) {
 			grub2_set_default(bc, l + strlen("set default="));
+		} else if (entry_depth < 0 && (strcmp(l, "blscfg") == 0 || str_starts(l, "blscfg "))) {
+			add_bls(ctx, cfg, bc);
 		}
 		for (char *c = l; *c; c++) {
 			if (*c == '{')
@@ -335,7 +378,7 @@ static void boot_default_facts(struct probe_ctx *ctx, const struct boot_cfg *bc,
 			def = &bc->e[idx];
 	} else {
 		for (size_t i = 0; i < bc->n && !def; i++)
-			if (strcmp(bc->e[i].title, spec) == 0)
+			if (strcmp(bc->e[i].title, spec) == 0 || (bc->e[i].id && strcmp(bc->e[i].id, spec) == 0))
 				def = &bc->e[i];
 	}
 	if (!def) {
@@ -344,14 +387,15 @@ static void boot_default_facts(struct probe_ctx *ctx, const struct boot_cfg *bc,
 					 spec_src, path, bc->n);
 		return;
 	}
+	const char *from = def->file ? def->file : path;
 	if (def->release)
-		facts_set_str(fs, "boot.default.release", def->release, "the vmlinuz of \"%s\" in %s", def->title, path);
+		facts_set_str(fs, "boot.default.release", def->release, "the vmlinuz of \"%s\" in %s", def->title, from);
 	else
-		facts_set_status(fs, "boot.default.release", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, path);
+		facts_set_status(fs, "boot.default.release", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, from);
 	if (def->cmdline)
-		facts_set_str(fs, "boot.default.cmdline", def->cmdline, "the vmlinuz line of \"%s\" in %s", def->title, path);
+		facts_set_str(fs, "boot.default.cmdline", def->cmdline, "the vmlinuz line of \"%s\" in %s", def->title, from);
 	else
-		facts_set_status(fs, "boot.default.cmdline", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, path);
+		facts_set_status(fs, "boot.default.cmdline", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, from);
 	if (def->xen_cmdline)
 		facts_set_str(fs, "boot.default.xen_cmdline", def->xen_cmdline, "the hypervisor's line of \"%s\" in %s", def->title, path);
 	else
@@ -506,7 +550,7 @@ static void probe_boot(struct probe_ctx *ctx)
 	if (strcmp(kind, "grub-legacy") == 0)
 		parse_grub_legacy(text.s, &bc);
 	else
-		parse_grub2(text.s, &bc);
+		parse_grub2(ctx, path, text.s, &bc);
 
 	struct strv titles = { 0 };
 	for (size_t i = 0; i < bc.n; i++)

@@ -227,6 +227,28 @@ printf 'default=1\n' >> "$R/boot/grub/grub.conf"
 check "$R" rhel5-xen --only boot-default-xen
 expect_verdict "$TMP/out.json" boot-default-xen fail
 
+# --- Fedora 40 Xen host: grub.cfg's blscfg reads /boot/loader/entries (newest
+# version first), grubenv's saved_entry names one by its file's id; the
+# Xen entry is a menuentry of 20_linux_xen.
+R=$TMP/f40
+mkroot "$R" golden/fedora40-bls
+check "$R" xen --only boot-default-xen,t-release,t-kernel-cmdline,t-xen-cmdline
+expect_verdict "$TMP/out.json" boot-default-xen warn
+has boot-default-xen evidence "is \"Fedora Linux (6.10.12-200.fc40.x86_64) 40 (Server Edition)\", not a Xen entry"
+has t-release seen "6.10.12-200.fc40.x86_64"
+has t-kernel-cmdline evidence "/boot/loader/entries/2f6e8a1c4b9d4e0f8a7b6c5d4e3f2a1b-6.10.12-200.fc40.x86_64.conf"
+# grub2-set-default by index: 0 is the newest BLS entry, 3 the Xen one
+sed -i 's|^saved_entry=.*|saved_entry=3|' "$R/boot/grub2/grubenv"
+check "$R" xen --only boot-default-xen,t-xen-cmdline
+expect_verdict "$TMP/out.json" boot-default-xen pass
+has t-xen-cmdline seen "dom0_mem=4G,max:4G"
+# RHEL 8 keeps the options in grubenv's kernelopts
+sed -i 's|^options .*|options $kernelopts audit=1|' "$R"/boot/loader/entries/*.conf
+printf 'saved_entry=2f6e8a1c4b9d4e0f8a7b6c5d4e3f2a1b-6.9.7-200.fc40.x86_64\nkernelopts=root=/dev/mapper/rhel-root ro crashkernel=auto\n' > "$R/boot/grub2/grubenv"
+check "$R" xen --only t-kernel-cmdline,t-release
+has t-kernel-cmdline seen "root=/dev/mapper/rhel-root ro crashkernel=auto audit=1"
+has t-release seen "6.9.7-200.fc40.x86_64"
+
 # --- Ubuntu 22.04: netplan (its networkd files are generated at boot), a
 # libvirt network that autostarts, /etc/default/grub with no Xen to boot.
 R=$TMP/jammy
