@@ -2,9 +2,9 @@
 /* Host resources: memory (/proc/meminfo), free space where images live
  * (statvfs of the nearest existing directory), network bridges
  * (/sys/class/net/NAME/bridge; in an image, which has no /sys/class/net,
- * the bridges its network configuration sets up at boot: probe/netcfg.c).  Facts: mem.total_mib, mem.available_mib,
- * mem.guest_headroom_mib, disk.free_mib.PATH, net.bridges,
- * net.bridge.NAME. */
+ * the bridges its network configuration sets up at boot: probe/netcfg.c).
+ * Facts: mem.total_mib, mem.available_mib, mem.guest_headroom_mib,
+ * disk.free_mib.PATH, net.bridges, net.bridge.NAME. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

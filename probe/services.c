@@ -357,27 +357,39 @@ static void sysv_enabled(struct probe_ctx *ctx, const char *name, struct svc_sta
 	strv_free(&names);
 }
 
+/* Under --root: enabled by the root's units (when it boots systemd), else
+ * by its init script's rc links (which systemd's sysv-generator starts
+ * too); running from its process table, which an image has none of. */
+static void root_service_state(struct probe_ctx *ctx, const char *name, struct svc_state *st, bool systemd)
+{
+	if (systemd)
+		image_systemd_state(ctx, name, st);
+	if (!st->enabled_known)
+		sysv_enabled(ctx, name, st);
+	if (probe_is_image(ctx)) {
+		buf_printf(&st->ev, "not in an image: a root file system that is not running runs no %s", name);
+		return;
+	}
+	st->known = true;
+	st->running = sysv_running(ctx, name, &st->ev, &st->known);
+	st->available = st->running;
+}
+
 /* One service name, from systemd, else SysV traces and the process table. */
 static void service_state(struct probe_ctx *ctx, const char *name, struct svc_state *st)
 {
-	if (systemd_runs(ctx)) {
+	bool systemd = systemd_runs(ctx);
+	if (!root_is_live(ctx->root) && !ctx->sos) {
+		root_service_state(ctx, name, st, systemd);
+		return;
+	}
+	if (systemd) {
 		if (ctx->sos)
 			sos_systemd_state(ctx, name, st);
-		else if (!root_is_live(ctx->root))
-			image_systemd_state(ctx, name, st);
 		else
 			systemd_state(name, st);
-		if (st->known || st->enabled_known)
+		if (st->known)
 			return;
-		if (!root_is_live(ctx->root) && !ctx->sos) {
-			sysv_enabled(ctx, name, st); /* an init script: systemd's sysv-generator */
-			return;
-		}
-	}
-	if (probe_is_image(ctx)) {
-		buf_printf(&st->ev, "not in an image: a root file system that is not running runs no %s", name);
-		sysv_enabled(ctx, name, st);
-		return;
 	}
 	struct buf *ev = &st->ev;
 	st->known = true;

@@ -135,8 +135,6 @@ static enum unit_state unit_state(const char *root, const char *unit, char **whe
 void image_systemd_state(struct probe_ctx *ctx, const char *name, struct svc_state *st)
 {
 	static const char *const suffix[] = { ".service", ".socket", "-ro.socket", "-admin.socket" };
-	st->known = false;
-	buf_printf(&st->ev, "not in an image: a root file system that is not running runs no %s", name);
 	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
 		_cleanup_free_ char *unit = xasprintf("%s%s", name, suffix[i]), *where = NULL;
 		enum unit_state s = unit_state(ctx->root, unit, &where);
