@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What each of the exporter's collectors costs a scrape, with N real guests
-# (default 20; KVM where /dev/kvm creates VMs, else TCG), each with a
+# (default 20; KVM where hvscope sees VT-x/AMD-V, else TCG), each with a
 # virtio disk, an interface and balloon statistics every second, as the
 # peers' users run them: the median scrape time of hvscope with the core
 # families only, with each collector on top, with every collector, and of

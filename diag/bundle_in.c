@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "core/tmpguard.h"
 #include "core/util.h"
 
 /* Far above what hvscope bundle writes by default (see its --max-size and
@@ -288,7 +289,7 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 		return 0;
 	}
 	in->tmp = xasprintf("%s/hvscope-bundle-XXXXXX", tmp_dir());
-	if (!mkdtemp(in->tmp)) {
+	if (!tmpguard_mkdtemp(in->tmp)) {
 		int r = err_set(e, -errno, "a private directory for %s: %s", path, strerror(errno));
 		free(in->tmp);
 		in->tmp = NULL;
@@ -310,8 +311,10 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 
 void bundle_in_close(struct bundle_in *in)
 {
-	if (in->tmp)
+	if (in->tmp) {
 		remove_tree(in->tmp);
+		tmpguard_disarm();
+	}
 	free(in->tmp);
 	free(in->top);
 	free(in->files);

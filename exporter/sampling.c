@@ -102,6 +102,7 @@ struct shared *sampling_get(struct sampling *s, double timeout)
 		pthread_cond_signal(&s->wake_sampler);
 	}
 	struct shared *sh = NULL;
+	bool timed_out = false;
 	for (;;) {
 		if (s->done_gen >= want) {
 			if (s->cur) {
@@ -113,8 +114,11 @@ struct shared *sampling_get(struct sampling *s, double timeout)
 			 * for a newer one, which is under way. */
 			want = s->want_gen;
 		}
-		if (pthread_cond_timedwait(&s->sample_done, &s->mu, &until) == ETIMEDOUT)
+		/* The sample may have landed while the wait timed out: looked
+		 * at once more, under the lock, before giving up. */
+		if (timed_out)
 			break;
+		timed_out = pthread_cond_timedwait(&s->sample_done, &s->mu, &until) == ETIMEDOUT;
 	}
 	if (!sh || !sh->snap.up)
 		s->scrape_errors++;

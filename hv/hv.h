@@ -23,6 +23,7 @@ enum {
 	HV_HAVE_NET = 1 << 3,
 	HV_HAVE_BLK = 1 << 4,
 	HV_HAVE_OO = 1 << 5, /* Xen's out-of-requests */
+	HV_HAVE_PERSISTENT = 1 << 6, /* persistent is known, not a default */
 };
 
 struct hv_vcpu {
@@ -103,7 +104,7 @@ struct hv_domain {
 	char *note;  /* why stuck, or what is missing */
 	const char *reason;      /* why it is in its state ("booted", "user", ...); static, NULL unknown */
 	const char *guest_type;  /* how it is virtualized: "pv", "pvh", "hvm"; static, NULL unknown */
-	bool persistent;         /* defined, not only running */
+	bool persistent;         /* defined, not only running (HV_HAVE_PERSISTENT) */
 	struct hv_balloon balloon;
 	struct hv_job job;
 	struct hv_labels info;   /* os_type, arch, machine, and metadata (HV_WANT_INFO) */

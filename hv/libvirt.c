@@ -269,6 +269,7 @@ static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 		double t0 = clock_mono();
 		for (int i = 0; i < n; i++)
 			lv_fill_info(lv, doms[i], &snap->dom[slot[i]], slot[i]);
+		lv_fill_persistence(lv->conn, snap, slot, n);
 		hv_snapshot_part(snap, "info", true, clock_mono() - t0, NULL);
 	}
 	/* Domains found stuck on the way are not asked again. */
@@ -569,6 +570,14 @@ out:
 	return r;
 }
 
+/* A sample that ran looked up every domain it needs described. */
+static int pruned(struct lv *lv, int r)
+{
+	if (r >= 0)
+		lv_devcache_prune(lv);
+	return r;
+}
+
 static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 {
 	struct lv *lv = hv->priv;
@@ -584,9 +593,9 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 	if (!lv->outstanding && !lv->no_bulk) {
 		r = sample_bulk(lv, hv, snap, &missed, e);
 		if (r <= 0)
-			return r;
+			return pruned(lv, r);
 	}
-	return sample_listed(lv, hv, snap, missed, e);
+	return pruned(lv, sample_listed(lv, hv, snap, missed, e));
 }
 
 static void lv_close(struct hv *hv)

@@ -56,6 +56,7 @@ struct devcache {
 	struct strv disks, nets;            /* target names */
 	struct hv_labels *disk_info, *net_info; /* beside them */
 	struct hv_labels info;              /* the domain's, metadata included */
+	unsigned long used;                 /* the last sample that looked it up (lv->dc_gen) */
 };
 
 struct call;
@@ -78,6 +79,7 @@ struct lv {
 	 * sample, tried first (checked: entries move as new ones come). */
 	size_t *dc_at;
 	size_t ndc_at;
+	unsigned long dc_gen; /* the sample under way, for devcache.used */
 	/* host facts that do not change while connected */
 	char *hostname, *type, *version;
 	unsigned cpus;
@@ -279,6 +281,9 @@ void lv_copy_last(const struct lv *lv, struct hv_domain *d);
  * new (metadata: name, XPath, ... pairs evaluated in it). */
 struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos);
 void lv_devcache_clear(struct lv *lv);
+/* After a sample: forget the domains it did not look up (gone, or
+ * restarted under a new id), so that churn does not grow the cache. */
+void lv_devcache_prune(struct lv *lv);
 
 /* ---- hv/lv_extra.c ---- */
 
@@ -292,6 +297,9 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		      struct node_extra *nx);
 /* What each domain's XML says (HV_WANT_INFO), from the device cache. */
 void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos);
+/* Whether each running domain is defined too (HV_WANT_INFO); left unknown
+ * when libvirt cannot say.  doms[i] is snap->dom[slot[i]]. */
+void lv_fill_persistence(virConnectPtr conn, struct hv_snapshot *snap, const size_t *slot, int n);
 
 /* ---- hv/lv_pool.c ---- */
 

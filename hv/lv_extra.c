@@ -75,6 +75,7 @@ static int run_inactive(virConnectPtr conn, struct hv_snapshot *out)
 		d->name = xstrdup(virDomainGetName(doms[i]));
 		lv_uuid(doms[i], d->uuid);
 		d->persistent = true;
+		d->have |= HV_HAVE_PERSISTENT;
 		virDomainInfo info;
 		if (virDomainGetInfo(doms[i], &info) == 0) {
 			d->state = state_of(info.state);

@@ -191,7 +191,7 @@ static void read_config(virDomainPtr dom, struct devcache *dc, const struct strv
 	xmlFreeDoc(doc);
 }
 
-struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
+static struct devcache *cache_lookup(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
 {
 	if (pos < lv->ndc_at && lv->dc_at[pos] < lv->ndc && dc_cmp(d->uuid, d->id, &lv->dc[lv->dc_at[pos]]) == 0)
 		return &lv->dc[lv->dc_at[pos]];
@@ -219,6 +219,13 @@ struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_
 	return dc;
 }
 
+struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
+{
+	struct devcache *dc = cache_lookup(lv, dom, d, pos);
+	dc->used = lv->dc_gen;
+	return dc;
+}
+
 static void copy_labels(struct hv_labels *dst, const struct hv_labels *src)
 {
 	hv_labels_free(dst);
@@ -241,21 +248,68 @@ void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t p
 				copy_labels(&d->blk[i].info, &dc->disk_info[k]);
 }
 
+/* One listing of the running domains that are not defined (few, on most
+ * hosts) answers for all: a call per domain would cost a round trip each
+ * sample. */
+void lv_fill_persistence(virConnectPtr conn, struct hv_snapshot *snap, const size_t *slot, int n)
+{
+	virDomainPtr *doms = NULL;
+	int nt = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
+	if (nt < 0)
+		return;
+	struct strv transient = { 0 };
+	for (int i = 0; i < nt; i++) {
+		char uuid[VIR_UUID_STRING_BUFLEN];
+		if (virDomainGetUUIDString(doms[i], uuid) == 0)
+			strv_push(&transient, uuid);
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		if (!d->uuid[0])
+			continue;
+		d->persistent = !strv_contains(&transient, d->uuid);
+		d->have |= HV_HAVE_PERSISTENT;
+	}
+	strv_free(&transient);
+}
+
+static void devcache_free(struct devcache *dc)
+{
+	for (size_t k = 0; k < dc->disks.n; k++)
+		hv_labels_free(&dc->disk_info[k]);
+	for (size_t k = 0; k < dc->nets.n; k++)
+		hv_labels_free(&dc->net_info[k]);
+	free(dc->disk_info);
+	free(dc->net_info);
+	strv_free(&dc->disks);
+	strv_free(&dc->nets);
+	hv_labels_free(&dc->info);
+}
+
 void lv_devcache_clear(struct lv *lv)
 {
-	for (size_t i = 0; i < lv->ndc; i++) {
-		struct devcache *dc = &lv->dc[i];
-		for (size_t k = 0; k < dc->disks.n; k++)
-			hv_labels_free(&dc->disk_info[k]);
-		for (size_t k = 0; k < dc->nets.n; k++)
-			hv_labels_free(&dc->net_info[k]);
-		free(dc->disk_info);
-		free(dc->net_info);
-		strv_free(&dc->disks);
-		strv_free(&dc->nets);
-		hv_labels_free(&dc->info);
-	}
+	for (size_t i = 0; i < lv->ndc; i++)
+		devcache_free(&lv->dc[i]);
 	free(lv->dc);
 	lv->dc = NULL;
 	lv->ndc = 0;
+}
+
+void lv_devcache_prune(struct lv *lv)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < lv->ndc; i++) {
+		if (lv->dc[i].used == lv->dc_gen)
+			lv->dc[kept++] = lv->dc[i];
+		else
+			devcache_free(&lv->dc[i]);
+	}
+	lv->ndc = kept;
+	/* Positions point at moved entries now; a stale one is checked and
+	 * looked up again. */
+	for (size_t i = 0; i < lv->ndc_at; i++)
+		lv->dc_at[i] = (size_t)-1;
+	lv->dc_gen++;
 }

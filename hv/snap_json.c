@@ -106,7 +106,10 @@ static void write_domain(struct json *j, const struct hv_domain *d)
 	json_string(j, "state", hv_state_name(d->state));
 	json_string(j, "reason", d->reason);
 	json_string(j, "type", d->guest_type);
-	json_bool(j, "persistent", d->persistent);
+	if (d->have & HV_HAVE_PERSISTENT)
+		json_bool(j, "persistent", d->persistent);
+	else
+		json_null(j, "persistent");
 	json_array(j, "have", JSON_INLINE);
 	for (size_t i = 0; i < snap_nhave; i++)
 		if (d->have & snap_have[i].bit)

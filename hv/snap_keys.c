@@ -4,6 +4,7 @@
 const struct snap_counter snap_have[] = {
 	{ HV_HAVE_CPU, "cpu", 0 }, { HV_HAVE_MEM, "mem", 0 }, { HV_HAVE_VCPU, "vcpu", 0 },
 	{ HV_HAVE_NET, "net", 0 }, { HV_HAVE_BLK, "block", 0 }, { HV_HAVE_OO, "oo", 0 },
+	{ HV_HAVE_PERSISTENT, "persistent", 0 },
 };
 
 const struct snap_counter snap_balloon[] = {

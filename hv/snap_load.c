@@ -146,6 +146,10 @@ static int read_domain(json_t *o, struct hv_domain *d, const char **why)
 		/* bundles before "have": what they held */
 		d->have = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU | HV_HAVE_NET | HV_HAVE_BLK;
 	}
+	/* Writers that did not say whether they knew wrote true only for
+	 * defined domains they listed, and false as a default. */
+	if (d->persistent)
+		d->have |= HV_HAVE_PERSISTENT;
 	uint64_t on = 0, max = 0;
 	if (get_u64(o, "cpu_ns", &d->cpu_ns) < 0 || get_u64(o, "mem_kib", &d->mem_kib) < 0 ||
 	    get_u64(o, "maxmem_kib", &d->maxmem_kib) < 0 || get_u64(o, "rss_kib", &d->rss_kib) < 0 ||

@@ -6,6 +6,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -35,35 +38,60 @@ static char *prop(xmlNode *n, const char *name)
 	return s;
 }
 
-static long long mib_from(const char *text, const char *unit)
+/* libvirt's scaled integers: a whole number of bytes times the unit (b or
+ * bytes; k, M, G, T, P, E alone or with iB powers of 1024, with B powers of
+ * 1000; KiB when none).  0 and *mib, or a message naming what is wrong: a
+ * size that does not fit is refused, never wrapped. */
+static char *mib_from(const char *text, const char *unit, long long *mib)
 {
-	long long v = atoll(text);
-	if (!unit || !strcasecmp(unit, "KiB") || !strcasecmp(unit, "k"))
-		return v / 1024;
-	if (!strcasecmp(unit, "b") || !strcasecmp(unit, "bytes"))
-		return v / (1024 * 1024);
-	if (!strcasecmp(unit, "MiB") || !strcasecmp(unit, "M"))
-		return v;
-	if (!strcasecmp(unit, "GiB") || !strcasecmp(unit, "G"))
-		return v * 1024;
-	if (!strcasecmp(unit, "TiB") || !strcasecmp(unit, "T"))
-		return v * 1024 * 1024;
-	if (!strcasecmp(unit, "KB"))
-		return v * 1000 / (1024 * 1024);
-	if (!strcasecmp(unit, "MB"))
-		return v * 1000 * 1000 / (1024 * 1024);
-	if (!strcasecmp(unit, "GB"))
-		return v * 1000 * 1000 * 1000 / (1024 * 1024);
-	return v / 1024;
+	static const char powers[] = "kmgtpe";
+	unsigned long long base = 1024, power = 1, v, bytes;
+	if (unit && *unit && (!strcasecmp(unit, "b") || !strcasecmp(unit, "bytes"))) {
+		power = 0;
+	} else if (unit && *unit) {
+		const char *p = strchr(powers, tolower((unsigned char)unit[0]));
+		if (!p)
+			return xasprintf("unit '%s' is not one libvirt knows", unit);
+		power = (unsigned long long)(p - powers) + 1;
+		if (!strcasecmp(unit + 1, "B"))
+			base = 1000;
+		else if (unit[1] && strcasecmp(unit + 1, "iB"))
+			return xasprintf("unit '%s' is not one libvirt knows", unit);
+	}
+	char *end = NULL;
+	errno = 0;
+	const char *t = text;
+	while (isspace((unsigned char)*t))
+		t++;
+	v = strtoull(t, &end, 10);
+	if (*t == '-' || !isdigit((unsigned char)*t) || errno || !end || *str_strip(end))
+		return xasprintf("'%s' is not a whole number", text);
+	bytes = v;
+	for (unsigned long long i = 0; i < power; i++)
+		if (__builtin_mul_overflow(bytes, base, &bytes))
+			return xasprintf("%s %s is too large", text, unit && *unit ? unit : "KiB");
+	if (bytes / (1024 * 1024) > (unsigned long long)LLONG_MAX)
+		return xasprintf("%s %s is too large", text, unit && *unit ? unit : "KiB");
+	*mib = (long long)(bytes / (1024 * 1024));
+	return NULL;
 }
 
-static long long memory_of(xmlNode *root, const char *element)
+/* The size in MiB, or -1: absent, or refused (recorded in errors). */
+static long long memory_of(struct guests *gs, const char *path, xmlNode *root, const char *element)
 {
 	xmlNode *mem = xml_child(root, element);
 	if (!xml_text(mem))
 		return -1;
 	_cleanup_free_ char *unit = prop(mem, "unit");
-	return mib_from(xml_text(mem), unit);
+	_cleanup_free_ char *text = xstrdup(xml_text(mem));
+	long long mib = -1;
+	char *why = mib_from(text, unit, &mib);
+	if (why) {
+		strv_push_take(&gs->errors, xasprintf("%s:%d: <%s>: %s", path, mem->line, element, why));
+		free(why);
+		return -1;
+	}
+	return mib;
 }
 
 static void disk_of(xmlNode *d, struct guest *g)
@@ -99,14 +127,27 @@ static void devices_of(xmlNode *root, struct guest *g)
 	}
 }
 
-static void vcpus_of(xmlNode *root, struct guest *g)
+/* libvirt keeps vCPU counts in an unsigned int: anything else is refused. */
+static void vcpus_of(struct guests *gs, const char *path, xmlNode *root, struct guest *g)
 {
 	xmlNode *vcpu = xml_child(root, "vcpu");
 	if (!xml_text(vcpu))
 		return;
-	g->vcpus = atoll(xml_text(vcpu));
+	_cleanup_free_ char *text = xstrdup(xml_text(vcpu));
 	_cleanup_free_ char *current = prop(vcpu, "current");
-	g->vcpus_online = current ? atoll(current) : g->vcpus;
+	long long n = 0, on = 0;
+	if (str_to_ll_range(str_strip(text), 1, UINT_MAX, &n) < 0) {
+		strv_push_take(&gs->errors, xasprintf("%s:%d: <vcpu>: '%s' is not a vCPU count (1 to %u)", path, vcpu->line, text, UINT_MAX));
+		g->vcpus = g->vcpus_online = -1; /* unknown, not a default */
+		return;
+	}
+	g->vcpus = g->vcpus_online = n;
+	if (!current)
+		return;
+	if (str_to_ll_range(str_strip(current), 1, n, &on) < 0)
+		strv_push_take(&gs->errors, xasprintf("%s:%d: <vcpu current='%s'>: not a count from 1 to %lld", path, vcpu->line, current, n));
+	else
+		g->vcpus_online = on;
 }
 
 static xmlDoc *parse(struct probe_ctx *ctx, struct guests *gs, const char *path)
@@ -162,12 +203,15 @@ int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *pat
 		if (!g->uuid)
 			strv_push_take(&gs->errors, xasprintf("%s: <uuid> is not a UUID (32 hexadecimal digits)", path));
 	}
-	vcpus_of(root, g);
-	long long max = memory_of(root, "memory"), cur = memory_of(root, "currentMemory");
+	vcpus_of(gs, path, root, g);
+	size_t nerr = gs->errors.n;
+	long long max = memory_of(gs, path, root, "memory"), cur = memory_of(gs, path, root, "currentMemory");
 	if (max >= 0)
 		g->memory_mib = g->maxmem_mib = max;
 	if (cur >= 0)
 		g->memory_mib = cur;
+	if (gs->errors.n > nerr)
+		g->memory_mib = g->maxmem_mib = -1; /* unknown, not a default */
 	devices_of(root, g);
 	xmlFreeDoc(doc);
 	return 1;

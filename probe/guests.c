@@ -6,20 +6,23 @@
  * Facts per guest (guest.NAME.vcpus, .vcpus_online, .memory_mib,
  * .maxmem_mib, .macs, .disks, .remote_disks, .disks_missing, .uuid, .file,
  * .autostart) and across them (guest.names, guest.count, guest.configs,
- * guest.parse_errors, guest.skipped, guest.scripts, guest.autostart,
+ * guest.parse_errors, guest.skipped, guest.copies, guest.scripts, guest.autostart,
  * guest.mac_duplicates, guest.uuid_duplicates, guest.name_duplicates,
  * guest.disk_dirs, guest.memory_total_mib).  A file that does not parse is
  * a finding with file:line, never a crash. */
 #include <ctype.h>
+#include <limits.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/root.h"
+#include "probe/guest_copy.h"
 #include "probe/guests.h"
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "guest.names", "guest.count", "guest.configs", "guest.parse_errors",
-					"guest.skipped", "guest.scripts", "guest.autostart", "guest.mac_duplicates",
+					"guest.skipped", "guest.copies", "guest.scripts", "guest.autostart", "guest.mac_duplicates",
 					"guest.uuid_duplicates", "guest.name_duplicates", "guest.disk_dirs",
 					"guest.memory_total_mib", "guest.*.vcpus", "guest.*.vcpus_online",
 					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.macs", "guest.*.disks",
@@ -82,16 +85,79 @@ static struct guest *by_name(struct guests *gs, const char *name)
 	return NULL;
 }
 
+static void copy_list(const struct strv *from, struct strv *to)
+{
+	for (size_t i = 0; i < from->n; i++)
+		strv_push(to, from->v[i]);
+}
+
+static void free_findings(struct guests *one)
+{
+	strv_free(&one->configs);
+	strv_free(&one->errors);
+	strv_free(&one->skipped);
+	strv_free(&one->scripts);
+}
+
+/* One file of /etc/xen, read on its own: whether it is a copy of another
+ * is only known once every file of the directory is read. */
+struct xen_file {
+	struct guests found;
+	struct guest g;
+	bool is_guest;
+};
+
+/* A copy is no guest: its parse errors, disks and MACs are no findings
+ * (it is not what runs), and the reason is all that is left of it. */
+static void add_xen_file(struct guests *gs, struct xen_file *f, char *copy_of)
+{
+	if (copy_of) {
+		char *line = xasprintf("%s: %s", f->g.file, copy_of);
+		strv_push(&gs->copies, line);
+		strv_push_take(&gs->skipped, line);
+		copy_list(&f->found.skipped, &gs->skipped);
+		guest_free(&f->g);
+	} else {
+		copy_list(&f->found.configs, &gs->configs);
+		copy_list(&f->found.errors, &gs->errors);
+		copy_list(&f->found.skipped, &gs->skipped);
+		copy_list(&f->found.scripts, &gs->scripts);
+		if (f->is_guest)
+			guests_add(gs, &f->g);
+	}
+	free_findings(&f->found);
+}
+
 static void load_xen_dir(struct probe_ctx *ctx, struct guests *gs)
 {
 	struct strv names = { 0 };
-	if (root_list_dir(ctx->root, "/etc/xen", &names) == 0)
-		for (size_t i = 0; i < names.n; i++) {
-			_cleanup_free_ char *p = xasprintf("/etc/xen/%s", names.v[i]);
-			struct guest g;
-			if (!root_is_dir(ctx->root, p) && root_exists(ctx->root, p) && guest_read_xen(ctx, gs, p, &g))
-				guests_add(gs, &g);
+	if (root_list_dir(ctx->root, "/etc/xen", &names) < 0)
+		return;
+	struct xen_file *files = xcalloc(names.n + 1, sizeof(*files));
+	struct guest **read = xcalloc(names.n + 1, sizeof(*read));
+	size_t *at = xcalloc(names.n + 1, sizeof(*at)), n = 0;
+	for (size_t i = 0; i < names.n; i++) {
+		_cleanup_free_ char *p = xasprintf("/etc/xen/%s", names.v[i]);
+		if (root_is_dir(ctx->root, p) || !root_exists(ctx->root, p))
+			continue;
+		files[i].is_guest = guest_read_xen(ctx, &files[i].found, p, &files[i].g) == 1;
+		if (files[i].is_guest) {
+			at[n] = i;
+			read[n++] = &files[i].g;
 		}
+	}
+	/* Decided on every file before any is added: guests_add moves a guest. */
+	char **copy_of = xcalloc(names.n + 1, sizeof(*copy_of));
+	for (size_t k = 0; k < n; k++)
+		(void)guest_copy_find(read, n, k, &copy_of[at[k]]);
+	for (size_t i = 0; i < names.n; i++) {
+		add_xen_file(gs, &files[i], copy_of[i]);
+		free(copy_of[i]);
+	}
+	free(copy_of);
+	free(at);
+	free(read);
+	free(files);
 	strv_free(&names);
 }
 
@@ -154,9 +220,14 @@ static void load_libvirt_dir(struct probe_ctx *ctx, struct guests *gs, const cha
 	struct strv names = { 0 };
 	if (root_list_dir(ctx->root, dir, &names) == 0)
 		for (size_t i = 0; i < names.n; i++) {
-			if (!str_ends(names.v[i], ".xml"))
-				continue;
 			_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]), *a = xasprintf("%s/autostart/%s", dir, names.v[i]);
+			/* libvirtd loads every NAME.xml here and nothing else: a
+			 * NAME.xml.bak is never a domain, a NAME-old.xml always is. */
+			if (!str_ends(names.v[i], ".xml")) {
+				if (!root_is_dir(ctx->root, p))
+					strv_push_take(&gs->skipped, xasprintf("%s: libvirt loads only *.xml from %s", p, dir));
+				continue;
+			}
 			struct guest g;
 			if (!guest_read_libvirt(ctx, gs, p, &g))
 				continue;
@@ -192,6 +263,7 @@ static void cleanup(struct probe_ctx *ctx)
 	strv_free(&gs->configs);
 	strv_free(&gs->errors);
 	strv_free(&gs->skipped);
+	strv_free(&gs->copies);
 	strv_free(&gs->scripts);
 	free(gs);
 	ctx->state[PROBE_STATE_GUESTS] = NULL;
@@ -247,12 +319,6 @@ static void duplicates(struct guests *gs, enum dup_what what, struct strv *out)
 	strv_free(&seen);
 }
 
-static void copy_list(const struct strv *from, struct strv *to)
-{
-	for (size_t i = 0; i < from->n; i++)
-		strv_push(to, from->v[i]);
-}
-
 static void fill_disk_dirs(struct probe_ctx *ctx, struct guests *gs)
 {
 	struct strv list = { 0 };
@@ -268,26 +334,46 @@ static void fill_disk_dirs(struct probe_ctx *ctx, struct guests *gs)
 	facts_set_list_take(&ctx->facts, "guest.disk_dirs", &list, "directories holding the guests' image files");
 }
 
+/* The copies left out of the duplicates, by file name, for the evidence. */
+static void copies_said(const struct guests *gs, struct buf *out)
+{
+	if (!gs->copies.n)
+		return;
+	buf_printf(out, "; not guests, copies of a config (guest.copies): ");
+	for (size_t i = 0; i < gs->copies.n; i++) {
+		const char *line = gs->copies.v[i], *end = strstr(line, ": a copy of ");
+		buf_printf(out, "%s%.*s", i ? ", " : "", (int)(end ? end - line : (ptrdiff_t)strlen(line)), line);
+	}
+}
+
 static void fill_all(struct probe_ctx *ctx, struct guests *gs)
 {
 	struct facts *fs = &ctx->facts;
 	struct strv names = { 0 }, list = { 0 }, autostart = { 0 };
 	long long total = 0;
+	const struct guest *unsized = NULL; /* a size refused (guest.parse_errors) */
 	for (size_t i = 0; i < gs->n; i++) {
 		if (!strv_contains(&names, gs->v[i].name))
 			strv_push(&names, gs->v[i].name);
 		if (gs->v[i].autostart && !strv_contains(&autostart, gs->v[i].name))
 			strv_push(&autostart, gs->v[i].name);
-		total += gs->v[i].memory_mib;
+		if (gs->v[i].memory_mib < 0)
+			unsized = &gs->v[i];
+		else if (__builtin_add_overflow(total, gs->v[i].memory_mib, &total))
+			total = LLONG_MAX;
 	}
 	size_t nn = names.n;
-	facts_set_list_take(fs, "guest.names", &names, "%zu guests in /etc/xen, /var/lib/xend/domains, /etc/libvirt/qemu, /etc/libvirt/libxl", nn);
+	facts_set_list_take(fs, "guest.names", &names,
+			    "%zu guests in /etc/xen, /var/lib/xend/domains, /etc/libvirt/qemu, /etc/libvirt/libxl%s", nn,
+			    gs->copies.n ? "; copies of a config not counted (guest.copies)" : "");
 	facts_set_int(fs, "guest.count", (long long)gs->n, "%zu guest configurations read", gs->n);
 	facts_set_list_take(fs, "guest.autostart", &autostart, "/etc/xen/auto, libvirt's autostart links");
 	copy_list(&gs->configs, &list);
 	facts_set_list_take(fs, "guest.configs", &list, "configuration files read");
 	copy_list(&gs->skipped, &list);
 	facts_set_list_take(fs, "guest.skipped", &list, "files beside the guest configs that are not guests");
+	copy_list(&gs->copies, &list);
+	facts_set_list_take(fs, "guest.copies", &list, "configs kept beside another under its name plus a copy suffix");
 	copy_list(&gs->scripts, &list);
 	facts_set_list_take(fs, "guest.scripts", &list, "Python configs whose guest only xm can tell");
 	copy_list(&gs->errors, &list);
@@ -302,9 +388,14 @@ static void fill_all(struct probe_ctx *ctx, struct guests *gs)
 	duplicates(gs, DUP_UUID, &list);
 	facts_set_list_take(fs, "guest.uuid_duplicates", &list, "uuid of every guest");
 	duplicates(gs, DUP_NAME, &list);
-	facts_set_list_take(fs, "guest.name_duplicates", &list, "name of every guest");
+	copies_said(gs, &ev);
+	facts_set_list_take(fs, "guest.name_duplicates", &list, "name of every guest%s", buf_str(&ev));
+	buf_free(&ev);
 	fill_disk_dirs(ctx, gs);
-	facts_set_int(fs, "guest.memory_total_mib", total, "sum of the boot memory of %zu guests", gs->n);
+	if (unsized)
+		facts_set_status(fs, "guest.memory_total_mib", FACT_UNKNOWN, "%s: its memory size was refused (guest-configs-parse)", unsized->file);
+	else
+		facts_set_int(fs, "guest.memory_total_mib", total, "sum of the boot memory of %zu guests", gs->n);
 }
 
 static void fill_disks_missing(struct probe_ctx *ctx, const struct guest *g, const char *fname)
@@ -334,10 +425,14 @@ static void fill_guest(struct probe_ctx *ctx, struct guests *gs, const char *gna
 		return;
 	}
 	struct strv list = { 0 };
-	if (strcmp(attr, "vcpus") == 0) {
+	if ((strcmp(attr, "vcpus") == 0 || strcmp(attr, "vcpus_online") == 0) && g->vcpus < 0) {
+		facts_set_status(fs, fname, FACT_UNKNOWN, "%s: its vCPU count was refused (guest-configs-parse)", g->file);
+	} else if (strcmp(attr, "vcpus") == 0) {
 		facts_set_int(fs, fname, g->vcpus, "%s (the most it may have)", g->file);
 	} else if (strcmp(attr, "vcpus_online") == 0) {
 		facts_set_int(fs, fname, g->vcpus_online, "%s (at boot)", g->file);
+	} else if ((strcmp(attr, "memory_mib") == 0 || strcmp(attr, "maxmem_mib") == 0) && g->memory_mib < 0) {
+		facts_set_status(fs, fname, FACT_UNKNOWN, "%s: its memory size was refused (guest-configs-parse)", g->file);
 	} else if (strcmp(attr, "memory_mib") == 0) {
 		facts_set_int(fs, fname, g->memory_mib, "%s (at boot)", g->file);
 	} else if (strcmp(attr, "maxmem_mib") == 0) {

@@ -28,6 +28,7 @@ struct guests {
 	struct strv configs;  /* files read as guest configs */
 	struct strv errors;   /* "file:line:col: what" */
 	struct strv skipped;  /* "file: why it is not a guest" */
+	struct strv copies;   /* "file: a copy of FILE (...)", also in skipped */
 	struct strv scripts;  /* "file: ..." Python configs only xm can evaluate */
 };
 

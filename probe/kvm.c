@@ -13,7 +13,7 @@
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "kvm.dev.exists", "kvm.dev.usable", "kvm.api_version", "kvm.module",
-					"virt.accel", "cgroup.controller.*", "iommu.hw", "iommu.kernel",
+					"virt.accel", "virt.accel.kind", "cgroup.controller.*", "iommu.hw", "iommu.kernel",
 					"secure_guest.sev", NULL };
 
 static void probe_kvm_dev(struct probe_ctx *ctx)
@@ -75,6 +75,38 @@ static void probe_kvm_dev(struct probe_ctx *ctx)
 	close(fd);
 }
 
+/* How KVM runs a guest: vt-x or amd-v (the CPU's own virtualization, under
+ * kvm_intel or kvm_amd: any guest kernel), pvm (kvm_pvm, KVM on page tables
+ * without VT-x/AMD-V: only a guest kernel built for PVM, one that finds
+ * the PVM signature at CPUID 0x40000002 and runs in the address range PVM
+ * gives it; a stock kernel hangs early in boot), or none. */
+static void probe_accel_kind(struct probe_ctx *ctx)
+{
+	const struct fact *accel = probe_fact(ctx, "virt.accel");
+	const struct fact *mod = probe_fact(ctx, "kvm.module");
+	const struct fact *vmx = probe_fact(ctx, "cpu.flag.vmx");
+	const struct fact *svm = probe_fact(ctx, "cpu.flag.svm");
+	bool has_vmx = vmx->status == FACT_OK && vmx->b, has_svm = svm->status == FACT_OK && svm->b;
+	const char *m = mod->status == FACT_OK ? mod->s : NULL;
+	struct facts *fs = &ctx->facts;
+	if (accel->status != FACT_OK) {
+		facts_set_status(fs, "virt.accel.kind", accel->status, "%s", accel->evidence);
+		return;
+	}
+	const struct fact *usable = probe_fact(ctx, "kvm.dev.usable");
+	struct buf ev = BUF_INIT;
+	buf_printf(&ev, "module %s; CPUID: %s; %s", m ? m : "none",
+		   has_vmx ? "vmx" : has_svm ? "svm" : "neither vmx nor svm",
+		   usable->status == FACT_OK ? usable->evidence : accel->evidence);
+	const char *kind = "none";
+	if (accel->b && m && strcmp(m, "kvm_pvm") == 0)
+		kind = "pvm";
+	else if (accel->b)
+		kind = (m && strcmp(m, "kvm_amd") == 0) || (!m && has_svm) ? "amd-v" : "vt-x";
+	facts_set_str(fs, "virt.accel.kind", kind, "%s", buf_str(&ev));
+	buf_free(&ev);
+}
+
 /* Can guests run accelerated?  /dev/kvm creating a VM is the ground truth;
  * the CPU flags are only a hint (an outer hypervisor may hide vmx/svm while
  * nested KVM or PVM works, or show them while the firmware disabled VT). */
@@ -97,6 +129,10 @@ static void probe_accel(struct probe_ctx *ctx)
 		facts_set_bool(&ctx->facts, "virt.accel", usable->b, "%s", buf_str(&ev));
 	} else if (usable->status == FACT_NEEDS_ROOT) {
 		facts_set_status(&ctx->facts, "virt.accel", FACT_NEEDS_ROOT, "%s", buf_str(&ev));
+	} else if (mod->status == FACT_OK && strcmp(mod->s, "kvm_pvm") == 0 && probe_fact(ctx, "kvm.dev.exists")->b) {
+		/* PVM needs no CPU flag: its module and device are the proof */
+		buf_printf(&ev, "; used: module kvm_pvm with /dev/kvm present (no /dev/kvm to ask)");
+		facts_set_bool(&ctx->facts, "virt.accel", true, "%s", buf_str(&ev));
 	} else if (hw->status == FACT_OK && hw->b && (fw = probe_fact(ctx, "cpu.vt_firmware"))->status == FACT_OK) {
 		/* the flags say VT exists; the MSRs whether the firmware lets it run */
 		buf_printf(&ev, "; used: the MSRs, no /dev/kvm to ask (%s)", fw->evidence);
@@ -108,6 +144,7 @@ static void probe_accel(struct probe_ctx *ctx)
 		facts_set_status(&ctx->facts, "virt.accel", FACT_ERROR, "%s", buf_str(&ev));
 	}
 	buf_free(&ev);
+	probe_accel_kind(ctx);
 }
 
 static void probe_cgroups(struct probe_ctx *ctx)
@@ -206,7 +243,7 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	if ((str_starts(name, "kvm.")) && probe_once(ctx, "kvm.dev"))
 		probe_kvm_dev(ctx);
-	else if (strcmp(name, "virt.accel") == 0 && probe_once(ctx, "virt.accel"))
+	else if (str_starts(name, "virt.accel") && probe_once(ctx, "virt.accel"))
 		probe_accel(ctx);
 	else if (str_starts(name, "cgroup.") && probe_once(ctx, "cgroup"))
 		probe_cgroups(ctx);

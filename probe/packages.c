@@ -5,7 +5,9 @@
  * package.NAME.installed, package.NAME.version, package.NAME.arch, and
  * package.A|B.installed for "either of these" across distributions.  A name
  * may be a glob (xen-hypervisor-[0-9]*: Debian puts the version in the
- * name); the newest installed match answers. */
+ * name); the newest installed match answers.  packages.manager names the
+ * tool a remedy should use: yum up to RHEL 7, dnf from RHEL 8 and Fedora
+ * 22, apt-get on Debian, zypper on SUSE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -16,13 +18,14 @@
 #include <rpm/rpmmacro.h>
 #include <rpm/rpmts.h>
 #include <rpm/rpmver.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/root.h"
 #include "probe/packages.h"
 #include "probe/probe.h"
 
-static const char *const patterns[] = { "packages.backend", "package.*.installed", "package.*.version", "package.*.arch",
+static const char *const patterns[] = { "packages.backend", "packages.manager", "package.*.installed", "package.*.version", "package.*.arch",
 					NULL };
 
 enum backend { PKG_NONE, PKG_RPM, PKG_DPKG, PKG_LIST };
@@ -318,9 +321,54 @@ static void list_lookup(const struct pkg_state *st, const char *name, struct pkg
 	}
 }
 
+/* The package manager of the host's release, read from os-release or
+ * redhat-release (the host probe's facts): an sosreport holds those but
+ * no binaries; a root without them is asked which tool it carries. */
+static void package_manager(struct probe_ctx *ctx, struct pkg_state *st)
+{
+	const struct fact *id = probe_fact(ctx, "os.id"), *ver = probe_fact(ctx, "os.version_id");
+	const struct fact *major = probe_fact(ctx, "os.rhel_major");
+	const char *m = NULL;
+	if (id->status == FACT_OK) {
+		long long v = ver->status == FACT_OK ? atoll(ver->s) : 0;
+		if (major->status == FACT_OK && major->i > 0)
+			m = major->i >= 8 ? "dnf" : "yum";
+		else if (!strcmp(id->s, "fedora"))
+			m = v >= 22 ? "dnf" : "yum";
+		else if (!strcmp(id->s, "amzn"))
+			m = v >= 2022 ? "dnf" : "yum";
+		else if (!strcmp(id->s, "debian") || !strcmp(id->s, "ubuntu") || !strcmp(id->s, "linuxmint") || !strcmp(id->s, "raspbian"))
+			m = "apt-get";
+		else if (str_starts(id->s, "sles") || str_starts(id->s, "opensuse") || !strcmp(id->s, "suse"))
+			m = "zypper";
+		if (m) {
+			facts_set_str(&ctx->facts, "packages.manager", m, "%s %s (%s)", id->s, ver->status == FACT_OK ? ver->s : "", id->evidence);
+			return;
+		}
+	}
+	static const struct { const char *path, *tool; } tools[] = {
+		{ "/usr/bin/dnf", "dnf" }, { "/usr/bin/yum", "yum" }, { "/usr/bin/apt-get", "apt-get" }, { "/usr/bin/zypper", "zypper" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(tools); i++)
+		if (root_exists(ctx->root, tools[i].path)) {
+			facts_set_str(&ctx->facts, "packages.manager", tools[i].tool, "%s present (the release, %s, is not one hvscope knows)",
+				      tools[i].path, id->status == FACT_OK ? id->s : "unknown");
+			return;
+		}
+	if (st->backend == PKG_DPKG || (st->backend == PKG_LIST && st->list_dpkg))
+		facts_set_str(&ctx->facts, "packages.manager", "apt-get", "the dpkg database");
+	else
+		facts_set_status(&ctx->facts, "packages.manager", FACT_MISSING, "no release file names the distribution and no dnf, yum, apt-get or zypper under %s",
+				 ctx->root);
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	struct pkg_state *st = state(ctx);
+	if (strcmp(name, "packages.manager") == 0) {
+		package_manager(ctx, st);
+		return;
+	}
 	if (strcmp(name, "packages.backend") == 0)
 		return;
 	const char *rest = name + strlen("package.");

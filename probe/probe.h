@@ -84,6 +84,7 @@ extern const struct probe probe_resources;
 extern const struct probe probe_guests;
 extern const struct probe probe_path;
 extern const struct probe probe_msr;
+extern const struct probe probe_svirt;
 
 /* Private-state slots of ctx->state. */
 enum { PROBE_STATE_PACKAGES, PROBE_STATE_SELINUX, PROBE_STATE_GUESTS, PROBE_STATE_PROCS, PROBE_STATE_CPU };

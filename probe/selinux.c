@@ -6,6 +6,7 @@
  * themselves through libsemanage.  Facts:
  *   selinux.enabled selinux.mode selinux.policy selinux.fcontext.local
  *   selinux.expected_type.PATH selinux.type.PATH selinux.mislabelled.PATH */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <selinux/label.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "core/util.h"
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "selinux.enabled", "selinux.mode", "selinux.policy", "selinux.fcontext.local",
@@ -31,6 +33,18 @@ struct se_state {
 	char *fc_path;
 	char *hnd_err;
 };
+
+/* SELINUXTYPE names a directory of /etc/selinux: a name, never a path an
+ * image could lead elsewhere with. */
+static bool policy_name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return false;
+	return true;
+}
 
 /* SELINUX= and SELINUXTYPE= from /etc/selinux/config. */
 /* An sosreport's sestatus output (sos's selinux plugin): the kernel's
@@ -86,7 +100,9 @@ static void read_config(struct probe_ctx *ctx)
 			}
 		}
 	}
-	if (type)
+	if (type && !policy_name_ok(type))
+		facts_set_status(fs, "selinux.policy", FACT_ERROR, "/etc/selinux/config: SELINUXTYPE=%s is not a policy name (letters, digits, '.', '_', '-')", type);
+	else if (type)
 		facts_set_str(fs, "selinux.policy", type, "/etc/selinux/config SELINUXTYPE");
 	else if (r < 0)
 		facts_set_errno(fs, "selinux.policy", r, ctx->is_root, "%s (SELinux policy not installed)", err_msg(&e));
@@ -119,6 +135,52 @@ static void read_config(struct probe_ctx *ctx)
 	err_clear(&e);
 }
 
+/* The file_contexts files libselinux reads beside the one it is given. */
+static const char *const fc_suffixes[] = { "", ".homedirs", ".local", ".subs", ".subs_dist" };
+
+/* An image's policy: its file_contexts files read through the root's
+ * confinement into a private directory, which libselinux reads (a path
+ * into the image would be resolved on this host, links and all); the
+ * copies are removed once it has read them. */
+static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_state *st)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/hvscope-policy-XXXXXX", tmp_dir());
+	if (!mkdtemp(dir)) {
+		st->hnd_err = xasprintf("a private directory for %s: %s", rel, strerror(errno));
+		return;
+	}
+	struct strv made = { 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(fc_suffixes) && !st->hnd_err; i++) {
+		_cleanup_free_ char *src = xasprintf("%s%s", rel, fc_suffixes[i]);
+		_cleanup_free_ char *dst = xasprintf("%s/file_contexts%s", dir, fc_suffixes[i]);
+		struct buf b = BUF_INIT;
+		struct err e = ERR_INIT;
+		int r = root_read(ctx->root, src, 16u << 20, &b, &e);
+		if (r == 0) {
+			int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			if (fd < 0 || write_full(fd, b.s ? b.s : "", b.len) < 0)
+				st->hnd_err = xasprintf("copying %s: %s", src, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			strv_push(&made, dst);
+		} else if (i == 0) {
+			st->hnd_err = xasprintf("%s", err_msg(&e)); /* the policy itself */
+		}
+		buf_free(&b);
+		err_clear(&e);
+	}
+	if (!st->hnd_err) {
+		struct selinux_opt opts[] = { { SELABEL_OPT_PATH, made.v[0] } };
+		st->hnd = selabel_open(SELABEL_CTX_FILE, opts, 1);
+		if (!st->hnd)
+			st->hnd_err = xasprintf("selabel_open %s: %s", rel, strerror(errno));
+	}
+	for (size_t i = 0; i < made.n; i++)
+		unlink(made.v[i]);
+	rmdir(dir);
+	strv_free(&made);
+}
+
 static struct se_state *state(struct probe_ctx *ctx)
 {
 	struct se_state *st = ctx->state[PROBE_STATE_SELINUX];
@@ -133,10 +195,14 @@ static struct se_state *state(struct probe_ctx *ctx)
 	}
 	_cleanup_free_ char *rel = xasprintf("/etc/selinux/%s/contexts/files/file_contexts", pol->s);
 	st->fc_path = root_path(ctx->root, rel);
-	struct selinux_opt opts[] = { { SELABEL_OPT_PATH, st->fc_path } };
-	st->hnd = selabel_open(SELABEL_CTX_FILE, opts, 1);
-	if (!st->hnd)
-		st->hnd_err = xasprintf("selabel_open %s: %s", rel, strerror(errno));
+	if (root_is_live(ctx->root)) {
+		struct selinux_opt opts[] = { { SELABEL_OPT_PATH, st->fc_path } };
+		st->hnd = selabel_open(SELABEL_CTX_FILE, opts, 1);
+		if (!st->hnd)
+			st->hnd_err = xasprintf("selabel_open %s: %s", rel, strerror(errno));
+	} else {
+		open_image_policy(ctx, rel, st);
+	}
 	return st;
 }
 
@@ -231,6 +297,26 @@ static void walk(struct probe_ctx *ctx, struct se_state *st, const char *path, i
 	strv_free(&kids);
 }
 
+/* libsemanage opens an image's store by its path on this host: it must
+ * be the very directory the root's confinement finds, not one an image's
+ * link leads to.  NULL, or the first path that leads elsewhere. */
+static char *store_escapes(struct probe_ctx *ctx, const char *policy)
+{
+	static const char *const stores[] = { "/var/lib/selinux/%s", "/etc/selinux/%s" };
+	for (size_t i = 0; i < ARRAY_SIZE(stores); i++) {
+		_cleanup_free_ char *rel = xasprintf(stores[i], policy);
+		_cleanup_free_ char *host = root_path(ctx->root, rel);
+		struct stat in, out;
+		int fd = root_open(ctx->root, rel, O_PATH | O_CLOEXEC);
+		bool have_in = fd >= 0 && fstat(fd, &in) == 0, have_out = stat(host, &out) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (have_in != have_out || (have_in && (in.st_dev != out.st_dev || in.st_ino != out.st_ino)))
+			return xstrdup(rel);
+	}
+	return NULL;
+}
+
 static void fcontext_local(struct probe_ctx *ctx)
 {
 	struct facts *fs = &ctx->facts;
@@ -246,8 +332,14 @@ static void fcontext_local(struct probe_ctx *ctx)
 	}
 	semanage_msg_set_callback(sh, NULL, NULL);
 	/* The store of an image lives under its root. */
-	if (!root_is_live(ctx->root))
+	if (!root_is_live(ctx->root)) {
+		_cleanup_free_ char *bad = store_escapes(ctx, pol->s);
+		if (bad) {
+			facts_set_status(fs, "selinux.fcontext.local", FACT_ERROR, "%s in %s leads outside it (a link): not read", bad, ctx->root);
+			goto out;
+		}
 		semanage_set_root(ctx->root);
+	}
 	semanage_select_store(sh, pol->s, SEMANAGE_CON_DIRECT);
 	int acc = semanage_access_check(sh);
 	if (acc < SEMANAGE_CAN_READ) {

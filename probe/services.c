@@ -7,7 +7,9 @@
  * on demand by a listening socket unit (libvirtd, virtqemud and virtlogd
  * exit when idle on stock systemd hosts: libvirtd.service runs with
  * --timeout 120 behind libvirtd.socket); service.NAME.enabled, started at
- * boot by itself or through its sockets; init.systemd.  In an sosreport
+ * boot by itself or through its sockets; init.systemd; init.system, the
+ * init that starts the host's daemons (systemd, sysv, openrc), so that a
+ * remedy says systemctl, chkconfig or rc-update.  In an sosreport
  * the same questions go to what sos recorded (probe/services_sos.c). */
 #include <ctype.h>
 #include <errno.h>
@@ -18,7 +20,7 @@
 #include "core/spawn.h"
 #include "probe/services.h"
 
-static const char *const patterns[] = { "init.systemd", "service.*.running", "service.*.available", "service.*.enabled", NULL };
+static const char *const patterns[] = { "init.systemd", "init.system", "service.*.running", "service.*.available", "service.*.enabled", NULL };
 
 /* Where each known service leaves its traces; anything else gets the
  * generic /run/NAME.pid, /var/run/NAME.pid and a process named NAME. */
@@ -134,11 +136,11 @@ static bool systemd_runs(struct probe_ctx *ctx)
 		buf_free(&ev);
 		f = facts_get(&ctx->facts, "init.systemd");
 	} else if (!f && !root_is_live(ctx->root)) {
-		/* not a running system: what it boots (probe/services_image.c) */
-		struct buf ev = BUF_INIT;
-		bool sd = image_systemd_runs(ctx, &ev) == 1;
-		facts_set_bool(&ctx->facts, "init.systemd", sd, "%s", buf_str(&ev));
-		buf_free(&ev);
+		/* not a running system: whether the init it boots is systemd */
+		const struct fact *is = probe_fact(ctx, "init.system");
+		bool sd = is->status == FACT_OK && strcmp(is->s, "systemd") == 0;
+		facts_set_bool(&ctx->facts, "init.systemd", sd, "init.system: %s (%s)", is->status == FACT_OK ? is->s : "unknown",
+			       is->evidence);
 		f = facts_get(&ctx->facts, "init.systemd");
 	} else if (!f) {
 		/* sd_booted(): the directory exists only when systemd is PID 1. */
@@ -329,11 +331,29 @@ static int sysv_runlevel(struct probe_ctx *ctx)
 	return level;
 }
 
+/* OpenRC's answer (rc-update add NAME default): a link in
+ * /etc/runlevels/default; false where OpenRC has no runlevels. */
+static bool openrc_enabled(struct probe_ctx *ctx, const char *name, struct svc_state *st)
+{
+	if (!root_is_dir(ctx->root, "/etc/runlevels/default"))
+		return false;
+	_cleanup_free_ char *link = xasprintf("/etc/runlevels/default/%s", name);
+	st->enabled_known = true;
+	st->enabled = root_exists(ctx->root, link);
+	if (st->enabled)
+		buf_printf(&st->enabled_ev, "OpenRC: %s present", link);
+	else
+		buf_printf(&st->enabled_ev, "OpenRC: no %s (rc-update add %s default makes it)", link, name);
+	return true;
+}
+
 /* chkconfig's answer: an S link to the script in the default runlevel's
  * rc directory (/etc/rc.d/rcN.d on RHEL, /etc/rcN.d on Debian). */
 static void sysv_enabled(struct probe_ctx *ctx, const char *name, struct svc_state *st)
 {
 	if (ctx->sos && sos_chkconfig(ctx, name, st))
+		return;
+	if (!ctx->sos && openrc_enabled(ctx, name, st))
 		return;
 	int level = sysv_runlevel(ctx);
 	_cleanup_free_ char *d1 = xasprintf("/etc/rc.d/rc%d.d", level), *d2 = xasprintf("/etc/rc%d.d", level);
@@ -398,8 +418,63 @@ static void service_state(struct probe_ctx *ctx, const char *name, struct svc_st
 	sysv_enabled(ctx, name, st);
 }
 
+/* Which init starts the daemons: on the live host the running one; in an
+ * image the one it boots (RHEL 5 and 6 name their runlevel in
+ * /etc/inittab, which RHEL 7's keeps only as a comment); in an sosreport
+ * what sos recorded (systemctl's listings, else chkconfig's). */
+static void init_system(struct probe_ctx *ctx)
+{
+	struct facts *fs = &ctx->facts;
+	if (ctx->sos || root_is_live(ctx->root)) {
+		const struct fact *sd = probe_fact(ctx, "init.systemd");
+		if (sd->status == FACT_OK && sd->b) {
+			facts_set_str(fs, "init.system", "systemd", "%s", sd->evidence);
+			return;
+		}
+		if (!ctx->sos && root_is_dir(ctx->root, "/run/openrc")) {
+			facts_set_str(fs, "init.system", "openrc", "/run/openrc present");
+			return;
+		}
+		facts_set_str(fs, "init.system", "sysv", "%s: SysV scripts (chkconfig, service)", sd->evidence);
+		return;
+	}
+	struct buf t = BUF_INIT;
+	if (image_systemd_runs(ctx, &t) == 1) { /* /sbin/init is systemd: nothing says it better */
+		facts_set_str(fs, "init.system", "systemd", "%s", buf_str(&t));
+		buf_free(&t);
+		return;
+	}
+	buf_reset(&t);
+	bool initdefault = root_read(ctx->root, "/etc/inittab", 65536, &t, NULL) == 0 && t.s && strstr(t.s, ":initdefault:");
+	buf_free(&t);
+	if (initdefault)
+		facts_set_str(fs, "init.system", "sysv", "/etc/inittab names the default runlevel (SysV rc scripts)");
+	else if (root_is_dir(ctx->root, "/etc/runlevels/default") || root_exists(ctx->root, "/sbin/openrc-run"))
+		facts_set_str(fs, "init.system", "openrc", "/etc/runlevels/default or /sbin/openrc-run present");
+	else if (root_exists(ctx->root, "/usr/lib/systemd/systemd") || root_exists(ctx->root, "/lib/systemd/systemd"))
+		facts_set_str(fs, "init.system", "systemd", "systemd installed (/usr/lib/systemd/systemd or /lib/systemd/systemd), no SysV initdefault");
+	else if (root_is_dir(ctx->root, "/etc/rc.d/init.d") || root_is_dir(ctx->root, "/etc/init.d"))
+		facts_set_str(fs, "init.system", "sysv", "init.d scripts and no systemd");
+	else
+		facts_set_status(fs, "init.system", FACT_MISSING, "no systemd, /etc/inittab, OpenRC runlevels or init.d under %s", ctx->root);
+}
+
+/* An image (--root) that boots systemd, or an init it does not show: no
+ * SysV or OpenRC links to read, and their absence says nothing. */
+static bool image_not_sysv(struct probe_ctx *ctx)
+{
+	if (ctx->sos || root_is_live(ctx->root))
+		return false;
+	const struct fact *is = probe_fact(ctx, "init.system");
+	return is->status != FACT_OK || (strcmp(is->s, "sysv") != 0 && strcmp(is->s, "openrc") != 0);
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
+	if (strcmp(name, "init.system") == 0) {
+		init_system(ctx);
+		return;
+	}
 	if (strcmp(name, "init.systemd") == 0) {
 		systemd_runs(ctx);
 		return;
@@ -437,6 +512,9 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 	}
 	if (any_en_known)
 		facts_set_bool(&ctx->facts, f_en, best.enabled, "%s", buf_str(&en_ev));
+	else if (image_not_sysv(ctx))
+		facts_set_status(&ctx->facts, f_en, FACT_UNKNOWN, "not read in an image that boots systemd (or an init it does not show): %s",
+				 buf_str(&en_ev));
 	else
 		facts_set_status(&ctx->facts, f_en, FACT_MISSING, "%s", buf_str(&en_ev));
 	buf_free(&ev);

@@ -192,6 +192,21 @@ static int explain(struct ruleset *set, const char *want_profile, const char *id
 				printf("  remedy (rpm):  %s\n", r->remedy_rpm);
 			if (r->remedy_dpkg)
 				printf("  remedy (dpkg): %s\n", r->remedy_dpkg);
+			if (r->has_warn_if) {
+				buf_reset(&x);
+				expect_describe(&r->warn_if, &x);
+				printf("  warn if:  %s\n  then:     %s\n", buf_str(&x), r->warn_remedy);
+			}
+			for (size_t k = 0; k < r->nalts; k++) {
+				printf("  remedy%s", r->alts[k].nwhen ? " when" : " otherwise:");
+				for (size_t c = 0; c < r->alts[k].nwhen; c++) {
+					struct buf d = BUF_INIT;
+					expect_describe(&r->alts[k].when[c].expect, &d);
+					printf("%s %s %s", c ? " and" : "", r->alts[k].when[c].fact, buf_str(&d));
+					buf_free(&d);
+				}
+				printf("%s %s\n", r->alts[k].nwhen ? ":" : "", r->alts[k].text);
+			}
 			if (r->reference)
 				printf("  reference: %s\n", r->reference);
 			buf_free(&x);

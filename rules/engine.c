@@ -131,9 +131,73 @@ static struct result *result_new(struct report *rep, const struct rule *r, const
 	return res;
 }
 
+/* Block scalars end in a newline; the writers add their own. */
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+/* A remedy alternative's conditions: all hold, each fact known and true. */
+static bool conds_hold(struct probe_ctx *ctx, const struct cond *c, size_t n, const char *item)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *name = rule_subst(c[i].fact, item);
+		const struct fact *f = probe_fact(ctx, name);
+		char *why = NULL;
+		int t = f->status == FACT_OK ? engine_test(ctx, f, &c[i].expect, &why) : 0;
+		free(why);
+		if (t != 1)
+			return false;
+	}
+	return true;
+}
+
+/* "{fact:NAME}" (or "{fact:NAME|fallback}") replaced by the fact's value,
+ * so that a remedy names the host's own tools (yum or dnf); the fallback,
+ * or NAME in angle brackets, when the fact is not known. */
+static char *subst_facts(struct probe_ctx *ctx, const char *text)
+{
+	struct buf b = BUF_INIT;
+	const char *p = text;
+	for (const char *at; (at = strstr(p, "{fact:")) && strchr(at, '}');) {
+		const char *name = at + strlen("{fact:"), *end = strchr(at, '}');
+		size_t nl = strcspn(name, "|}");
+		_cleanup_free_ char *fname = xstrndup(name, nl);
+		buf_add(&b, p, (size_t)(at - p));
+		const struct fact *f = probe_fact(ctx, fname);
+		if (f->status == FACT_OK) {
+			fact_value_text(f, &b);
+		} else if (name[nl] == '|') {
+			buf_add(&b, name + nl + 1, (size_t)(end - name - nl - 1));
+		} else {
+			buf_printf(&b, "<%s>", fname);
+		}
+		p = end + 1;
+	}
+	buf_puts(&b, p);
+	return buf_steal(&b);
+}
+
+/* A remedy as printed: the item and the facts put in, the block scalar's
+ * end trimmed. */
+static char *remedy_text(struct probe_ctx *ctx, const char *t, const char *item)
+{
+	_cleanup_free_ char *with_item = rule_subst(t, item);
+	char *s = with_item ? subst_facts(ctx, with_item) : xstrdup("");
+	trim_end(s);
+	return s;
+}
+
 static char *pick_remedy(struct probe_ctx *ctx, const struct rule *r, const char *item)
 {
 	const char *t = r->remedy;
+	for (size_t i = 0; i < r->nalts; i++)
+		if (conds_hold(ctx, r->alts[i].when, r->alts[i].nwhen, item)) {
+			t = r->alts[i].text;
+			break;
+		}
 	if (r->remedy_rpm || r->remedy_dpkg) {
 		const struct fact *be = probe_fact(ctx, "packages.backend");
 		if (be->status == FACT_OK && strcmp(be->s, "rpm") == 0 && r->remedy_rpm)
@@ -143,12 +207,19 @@ static char *pick_remedy(struct probe_ctx *ctx, const struct rule *r, const char
 		else if (!t)
 			t = r->remedy_rpm ? r->remedy_rpm : r->remedy_dpkg;
 	}
-	_cleanup_free_ char *s = rule_subst(t, item);
-	/* Block scalars end in a newline; the writers add their own. */
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	return TAKE_PTR(s);
+	return remedy_text(ctx, t, item);
+}
+
+/* The value misses the expectation, but is one the rule accepts with a
+ * warning (warn_if). */
+static bool warn_if_holds(struct probe_ctx *ctx, const struct rule *r, const struct fact *f)
+{
+	if (!r->has_warn_if)
+		return false;
+	char *why = NULL;
+	int t = engine_test(ctx, f, &r->warn_if, &why);
+	free(why);
+	return t > 0;
 }
 
 static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *item, struct report *rep)
@@ -218,6 +289,11 @@ static void eval_one(struct probe_ctx *ctx, const struct rule *r, const char *it
 			return;
 		}
 		res->verdict = t ? V_PASS : r->sev == SEV_FAIL ? V_FAIL : V_WARN;
+		if (!t && warn_if_holds(ctx, r, f)) {
+			res->verdict = V_WARN;
+			res->remedy = remedy_text(ctx, r->warn_remedy, item);
+			return;
+		}
 		break;
 	}
 	}

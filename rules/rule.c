@@ -15,7 +15,7 @@
 
 static const char *const profile_keys[] = { "profile", "profiles", "title", "description", "rules", NULL };
 static const char *const rule_keys[] = { "id", "title", "description", "severity", "fact", "expect", "when",
-					 "for_each", "for_each_fact", "remedy", "reference", NULL };
+					 "for_each", "for_each_fact", "remedy", "reference", "warn_if", "warn_remedy", NULL };
 static const char *const cond_keys[] = { "fact", "expect", NULL };
 
 static const struct {
@@ -286,6 +286,25 @@ static int check_fact(const char *file, const struct ynode *n, const char *tmpl,
 	return 0;
 }
 
+static void conds_free(struct cond *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].fact);
+		expect_free(&c[i].expect);
+	}
+	free(c);
+}
+
+static struct cond *conds_copy(const struct cond *src, size_t n)
+{
+	struct cond *dst = n ? xcalloc(n, sizeof(*dst)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		dst[i].fact = dup_or_null(src[i].fact);
+		expect_copy(&dst[i].expect, &src[i].expect);
+	}
+	return dst;
+}
+
 static void rule_free(struct rule *r)
 {
 	free(r->id);
@@ -294,16 +313,19 @@ static void rule_free(struct rule *r)
 	free(r->reference);
 	free(r->fact);
 	expect_free(&r->expect);
-	for (size_t i = 0; i < r->nwhen; i++) {
-		free(r->when[i].fact);
-		expect_free(&r->when[i].expect);
-	}
-	free(r->when);
+	conds_free(r->when, r->nwhen);
 	strv_free(&r->for_each);
 	free(r->for_each_fact);
 	free(r->remedy);
 	free(r->remedy_rpm);
 	free(r->remedy_dpkg);
+	expect_free(&r->warn_if);
+	free(r->warn_remedy);
+	for (size_t i = 0; i < r->nalts; i++) {
+		conds_free(r->alts[i].when, r->alts[i].nwhen);
+		free(r->alts[i].text);
+	}
+	free(r->alts);
 	free(r->file);
 }
 
@@ -317,16 +339,20 @@ static void rule_copy(struct rule *dst, const struct rule *src)
 	dst->reference = dup_or_null(src->reference);
 	dst->fact = dup_or_null(src->fact);
 	expect_copy(&dst->expect, &src->expect);
-	dst->when = src->nwhen ? xcalloc(src->nwhen, sizeof(*dst->when)) : NULL;
-	for (size_t i = 0; i < src->nwhen; i++) {
-		dst->when[i].fact = dup_or_null(src->when[i].fact);
-		expect_copy(&dst->when[i].expect, &src->when[i].expect);
+	dst->when = conds_copy(src->when, src->nwhen);
+	dst->alts = src->nalts ? xcalloc(src->nalts, sizeof(*dst->alts)) : NULL;
+	for (size_t i = 0; i < src->nalts; i++) {
+		dst->alts[i].when = conds_copy(src->alts[i].when, src->alts[i].nwhen);
+		dst->alts[i].nwhen = src->alts[i].nwhen;
+		dst->alts[i].text = dup_or_null(src->alts[i].text);
 	}
 	strv_copy(&dst->for_each, &src->for_each);
 	dst->for_each_fact = dup_or_null(src->for_each_fact);
 	dst->remedy = dup_or_null(src->remedy);
 	dst->remedy_rpm = dup_or_null(src->remedy_rpm);
 	dst->remedy_dpkg = dup_or_null(src->remedy_dpkg);
+	expect_copy(&dst->warn_if, &src->warn_if);
+	dst->warn_remedy = dup_or_null(src->warn_remedy);
 	dst->file = dup_or_null(src->file);
 }
 
@@ -345,6 +371,124 @@ static int parse_cond(const char *file, const struct ynode *n, const struct rule
 	if ((rc = check_fact(file, f, c->fact, r, e)) < 0)
 		return rc;
 	return parse_expect(file, x, &c->expect, e);
+}
+
+/* warn_if and warn_remedy come together: a WARN says how to live with it. */
+static int parse_warn_if(const char *file, const struct ynode *n, struct rule *r, struct err *e)
+{
+	const struct ynode *w = ynode_get(n, "warn_if"), *t = ynode_get(n, "warn_remedy");
+	if (!w && !t)
+		return 0;
+	if (!w || !t)
+		return err_set(e, -EINVAL, "%s:%d:%d: 'warn_if' and 'warn_remedy' go together", AT(file, w ? w : t));
+	int rc = parse_expect(file, w, &r->warn_if, e);
+	if (rc < 0)
+		return rc;
+	r->has_warn_if = true;
+	return want_scalar(file, t, "warn_remedy", &r->warn_remedy, e);
+}
+
+/* when: one condition or a list of them. */
+static int parse_when(const char *file, const struct ynode *v, const struct rule *r, struct cond **out, size_t *nout, struct err *e)
+{
+	const struct ynode *const *items = (const struct ynode *const *)v->items;
+	size_t count = v->n;
+	if (v->kind == Y_MAP) {
+		items = &v;
+		count = 1;
+	} else if (v->kind != Y_SEQ) {
+		return err_set(e, -EINVAL, "%s:%d:%d: 'when' is a condition or a list of them", AT(file, v));
+	}
+	*out = xcalloc(count ? count : 1, sizeof(**out));
+	for (size_t i = 0; i < count; i++) {
+		*nout = i + 1;
+		int rc = parse_cond(file, items[i], r, &(*out)[i], e);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void remedy_fact_refs(const char *text, struct strv *out)
+{
+	for (const char *p = text ? strstr(text, "{fact:") : NULL; p; p = strstr(p + 1, "{fact:")) {
+		const char *end = strchr(p, '}');
+		if (!end)
+			return;
+		const char *name = p + strlen("{fact:");
+		strv_push_take(out, xstrndup(name, strcspn(name, "|}")));
+	}
+}
+
+/* Every "{fact:NAME}" of a remedy names a fact some probe provides. */
+static int check_remedy_text(const char *file, const struct ynode *n, const char *text, struct err *e)
+{
+	struct strv refs = { 0 };
+	remedy_fact_refs(text, &refs);
+	int rc = 0;
+	for (size_t i = 0; i < refs.n && rc == 0; i++)
+		if (!probe_for(refs.v[i]))
+			rc = err_set(e, -EINVAL, "%s:%d:%d: the remedy's {fact:%s}: no probe provides that fact", AT(file, n), refs.v[i]);
+	strv_free(&refs);
+	return rc;
+}
+
+static const char *const alt_keys[] = { "when", "text", NULL };
+
+/* remedy: a list of {when: CONDITIONS, text: TEXT}, the first whose
+ * conditions hold given; the last, without when, when none does. */
+static int parse_remedy_list(const char *file, const struct ynode *v, struct rule *r, struct err *e)
+{
+	if (!v->n)
+		return err_set(e, -EINVAL, "%s:%d:%d: a remedy list needs at least one item", AT(file, v));
+	r->alts = xcalloc(v->n, sizeof(*r->alts));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *it = v->items[i];
+		struct remedy_alt *a = &r->alts[i];
+		r->nalts = i + 1;
+		if (it->kind != Y_MAP)
+			return err_set(e, -EINVAL, "%s:%d:%d: a remedy list item is a mapping with 'text' (and 'when')", AT(file, it));
+		int rc = check_keys(file, it, alt_keys, "a remedy list item", e);
+		const struct ynode *w = ynode_get(it, "when"), *t = ynode_get(it, "text");
+		if (rc == 0 && !t)
+			rc = err_set(e, -EINVAL, "%s:%d:%d: a remedy list item needs 'text'", AT(file, it));
+		if (rc == 0)
+			rc = want_scalar(file, t, "text", &a->text, e);
+		if (rc == 0)
+			rc = check_remedy_text(file, t, a->text, e);
+		if (rc == 0 && w)
+			rc = parse_when(file, w, r, &a->when, &a->nwhen, e);
+		if (rc < 0)
+			return rc;
+		if (!w && i + 1 < v->n)
+			return err_set(e, -EINVAL, "%s:%d:%d: only the last remedy of a list may lack 'when'", AT(file, it));
+	}
+	if (r->alts[r->nalts - 1].nwhen)
+		return err_set(e, -EINVAL, "%s:%d:%d: the last remedy of a list has no 'when': it is given when no other one fits", AT(file, v));
+	return 0;
+}
+
+static int parse_remedy(const char *file, const struct ynode *v, struct rule *r, struct err *e)
+{
+	int rc;
+	if (v->kind == Y_SEQ)
+		return parse_remedy_list(file, v, r, e);
+	if (v->kind == Y_MAP) {
+		for (size_t i = 0; i < v->n; i += 2) {
+			const struct ynode *k = v->items[i], *t = v->items[i + 1];
+			char **dst = !strcmp(k->s, "default") ? &r->remedy : !strcmp(k->s, "rpm") ? &r->remedy_rpm : !strcmp(k->s, "dpkg") ? &r->remedy_dpkg : NULL;
+			if (!dst)
+				return err_set(e, -EINVAL, "%s:%d:%d: remedy keys are default, rpm and dpkg, not '%s'", AT(file, k), k->s);
+			if ((rc = want_scalar(file, t, k->s, dst, e)) < 0 || (rc = check_remedy_text(file, t, *dst, e)) < 0)
+				return rc;
+		}
+		if (!r->remedy && !(r->remedy_rpm && r->remedy_dpkg))
+			return err_set(e, -EINVAL, "%s:%d:%d: remedy needs 'default', or both 'rpm' and 'dpkg'", AT(file, v));
+		return 0;
+	}
+	if ((rc = want_scalar(file, v, "remedy", &r->remedy, e)) < 0)
+		return rc;
+	return check_remedy_text(file, v, r->remedy, e);
 }
 
 static int parse_rule(const char *file, const struct ynode *n, struct rule *r, struct err *e)
@@ -402,38 +546,11 @@ static int parse_rule(const char *file, const struct ynode *n, struct rule *r, s
 		return rc;
 	if ((rc = parse_expect(file, ynode_get(n, "expect"), &r->expect, e)) < 0)
 		return rc;
-	if ((v = ynode_get(n, "when"))) {
-		const struct ynode *const *items = (const struct ynode *const *)v->items;
-		size_t count = v->n;
-		if (v->kind == Y_MAP) {
-			items = &v;
-			count = 1;
-		} else if (v->kind != Y_SEQ) {
-			return err_set(e, -EINVAL, "%s:%d:%d: 'when' is a condition or a list of them", AT(file, v));
-		}
-		r->when = xcalloc(count, sizeof(*r->when));
-		for (size_t i = 0; i < count; i++) {
-			r->nwhen = i + 1;
-			if ((rc = parse_cond(file, items[i], r, &r->when[i], e)) < 0)
-				return rc;
-		}
-	}
-	v = ynode_get(n, "remedy");
-	if (v->kind == Y_MAP) {
-		for (size_t i = 0; i < v->n; i += 2) {
-			const struct ynode *k = v->items[i], *t = v->items[i + 1];
-			char **dst = !strcmp(k->s, "default") ? &r->remedy : !strcmp(k->s, "rpm") ? &r->remedy_rpm : !strcmp(k->s, "dpkg") ? &r->remedy_dpkg : NULL;
-			if (!dst)
-				return err_set(e, -EINVAL, "%s:%d:%d: remedy keys are default, rpm and dpkg, not '%s'", AT(file, k), k->s);
-			if ((rc = want_scalar(file, t, k->s, dst, e)) < 0)
-				return rc;
-		}
-		if (!r->remedy && !(r->remedy_rpm && r->remedy_dpkg))
-			return err_set(e, -EINVAL, "%s:%d:%d: remedy needs 'default', or both 'rpm' and 'dpkg'", AT(file, v));
-	} else if ((rc = want_scalar(file, v, "remedy", &r->remedy, e)) < 0) {
+	if ((rc = parse_warn_if(file, n, r, e)) < 0)
 		return rc;
-	}
-	return 0;
+	if ((v = ynode_get(n, "when")) && (rc = parse_when(file, v, r, &r->when, &r->nwhen, e)) < 0)
+		return rc;
+	return parse_remedy(file, ynode_get(n, "remedy"), r, e);
 }
 
 struct profile *ruleset_find(struct ruleset *set, const char *name)

@@ -38,11 +38,23 @@ struct cond {
 	struct expect expect;
 };
 
+/* One remedy of a list: the first whose conditions hold is given. */
+struct remedy_alt {
+	struct cond *when;
+	size_t nwhen;
+	char *text;
+};
+
 struct rule {
 	char *id, *title, *description, *reference;
 	enum severity sev;
 	char *fact; /* may hold "{}", replaced by each item of for_each */
 	struct expect expect;
+	/* A value the expectation misses but a guest can live with: WARN,
+	 * with warn_remedy, whatever the severity (has_warn_if). */
+	struct expect warn_if;
+	bool has_warn_if;
+	char *warn_remedy;
 	struct cond *when;
 	size_t nwhen;
 	struct strv for_each;
@@ -50,6 +62,8 @@ struct rule {
 	char *remedy;       /* may hold "{}" */
 	char *remedy_rpm;   /* per package system, when they differ */
 	char *remedy_dpkg;
+	struct remedy_alt *alts; /* remedy as a list; the last has no conditions */
+	size_t nalts;
 	char *file;
 	int line;
 };
@@ -77,6 +91,8 @@ void ruleset_free(struct ruleset *set);
 
 /* Text of an expectation: "== true", ">= 256", "matches ^00:16:3e:". */
 void expect_describe(const struct expect *x, struct buf *out);
+/* The names of the facts a remedy's "{fact:NAME}" stand for, in order. */
+void remedy_fact_refs(const char *text, struct strv *out);
 /* "{}" in tmpl replaced by item; caller frees. */
 char *rule_subst(const char *tmpl, const char *item);
 const char *severity_name(enum severity s);

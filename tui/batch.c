@@ -35,6 +35,10 @@ static void write_json_record(struct buf *out, const struct hv_snapshot *cur, in
 	json_string(&j, "uuid", r->d->uuid);
 	json_string(&j, "name", r->d->name);
 	json_string(&j, "state", hv_state_name(r->d->state));
+	if (r->d->have & HV_HAVE_PERSISTENT)
+		json_bool(&j, "persistent", r->d->persistent);
+	else
+		json_null(&j, "persistent");
 	for (int f = 2; f < top_nfields; f++) {
 		if (top_fields[f].left) {
 			/* a text column: its cell as shown */

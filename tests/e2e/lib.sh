@@ -226,13 +226,23 @@ stop_libvirtd() {
 	done
 }
 
-# kvm_or_qemu: the domain type that runs here (KVM when /dev/kvm creates VMs).
+# accel_kind: how KVM runs a guest here, hvscope's own fact (virt.accel.kind:
+# vt-x, amd-v, pvm or none).
+accel_kind() {
+	local out rc=0
+	out=$("$HVSCOPE" check --profile kvm --only hwvirt --format json 2>/dev/null) || rc=$?
+	[ "$rc" -le 2 ] || fail "hvscope check --only hwvirt exited $rc"
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["checks"][0]["seen"])' <<< "$out"
+}
+
+# kvm_or_qemu: the domain type a stock guest runs under here, from
+# hvscope's verdict: kvm where VT-x/AMD-V backs /dev/kvm, qemu (TCG)
+# elsewhere.  Under kvm_pvm, KVM_CREATE_VM succeeds and firmware runs,
+# but a stock guest kernel hangs: TCG there too.
 kvm_or_qemu() {
-	if [ -e /dev/kvm ] && python3 -c 'import fcntl,os; fd=os.open("/dev/kvm",os.O_RDWR); fcntl.ioctl(fd,0xAE01,0)' 2>/dev/null; then
-		echo kvm
-	else
-		echo qemu
-	fi
+	local k
+	k=$(accel_kind)
+	case $k in vt-x | amd-v) echo kvm ;; *) echo qemu ;; esac
 }
 
 # guest_create NAME TYPE: a transient diskless 128 MiB guest; its firmware

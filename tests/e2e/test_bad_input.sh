@@ -171,3 +171,39 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	[ $rc = 0 ] || fail "as a user: exit $rc (a skipped check is not a failure)"
 	note "unreadable grub.conf as a user: SKIP (needs root)"
 fi
+
+# Sizes and counts in guest XML that do not fit: refused with the value
+# named (guest-configs-parse), the guest's figure unknown (SKIP), never a
+# wrapped number or a default standing in (UBSan aborts on the overflow).
+X=$TMP/bigxml
+mkdir -p "$X/etc/libvirt/qemu"
+cat > "$X/etc/libvirt/qemu/big.xml" <<'XML'
+<domain type='kvm'>
+  <name>big</name>
+  <memory unit='GB'>99999999999999</memory>
+  <currentMemory unit='KiB'>1048576</currentMemory>
+  <vcpu current='99'>4</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+</domain>
+XML
+cat > "$X/etc/libvirt/qemu/wide.xml" <<'XML'
+<domain type='kvm'>
+  <name>wide</name>
+  <memory unit='PiB'>1</memory>
+  <currentMemory unit='bytes'>1073741824</currentMemory>
+  <vcpu placement='static'>99999999999</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+</domain>
+XML
+run_hv check --root "$X" --profile kvm --format json --only guest-configs-parse,guest-memory-min,guest-vcpus > "$TMP/big.json"
+[ "$RC" -lt 128 ] || fail "oversized guest XML: crashed ($RC)"
+seen=$(field "$TMP/big.json" guest-configs-parse seen)
+for want in "big.xml:3: <memory>: 99999999999999 GB is too large" "big.xml:5: <vcpu current='99'>: not a count from 1 to 4" \
+	"wide.xml:5: <vcpu>: '99999999999' is not a vCPU count"; do
+	grep -qF "$want" <<< "$seen" || fail "oversized guest XML: '$want' not in: $seen"
+done
+expect_verdict "$TMP/big.json" "guest-memory-min[big]" skip
+expect_verdict "$TMP/big.json" "guest-vcpus[wide]" skip
+expect_verdict "$TMP/big.json" "guest-memory-min[wide]" pass
+field "$TMP/big.json" "guest-memory-min[wide]" seen | grep -qx 1024 || fail "1073741824 bytes is 1024 MiB"
+note "oversized guest XML: refused with the value named, the figures unknown"

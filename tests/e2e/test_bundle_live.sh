@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 need python3 tar zstd
 start_libvirtd
-trap 'virsh -c qemu:///system destroy hvb-guest >/dev/null 2>&1; stop_libvirtd; cleanup' EXIT
+trap 'virsh -c qemu:///system destroy hvb-guest >/dev/null 2>&1; virsh -c qemu:///system destroy hvb-defined >/dev/null 2>&1;
+	virsh -c qemu:///system undefine hvb-defined >/dev/null 2>&1; stop_libvirtd; cleanup' EXIT
 type=$(kvm_or_qemu)
 PW=Vq7Zx3Kp   # VNC allows 8 characters
 cat > "$TMP/g.xml" <<XML
@@ -22,6 +23,12 @@ cat > "$TMP/g.xml" <<XML
 XML
 virsh -c qemu:///system destroy hvb-guest >/dev/null 2>&1 || true
 virsh -c qemu:///system create "$TMP/g.xml" >/dev/null || fail "cannot start the guest"
+# and a defined (persistent) one beside the transient one
+sed "s/hvb-guest/hvb-defined/; /graphics/d" "$TMP/g.xml" > "$TMP/d.xml"
+virsh -c qemu:///system destroy hvb-defined >/dev/null 2>&1 || true
+virsh -c qemu:///system undefine hvb-defined >/dev/null 2>&1 || true
+virsh -c qemu:///system define "$TMP/d.xml" >/dev/null && virsh -c qemu:///system start hvb-defined >/dev/null ||
+	fail "cannot start the defined guest"
 grep -rqs "$PW" /run/libvirt/qemu/ && note "libvirt keeps the VNC password in /run/libvirt/qemu (status XML)"
 
 run_hv bundle --connect qemu:///system -o "$TMP/live.tar.zst" > /dev/null 2> "$TMP/err"
@@ -57,6 +64,37 @@ assert g[0]["cpu_ns"] <= g[1]["cpu_ns"] <= g[2]["cpu_ns"], [r["cpu_ns"] for r in
 assert g[1]["cpu_pct"] is not None and g[1]["cpu_pct"] >= 0
 print("  top --replay: hvb-guest in 3 samples, %d vCPU, %d KiB as virsh dominfo says, CPU %.1f%% then %.1f%%"
       % (g[0]["vcpus"], want_kib, g[1]["cpu_pct"], g[2]["cpu_pct"]))
+PY
+# Every field the samples record for each guest, against virsh and a live
+# top -b: what a bundle records must be what the host said, or absent.
+for g in hvb-guest hvb-defined; do
+	virsh -c qemu:///system dominfo "$g" > "$TMP/dominfo-$g"
+	virsh -c qemu:///system dumpxml "$g" > "$TMP/dumpxml-$g"
+done
+run_hv top --connect qemu:///system -b -i 1 -f json > "$TMP/live.json"
+[ "$RC" = 0 ] || fail "live top -b exited $RC"
+python3 - "$B/hypervisor/samples.json" "$TMP" "$TMP/live.json" <<'PY' || fail "the bundle's samples against virsh and top"
+import json, re, sys
+samples = json.load(open(sys.argv[1]))["samples"]
+live = {r["name"]: r for r in map(json.loads, open(sys.argv[3]))}
+for name in ("hvb-guest", "hvb-defined"):
+    info = dict((k.strip(), v.strip()) for k, v in (l.split(":", 1) for l in open("%s/dominfo-%s" % (sys.argv[2], name)) if ":" in l))
+    xml = open("%s/dumpxml-%s" % (sys.argv[2], name)).read()
+    os_type = re.search(r"<type[^>]*>(\w+)</type>", xml).group(1)
+    for s in samples:
+        d = [x for x in s["domains"] if x["name"] == name]
+        assert len(d) == 1, (name, len(d))
+        d = d[0]
+        want = {"id": int(info["Id"]), "uuid": info["UUID"], "state": info["State"],
+                "persistent": info["Persistent"] == "yes", "type": os_type,
+                "vcpus_max": int(info["CPU(s)"]), "maxmem_kib": int(info["Max memory"].split()[0])}
+        got = {k: d[k] for k in want}
+        assert got == want, (name, got, want)
+        assert "persistent" in d["have"], d["have"]
+        assert d["mem_kib"] == int(info["Used memory"].split()[0]), (d["mem_kib"], info["Used memory"])
+        assert d["type"].upper() == live[name]["type"] and d["persistent"] == live[name]["persistent"], (d, live[name])
+    print("  %s: id, uuid, state, persistent (%s), type (%s), vCPUs, memory in every sample as virsh and top say"
+          % (name, info["Persistent"], os_type))
 PY
 grep -q "qemu-system-x86_64" "$B/proc/qemu-hvb-guest/cmdline" || fail "QEMU's command line"
 if [ -f "$B/files/run/libvirt/qemu/hvb-guest.xml" ]; then

@@ -21,3 +21,26 @@ field "$TMP/out.json" "guest-memory-min[web1]" seen | grep -qx 128 || fail "memo
 field "$TMP/out.json" "guest-vcpus[web1]" remedy | grep -q "virsh setvcpus web1" || fail "remedy names the guest"
 # The vCPU check reads the host's logical CPUs from the same root.
 expect_verdict "$TMP/out.json" tun fail
+
+# How KVM accelerates.  The kvm-host root's CPU has svm: amd-v, PASS.
+field "$TMP/out.json" hwvirt seen | grep -qx amd-v || fail "hwvirt on the AMD root: $(field "$TMP/out.json" hwvirt seen)"
+expect_verdict "$TMP/out.json" hwvirt pass
+# A PVM host (cpuinfo and kvm_pvm's parameters as read off a machine whose
+# /dev/kvm comes from kvm_pvm): WARN, saying what a guest gets.
+P=$TMP/pvm
+mkroot "$P" kvm-host pvm
+run_hv check --root "$P" --profile kvm --only hwvirt --format json > "$TMP/pvm.json"
+expect_verdict "$TMP/pvm.json" hwvirt warn
+field "$TMP/pvm.json" hwvirt seen | grep -qx pvm || fail "hwvirt on PVM: $(field "$TMP/pvm.json" hwvirt seen)"
+field "$TMP/pvm.json" hwvirt evidence | grep -q "module kvm_pvm; CPUID: neither vmx nor svm" ||
+	fail "PVM evidence: $(field "$TMP/pvm.json" hwvirt evidence)"
+field "$TMP/pvm.json" hwvirt remedy | grep -q "KVM here is PVM: only guests with a PVM-enabled kernel run accelerated" ||
+	fail "PVM remedy: $(field "$TMP/pvm.json" hwvirt remedy)"
+# Neither VT nor a KVM module: FAIL with the BIOS remedy.
+N=$TMP/none
+mkroot "$N" kvm-host pvm
+rm -rf "$N/sys/module/kvm_pvm" "$N/dev/kvm"
+run_hv check --root "$N" --profile kvm --only hwvirt --format json > "$TMP/none.json"
+expect_verdict "$TMP/none.json" hwvirt fail
+field "$TMP/none.json" hwvirt seen | grep -qx none || fail "hwvirt without KVM: $(field "$TMP/none.json" hwvirt seen)"
+field "$TMP/none.json" hwvirt remedy | grep -q "Enable Intel VT-x" || fail "no-KVM remedy"

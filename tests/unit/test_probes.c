@@ -204,6 +204,66 @@ static void test_vt_firmware(void **state)
 	assert_string_equal(vt_firmware_name(VT_LOCKED_OFF), "locked-off");
 }
 
+/* The svirt probe's readers: libvirt's conf syntax (comments, a list
+ * across lines, single quotes, the last setting winning), mount tables
+ * (octal escapes, the longest mount point, fstab in an image), booleans
+ * from selinuxfs and booleans.local; init.system and packages.manager. */
+static void test_svirt(void **state)
+{
+	(void)state;
+	put("/etc/libvirt/qemu.conf", "# security_driver = \"none\"\n#security_driver = [ \"apparmor\" ]\n"
+				      "security_driver = 'apparmor'\nmax_files = 1024\n"
+				      "  security_driver = [ \"selinux\",   # the first\n     'dac' ]\n"
+				      "security_default_confined = 0\n");
+	put("/proc/self/mounts", "/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /srv/vm\\040images xfs rw 0 0\n"
+				 "srv:/vm /srv/vm\\040images/nfs nfs4 rw 0 0\n");
+	put("/etc/fstab", "# /etc/fstab\n/dev/sda1 / ext4 defaults 1 1\n");
+	put("/sys/fs/selinux/booleans/virt_use_nfs", "1 1\n");
+	put("/etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=targeted\n");
+	put("/etc/selinux/targeted/modules/active/booleans.local", "virt_use_samba=1\nvirt_use_fusefs=0\n");
+	put("/etc/inittab", "id:5:initdefault:\n");
+	put("/etc/os-release", "ID=ubuntu\nVERSION_ID=\"22.04\"\n");
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, root);
+	const struct fact *d = fact(&ctx, "libvirt.security_driver");
+	assert_int_equal(d->list.n, 2);
+	assert_string_equal(d->list.v[0], "selinux");
+	assert_string_equal(d->list.v[1], "dac");
+	assert_false(fact(&ctx, "libvirt.security_default_confined")->b);
+	assert_string_equal(fact(&ctx, "fs.type./srv/vm images/a.qcow2")->s, "xfs");
+	assert_string_equal(fact(&ctx, "fs.type./srv/vm images/nfs/b")->s, "nfs4");
+	assert_string_equal(fact(&ctx, "fs.type./srv/vm imagesX")->s, "ext4");
+	assert_true(fact(&ctx, "selinux.boolean.virt_use_nfs")->b);
+	assert_true(fact(&ctx, "selinux.boolean.virt_use_samba")->b);
+	assert_false(fact(&ctx, "selinux.boolean.virt_use_fusefs")->b);
+	assert_int_equal(fact(&ctx, "selinux.boolean.virt_use_usb")->status, FACT_UNKNOWN);
+	assert_string_equal(fact(&ctx, "init.system")->s, "sysv");
+	assert_string_equal(fact(&ctx, "packages.manager")->s, "apt-get");
+	probe_ctx_free(&ctx);
+
+	/* an image: its fstab; RHEL 7 and Fedora 21 say yum, RHEL 8 dnf */
+	char *p = xasprintf("%s/proc/self/mounts", root);
+	unlink(p);
+	free(p);
+	put("/etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"7.9\"\n");
+	put("/etc/inittab", "# inittab is no longer used when using systemd.\n");
+	put("/usr/lib/systemd/systemd", "");
+	probe_ctx_init(&ctx, root);
+	assert_string_equal(fact(&ctx, "fs.type./srv/vm images/a")->s, "ext4");
+	assert_non_null(strstr(fact(&ctx, "fs.type./srv/vm images/a")->evidence, "/etc/fstab"));
+	assert_string_equal(fact(&ctx, "packages.manager")->s, "yum");
+	assert_string_equal(fact(&ctx, "init.system")->s, "systemd");
+	probe_ctx_free(&ctx);
+	put("/etc/os-release", "ID=fedora\nVERSION_ID=21\n");
+	probe_ctx_init(&ctx, root);
+	assert_string_equal(fact(&ctx, "packages.manager")->s, "yum");
+	probe_ctx_free(&ctx);
+	put("/etc/os-release", "ID=\"rocky\"\nVERSION_ID=\"8.9\"\n");
+	probe_ctx_init(&ctx, root);
+	assert_string_equal(fact(&ctx, "packages.manager")->s, "dnf");
+	probe_ctx_free(&ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +274,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_packages_dpkg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_os, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_svirt, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }

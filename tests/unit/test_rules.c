@@ -188,6 +188,43 @@ static void test_operators(void **state)
 	probe_ctx_free(&ctx);
 }
 
+/* warn_if: a value the rule does not want but accepts with a warning and
+ * its own fix; any other miss keeps the rule's severity. */
+static void test_warn_if(void **state)
+{
+	(void)state;
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.model, expect: x, remedy: r, warn_if: {equals: y}}\n",
+		     "t.yaml:3:71: 'warn_if' and 'warn_remedy' go together");
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	assert_int_equal(load(&set,
+			      "profile: p\nrules:\n  - {id: a, title: A, fact: cpu.model, expect: {one_of: [vt-x, amd-v]},"
+			      " remedy: bios, warn_if: {equals: pvm}, warn_remedy: \"use TCG\"}\n",
+			      &e),
+			 0);
+	static const struct {
+		const char *seen;
+		enum verdict v;
+		const char *remedy;
+	} cases[] = { { "vt-x", V_PASS, NULL }, { "pvm", V_WARN, "use TCG" }, { "none", V_FAIL, "bios" } };
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct probe_ctx ctx;
+		probe_ctx_init(&ctx, "/nonexistent-root");
+		facts_set_str(&ctx.facts, "cpu.model", cases[i].seen, "test");
+		struct report rep = { 0 };
+		engine_run(&ctx, &set.v[0], NULL, &rep);
+		assert_int_equal(rep.n, 1);
+		assert_int_equal(rep.v[0].verdict, cases[i].v);
+		if (cases[i].remedy)
+			assert_string_equal(rep.v[0].remedy, cases[i].remedy);
+		else
+			assert_null(rep.v[0].remedy);
+		report_free(&rep);
+		probe_ctx_free(&ctx);
+	}
+	ruleset_free(&set);
+}
+
 static void test_versions(void **state)
 {
 	(void)state;
@@ -201,13 +238,77 @@ static void test_versions(void **state)
 	assert_true(pkg_version_cmp_rpm("1.10", "1.9") > 0);
 }
 
+/* The remedy of a failing rule: the first alternative whose conditions
+ * hold, with {fact:NAME} (and its fallback) filled in. */
+static const char *remedy_for(struct probe_ctx *ctx, const struct profile *p, struct report *rep)
+{
+	report_free(rep);
+	engine_run(ctx, p, NULL, rep);
+	assert_int_equal(rep->n, 1);
+	assert_int_equal(rep->v[0].verdict, V_FAIL);
+	return rep->v[0].remedy;
+}
+
+static void test_remedy_alternatives(void **state)
+{
+	(void)state;
+	struct ruleset set = { 0 };
+	struct err e = ERR_INIT;
+	assert_int_equal(load(&set,
+			      "profile: p\nrules:\n"
+			      "  - id: a\n    title: A\n    fact: cpu.logical\n    expect: {at_least: 100}\n    remedy:\n"
+			      "      - when: {fact: init.system, expect: sysv}\n        text: chkconfig x on\n"
+			      "      - when: [{fact: init.system, expect: systemd}, {fact: package.libvirt.version, expect: {version_at_least: \"5.6.0\"}}]\n"
+			      "        text: \"{fact:packages.manager} install x.socket\"\n"
+			      "      - text: \"{fact:packages.manager|yum} x {fact:os.id}\"\n",
+			      &e),
+			 0);
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, "/nonexistent-root");
+	facts_set_int(&ctx.facts, "cpu.logical", 2, "test");
+	facts_set_str(&ctx.facts, "init.system", "systemd", "test");
+	facts_set_str(&ctx.facts, "package.libvirt.version", "4.5.0-36.el7", "test");
+	facts_set_str(&ctx.facts, "packages.manager", "dnf", "test");
+	facts_set_status(&ctx.facts, "os.id", FACT_MISSING, "test");
+	struct report rep = { 0 };
+	const struct profile *p = ruleset_find(&set, "p");
+	assert_string_equal(remedy_for(&ctx, p, &rep), "dnf x <os.id>");
+	facts_set_str(&ctx.facts, "package.libvirt.version", "8.0.0-5.el8", "test");
+	assert_string_equal(remedy_for(&ctx, p, &rep), "dnf install x.socket");
+	facts_set_str(&ctx.facts, "init.system", "sysv", "test");
+	assert_string_equal(remedy_for(&ctx, p, &rep), "chkconfig x on");
+	facts_set_str(&ctx.facts, "init.system", "openrc", "test");
+	facts_set_status(&ctx.facts, "packages.manager", FACT_MISSING, "test");
+	assert_string_equal(remedy_for(&ctx, p, &rep), "yum x <os.id>");
+	report_free(&rep);
+	probe_ctx_free(&ctx);
+
+	/* a second profile gets its own copy of the alternatives */
+	assert_int_equal(load(&set, "profiles: [q, r]\nrules:\n  - {id: b, title: B, fact: cpu.logical, expect: 1, remedy: [{when: {fact: xen.dom0, expect: true}, text: x}, {text: y}]}\n", &e), 0);
+	assert_int_equal(ruleset_find(&set, "q")->rules[0].nalts, 2);
+	assert_ptr_not_equal(ruleset_find(&set, "q")->rules[0].alts[1].text, ruleset_find(&set, "r")->rules[0].alts[1].text);
+	ruleset_free(&set);
+	err_clear(&e);
+
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: 1, remedy: [{when: {fact: xen.dom0, expect: true}, text: x}]}\n",
+		     "t.yaml:3:61: the last remedy of a list has no 'when': it is given when no other one fits");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: 1, remedy: [{text: y}, {text: x}]}\n",
+		     "t.yaml:3:62: only the last remedy of a list may lack 'when'");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: 1, remedy: [{txt: y}]}\n",
+		     "t.yaml:3:63: unknown key 'txt' in a remedy list item (known: when, text)");
+	expect_error("profile: p\nrules:\n  - {id: a, title: A, fact: cpu.logical, expect: 1, remedy: \"{fact:cpu.nope} x\"}\n",
+		     "t.yaml:3:61: the remedy's {fact:cpu.nope}: no probe provides that fact");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_ok), cmocka_unit_test(test_load_shared),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_warn_if),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_remedy_alternatives),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

@@ -85,8 +85,16 @@ truncate -s 512M "$work/results.img"
 
 kernel=$(ls "$img"/vmlinuz)
 if [ "$boot" = systemd ]; then
+	# KVM where hvscope sees VT-x/AMD-V behind /dev/kvm; TCG elsewhere,
+	# kvm_pvm included, under which this stock kernel hangs at boot.
+	hwrc=0
+	hwvirt=$(HVSCOPE_RULES_PATH="$here/../../rules/profiles" "$HVSCOPE_BUILD/hvscope" check --profile kvm \
+		--only hwvirt --format json 2> "$work/hwvirt.err") || hwrc=$?
+	[ "$hwrc" -le 2 ] || { log "hvscope check --only hwvirt exited $hwrc: $(cat "$work/hwvirt.err")"; exit 1; }
+	kind=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["checks"][0]["seen"])' <<< "$hwvirt")
 	accel=tcg,thread=multi
-	[ -w /dev/kvm ] && accel=kvm
+	case $kind in vt-x | amd-v) accel=kvm ;; esac
+	log "KVM acceleration here, as hvscope sees it: $kind"
 	log "booting the dom0 image's kernel with systemd under QEMU ($accel; console in $out/console.log)"
 	timeout --kill-after=10 "$limit" qemu-system-x86_64 \
 		-accel "$accel" -cpu max -m 1024 -smp 2 \
