@@ -29,7 +29,7 @@ test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
  python3 libxml2-utils prometheus valgrind util-linux curl openssl
  prometheus-libvirt-exporter wrk xz-utils zstd sosreport debhelper lintian
  rpmlint groff man-db bash-completion git
- debootstrap busybox-static cpio e2fsprogs"
+ debootstrap busybox-static cpio e2fsprogs time"
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,64 +27,123 @@ char *root_path(const char *root, const char *path)
 	return xasprintf("%.*s%s%s", (int)rl, root, path[0] == '/' ? "" : "/", path);
 }
 
-/* The path under root with every symlink on the way resolved as the image
- * would see it: absolute targets restart at root, ".." stops at root.  The
- * last component is resolved too (open follows it).  NULL after 40 links. */
-static char *resolve_in_root(const char *root, const char *path)
+/* A stack of directory descriptors, the walk's way back for "..". */
+struct dirs {
+	int *v;
+	size_t n, alloc;
+};
+
+static void dirs_push(struct dirs *d, int fd)
 {
-	struct buf done = BUF_INIT; /* resolved part, host-absolute, "" = "/" */
-	_cleanup_free_ char *pending = xstrdup(path);
-	int links = 0;
+	if (d->n == d->alloc) {
+		d->alloc = d->alloc ? d->alloc * 2 : 16;
+		d->v = xrealloc(d->v, d->alloc * sizeof(*d->v));
+	}
+	d->v[d->n++] = fd;
+}
+
+/* Back to the root (keep 1) or one up (keep n - 1); never above the root. */
+static void dirs_pop_to(struct dirs *d, size_t keep)
+{
+	while (d->n > keep && d->n > 1)
+		close(d->v[--d->n]);
+}
+
+/* What RESOLVE_IN_ROOT does, for kernels without openat2 (before 5.6:
+ * RHEL 8) and valgrind: one component at a time from the descriptor of
+ * the directory reached, never following a link by path, so that an
+ * image changing under the walk cannot lead it out; a link's target is
+ * spliced in front of what is left (an absolute one restarts at the
+ * root), ".." stops at the root.  An O_PATH descriptor of what path
+ * names, or -errno. */
+static int walk_in_root(int rootfd, const char *path, bool nofollow)
+{
+	struct dirs d = { 0 };
+	dirs_push(&d, fcntl(rootfd, F_DUPFD_CLOEXEC, 0));
+	char *pending = xstrdup(path);
 	size_t pos = 0;
+	int links = 0, result;
 	for (;;) {
-		while (pending[pos] == '/')
-			pos++;
-		if (!pending[pos])
+		pos += strspn(pending + pos, "/");
+		if (!pending[pos]) {
+			result = fcntl(d.v[d.n - 1], F_DUPFD_CLOEXEC, 0);
 			break;
+		}
 		size_t n = strcspn(pending + pos, "/");
 		_cleanup_free_ char *comp = xstrndup(pending + pos, n);
 		pos += n;
+		bool last = !pending[pos + strspn(pending + pos, "/")];
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
-			char *slash = done.s ? strrchr(done.s, '/') : NULL;
-			if (slash) {
-				done.len = (size_t)(slash - done.s);
-				*slash = '\0';
-			}
+			dirs_pop_to(&d, d.n - 1);
 			continue;
 		}
-		size_t keep = done.len;
-		buf_putc(&done, '/');
-		buf_puts(&done, comp);
-		_cleanup_free_ char *real = root_path(root, done.s);
-		char target[4096];
-		ssize_t tl = readlink(real, target, sizeof(target) - 1);
-		if (tl < 0)
-			continue; /* not a link, or absent: open() will say */
-		if (++links > 40) {
-			buf_free(&done);
-			return NULL;
+		int fd = openat(d.v[d.n - 1], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			result = -errno;
+			if (fd >= 0)
+				close(fd);
+			break;
 		}
-		target[tl] = '\0';
-		/* Splice the target in front of what is left. */
-		char *rest = xasprintf("%s%s", target, pending + pos);
-		free(pending);
-		pending = rest;
-		pos = 0;
-		if (target[0] == '/') {
-			buf_reset(&done);
-		} else {
-			done.len = keep;
-			if (done.s)
-				done.s[keep] = '\0';
+		if (S_ISLNK(st.st_mode) && !(last && nofollow)) {
+			char target[PATH_MAX];
+			ssize_t tl = ++links > 40 ? (errno = ELOOP, -1) : readlinkat(fd, "", target, sizeof(target) - 1);
+			close(fd);
+			if (tl < 0) {
+				result = -errno;
+				break;
+			}
+			target[tl] = '\0';
+			char *rest = xasprintf("%s%s", target, pending + pos);
+			free(pending);
+			pending = rest;
+			pos = 0;
+			if (target[0] == '/')
+				dirs_pop_to(&d, 1);
+			continue;
 		}
+		if (last) {
+			result = fd;
+			break;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			close(fd);
+			result = -ENOTDIR;
+			break;
+		}
+		dirs_push(&d, fd);
 	}
-	char *out = root_path(root, done.len ? done.s : "/");
-	buf_free(&done);
-	return out;
+	dirs_pop_to(&d, 1);
+	close(d.v[0]);
+	free(d.v);
+	free(pending);
+	return result;
 }
 
+/* An O_PATH descriptor of path inside root, or -errno.  HVSCOPE_ROOT_WALK
+ * set makes the walk stand in for openat2, so that tests cover it on any
+ * kernel. */
+static int resolve_in_root(int rootfd, const char *path, bool nofollow)
+{
+	if (!getenv("HVSCOPE_ROOT_WALK")) {
+		struct open_how how = {
+			.flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0),
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		const char *rel = path + strspn(path, "/");
+		int fd = (int)syscall(SYS_openat2, rootfd, *rel ? rel : ".", &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd < 0 ? -errno : fd;
+	}
+	return walk_in_root(rootfd, path, nofollow);
+}
+
+/* Inside an image or a bundle: resolved to an O_PATH descriptor first, and
+ * opened for reading only when that is a regular file or a directory,
+ * through the descriptor itself (never the path again): a device, FIFO or
+ * socket planted there is never opened, which could block or act. */
 int root_open(const char *root, const char *path, int flags)
 {
 	if (root_is_live(root)) {
@@ -93,26 +153,27 @@ int root_open(const char *root, const char *path, int flags)
 	int dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	const char *rel = path;
-	while (*rel == '/')
-		rel++;
-	if (!*rel)
-		rel = ".";
-	int fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS) {
-		/* Kernels before 5.6 (RHEL 8) and valgrind: resolve by hand. */
-		_cleanup_free_ char *p = resolve_in_root(root, path);
-		fd = p ? open(p, flags | O_CLOEXEC) : -1;
-		if (!p)
-			errno = ELOOP;
-	}
-	int saved = errno;
+	int pfd = resolve_in_root(dfd, path, (flags & O_NOFOLLOW) != 0);
 	close(dfd);
-	return fd < 0 ? -saved : fd;
+	if (pfd < 0)
+		return pfd;
+	struct stat st;
+	int r = fstat(pfd, &st) < 0 ? -errno : 0;
+	if (r == 0 && (flags & O_DIRECTORY) && !S_ISDIR(st.st_mode))
+		r = S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+	if (r == 0 && (flags & O_PATH))
+		return pfd;
+	if (r == 0)
+		r = S_ISLNK(st.st_mode) ? -ELOOP : !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) ? -ENXIO : 0;
+	int fd = -1;
+	if (r == 0) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+		fd = open(proc, (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+		r = fd < 0 ? -errno : 0;
+	}
+	close(pfd);
+	return r < 0 ? r : fd;
 }
 
 bool root_exists(const char *root, const char *path)
@@ -136,6 +197,8 @@ bool root_is_dir(const char *root, const char *path)
 int root_read(const char *root, const char *path, size_t max, struct buf *out, struct err *e)
 {
 	int fd = root_open(root, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd == -ENXIO && !root_is_live(root))
+		return err_set(e, fd, "%s: not a regular file (a device, FIFO or socket in an image or bundle is never opened)", path);
 	if (fd < 0)
 		return err_set(e, fd, "%s: %s", path, strerror(-fd));
 	struct stat st;

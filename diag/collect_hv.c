@@ -146,7 +146,17 @@ void bundle_hv_finish(struct bundle *b)
 		bundle_skip(b, src, "%s", s->error ? s->error : "no answer");
 	} else {
 		struct buf out = BUF_INIT;
+		/* The newest samples that top --replay reads back. */
+		size_t first = 0;
 		hv_history_write_json(s->snap, s->n, s->interval, &out);
+		while (out.len > HV_HISTORY_MAX_BYTES && first + 1 < s->n) {
+			first++;
+			buf_reset(&out);
+			hv_history_write_json(s->snap + first, s->n - first, s->interval, &out);
+		}
+		if (first)
+			bundle_log(b, "%s: the oldest %zu samples left out: the rest fill the %u MiB top --replay reads", src, first,
+				   HV_HISTORY_MAX_BYTES >> 20);
 		bundle_add(b, "hypervisor/samples.json", out.s, out.len, src, time(NULL), 0);
 		buf_free(&out);
 		bundle_log(b, "%s: %zu of %d samples %.1f s apart, %zu domains in the last", src, s->n, s->want, s->interval,

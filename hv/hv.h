@@ -224,9 +224,14 @@ struct hv_history {
 	size_t n;
 };
 void hv_history_write_json(const struct hv_snapshot *snaps, size_t n, double interval, struct buf *out);
-/* path: a history, or one snapshot (bundles before histories); an error
- * names shown:line:column, or the sample and what is wrong with it. */
-int hv_history_load(const char *path, const char *shown, struct hv_history *h, struct err *e);
+/* A samples.json is refused above this size before it is parsed, and above
+ * HV_HISTORY_MAX_SAMPLES samples (bundles record at most 600). */
+#define HV_HISTORY_MAX_BYTES (16u << 20)
+#define HV_HISTORY_MAX_SAMPLES 10000
+/* rel under top (a bundle's directory, as a root): a history, or one
+ * snapshot (bundles before histories); an error names shown:line:column,
+ * or the sample and what is wrong with it. */
+int hv_history_load(const char *top, const char *rel, const char *shown, struct hv_history *h, struct err *e);
 void hv_history_free(struct hv_history *h);
 
 /* What the hypervisor says about its configuration, for support bundles:

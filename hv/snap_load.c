@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/json_in.h"
 #include "core/util.h"
 
 #define FIELD_U64(base, off) (*(uint64_t *)((char *)(base) + (off)))
@@ -215,13 +216,12 @@ static int read_snapshot(json_t *o, struct hv_snapshot *s, const char **why)
 	return 0;
 }
 
-int hv_history_load(const char *path, const char *shown, struct hv_history *h, struct err *e)
+int hv_history_load(const char *top, const char *rel, const char *shown, struct hv_history *h, struct err *e)
 {
 	*h = (struct hv_history){ 0 };
-	json_error_t je;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_in_read(top, rel, HV_HISTORY_MAX_BYTES, shown, e);
 	if (!root)
-		return err_set(e, -EINVAL, "%s:%d:%d: %s", shown, je.line, je.column, je.text);
+		return e->code ? e->code : -EINVAL;
 	/* a history ({"samples": [...]}) or one sample (bundles before it) */
 	json_t *samples = json_object_get(root, "samples");
 	bool one = !samples && json_object_get(root, "domains");
@@ -231,6 +231,8 @@ int hv_history_load(const char *path, const char *shown, struct hv_history *h, s
 		r = err_set(e, -EINVAL, "%s: neither a history of samples nor one sample", shown);
 	else if (n == 0)
 		r = err_set(e, -EINVAL, "%s: no samples", shown);
+	else if (n > HV_HISTORY_MAX_SAMPLES)
+		r = err_set(e, -EINVAL, "%s: %zu samples, more than the %d a bundle holds at most", shown, n, HV_HISTORY_MAX_SAMPLES);
 	h->snap = r < 0 ? NULL : xcalloc(n, sizeof(*h->snap));
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *why = NULL;

@@ -8,12 +8,41 @@
 #include <stdarg.h>
 #include <string.h>
 
+static size_t name_hash(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The slot holding name, or the free one where it would go. */
+static size_t *slot_of(const struct facts *fs, const char *name)
+{
+	size_t mask = fs->nslots - 1;
+	for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask)
+		if (!fs->slots[i] || strcmp(fs->v[fs->slots[i] - 1]->name, name) == 0)
+			return &fs->slots[i];
+}
+
+/* At most half full, so that probing stays short. */
+static void slots_grow(struct facts *fs)
+{
+	if (fs->nslots && fs->n * 2 < fs->nslots)
+		return;
+	free(fs->slots);
+	fs->nslots = fs->nslots ? fs->nslots * 2 : 128;
+	fs->slots = xcalloc(fs->nslots, sizeof(*fs->slots));
+	for (size_t i = 0; i < fs->n; i++)
+		*slot_of(fs, fs->v[i]->name) = i + 1;
+}
+
 struct fact *facts_get(const struct facts *fs, const char *name)
 {
-	for (size_t i = 0; i < fs->n; i++)
-		if (strcmp(fs->v[i]->name, name) == 0)
-			return fs->v[i];
-	return NULL;
+	if (!fs->nslots)
+		return NULL;
+	size_t at = *slot_of(fs, name);
+	return at ? fs->v[at - 1] : NULL;
 }
 
 static void fact_clear_value(struct fact *f)
@@ -40,6 +69,8 @@ static struct fact *facts_slot(struct facts *fs, const char *name)
 	f = xcalloc(1, sizeof(*f));
 	f->name = xstrdup(name);
 	fs->v[fs->n++] = f;
+	slots_grow(fs);
+	*slot_of(fs, name) = fs->n;
 	return f;
 }
 
@@ -124,6 +155,7 @@ void facts_free(struct facts *fs)
 		free(fs->v[i]);
 	}
 	free(fs->v);
+	free(fs->slots);
 	memset(fs, 0, sizeof(*fs));
 }
 

@@ -34,6 +34,10 @@ struct fact {
 struct facts {
 	struct fact **v;
 	size_t n, alloc;
+	/* By name: an open-addressed table of positions in v plus one (0 is
+	 * free), so that a bundle's thousands of facts load in linear time. */
+	size_t *slots;
+	size_t nslots;
 };
 
 struct fact *facts_get(const struct facts *fs, const char *name);

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <jansson.h>
+
+#include "core/json_in.h"
 #include <string.h>
 
 static int status_of(const char *s, enum fact_status *st)
@@ -65,12 +67,12 @@ static int load_one(struct facts *fs, json_t *o, const char **why)
 	return 0;
 }
 
-int facts_load_json(struct facts *fs, const char *path, struct err *e)
+int facts_load_json(struct facts *fs, const char *top, const char *rel, struct err *e)
 {
-	json_error_t je;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	const char *path = rel;
+	json_t *root = json_in_read(top, rel, FACTS_JSON_MAX, rel, e);
 	if (!root)
-		return err_set(e, -EINVAL, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		return e->code ? e->code : -EINVAL;
 	int r = 0;
 	if (!json_is_array(root)) {
 		r = err_set(e, -EINVAL, "%s: not an array of facts", path);

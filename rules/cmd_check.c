@@ -266,8 +266,7 @@ static int open_context(struct probe_ctx *ctx, const char *root, const char *bun
 		return 0;
 	}
 	struct facts recorded = { 0 };
-	_cleanup_free_ char *facts = xasprintf("%s/check/facts.json", in->top);
-	r = facts_load_json(&recorded, facts, e);
+	r = facts_load_json(&recorded, in->top, "check/facts.json", e);
 	if (r < 0) {
 		facts_free(&recorded);
 		return r;

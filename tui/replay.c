@@ -3,8 +3,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "core/root.h"
 #include "core/util.h"
 #include "diag/bundle_in.h"
 
@@ -20,15 +20,14 @@ int top_replay_load(const char *path, struct hv_history *h, char **desc, struct 
 		return err_set(e, -ENOENT, "%s: an sosreport records no hypervisor samples (hvscope bundle does)", path);
 	}
 	/* samples.json; a bundle from before the history has one sample */
-	_cleanup_free_ char *hist = xasprintf("%s/hypervisor/samples.json", in.top);
-	_cleanup_free_ char *one = xasprintf("%s/hypervisor/domains.json", in.top);
-	const char *file = access(hist, F_OK) == 0 ? hist : access(one, F_OK) == 0 ? one : NULL;
-	_cleanup_free_ char *shown = file ? xasprintf("%s: hypervisor/%s", path, file == hist ? "samples.json" : "domains.json") : NULL;
+	const char *hist = "hypervisor/samples.json", *one = "hypervisor/domains.json";
+	const char *file = root_exists(in.top, hist) ? hist : root_exists(in.top, one) ? one : NULL;
+	_cleanup_free_ char *shown = file ? xasprintf("%s: %s", path, file) : NULL;
 	if (!file)
 		r = err_set(e, -ENOENT, "%s: the bundle holds no samples of the hypervisor (made with --no-hypervisor, "
 				       "or the hypervisor did not answer: its manifest.json says which)", path);
 	else
-		r = hv_history_load(file, shown, h, e);
+		r = hv_history_load(in.top, file, shown, h, e);
 	if (r == 0) {
 		const struct hv_host *host = &h->snap[0].host;
 		*desc = xasprintf("replay of %s (%s)", path, host->source ? host->source : "?");

@@ -66,3 +66,9 @@ v=$(verdict "$TMP/store2.json" site-local-fcontext)
 [ "$v" = fail ] || fail "no store in the image: $v ($(field "$TMP/store2.json" site-local-fcontext evidence))"
 # Nothing left behind by the copies of the image's policy.
 [ -z "$(ls -d "${TMPDIR:-/tmp}"/hvscope-policy-* 2> /dev/null)" ] || fail "copies of an image's policy left in TMPDIR"
+
+# The same through the walk that stands in for openat2 on older kernels.
+if [ -z "${HVSCOPE_ROOT_WALK:-}" ]; then
+	HVSCOPE_ROOT_WALK=1 bash "$0" || fail "through the walk without openat2"
+	note "the same through the walk that stands in for openat2"
+fi

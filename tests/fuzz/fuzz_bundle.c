@@ -48,19 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err e = ERR_INIT;
 	if (bundle_in_open(input, &in, &e) == 0) {
 		struct facts fs = { 0 };
-		char *path = NULL;
-		if (asprintf(&path, "%s/check/facts.json", in.top) < 0)
-			abort();
-		facts_load_json(&fs, path, &e);
-		free(path);
+		facts_load_json(&fs, in.top, "check/facts.json", &e);
 		facts_free(&fs);
 		err_clear(&e);
 		struct hv_history h;
-		if (asprintf(&path, "%s/hypervisor/samples.json", in.top) < 0)
-			abort();
-		if (hv_history_load(path, "samples.json", &h, &e) == 0)
+		if (hv_history_load(in.top, "hypervisor/samples.json", "samples.json", &h, &e) == 0)
 			hv_history_free(&h);
-		free(path);
 		bundle_in_close(&in);
 	}
 	err_clear(&e);

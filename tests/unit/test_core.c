@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* core/: buffers, strings, escaping, root-prefixed reads, spawning. */
 #include <setjmp.h>
+#include <fcntl.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -267,6 +271,103 @@ static void test_root(void **state)
 	free(l);
 }
 
+/* Every way out of a root, on both resolutions (openat2, and the walk
+ * that stands in for it on kernels without): each read finds the root's
+ * own file or nothing, never this host's; devices, FIFOs and sockets
+ * planted in it are never opened. */
+static void root_escapes(const char *dir)
+{
+	char line_out[256];
+	struct {
+		const char *path, *want; /* want NULL: must fail */
+	} reads[] = {
+		{ "/etc/target", "inside" },
+		{ "/abs", "inside" },              /* -> /etc/target */
+		{ "/rel", "inside" },              /* -> ../../../../etc/target */
+		{ "/etc/../../../etc/target", "inside" },
+		{ "/chain", "inside" },            /* -> /abs -> /etc/target */
+		{ "/dirlink/target", "inside" },   /* -> /etc as a directory */
+		{ "/hostpasswd", NULL },           /* -> /etc/passwd: absent inside */
+		{ "/loop", NULL },                 /* -> /loop */
+		{ "/null", NULL },                 /* -> /dev/null: absent inside */
+		{ "/fifo", NULL },
+		{ "/sock", NULL },
+		{ "/chr", NULL },
+		{ "/etc/target/x", NULL },         /* a file is no directory */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(reads); i++) {
+		char *line = NULL;
+		struct err e = ERR_INIT;
+		int r = root_read_line(dir, reads[i].path, &line, &e);
+		snprintf(line_out, sizeof(line_out), "%s: %d %s", reads[i].path, r, r == 0 ? line : err_msg(&e));
+		if (reads[i].want) {
+			if (r != 0 || strcmp(line, reads[i].want) != 0)
+				fail_msg("%s", line_out);
+		} else if (r == 0) {
+			fail_msg("read, but must not be: %s", line_out);
+		}
+		free(line);
+		err_clear(&e);
+	}
+	/* the link itself, when asked not to follow it */
+	int fd = root_open(dir, "/abs", O_PATH | O_NOFOLLOW);
+	assert_true(fd >= 0);
+	struct stat st;
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	close(fd);
+	assert_true(root_is_dir(dir, "/dirlink"));
+	assert_false(root_is_dir(dir, "/etc/target"));
+	char *line = NULL;
+	struct err e = ERR_INIT;
+	assert_int_equal(root_read_line(dir, "/fifo", &line, &e), -ENXIO);
+	assert_non_null(strstr(err_msg(&e), "never opened"));
+	err_clear(&e);
+}
+
+static void test_root_escapes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/hvscope-unit-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *p;
+#define AT(rel) (free(p), p = xasprintf("%s%s", dir, rel))
+	p = NULL;
+	assert_int_equal(mkdir(AT("/etc"), 0755), 0);
+	FILE *fp = fopen(AT("/etc/target"), "w");
+	fputs("inside\n", fp);
+	fclose(fp);
+	assert_int_equal(symlink("/etc/target", AT("/abs")), 0);
+	assert_int_equal(symlink("../../../../etc/target", AT("/rel")), 0);
+	assert_int_equal(symlink("/abs", AT("/chain")), 0);
+	assert_int_equal(symlink("/etc", AT("/dirlink")), 0);
+	assert_int_equal(symlink("/etc/passwd", AT("/hostpasswd")), 0);
+	assert_int_equal(symlink("/loop", AT("/loop")), 0);
+	assert_int_equal(symlink("/dev/null", AT("/null")), 0);
+	assert_int_equal(mkfifo(AT("/fifo"), 0600), 0);
+	int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", AT("/sock"));
+	assert_int_equal(bind(sfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	/* a character device where root may make one (the tests run as root
+	 * in CI); elsewhere a FIFO stands in */
+	if (mknod(AT("/chr"), S_IFCHR | 0600, makedev(1, 3)) < 0)
+		assert_int_equal(mkfifo(p, 0600), 0);
+	unsetenv("HVSCOPE_ROOT_WALK");
+	root_escapes(dir);
+	setenv("HVSCOPE_ROOT_WALK", "1", 1);
+	root_escapes(dir);
+	unsetenv("HVSCOPE_ROOT_WALK");
+	close(sfd);
+	static const char *const made[] = { "/abs", "/rel", "/chain", "/dirlink", "/hostpasswd", "/loop", "/null", "/fifo", "/sock", "/chr", "/etc/target" };
+	for (size_t i = 0; i < ARRAY_SIZE(made); i++)
+		unlink(AT(made[i]));
+	rmdir(AT("/etc"));
+	rmdir(dir);
+	free(p);
+#undef AT
+}
+
 static void test_spawn(void **state)
 {
 	(void)state;
@@ -367,7 +468,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_json), cmocka_unit_test(test_paths), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_root),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_spawn_signals), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
+		cmocka_unit_test(test_root), cmocka_unit_test(test_root_escapes),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_spawn_signals), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -84,7 +84,7 @@ static void test_round_trip(void **state)
 	char *path = write_file(buf_str(&a));
 	struct hv_history h;
 	struct err e = ERR_INIT;
-	assert_int_equal(hv_history_load(path, "x", &h, &e), 0);
+	assert_int_equal(hv_history_load("/", path, "x", &h, &e), 0);
 	assert_int_equal(h.n, 2);
 	const struct hv_domain *d = &h.snap[1].dom[0];
 	assert_string_equal(d->name, "web\n1 \xc3\xa9");
@@ -112,7 +112,7 @@ static void expect_refused(const char *text, const char *why)
 	char *path = write_file(text);
 	struct hv_history h;
 	struct err e = ERR_INIT;
-	assert_true(hv_history_load(path, "shown.json", &h, &e) < 0);
+	assert_true(hv_history_load("/", path, "shown.json", &h, &e) < 0);
 	if (!strstr(err_msg(&e), why))
 		fail_msg("'%s' does not say '%s'", err_msg(&e), why);
 	assert_null(h.snap);
