@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/root.h"
+
 const struct probe *const probe_table[] = {
 	&probe_cpu, &probe_hypervisor, &probe_kvm, &probe_host, &probe_packages,
 	&probe_services, &probe_selinux, &probe_resources, &probe_guests, &probe_path, &probe_msr, &probe_svirt,
@@ -99,6 +101,17 @@ const struct probe *probe_for(const char *name)
 			if (pattern_match(*p, name))
 				return probe_table[i];
 	return NULL;
+}
+
+bool probe_is_image(struct probe_ctx *ctx)
+{
+	if (root_is_live(ctx->root) || ctx->sos || ctx->offline)
+		return false;
+	struct strv names = { 0 };
+	root_list_dir(ctx->root, "/proc", &names);
+	bool empty = names.n == 0;
+	strv_free(&names);
+	return empty;
 }
 
 bool probe_once(struct probe_ctx *ctx, const char *key)
