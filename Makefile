@@ -78,7 +78,7 @@ MAIN_OBJ := $(BUILD)/hvscope.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind check-xen unit e2e install uninstall fuzz bench dist clean
+.PHONY: all run check check-asan check-valgrind check-fuzz check-xen unit e2e install uninstall fuzz bench dist clean
 all: $(BUILD)/hvscope $(MODULES)
 
 $(BUILD)/%.o: %.c
@@ -164,7 +164,12 @@ check-xen:
 		HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 	HVSCOPE_BOOT=systemd HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 
-check: check-asan check-valgrind check-xen
+# Every fuzz target for a fixed number of inputs: the same work on any
+# machine, a finding fails the check.
+check-fuzz:
+	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=$(or $(FUZZ_RUNS),4000)
+
+check: check-asan check-valgrind check-fuzz check-xen
 
 MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
 MAN5 := man/hvscope-rules.5
@@ -190,16 +195,18 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d $(DESTDIR)$(SYSCONFDIR)/hvscope 2>/dev/null
 
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
 fuzz:
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_rules tests/fuzz/fuzz_rules.c rules/yaml.c rules/rule.c probe/probe.c probe/fact.c $(filter-out probe/probe.c probe/fact.c,$(PROBE_SRC)) $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyexpr.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_guestxml tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -DHVSCOPE_MODULE_DIR=\"/nonexistent\" -o build/fuzz/fuzz_bundle tests/fuzz/fuzz_bundle.c diag/bundle_in.c hv/snap_load.c hv/snap_keys.c hv/hv.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS) -ldl
-	@for t in rules xencfg scrub bundle; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
-	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
+	@for t in rules xencfg scrub guestxml bundle; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
+	  echo "fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
+	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 
 bench: all
