@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probe/offline.h"
+
 const struct probe *const probe_table[] = {
 	&probe_cpu, &probe_hypervisor, &probe_kvm, &probe_host, &probe_packages,
 	&probe_services, &probe_selinux, &probe_resources, &probe_guests, &probe_path, &probe_msr, &probe_svirt,
@@ -16,6 +18,7 @@ void probe_ctx_init(struct probe_ctx *ctx, const char *root)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = root && *root ? root : "/";
 	ctx->is_root = geteuid() == 0;
+	ctx->image = -1;
 }
 
 void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *recorded, const char *files, const char *cpuid_dump)
@@ -32,19 +35,22 @@ void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *
 	ctx->files->sos = kind == OFFLINE_SOS;
 }
 
-/* A fact not recorded, from the copies of the host's files when its probe
- * reads only what such copies hold; what they do not tell is not the
- * host's failure. */
+static const struct fact *set_unknown(struct probe_ctx *ctx, const char *name, const char *inner)
+{
+	struct buf why = BUF_INIT;
+	offline_reason(name, ctx->offline, ctx->files->root, inner, &why);
+	facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "%s", buf_str(&why));
+	buf_free(&why);
+	return facts_get(&ctx->facts, name);
+}
+
+/* A fact not recorded, from the copies of the host's files when the table
+ * of sources says they answer it; what they do not tell is not the host's
+ * failure. */
 static const struct fact *fact_from_files(struct probe_ctx *ctx, const char *name)
 {
-	const char *where = ctx->offline == OFFLINE_SOS ? "the sosreport" : "the bundle";
-	const struct probe *p = probe_for(name);
-	if (!p || !(p->offline & ctx->offline)) {
-		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in %s: %s %s, and it holds no copy of what the %s probe reads (%s)",
-				 where, name, ctx->offline == OFFLINE_SOS ? "is not something sos records" : "was not recorded by the host's probes",
-				 p ? p->name : "?", p ? p->summary : "no probe provides it");
-		return facts_get(&ctx->facts, name);
-	}
+	if (!offline_answers(name, ctx->offline))
+		return set_unknown(ctx, name, NULL);
 	const struct fact *f = probe_fact(ctx->files, name);
 	switch (f->status) {
 	case FACT_OK: {
@@ -66,8 +72,7 @@ static const struct fact *fact_from_files(struct probe_ctx *ctx, const char *nam
 		facts_set_status(&ctx->facts, name, FACT_ERROR, "%s", f->evidence);
 		break;
 	default:
-		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in %s (%s)", where, f->evidence);
-		break;
+		return set_unknown(ctx, name, f->evidence);
 	}
 	return facts_get(&ctx->facts, name);
 }
@@ -117,8 +122,12 @@ const struct fact *probe_fact(struct probe_ctx *ctx, const char *name)
 	if (ctx->files)
 		return fact_from_files(ctx, name);
 	const struct probe *p = probe_for(name);
-	if (p)
+	if (p && offline_image_unknown(ctx, name))
+		return facts_get(&ctx->facts, name);
+	if (p) {
 		p->resolve(ctx, name);
+		offline_image_sweep(ctx);
+	}
 	f = facts_get(&ctx->facts, name);
 	if (!f) {
 		if (p)
