@@ -80,7 +80,7 @@ static const struct offline_row rows[] = {
 	{ "iommu.*", "kvm", "firmware tables and IOMMU groups", "/sys/firmware/acpi/tables, /sys/kernel/iommu_groups", NULL, NULL, NULL },
 	{ "secure_guest.*", "kvm", "loaded kernel modules", "/sys/module/kvm_amd/parameters/sev", NULL,
 	  "files/sys/module/kvm_amd/parameters", sos_sev },
-	{ "host.name", "host", NULL, "gethostname()", "/etc/hostname, /etc/sysconfig/network HOSTNAME", "files/etc/hostname", sos_hostname },
+	{ "host.name", "host", NULL, "gethostname()", "/etc/hostname, /etc/sysconfig/network HOSTNAME", NULL, sos_hostname },
 	{ "os.*", "host", NULL, "/etc/os-release, /etc/redhat-release", "the same files", "files/etc/os-release, files/etc/redhat-release",
 	  sos_release },
 	{ "package*", "packages", NULL, "the RPM database (librpm) or dpkg's status", "the same database", NULL, sos_packages },
