@@ -105,8 +105,8 @@ static const struct offline_row rows[] = {
 	{ "storage.image_fstypes", "svirt", "mounts", "/proc/self/mounts and the guests' image directories", "/etc/fstab", NULL,
 	  sos_mounts },
 	{ "mem.*", "resources", "memory", "/proc/meminfo", NULL, "files/proc/meminfo", sos_meminfo },
-	{ "disk.free_mib.*", "resources", NULL, "statvfs of the nearest existing directory", "statvfs inside the image's file system",
-	  NULL, sos_df },
+	/* an image's own file system is not the disk its host will mount there */
+	{ "disk.free_mib.*", "resources", "mounted file systems", "statvfs of the nearest existing directory", NULL, NULL, sos_df },
 	{ "net.bridge*", "resources", "network interfaces", "/sys/class/net/NAME/bridge", "the bridges its network configuration sets up at boot", NULL,
 	  sos_bridges },
 	{ "guest.*", "guests", NULL, "/etc/xen, /etc/libvirt/qemu, /etc/libvirt/libxl", "the same files", "files/etc/xen, files/etc/libvirt",

@@ -460,7 +460,8 @@ for p in $("$HVSCOPE" check --list | sed -n 's/^\([a-z0-9_-]*\): .*/\1/p'); do
 	python3 - "$TMP/bare.json" "$p" <<'PY' || fail "bare root, profile $p"
 import json, sys
 d = json.load(open(sys.argv[1]))
-runtime = ("cpu.", "xen.", "kvm.", "virt.", "mem.", "cgroup.", "iommu.", "secure_guest.", "net.bridge", "path.exists./dev/")
+runtime = ("cpu.", "xen.", "kvm.", "virt.", "mem.", "cgroup.", "iommu.", "secure_guest.", "net.bridge", "disk.free_mib.",
+           "path.exists./dev/")
 bad = []
 for c in d["checks"]:
     f = c.get("fact") or ""
