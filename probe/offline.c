@@ -156,13 +156,13 @@ bool offline_image_unknown(struct probe_ctx *ctx, const char *name)
 	return true;
 }
 
-void offline_image_sweep(struct probe_ctx *ctx)
+void offline_image_sweep(struct probe_ctx *ctx, unsigned long since)
 {
 	if (!offline_is_image(ctx))
 		return;
 	for (size_t i = 0; i < ctx->facts.n; i++) {
 		struct fact *f = ctx->facts.v[i];
-		const struct offline_row *row = offline_row(f->name);
+		const struct offline_row *row = f->set_at > since ? offline_row(f->name) : NULL;
 		if (!row || !row->runtime || f->status == FACT_UNKNOWN || (row->image && f->status == FACT_OK))
 			continue;
 		struct buf why = BUF_INIT;

@@ -35,10 +35,11 @@ bool offline_is_image(struct probe_ctx *ctx);
 /* In an image, a runtime fact nothing in it answers: set UNKNOWN with the
  * row's reason and return true (the probe is not run). */
 bool offline_image_unknown(struct probe_ctx *ctx, const char *name);
-/* In an image, after a probe ran: every runtime fact it left without a
- * value, or valued only from the absence of a runtime file, becomes
- * UNKNOWN with the row's reason and the probe's evidence. */
-void offline_image_sweep(struct probe_ctx *ctx);
+/* In an image, after a probe ran: every runtime fact it set (after the
+ * store's serial since) without a value, or valued only from the absence
+ * of a runtime file, becomes UNKNOWN with the row's reason and the
+ * probe's evidence.  Facts set before, by anyone, stay. */
+void offline_image_sweep(struct probe_ctx *ctx, unsigned long since);
 
 /* Whether a source of kind (OFFLINE_BUNDLE, OFFLINE_SOS) holds copies
  * that answer name. */

@@ -125,8 +125,9 @@ const struct fact *probe_fact(struct probe_ctx *ctx, const char *name)
 	if (p && offline_image_unknown(ctx, name))
 		return facts_get(&ctx->facts, name);
 	if (p) {
+		unsigned long before = ctx->facts.serial;
 		p->resolve(ctx, name);
-		offline_image_sweep(ctx);
+		offline_image_sweep(ctx, before);
 	}
 	f = facts_get(&ctx->facts, name);
 	if (!f) {
