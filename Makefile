@@ -60,7 +60,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/json_in.c
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
-	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/services.c probe/services_sos.c probe/selinux.c probe/resources.c probe/resources_sos.c \
+	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c \
 	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
 	probe/guest_copy.c \
 	probe/svirt.c
@@ -157,6 +157,9 @@ check-xen:
 	$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(XEN_BUILD) PREFIX=/usr SYSCONFDIR=/etc \
 		DESTDIR=$(abspath $(XEN_BUILD))/payload install
 	HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
+	HVSCOPE=$(abspath $(XEN_BUILD))/payload/usr/bin/hvscope \
+		HVSCOPE_DOM0_IMAGE=$${HVSCOPE_XEN_IMAGE:-$$(HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) tests/xen/build-image.sh \
+			$${HVSCOPE_XEN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/hvscope/xen})} bash tests/e2e/test_golden_dom0.sh
 	HVSCOPE_XEN_CPU=$(XEN_HVM_CPU) HVSCOPE_XEN_OUT=$(abspath $(XEN_BUILD))/xen-hvm-results \
 		HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 	HVSCOPE_BOOT=systemd HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh

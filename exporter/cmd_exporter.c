@@ -75,10 +75,31 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	return 0;
 }
 
+/* A quiesced server's connections in flight, given up to limit seconds to
+ * end; SIGINT or SIGTERM meanwhile is returned (0: none came). */
+static int drain(struct MHD_Daemon *d, const sigset_t *stop_set, double limit)
+{
+	for (double t0 = clock_mono(); clock_mono() - t0 < limit;) {
+		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!info || info->num_connections == 0)
+			return 0;
+		struct timespec step = { 0, 20 * 1000 * 1000 };
+		int sig = sigtimedwait(stop_set, NULL, &step);
+		if (sig == SIGINT || sig == SIGTERM)
+			return sig;
+	}
+	return 0;
+}
+
 /* SIGHUP: the web config read again (the toolkit reads it on every
- * request; here the server restarts with it, which closes the open
- * connections).  A config that does not load keeps the old one. */
-static struct MHD_Daemon *reload(struct exporter *x, struct MHD_Daemon *d, const struct sockaddr_storage *ss)
+ * request; here the server restarts with it).  The old server stops
+ * accepting and ends its scrapes in flight while the connections that
+ * arrive wait in the listening socket's backlog; the socket then passes to
+ * the new server: none is refused or cut.  A config that does not load, or
+ * does not serve, keeps the old one.  *stop: a SIGINT or SIGTERM that came
+ * meanwhile. */
+static struct MHD_Daemon *reload(struct exporter *x, struct MHD_Daemon *d, const struct sockaddr_storage *ss, const sigset_t *stop_set,
+				 int *stop)
 {
 	struct err e = ERR_INIT;
 	struct web_config nw;
@@ -91,17 +112,32 @@ static struct MHD_Daemon *reload(struct exporter *x, struct MHD_Daemon *d, const
 		err_clear(&e);
 		return d;
 	}
+	MHD_socket fd = MHD_quiesce_daemon(d);
+	*stop = drain(d, stop_set, 5);
 	MHD_stop_daemon(d);
 	struct web_config old = x->web;
 	x->web = nw;
-	struct MHD_Daemon *nd = http_start(x, ss, &e);
+	/* libmicrohttpd closes a socket it was given and could not serve on:
+	 * each attempt gets a copy. */
+	struct MHD_Daemon *nd = http_start(x, ss, fd == MHD_INVALID_SOCKET ? -1 : dup(fd), &e);
 	if (!nd) {
 		fprintf(stderr, "hvscope exporter: SIGHUP: the new web config does not serve (%s); the old one stays\n", err_msg(&e));
 		err_clear(&e);
 		web_config_free(&x->web);
 		x->web = old;
-		return http_start(x, ss, &e);
+		nd = http_start(x, ss, fd == MHD_INVALID_SOCKET ? -1 : dup(fd), &e);
+		if (!nd) {
+			/* Not to run on listening nowhere: the service manager
+			 * restarts what exits. */
+			fprintf(stderr, "hvscope exporter: SIGHUP: cannot serve again (%s); exiting\n", err_msg(&e));
+			err_clear(&e);
+		}
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+		return nd;
 	}
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	web_config_free(&old);
 	fprintf(stderr, "hvscope exporter: SIGHUP: web config %s read again\n", x->web_config_path);
 	return nd;
@@ -119,7 +155,7 @@ static int serve(struct exporter *x, struct hv *hv, const char *profile, double 
 		return 1; /* threads that did start end with the process */
 	}
 	int rc = 0;
-	struct MHD_Daemon *d = http_start(x, ss, &e);
+	struct MHD_Daemon *d = http_start(x, ss, -1, &e);
 	if (!d) {
 		fprintf(stderr, "hvscope exporter: cannot listen on %s: %s\n", listen, err_msg(&e));
 		err_clear(&e);
@@ -127,12 +163,17 @@ static int serve(struct exporter *x, struct hv *hv, const char *profile, double 
 	} else {
 		fprintf(stderr, "hvscope exporter: listening on %s%s%s%s, sampling %s\n", x->web.cert_pem ? "https://" : "http://", listen,
 			x->telemetry_path, web_config_has_users(&x->web) ? " (basic auth)" : "", hv_describe(hv));
-		int sig;
-		while (sigwait(stop_set, &sig) == 0 && sig == SIGHUP && d)
-			d = reload(x, d, ss);
-		fprintf(stderr, "hvscope exporter: %s, stopping\n", strsignal(sig));
-		if (d)
+		int sig = 0;
+		while (d && !sig && sigwait(stop_set, &sig) == 0 && sig == SIGHUP) {
+			sig = 0;
+			d = reload(x, d, ss, stop_set, &sig);
+		}
+		if (d) {
+			fprintf(stderr, "hvscope exporter: %s, stopping\n", strsignal(sig));
 			MHD_stop_daemon(d);
+		} else {
+			rc = 1;
+		}
 	}
 	readiness_stop(&x->rd);
 	/* The sampler may sit in a hypervisor call that does not return. */

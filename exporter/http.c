@@ -169,13 +169,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return reply(c, x, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", &body);
 }
 
-struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, struct err *e)
+struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, int listen_fd, struct err *e)
 {
 	/* A thread per connection: a scrape waits for its sample (up to the
 	 * scrape timeout when the hypervisor hangs) on its connection's
 	 * thread, and a fixed pool of threads all waiting so would leave none
 	 * for /healthz.  The connection limits bound the threads. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	/* ITC: the daemon can be quiesced, handing its listening socket to the
+	 * next one (a reload keeps listening throughout). */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* A trust list makes libmicrohttpd ask for client certificates; for
@@ -197,8 +199,9 @@ struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage 
 	if (!w->priorities)
 		tls[2] = tls[3], tls[3].option = MHD_OPTION_END;
 	/* Bounded: a few scrapers at a time, small requests, slow clients cut. */
-	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, x, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
-						MHD_OPTION_CONNECTION_LIMIT, 64U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16U,
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, x,
+						listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_SOCK_ADDR,
+						listen_fd >= 0 ? (intptr_t)listen_fd : (intptr_t)addr, MHD_OPTION_CONNECTION_LIMIT, 64U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16U,
 						MHD_OPTION_CONNECTION_TIMEOUT, 15U, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 						MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!d)

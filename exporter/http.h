@@ -11,6 +11,8 @@
 struct exporter;
 struct MHD_Daemon;
 
-struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, struct err *e);
+/* Listening on addr, or on listen_fd (>= 0: a socket already listening,
+ * from http_quiesce). */
+struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, int listen_fd, struct err *e);
 
 #endif

@@ -2,18 +2,22 @@
 /* The hypervisor, the running kernel and the boot loader's default entry:
  * the files under /sys/hypervisor, /proc/xen/capabilities, the kernel release, and grub
  * (legacy grub.conf with default=N and title lines, as on RHEL 5; GRUB 2's
- * grubenv and grub.cfg). */
+ * grubenv and grub.cfg, with the Boot Loader Specification entries its
+ * blscfg reads: probe/bls.c; before a grub.cfg is made, /etc/default/grub:
+ * probe/grubdefault.c). */
 #include <errno.h>
 #include <string.h>
 
 #include "core/root.h"
+#include "probe/bls.h"
+#include "probe/grubdefault.h"
 #include "probe/offline.h"
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "xen.type", "xen.capabilities", "xen.hvm", "xen.dom0", "xen.version",
 					"kernel.release", "kernel.xen", "kernel.cmdline", "boot.loader",
 					"boot.config", "boot.entries", "boot.default.title", "boot.default.xen",
-					"boot.default.release", NULL };
+					"boot.default.release", "boot.default.cmdline", "boot.default.xen_cmdline", NULL };
 
 /* A file's first line as a string fact, or the reason it has none. */
 static int fact_from_line(struct probe_ctx *ctx, const char *fact, const char *path, char **val)
@@ -137,19 +141,33 @@ static void probe_kernel(struct probe_ctx *ctx)
 	if (rel) {
 		facts_set_str(fs, "kernel.release", rel, "%s", src);
 		facts_set_bool(fs, "kernel.xen", strstr(rel, "xen") != NULL, "kernel release \"%s\" (%s)", rel, src);
+	} else if (probe_is_image(ctx)) {
+		static const char why[] = "not in an image: no kernel runs in it, and no boot loader configuration in it names the one it boots";
+		facts_set_status(fs, "kernel.release", FACT_UNKNOWN, why);
+		facts_set_status(fs, "kernel.xen", FACT_UNKNOWN, why);
 	} else {
 		static const char why[] = "kernel release unknown: no /proc/sys/kernel/osrelease, /proc/version or boot loader default entry";
 		facts_set_status(fs, "kernel.release", FACT_MISSING, why);
 		facts_set_status(fs, "kernel.xen", FACT_MISSING, why);
 	}
-	fact_from_line(ctx, "kernel.cmdline", "/proc/cmdline", NULL);
+	/* An image boots with what its boot loader's default entry passes. */
+	const struct fact *bc;
+	if (!root_is_live(ctx->root) && !root_exists(ctx->root, "/proc/cmdline") &&
+	    (bc = probe_fact(ctx, "boot.default.cmdline"))->status == FACT_OK)
+		facts_set_str(fs, "kernel.cmdline", bc->s, "no /proc/cmdline (not running): %s", bc->evidence);
+	else
+		fact_from_line(ctx, "kernel.cmdline", "/proc/cmdline", NULL);
 }
 
 /* --- boot loader ------------------------------------------------------ */
 
 struct boot_entry {
 	char *title;
-	char *release; /* of the vmlinuz it starts: "2.6.18-8.el5xen" */
+	char *release;     /* of the vmlinuz it starts: "2.6.18-8.el5xen" */
+	char *cmdline;     /* the kernel's arguments */
+	char *xen_cmdline; /* the hypervisor's, in a Xen entry */
+	char *id;          /* GRUB 2's --id (menuentry_id_option), a BLS entry's file */
+	char *file;        /* a BLS entry's: where it was read, when not the config */
 	bool xen;
 };
 
@@ -162,9 +180,9 @@ struct boot_cfg {
 static void boot_add(struct boot_cfg *bc, const char *title)
 {
 	bc->e = xrealloc(bc->e, (bc->n + 1) * sizeof(*bc->e));
+	memset(&bc->e[bc->n], 0, sizeof(bc->e[bc->n]));
 	bc->e[bc->n].title = xstrdup(title);
 	bc->e[bc->n].xen = strcasestr(title, "xen") != NULL;
-	bc->e[bc->n].release = NULL;
 	bc->n++;
 }
 
@@ -173,14 +191,37 @@ static void boot_free(struct boot_cfg *bc)
 	for (size_t i = 0; i < bc->n; i++) {
 		free(bc->e[i].title);
 		free(bc->e[i].release);
+		free(bc->e[i].cmdline);
+		free(bc->e[i].xen_cmdline);
+		free(bc->e[i].id);
+		free(bc->e[i].file);
 	}
 	free(bc->e);
 	free(bc->default_spec);
 }
 
-/* The release of a "kernel /vmlinuz-R ...", "module /vmlinuz-R ..." or
- * "linux /boot/vmlinuz-R ..." line, for the last entry. */
-static void note_release(struct boot_cfg *bc, const char *line)
+/* The arguments after a boot line's image (GRUB 2's Xen entries put
+ * "placeholder" where the image's name goes, and module2 may take
+ * --nounzip first). */
+static char *line_args(const char *line)
+{
+	const char *p = line + strcspn(line, " \t");
+	p += strspn(p, " \t");
+	while (str_starts(p, "--")) {
+		p += strcspn(p, " \t");
+		p += strspn(p, " \t");
+	}
+	p += strcspn(p, " \t");
+	p += strspn(p, " \t");
+	if (str_starts(p, "placeholder") && (!p[11] || p[11] == ' ' || p[11] == '\t'))
+		p += 11;
+	_cleanup_free_ char *s = xstrdup(p);
+	return xstrdup(str_strip(s));
+}
+
+/* A "kernel /vmlinuz-R ...", "module /vmlinuz-R ..." or "linux
+ * /boot/vmlinuz-R ..." line of the last entry: its release and arguments. */
+static void note_kernel(struct boot_cfg *bc, const char *line)
 {
 	const char *v = strstr(line, "vmlinuz-");
 	if (!bc->n || !v || bc->e[bc->n - 1].release)
@@ -189,6 +230,17 @@ static void note_release(struct boot_cfg *bc, const char *line)
 	size_t n = strcspn(v, " \t");
 	if (n)
 		bc->e[bc->n - 1].release = xstrndup(v, n);
+	bc->e[bc->n - 1].cmdline = line_args(line);
+}
+
+/* The hypervisor's line (grub legacy's "kernel /xen.gz-...", GRUB 2's
+ * "multiboot /boot/xen.gz ..."): the last entry is a Xen entry. */
+static void note_xen(struct boot_cfg *bc, const char *line)
+{
+	struct boot_entry *e = &bc->e[bc->n - 1];
+	e->xen = true;
+	if (!e->xen_cmdline)
+		e->xen_cmdline = line_args(line);
 }
 
 /* grub legacy: "default=0", "title Red Hat ... (2.6.18-8.el5xen)", and in an
@@ -208,15 +260,65 @@ static void parse_grub_legacy(char *text, struct boot_cfg *bc)
 		} else if (str_starts(l, "title") && (l[5] == ' ' || l[5] == '\t')) {
 			boot_add(bc, str_strip(l + 5));
 		} else if (bc->n && (str_starts(l, "kernel") || str_starts(l, "module"))) {
-			note_release(bc, l);
-			if (strstr(l, "xen"))
+			note_kernel(bc, l);
+			if (strstr(l, "xen") && !strstr(l, "vmlinuz-"))
+				note_xen(bc, l);
+			else if (strstr(l, "xen"))
 				bc->e[bc->n - 1].xen = true;
 		}
 	}
 }
 
+/* GRUB 2's "set default=...": a one-time ${next_entry} (grub-reboot's)
+ * is not the default. */
+static void grub2_set_default(struct boot_cfg *bc, char *v)
+{
+	v[strcspn(v, " \t")] = '\0';
+	size_t n = strlen(v);
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v[n - 1] = '\0';
+		v++;
+	}
+	if (!bc->default_spec && strcmp(v, "${next_entry}") != 0)
+		bc->default_spec = xstrdup(v);
+}
+
+/* Fedora's and RHEL 8's blscfg: the Boot Loader Specification entries
+ * become menu entries where it runs. */
+static void add_bls(struct probe_ctx *ctx, const char *cfg, struct boot_cfg *bc)
+{
+	_cleanup_free_ char *dir = path_dir(cfg), *env = xasprintf("%s/grubenv", dir);
+	struct bls_entry *v;
+	size_t n;
+	bls_read(ctx->root, env, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		boot_add(bc, v[i].title);
+		struct boot_entry *e = &bc->e[bc->n - 1];
+		e->id = xstrdup(v[i].id);
+		e->file = xasprintf("/boot/loader/entries/%s.conf (blscfg in %s)", v[i].id, cfg);
+		e->release = v[i].version ? xstrdup(v[i].version) : NULL;
+		e->cmdline = v[i].options ? xstrdup(v[i].options) : NULL;
+	}
+	bls_free(v, n);
+}
+
+/* A menuentry's id: "$menuentry_id_option 'xen-gnulinux-simple-UUID'". */
+static char *menuentry_id(const char *l)
+{
+	const char *p = strstr(l, "$menuentry_id_option ");
+	if (!p)
+		p = strstr(l, "--id ");
+	if (!p)
+		return NULL;
+	p = strchr(p, ' ') + 1;
+	p += strspn(p, " ");
+	char q = *p;
+	const char *end = (q == '\'' || q == '"') ? strchr(p + 1, q) : NULL;
+	return end ? xstrndup(p + 1, (size_t)(end - p - 1)) : NULL;
+}
+
 /* GRUB 2: menuentry 'Debian GNU/Linux, with Xen hypervisor' ... { multiboot2 /boot/xen.gz ... } */
-static void parse_grub2(char *text, struct boot_cfg *bc)
+static void parse_grub2(struct probe_ctx *ctx, const char *cfg, char *text, struct boot_cfg *bc)
 {
 	char *save = NULL;
 	int depth = 0, entry_depth = -1;
@@ -234,22 +336,18 @@ static void parse_grub2(char *text, struct boot_cfg *bc)
 					*end = '\0';
 					boot_add(bc, q + 1);
 					*end = quote;
+					bc->e[bc->n - 1].id = menuentry_id(end + 1);
 					entry_depth = depth;
 				}
 			}
 		} else if (entry_depth >= 0 && bc->n && (str_starts(l, "multiboot") && strstr(l, "xen"))) {
-			bc->e[bc->n - 1].xen = true;
+			note_xen(bc, l);
 		} else if (entry_depth >= 0 && (str_starts(l, "linux") || str_starts(l, "module"))) {
-			note_release(bc, l);
-		} else if (str_starts(l, "set default=") && !bc->default_spec) {
-			char *v = l + strlen("set default=");
-			v[strcspn(v, " \t")] = '\0';
-			size_t n = strlen(v);
-			if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-				v[n - 1] = '\0';
-				v++;
-			}
-			bc->default_spec = xstrdup(v);
+			note_kernel(bc, l);
+		} else if (str_starts(l, "set default=")) {
+			grub2_set_default(bc, l + strlen("set default="));
+		} else if (entry_depth < 0 && (strcmp(l, "blscfg") == 0 || str_starts(l, "blscfg "))) {
+			add_bls(ctx, cfg, bc);
 		}
 		for (char *c = l; *c; c++) {
 			if (*c == '{')
@@ -258,6 +356,179 @@ static void parse_grub2(char *text, struct boot_cfg *bc)
 				entry_depth = -1;
 		}
 	}
+}
+
+static const char *const boot_names[] = { "boot.loader", "boot.config", "boot.entries", "boot.default.title", "boot.default.xen",
+					  "boot.default.release", "boot.default.cmdline", "boot.default.xen_cmdline" };
+
+/* GRUB 2 "saved" defaults live in grubenv, grub legacy's in
+ * /boot/grub/default: the saved entry, or NULL. */
+static char *saved_entry(struct probe_ctx *ctx, const char *env)
+{
+	struct buf eb = BUF_INIT;
+	char *spec = NULL;
+	if (root_read(ctx->root, env, 65536, &eb, NULL) == 0 && eb.s) {
+		char *s = strstr(eb.s, "saved_entry=");
+		if (s) {
+			s += strlen("saved_entry=");
+			s[strcspn(s, "\n")] = '\0';
+			spec = xstrdup(s);
+		} else {
+			char *l = eb.s;
+			l[strcspn(l, "\n")] = '\0';
+			spec = xstrdup(str_strip(l));
+		}
+	}
+	buf_free(&eb);
+	return spec;
+}
+
+static void boot_default_facts(struct probe_ctx *ctx, const struct boot_cfg *bc, const char *path, const char *kind)
+{
+	struct facts *fs = &ctx->facts;
+	_cleanup_free_ char *spec = bc->default_spec ? xstrdup(bc->default_spec) : xstrdup("0");
+	const char *spec_src = bc->default_spec ? path : "(no default line: 0)";
+	if (strcmp(spec, "saved") == 0 || strcmp(spec, "${saved_entry}") == 0) {
+		const char *env = strcmp(kind, "grub2") == 0 ? (str_starts(path, "/boot/grub2") ? "/boot/grub2/grubenv" : "/boot/grub/grubenv")
+							      : "/boot/grub/default";
+		char *saved = saved_entry(ctx, env);
+		if (saved) {
+			free(spec);
+			spec = saved;
+			spec_src = env;
+		}
+	}
+	long long idx;
+	const struct boot_entry *def = NULL;
+	if (str_to_ll(spec, &idx) == 0) {
+		if (idx >= 0 && (size_t)idx < bc->n)
+			def = &bc->e[idx];
+	} else {
+		for (size_t i = 0; i < bc->n && !def; i++)
+			if (strcmp(bc->e[i].title, spec) == 0 || (bc->e[i].id && strcmp(bc->e[i].id, spec) == 0))
+				def = &bc->e[i];
+	}
+	if (!def) {
+		for (size_t i = 3; i < ARRAY_SIZE(boot_names); i++)
+			facts_set_status(fs, boot_names[i], FACT_ERROR, "default \"%s\" (%s) names no entry of %s (%zu entries)", spec,
+					 spec_src, path, bc->n);
+		return;
+	}
+	const char *from = def->file ? def->file : path;
+	if (def->release)
+		facts_set_str(fs, "boot.default.release", def->release, "the vmlinuz of \"%s\" in %s", def->title, from);
+	else
+		facts_set_status(fs, "boot.default.release", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, from);
+	if (def->cmdline)
+		facts_set_str(fs, "boot.default.cmdline", def->cmdline, "the vmlinuz line of \"%s\" in %s", def->title, from);
+	else
+		facts_set_status(fs, "boot.default.cmdline", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, from);
+	if (def->xen_cmdline)
+		facts_set_str(fs, "boot.default.xen_cmdline", def->xen_cmdline, "the hypervisor's line of \"%s\" in %s", def->title, path);
+	else
+		facts_set_status(fs, "boot.default.xen_cmdline", FACT_MISSING, "\"%s\" in %s boots no Xen hypervisor", def->title, path);
+	facts_set_str(fs, "boot.default.title", def->title, "default=%s in %s", spec, spec_src);
+	facts_set_bool(fs, "boot.default.xen", def->xen, "default=%s (%s) is \"%s\"%s", spec, spec_src, def->title,
+		       def->xen ? ", a Xen entry" : ", not a Xen entry");
+}
+
+/* The newest /boot/vmlinuz-RELEASE, which grub-mkconfig lists first. */
+static char *newest_kernel(const char *root)
+{
+	struct strv b = { 0 };
+	root_list_dir(root, "/boot", &b);
+	const char *best = NULL;
+	for (size_t i = 0; i < b.n; i++)
+		if (str_starts(b.v[i], "vmlinuz-") && (!best || strverscmp(b.v[i], best) > 0))
+			best = b.v[i];
+	char *r = best ? xstrdup(best + strlen("vmlinuz-")) : NULL;
+	strv_free(&b);
+	return r;
+}
+
+/* Whether the entry GRUB_DEFAULT names will be a Xen one (1, 0; -1: not
+ * to be told before grub-mkconfig makes the menu), why, and its title
+ * when GRUB_DEFAULT gives it. */
+static int defaults_decide(struct probe_ctx *ctx, const struct grub_default *gd, char **title, char **why)
+{
+	if (gd->xen_override) {
+		*why = xasprintf("%s sets GRUB_DEFAULT to the \"..., with Xen hypervisor\" entry", gd->xen_override_where);
+		return 1;
+	}
+	_cleanup_free_ char *spec = xstrdup(gd->def ? gd->def : "0");
+	_cleanup_free_ char *where = xstrdup(gd->def ? gd->def_where : "GRUB_DEFAULT unset, so 0");
+	if (strcmp(spec, "saved") == 0) {
+		char *saved = saved_entry(ctx, "/boot/grub/grubenv");
+		if (!saved)
+			saved = saved_entry(ctx, "/boot/grub2/grubenv");
+		free(where);
+		where = xasprintf("%s, %s", gd->def_where, saved ? "saved_entry in grubenv" : "nothing saved yet: the first entry");
+		free(spec);
+		spec = saved ? saved : xstrdup("0");
+	}
+	long long idx;
+	if (str_to_ll(spec, &idx) == 0) {
+		if (idx != 0) {
+			*why = xasprintf("GRUB_DEFAULT=%s (%s): which entry that is depends on the menu grub-mkconfig has not made yet",
+					 spec, where);
+			return -1;
+		}
+		_cleanup_free_ char *first = NULL;
+		int xen = grub_first_entry_xen(ctx->root, &first);
+		*why = xasprintf("GRUB_DEFAULT=0 (%s), the first entry grub-mkconfig will make: %s", where, first);
+		return xen;
+	}
+	/* A title, an id (Debian's Xen ids start xen-), or a submenu path
+	 * "Advanced options ...>Debian GNU/Linux, with Xen ..." */
+	const char *last = strrchr(spec, '>');
+	last = last ? last + 1 : spec;
+	*title = xstrdup(last);
+	int xen = strcasestr(last, "xen") != NULL;
+	*why = xasprintf("GRUB_DEFAULT=\"%s\" (%s) names %s", spec, where, xen ? "a Xen entry" : "an entry that is not Xen's");
+	return xen;
+}
+
+/* No grub.cfg yet (an image whose boot loader is installed when it first
+ * boots): what grub-mkconfig will make of /etc/default/grub.  False when
+ * there is none either. */
+static bool boot_from_defaults(struct probe_ctx *ctx)
+{
+	struct facts *fs = &ctx->facts;
+	struct grub_default gd;
+	if (grub_default_read(ctx->root, &gd) < 0) {
+		grub_default_free(&gd);
+		return false;
+	}
+	struct buf files = BUF_INIT;
+	for (size_t i = 0; i < gd.read.n; i++)
+		buf_printf(&files, "%s%s", i ? ", " : "", gd.read.v[i]);
+	const char *rd = buf_str(&files);
+	facts_set_str(fs, "boot.loader", "grub2", "/etc/default/grub (no grub.cfg generated from it yet)");
+	facts_set_str(fs, "boot.config", "/etc/default/grub", "no grub.cfg or grub.conf in /boot/grub*: GRUB 2's settings in %s", rd);
+	facts_set_status(fs, "boot.entries", FACT_MISSING, "no menu yet: grub-mkconfig makes /boot/grub*/grub.cfg from %s", rd);
+	_cleanup_free_ char *title = NULL, *why = NULL, *rel = newest_kernel(ctx->root);
+	int xen = defaults_decide(ctx, &gd, &title, &why);
+	if (xen >= 0)
+		facts_set_bool(fs, "boot.default.xen", xen, "%s", why);
+	else /* an admin could not tell either before grub-mkconfig runs */
+		facts_set_status(fs, "boot.default.xen", FACT_UNKNOWN, "%s", why);
+	if (title)
+		facts_set_str(fs, "boot.default.title", title, "%s", why);
+	else
+		facts_set_status(fs, "boot.default.title", FACT_MISSING, "no menu yet to take the title from: %s", why);
+	if (rel)
+		facts_set_str(fs, "boot.default.release", rel, "the newest /boot/vmlinuz-*, which grub-mkconfig lists first");
+	else
+		facts_set_status(fs, "boot.default.release", FACT_MISSING, "no /boot/vmlinuz-* for grub-mkconfig to list");
+	facts_set_str(fs, "boot.default.cmdline", gd.cmdline_linux, "GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT in %s", rd);
+	if (xen == 1)
+		facts_set_str(fs, "boot.default.xen_cmdline", gd.cmdline_xen, "GRUB_CMDLINE_XEN and GRUB_CMDLINE_XEN_DEFAULT in %s", rd);
+	else
+		facts_set_status(fs, "boot.default.xen_cmdline", FACT_MISSING, "the default entry is %s: %s",
+				 xen == 0 ? "not a Xen one" : "not known yet", why);
+	buf_free(&files);
+	grub_default_free(&gd);
+	return true;
 }
 
 static void probe_boot(struct probe_ctx *ctx)
@@ -271,7 +542,6 @@ static void probe_boot(struct probe_ctx *ctx)
 	};
 	struct boot_cfg bc = { 0 };
 	struct buf text = BUF_INIT;
-	_cleanup_free_ char *spec = NULL;
 	const char *path = NULL, *kind = NULL;
 	int last_err = -ENOENT;
 	for (size_t i = 0; i < ARRAY_SIZE(cands) && !path; i++) {
@@ -283,14 +553,23 @@ static void probe_boot(struct probe_ctx *ctx)
 			last_err = r;
 		}
 	}
-	static const char *const names[] = { "boot.loader", "boot.config", "boot.entries", "boot.default.title", "boot.default.xen",
-					     "boot.default.release" };
 	if (!path) {
-		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-			facts_set_errno(fs, names[i], last_err, ctx->is_root,
-					"no readable boot loader configuration (/boot/grub/grub.conf, menu.lst, /boot/grub2/grub.cfg, /boot/grub/grub.cfg): %s",
-					strerror(-last_err));
-		goto out;
+		buf_free(&text);
+		if (last_err == -ENOENT && boot_from_defaults(ctx))
+			return;
+		if (last_err == -ENOENT && probe_is_image(ctx)) {
+			for (size_t i = 0; i < ARRAY_SIZE(boot_names); i++)
+				facts_set_status(fs, boot_names[i], FACT_UNKNOWN,
+						 "not in this image: it holds no boot loader configuration (/boot/grub/grub.conf, menu.lst, "
+						 "/boot/grub2/grub.cfg, /boot/grub/grub.cfg, /etc/default/grub); what boots it is set up "
+						 "outside it or when it is deployed");
+			return;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(boot_names); i++)
+			facts_set_errno(fs, boot_names[i], last_err, ctx->is_root,
+					"no readable boot loader configuration (/boot/grub/grub.conf, menu.lst, /boot/grub2/grub.cfg, "
+					"/boot/grub/grub.cfg, /etc/default/grub): %s", strerror(-last_err));
+		return;
 	}
 	buf_grow(&text, 0);
 	facts_set_str(fs, "boot.loader", kind, "%s", path);
@@ -298,63 +577,13 @@ static void probe_boot(struct probe_ctx *ctx)
 	if (strcmp(kind, "grub-legacy") == 0)
 		parse_grub_legacy(text.s, &bc);
 	else
-		parse_grub2(text.s, &bc);
+		parse_grub2(ctx, path, text.s, &bc);
 
 	struct strv titles = { 0 };
 	for (size_t i = 0; i < bc.n; i++)
 		strv_push(&titles, bc.e[i].title);
 	facts_set_list_take(fs, "boot.entries", &titles, "%zu entries in %s", bc.n, path);
-
-	/* GRUB 2 "saved" defaults live in grubenv. */
-	spec = bc.default_spec ? xstrdup(bc.default_spec) : xstrdup("0");
-	const char *spec_src = bc.default_spec ? path : "(no default line: 0)";
-	if (strcmp(spec, "saved") == 0 || strcmp(spec, "${saved_entry}") == 0) {
-		const char *env = strcmp(kind, "grub2") == 0 ? (str_starts(path, "/boot/grub2") ? "/boot/grub2/grubenv" : "/boot/grub/grubenv")
-							      : "/boot/grub/default";
-		struct buf eb = BUF_INIT;
-		if (root_read(ctx->root, env, 65536, &eb, NULL) == 0) {
-			char *s = strstr(eb.s, "saved_entry=");
-			free(spec);
-			if (s) {
-				s += strlen("saved_entry=");
-				s[strcspn(s, "\n")] = '\0';
-				spec = xstrdup(s);
-			} else {
-				char *l = eb.s;
-				l[strcspn(l, "\n")] = '\0';
-				spec = xstrdup(str_strip(l));
-			}
-			spec_src = env;
-		}
-		buf_free(&eb);
-	}
-	long long idx;
-	const struct boot_entry *def = NULL;
-	if (str_to_ll(spec, &idx) == 0) {
-		if (idx >= 0 && (size_t)idx < bc.n)
-			def = &bc.e[idx];
-	} else {
-		for (size_t i = 0; i < bc.n && !def; i++)
-			if (strcmp(bc.e[i].title, spec) == 0)
-				def = &bc.e[i];
-	}
-	if (!def) {
-		facts_set_status(fs, "boot.default.title", FACT_ERROR, "default \"%s\" (%s) names no entry of %s (%zu entries)",
-				 spec, spec_src, path, bc.n);
-		facts_set_status(fs, "boot.default.xen", FACT_ERROR, "default \"%s\" (%s) names no entry of %s (%zu entries)",
-				 spec, spec_src, path, bc.n);
-		facts_set_status(fs, "boot.default.release", FACT_ERROR, "default \"%s\" (%s) names no entry of %s (%zu entries)",
-				 spec, spec_src, path, bc.n);
-	} else {
-		if (def->release)
-			facts_set_str(fs, "boot.default.release", def->release, "the vmlinuz of \"%s\" in %s", def->title, path);
-		else
-			facts_set_status(fs, "boot.default.release", FACT_MISSING, "\"%s\" in %s starts no vmlinuz-RELEASE", def->title, path);
-		facts_set_str(fs, "boot.default.title", def->title, "default=%s in %s", spec, spec_src);
-		facts_set_bool(fs, "boot.default.xen", def->xen, "default=%s (%s) is \"%s\"%s", spec, spec_src, def->title,
-			       def->xen ? ", a Xen entry" : ", not a Xen entry");
-	}
-out:
+	boot_default_facts(ctx, &bc, path, kind);
 	boot_free(&bc);
 	buf_free(&text);
 }

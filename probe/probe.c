@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/root.h"
 #include "probe/offline.h"
 
 const struct probe *const probe_table[] = {
@@ -104,6 +105,11 @@ const struct probe *probe_for(const char *name)
 			if (pattern_match(*p, name))
 				return probe_table[i];
 	return NULL;
+}
+
+bool probe_is_image(struct probe_ctx *ctx)
+{
+	return !ctx->offline && offline_is_image(ctx);
 }
 
 bool probe_once(struct probe_ctx *ctx, const char *key)

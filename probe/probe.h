@@ -62,6 +62,10 @@ void probe_ctx_free(struct probe_ctx *ctx);
 const struct fact *probe_fact(struct probe_ctx *ctx, const char *name);
 /* The probe owning name, or NULL when no probe can answer it. */
 const struct probe *probe_for(const char *name);
+/* An image: a root file system that is not running (not live, not an
+ * sosreport, and its /proc holds nothing, where a fixture or a copied
+ * host has files).  Its facts come from its configuration. */
+bool probe_is_image(struct probe_ctx *ctx);
 /* Run a whole probe at most once; true the first time (the caller fills). */
 bool probe_once(struct probe_ctx *ctx, const char *key);
 

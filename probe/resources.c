@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Host resources: memory (/proc/meminfo), free space where images live
  * (statvfs of the nearest existing directory), network bridges
- * (/sys/class/net/NAME/bridge); in an sosreport sos's df and brctl show or
- * ip -d link outputs stand for the last two (probe/resources_sos.c).  Facts: mem.total_mib, mem.available_mib,
- * mem.guest_headroom_mib, disk.free_mib.PATH, net.bridges,
- * net.bridge.NAME. */
+ * (/sys/class/net/NAME/bridge; in an image, which has no /sys/class/net,
+ * the bridges its network configuration sets up at boot: probe/netcfg.c;
+ * in an sosreport sos's df and brctl show or ip -d link outputs stand for
+ * the last two: probe/resources_sos.c).
+ * Facts: mem.total_mib, mem.available_mib, mem.guest_headroom_mib,
+ * disk.free_mib.PATH, net.bridges, net.bridge.NAME. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "probe/netcfg.h"
 #include "probe/probe.h"
 #include "probe/resources.h"
 
@@ -119,8 +122,64 @@ static void probe_disk(struct probe_ctx *ctx, const char *name)
 		close(fd);
 }
 
+/* What the configuration files say, for the evidence. */
+static void netcfg_read_list(const struct netcfg *nc, struct buf *ev)
+{
+	if (!nc->read.n) {
+		buf_puts(ev, "none of /etc/network/interfaces, /etc/systemd/network/*.netdev (nor /run's, /usr/lib's), "
+			     "/etc/NetworkManager/system-connections/*, /etc/sysconfig/network-scripts/ifcfg-*, "
+			     "/etc/sysconfig/network/ifcfg-*, /etc/netplan/*.yaml, "
+			     "/etc/libvirt/qemu/networks/autostart/*.xml is there");
+		return;
+	}
+	buf_puts(ev, "read ");
+	for (size_t i = 0; i < nc->read.n; i++)
+		buf_printf(ev, "%s%s", i ? ", " : "", nc->read.v[i]);
+}
+
+/* An image (a root file system not running: no /sys/class/net): the
+ * bridges its network configuration creates when it boots. */
+static void image_bridges(struct probe_ctx *ctx, const char *name)
+{
+	static const char not_running[] = "the image is not running (no /sys/class/net): its network configuration";
+	struct netcfg nc;
+	struct buf ev = BUF_INIT;
+	netcfg_read(ctx->root, &nc);
+	if (strcmp(name, "net.bridges") == 0) {
+		struct strv br = { 0 };
+		for (size_t i = 0; i < nc.n; i++) {
+			strv_push(&br, nc.v[i].name);
+			buf_printf(&ev, "%s%s at %s (%s)", i ? ", " : "", nc.v[i].name, nc.v[i].where, nc.v[i].how);
+		}
+		if (!nc.n) {
+			buf_printf(&ev, "%s defines no bridge: ", not_running);
+			netcfg_read_list(&nc, &ev);
+		} else {
+			buf_printf(&ev, "; %s defines %zu", not_running, nc.n);
+		}
+		facts_set_list_take(&ctx->facts, name, &br, "%s", buf_str(&ev));
+		strv_free(&br);
+	} else {
+		const char *ifname = name + strlen("net.bridge.");
+		const struct netcfg_bridge *b = netcfg_find(&nc, ifname);
+		if (b) {
+			facts_set_bool(&ctx->facts, name, true, "%s defines %s at %s (%s)", not_running, ifname, b->where, b->how);
+		} else {
+			netcfg_read_list(&nc, &ev);
+			facts_set_bool(&ctx->facts, name, false, "%s defines no bridge %s: %s", not_running, ifname, buf_str(&ev));
+		}
+	}
+	buf_free(&ev);
+	netcfg_free(&nc);
+}
+
 static void probe_bridges(struct probe_ctx *ctx, const char *name)
 {
+	/* an sosreport has no /sys/class/net either: sos's outputs answer */
+	if (!ctx->sos && !root_is_live(ctx->root) && !root_exists(ctx->root, "/sys/class/net")) {
+		image_bridges(ctx, name);
+		return;
+	}
 	bool list_all = strcmp(name, "net.bridges") == 0 || probe_once(ctx, "net.bridges");
 	if (list_all && ctx->sos) {
 		sos_bridges(ctx);

@@ -135,6 +135,13 @@ static bool systemd_runs(struct probe_ctx *ctx)
 			facts_set_bool(&ctx->facts, "init.systemd", r == 1, "%s", buf_str(&ev));
 		buf_free(&ev);
 		f = facts_get(&ctx->facts, "init.systemd");
+	} else if (!f && !root_is_live(ctx->root)) {
+		/* not a running system: whether the init it boots is systemd */
+		const struct fact *is = probe_fact(ctx, "init.system");
+		bool sd = is->status == FACT_OK && strcmp(is->s, "systemd") == 0;
+		facts_set_bool(&ctx->facts, "init.systemd", sd, "init.system: %s (%s)", is->status == FACT_OK ? is->s : "unknown",
+			       is->evidence);
+		f = facts_get(&ctx->facts, "init.systemd");
 	} else if (!f) {
 		/* sd_booted(): the directory exists only when systemd is PID 1. */
 		bool sd = root_is_live(ctx->root) && root_is_dir(ctx->root, "/run/systemd/system");
@@ -370,10 +377,33 @@ static void sysv_enabled(struct probe_ctx *ctx, const char *name, struct svc_sta
 	strv_free(&names);
 }
 
+/* Under --root: enabled by the root's units (when it boots systemd), else
+ * by its init script's rc links (which systemd's sysv-generator starts
+ * too); running from its process table, which an image has none of. */
+static void root_service_state(struct probe_ctx *ctx, const char *name, struct svc_state *st, bool systemd)
+{
+	if (systemd)
+		image_systemd_state(ctx, name, st);
+	if (!st->enabled_known)
+		sysv_enabled(ctx, name, st);
+	if (probe_is_image(ctx)) {
+		buf_printf(&st->ev, "not in an image: a root file system that is not running runs no %s", name);
+		return;
+	}
+	st->known = true;
+	st->running = sysv_running(ctx, name, &st->ev, &st->known);
+	st->available = st->running;
+}
+
 /* One service name, from systemd, else SysV traces and the process table. */
 static void service_state(struct probe_ctx *ctx, const char *name, struct svc_state *st)
 {
-	if (systemd_runs(ctx)) {
+	bool systemd = systemd_runs(ctx);
+	if (!root_is_live(ctx->root) && !ctx->sos) {
+		root_service_state(ctx, name, st, systemd);
+		return;
+	}
+	if (systemd) {
 		if (ctx->sos)
 			sos_systemd_state(ctx, name, st);
 		else
@@ -409,6 +439,12 @@ static void init_system(struct probe_ctx *ctx)
 		return;
 	}
 	struct buf t = BUF_INIT;
+	if (image_systemd_runs(ctx, &t) == 1) { /* /sbin/init is systemd: nothing says it better */
+		facts_set_str(fs, "init.system", "systemd", "%s", buf_str(&t));
+		buf_free(&t);
+		return;
+	}
+	buf_reset(&t);
 	bool initdefault = root_read(ctx->root, "/etc/inittab", 65536, &t, NULL) == 0 && t.s && strstr(t.s, ":initdefault:");
 	buf_free(&t);
 	if (initdefault)
@@ -470,8 +506,9 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		facts_set_bool(&ctx->facts, f_run, best.running, "%s", buf_str(&ev));
 		facts_set_bool(&ctx->facts, f_avail, best.available, "%s", buf_str(&ev));
 	} else {
-		facts_set_status(&ctx->facts, f_run, FACT_MISSING, "%s", buf_str(&ev));
-		facts_set_status(&ctx->facts, f_avail, FACT_MISSING, "%s", buf_str(&ev));
+		enum fact_status why = probe_is_image(ctx) ? FACT_UNKNOWN : FACT_MISSING;
+		facts_set_status(&ctx->facts, f_run, why, "%s", buf_str(&ev));
+		facts_set_status(&ctx->facts, f_avail, why, "%s", buf_str(&ev));
 	}
 	if (any_en_known)
 		facts_set_bool(&ctx->facts, f_en, best.enabled, "%s", buf_str(&en_ev));

@@ -49,4 +49,11 @@ bool sos_chkconfig(struct probe_ctx *ctx, const char *name, struct svc_state *st
 /* The runlevel sos's runlevel output names, or -1. */
 int sos_runlevel(struct probe_ctx *ctx);
 
+/* probe/services_image.c: an image (a root file system not running). */
+/* 1 when the image's /sbin/init is systemd, else 0, with the evidence. */
+int image_systemd_runs(struct probe_ctx *ctx, struct buf *ev);
+/* Enablement from the root's unit files and their symlinks;
+ * enabled_known stays false when no unit file is there. */
+void image_systemd_state(struct probe_ctx *ctx, const char *name, struct svc_state *st);
+
 #endif

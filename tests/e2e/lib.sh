@@ -1,9 +1,10 @@
 # Shared helpers for the end-to-end tests; sourced by each test_*.sh.
 # A test exits 0 (pass), 77 (skip: say why on stdout) or anything else (fail).
-# skip is for facts of the machine (no /dev/kvm, not root, systemd as PID
-# 1); a component a test was promised (a tool, a package's file) that is
-# missing goes through missing/need, which skip for a user and fail in CI
-# (CI=true, as CI runs .ci/run): CI never passes by skipping.
+# skip FACT WHY is for the facts of the machine listed in skip-facts (no
+# /dev/kvm, not root, systemd as PID 1); a component a test was promised (a
+# tool, a package's file) that is missing goes through missing/need, which
+# skip for a user and fail in CI (CI=true, as CI runs .ci/run): CI never
+# passes by skipping.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary under test}"
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,7 +21,13 @@ cleanup() {
 trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
+skip() {
+	local fact=$1
+	shift
+	grep -Eq "^$fact( |\$)" "$E2E_DIR/skip-facts" || fail "skip for '$fact': not a machine fact of tests/e2e/skip-facts ($*)"
+	echo "SKIP: $fact: $*"
+	exit 77
+}
 note() { echo "  $*"; }
 
 hv() { "$HVSCOPE" "$@"; }
@@ -130,7 +137,8 @@ label() {
 
 missing() {
 	[ "${CI:-}" = true ] && fail "$* (in CI a promised component that is missing fails the test)"
-	skip "$*"
+	echo "SKIP: missing: $*"
+	exit 77
 }
 
 need() {
@@ -183,7 +191,7 @@ start_own_libvirtd() {
 	LIBVIRT_STARTED+=("$LIBVIRTD_PID")
 }
 start_libvirtd() {
-	[ "$(id -u)" = 0 ] || skip "needs root to start libvirtd"
+	[ "$(id -u)" = 0 ] || skip not-root "needs root to start libvirtd"
 	need libvirtd virtlogd virsh
 	if [ -e /dev/kvm ]; then
 		chgrp kvm /dev/kvm 2>/dev/null || true
@@ -326,7 +334,12 @@ round_trip() {
 	else
 		"$HVSCOPE" bundle --root "$root" -q -o "$b" > /dev/null 2> "$TMP/rt.err" || fail "$label: bundle: $(cat "$TMP/rt.err")"
 	fi
-	for p in $("$HVSCOPE" check --list | sed -n 's/^\([a-z0-9_-]*\): .*/\1/p'); do
+	local profiles
+	profiles=$("$HVSCOPE" check --list) || fail "$label: check --list exited $?"
+	profiles=$(sed -n 's/^\([a-z0-9_-]*\): .*/\1/p' <<< "$profiles")
+	# rhel5-xen, xen and kvm at least: an empty list would compare nothing
+	[ "$(wc -w <<< "$profiles")" -ge 3 ] || fail "$label: check --list named the profiles '$profiles'"
+	for p in $profiles; do
 		run_hv check --root "$root" --profile "$p" --format json > "$TMP/rt-a.json"
 		run_hv check --bundle "$b" --profile "$p" --format json > "$TMP/rt-b.json"
 		[ "$RC" -le 2 ] || fail "$label: check --bundle exited $RC"

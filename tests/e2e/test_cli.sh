@@ -40,9 +40,9 @@ grep -q '^FAIL  package\[vnc\]' "$TMP/r.txt" || fail "text lacks the FAIL line"
 grep -q '^      fix:  yum install vnc$' "$TMP/r.txt" || fail "text lacks the remedy"
 grep -q '^      seen: package.vnc.installed = (missing) (no package database' "$TMP/r.txt" || fail "text lacks what was seen"
 if command -v script >/dev/null; then
-	script -qec "$HVSCOPE check --root $R --profile rhel5-xen --only cpu-pae" /dev/null > "$TMP/tty.txt" || true
+	script -qec "$HVSCOPE check --root $R --profile rhel5-xen --only cpu-pae" /dev/null > "$TMP/tty.txt" || fail "check on a terminal exited $?"
 	grep -q $'\033\[32mPASS' "$TMP/tty.txt" || fail "no colour on a terminal"
-	NO_COLOR=1 script -qec "$HVSCOPE check --root $R --profile rhel5-xen --only cpu-pae" /dev/null > "$TMP/tty.txt" || true
+	NO_COLOR=1 script -qec "$HVSCOPE check --root $R --profile rhel5-xen --only cpu-pae" /dev/null > "$TMP/tty.txt" || fail "check with NO_COLOR exited $?"
 	! grep -q $'\033' "$TMP/tty.txt" || fail "colour despite NO_COLOR"
 fi
 run_hv check --root "$R" --profile rhel5-xen --quiet > "$TMP/q.txt"

@@ -116,6 +116,7 @@ HOME_URL="https://www.redhat.com/"
 X
 echo "Red Hat Enterprise Linux release 8.6 (Ootpa)" > "$R8/etc/redhat-release"
 : > "$R8/usr/lib/systemd/systemd"
+mkdir -p "$R8/proc/1" && echo systemd > "$R8/proc/1/comm"
 rpmdb_install "$R8" libvirt-daemon=8.0.0-5.el8 libvirt-daemon-driver-qemu=8.0.0-5.el8
 check_kvm "$R8" "$TMP/r8.json"
 expect_verdict "$TMP/r8.json" qemu-package fail

@@ -18,7 +18,7 @@ as_nobody() { "${NOBODY[@]}" "$@"; }
 if ! as_nobody virsh -r -c qemu:///system version > /dev/null 2>&1; then
 	# Ours is configured to let them in (tests/e2e/libvirtd.conf).
 	[ -n "$LIBVIRTD_PID" ] && fail "the libvirtd this test started refuses unprivileged read-only clients"
-	skip "the libvirtd running here refuses unprivileged read-only clients (auth_unix_ro; no polkitd)"
+	missing "the libvirtd running here, not this test's, refuses unprivileged read-only clients (auth_unix_ro; no polkitd)"
 fi
 guest_create "$G" "$(kvm_or_qemu)"
 chmod 755 "$TMP"

@@ -6,7 +6,7 @@
 # kvm_intel/kvm_amd run nested, and too blunt under kvm_pvm (hvscope WARNs).
 . "$(dirname "$0")/lib.sh"
 need python3 virsh libvirtd virtlogd virt-host-validate
-[ -e /dev/kvm ] || skip "no /dev/kvm on this machine"
+[ -e /dev/kvm ] || skip no-kvm "no /dev/kvm on this machine"
 
 start_libvirtd
 trap 'virsh -c qemu:///system destroy hvscope-e2e >/dev/null 2>&1 || true; stop_libvirtd; cleanup' EXIT

@@ -8,9 +8,9 @@
 # its file list, rpmlint's word, and its binary run from an rpm --root.
 . "$(dirname "$0")/lib.sh"
 need dpkg-buildpackage lintian rpmbuild groff man apt-get git
-[ "$(id -u)" = 0 ] || skip "installing a package needs root"
+[ "$(id -u)" = 0 ] || skip not-root "installing a package needs root"
 if dpkg-query -W -f='${Status}' hvscope 2>/dev/null | grep -q 'install ok'; then
-	skip "an hvscope package is installed on this machine already; not touching it"
+	missing "an hvscope package is installed on this machine already; not touching it"
 fi
 # Run from make check: its MAKEFLAGS (SANITIZE=1, BUILD=...) must not reach
 # the package builds' own make.

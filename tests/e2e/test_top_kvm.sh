@@ -83,8 +83,9 @@ PIDS=""
 for g in hvs-b hvs-c; do PIDS="$PIDS $(cat /run/libvirt/qemu/$g.pid)"; done
 kill -STOP $PIDS
 t0=$(date +%s.%N)
-hv top -b -i 6 -d 1 --deadline 700 --connect $URI --format json --filter hvs- > "$TMP/s.json" 2> "$TMP/s.err" || true
+run_hv top -b -i 6 -d 1 --deadline 700 --connect $URI --format json --filter hvs- > "$TMP/s.json" 2> "$TMP/s.err"
 t1=$(date +%s.%N)
+[ "$RC" = 0 ] || fail "top -b with two stopped guests exited $RC: $(tail -n 3 "$TMP/s.err")"
 # On failure, whether libvirtd answers for hvs-a itself (the others still stopped).
 diag() {
 	local s0 rc

@@ -26,6 +26,11 @@ vg check --profile kvm --format json
 vg check --root "$R" --format junit
 vg check --root "$R" --format prometheus
 vg check --root "$FIXTURES/xen-dom0-debian" --format json
+# golden images: every network and boot configuration reader
+for g in debian12-ifupdown debian12-networkd centos7-nm rhel5-ifcfg ubuntu22-netplan fedora40-bls; do
+	vg check --root "$FIXTURES/golden/$g" --profile xen --format json
+done
+vg check --root "$FIXTURES/golden/debian12-ifupdown" --profile kvm
 vg check --root "$TMP" --profile xen
 vg check --list
 vg check --explain hwvirt

@@ -167,7 +167,8 @@ PY
 	fx=$work/fixture
 	cp -a "$here/../fixtures/rhel5-xen" "$fx"
 	cp "$out/hv-capabilities.txt" "$fx/sys/hypervisor/properties/capabilities"
-	"$HVSCOPE_PAYLOAD/usr/bin/hvscope" check --root "$fx" --profile rhel5-xen --only vt-enabled --format json > "$out/check-rhel5-vt-fixture.json" 2> /dev/null || true
+	"$HVSCOPE_PAYLOAD/usr/bin/hvscope" check --root "$fx" --profile rhel5-xen --only vt-enabled --format json > "$out/check-rhel5-vt-fixture.json" 2> /dev/null ||
+		[ $? -le 2 ] || echo "FAIL rhel5-vt-as-fixture: check --root exited badly" >> "$out/summary.txt"
 	python3 - "$out/check-rhel5-vt.json" "$out/check-rhel5-vt-fixture.json" "$out/hv-capabilities.txt" >> "$out/summary.txt" <<'PY'
 import json, sys
 def v(p):
@@ -207,6 +208,16 @@ PY
 	fi
 	tail -n 1 "$out/summary.txt" | sed 's/^/  /'
 fi
+# The skips each boot may have, for a fact of its CPU model; any other skip
+# is a failure (a step that could not run proves nothing).  Nehalem: Xen
+# offers no HVM and the CPU has no VT for the RHEL 5 rule; the AMD-V model:
+# libvirt's Xen driver does not start (no CPU model it knows, see above).
+case $boot:$cpu in
+xen:Nehalem) allowed='^SKIP (hvm-guests: Xen offers no HVM with this CPU model|rhel5-vt-as-fixture: this CPU model has no VT)' ;;
+xen:*) allowed='^SKIP libvirt-xen: libvirtd exited: .*Driver state initialization failed' ;;
+*) allowed='^$' ;;
+esac
+grep '^SKIP' "$out/summary.txt" | grep -Ev "$allowed" | sed 's/^SKIP \([^:]*\): /FAIL \1: skipped on a boot where it must run: /' >> "$out/summary.txt" || true
 if [ "$rc" != 0 ] || grep -q '^FAIL' "$out/summary.txt"; then
 	log "FAILED (exit $rc); the logs of each step are in $out"
 	for f in $(sed -n 's/^FAIL \([^:]*\):.*/\1/p' "$out/summary.txt"); do
