@@ -183,7 +183,6 @@ static void cleanup(struct probe_ctx *ctx)
 
 const struct probe probe_cpu = {
 	.name = "cpu",
-	.offline = OFFLINE_BUNDLE | OFFLINE_SOS,
 	.summary = "CPU vendor, model, logical CPUs and flags (libcpuid, /proc/cpuinfo)",
 	.patterns = patterns,
 	.resolve = resolve,

@@ -60,6 +60,7 @@ static struct fact *facts_slot(struct facts *fs, const char *name)
 	struct fact *f = facts_get(fs, name);
 	if (f) {
 		fact_clear_value(f);
+		f->set_at = ++fs->serial;
 		return f;
 	}
 	if (fs->n == fs->alloc) {
@@ -68,6 +69,7 @@ static struct fact *facts_slot(struct facts *fs, const char *name)
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->name = xstrdup(name);
+	f->set_at = ++fs->serial;
 	fs->v[fs->n++] = f;
 	slots_grow(fs);
 	*slot_of(fs, name) = fs->n;

@@ -29,6 +29,7 @@ struct fact {
 	char *s;
 	struct strv list;
 	char *evidence; /* where the value came from, or why there is none */
+	unsigned long set_at; /* the store's serial when it was last set */
 };
 
 struct facts {
@@ -38,6 +39,7 @@ struct facts {
 	 * free), so that a bundle's thousands of facts load in linear time. */
 	size_t *slots;
 	size_t nslots;
+	unsigned long serial; /* counts every set, so a caller can tell what a probe run set */
 };
 
 struct fact *facts_get(const struct facts *fs, const char *name);

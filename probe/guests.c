@@ -472,7 +472,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_guests = {
 	.name = "guests",
 	.summary = "guest configurations: /etc/xen/* and auto/, xend-managed domains, libvirt domain XML",
-	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

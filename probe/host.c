@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "probe/offline.h"
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "os.id", "os.version_id", "os.pretty", "os.rhel_major", "host.name", NULL };
@@ -29,10 +30,26 @@ static char *osrel_get(const char *text, const char *key)
 	return NULL;
 }
 
+/* In an sosreport: what its hostname command printed (the running
+ * name), else its copy of /etc/hostname. */
+static bool sos_host_name(struct probe_ctx *ctx)
+{
+	struct buf b = BUF_INIT;
+	const char *src = offline_sos_read(ctx->root, "host.name", 4096, &b);
+	char *h = src ? str_strip(b.s) : NULL;
+	bool ok = h && *h && !strchr(h, '\n') && !strchr(h, ' ');
+	if (ok)
+		facts_set_str(&ctx->facts, "host.name", h, "%s", src);
+	buf_free(&b);
+	return ok;
+}
+
 /* Under --root: /etc/hostname, RHEL 5's HOSTNAME= in
  * /etc/sysconfig/network, or a copy of /proc/sys/kernel/hostname. */
 static void host_name(struct probe_ctx *ctx)
 {
+	if (ctx->sos && sos_host_name(ctx))
+		return;
 	if (root_is_live(ctx->root)) {
 		char h[256] = "";
 		gethostname(h, sizeof(h) - 1);
@@ -118,7 +135,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_host = {
 	.name = "host",
-	.offline = OFFLINE_BUNDLE | OFFLINE_SOS,
 	.summary = "the distribution (/etc/os-release, /etc/redhat-release)",
 	.patterns = patterns,
 	.resolve = resolve,

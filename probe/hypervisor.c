@@ -11,6 +11,7 @@
 #include "core/root.h"
 #include "probe/bls.h"
 #include "probe/grubdefault.h"
+#include "probe/offline.h"
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "xen.type", "xen.capabilities", "xen.hvm", "xen.dom0", "xen.version",
@@ -91,6 +92,30 @@ static char *release_from_version(const char *line)
 	return n ? xstrndup(r, n) : NULL;
 }
 
+/* The release in sos's record of the running kernel: uname -a ("Linux
+ * HOST RELEASE #1 SMP ..."), a copy of /proc/version ("Linux version
+ * RELEASE (...)") or of osrelease (the release alone). */
+static char *sos_release(struct probe_ctx *ctx, const char **src)
+{
+	struct buf b = BUF_INIT;
+	char *rel = NULL;
+	*src = offline_sos_read(ctx->root, "kernel.release", 65536, &b);
+	if (*src) {
+		char *line = b.s;
+		line[strcspn(line, "\n")] = '\0';
+		char *f[3] = { NULL, NULL, NULL };
+		char *save = NULL;
+		for (int i = 0; i < 3 && (f[i] = strtok_r(i ? NULL : line, " \t", &save)); i++)
+			;
+		if (f[0] && strcmp(f[0], "Linux"))
+			rel = xstrdup(f[0]);
+		else if (f[2])
+			rel = xstrdup(f[2]);
+	}
+	buf_free(&b);
+	return rel;
+}
+
 /* The running kernel's release: /proc/sys/kernel/osrelease, else the
  * banner in /proc/version (an image or a copy of /proc may have only
  * that), else what the boot loader starts by default. */
@@ -99,7 +124,9 @@ static void probe_kernel(struct probe_ctx *ctx)
 	struct facts *fs = &ctx->facts;
 	_cleanup_free_ char *rel = NULL, *banner = NULL;
 	const char *src = "/proc/sys/kernel/osrelease";
-	if (root_read_line(ctx->root, src, &rel, NULL) < 0) {
+	if (ctx->sos)
+		rel = sos_release(ctx, &src);
+	else if (root_read_line(ctx->root, src, &rel, NULL) < 0) {
 		src = "/proc/version";
 		if (root_read_line(ctx->root, src, &banner, NULL) == 0)
 			rel = release_from_version(banner);
@@ -573,7 +600,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 
 const struct probe probe_hypervisor = {
 	.name = "hypervisor",
-	.offline = OFFLINE_BUNDLE | OFFLINE_SOS,
 	.summary = "Xen (/sys/hypervisor, /proc/xen), the running kernel, the boot loader's default entry",
 	.patterns = patterns,
 	.resolve = resolve,

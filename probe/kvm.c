@@ -152,7 +152,9 @@ static void probe_cgroups(struct probe_ctx *ctx)
 	struct facts *fs = &ctx->facts;
 	struct buf cg = BUF_INIT, mounts = BUF_INIT;
 	bool have_cg = root_read(ctx->root, "/proc/cgroups", ROOT_READ_MAX, &cg, NULL) == 0;
-	bool have_mounts = root_read(ctx->root, "/proc/self/mounts", ROOT_READ_MAX, &mounts, NULL) == 0;
+	/* /proc/mounts links to it; sos copies it (sos 1.7 only it) and this */
+	bool have_mounts = root_read(ctx->root, "/proc/self/mounts", ROOT_READ_MAX, &mounts, NULL) == 0 ||
+			   root_read(ctx->root, "/proc/mounts", ROOT_READ_MAX, &mounts, NULL) == 0;
 	if (!have_mounts)
 		buf_reset(&mounts);
 	buf_grow(&cg, 0);

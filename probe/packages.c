@@ -424,7 +424,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_packages = {
 	.name = "packages",
 	.summary = "installed packages through librpm or the dpkg database (an sosreport: its package listing)",
-	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

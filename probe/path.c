@@ -44,7 +44,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_path = {
 	.name = "path",
 	.summary = "whether a path exists, is a directory or a character device",
-	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 };

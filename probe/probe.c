@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
+#include "probe/offline.h"
 
 const struct probe *const probe_table[] = {
 	&probe_cpu, &probe_hypervisor, &probe_kvm, &probe_host, &probe_packages,
@@ -18,6 +19,7 @@ void probe_ctx_init(struct probe_ctx *ctx, const char *root)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = root && *root ? root : "/";
 	ctx->is_root = geteuid() == 0;
+	ctx->image = -1;
 }
 
 void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *recorded, const char *files, const char *cpuid_dump)
@@ -34,19 +36,22 @@ void probe_ctx_init_offline(struct probe_ctx *ctx, unsigned kind, struct facts *
 	ctx->files->sos = kind == OFFLINE_SOS;
 }
 
-/* A fact not recorded, from the copies of the host's files when its probe
- * reads only what such copies hold; what they do not tell is not the
- * host's failure. */
+static const struct fact *set_unknown(struct probe_ctx *ctx, const char *name, const char *inner)
+{
+	struct buf why = BUF_INIT;
+	offline_reason(name, ctx->offline, ctx->files->root, inner, &why);
+	facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "%s", buf_str(&why));
+	buf_free(&why);
+	return facts_get(&ctx->facts, name);
+}
+
+/* A fact not recorded, from the copies of the host's files when the table
+ * of sources says they answer it; what they do not tell is not the host's
+ * failure. */
 static const struct fact *fact_from_files(struct probe_ctx *ctx, const char *name)
 {
-	const char *where = ctx->offline == OFFLINE_SOS ? "the sosreport" : "the bundle";
-	const struct probe *p = probe_for(name);
-	if (!p || !(p->offline & ctx->offline)) {
-		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in %s: %s %s, and it holds no copy of what the %s probe reads (%s)",
-				 where, name, ctx->offline == OFFLINE_SOS ? "is not something sos records" : "was not recorded by the host's probes",
-				 p ? p->name : "?", p ? p->summary : "no probe provides it");
-		return facts_get(&ctx->facts, name);
-	}
+	if (!offline_answers(name, ctx->offline))
+		return set_unknown(ctx, name, NULL);
 	const struct fact *f = probe_fact(ctx->files, name);
 	switch (f->status) {
 	case FACT_OK: {
@@ -68,8 +73,7 @@ static const struct fact *fact_from_files(struct probe_ctx *ctx, const char *nam
 		facts_set_status(&ctx->facts, name, FACT_ERROR, "%s", f->evidence);
 		break;
 	default:
-		facts_set_status(&ctx->facts, name, FACT_UNKNOWN, "not in %s (%s)", where, f->evidence);
-		break;
+		return set_unknown(ctx, name, f->evidence);
 	}
 	return facts_get(&ctx->facts, name);
 }
@@ -105,13 +109,7 @@ const struct probe *probe_for(const char *name)
 
 bool probe_is_image(struct probe_ctx *ctx)
 {
-	if (root_is_live(ctx->root) || ctx->sos || ctx->offline)
-		return false;
-	struct strv names = { 0 };
-	root_list_dir(ctx->root, "/proc", &names);
-	bool empty = names.n == 0;
-	strv_free(&names);
-	return empty;
+	return !ctx->offline && offline_is_image(ctx);
 }
 
 bool probe_once(struct probe_ctx *ctx, const char *key)
@@ -130,8 +128,13 @@ const struct fact *probe_fact(struct probe_ctx *ctx, const char *name)
 	if (ctx->files)
 		return fact_from_files(ctx, name);
 	const struct probe *p = probe_for(name);
-	if (p)
+	if (p && offline_image_unknown(ctx, name))
+		return facts_get(&ctx->facts, name);
+	if (p) {
+		unsigned long before = ctx->facts.serial;
 		p->resolve(ctx, name);
+		offline_image_sweep(ctx, before);
+	}
 	f = facts_get(&ctx->facts, name);
 	if (!f) {
 		if (p)

@@ -17,10 +17,10 @@ struct probe_ctx {
 	/* Checking a host from what it left (probe_ctx_init_offline): an
 	 * hvscope bundle, whose facts.json is in facts from the start, or an
 	 * sosreport, which records no facts.  A fact not there is asked of
-	 * files, a context reading the copies of the host's files, when its
-	 * probe reads only what they hold (probe.offline); what they cannot
-	 * tell is UNKNOWN ("not in the bundle"), never a failure of the
-	 * host's.  offline: 0 (a host or --root), OFFLINE_BUNDLE or
+	 * files, a context reading the copies of the host's files, when the
+	 * table of sources (probe/offline.h) says such copies answer it; what
+	 * they cannot tell is UNKNOWN ("not in the bundle"), never a failure
+	 * of the host's.  offline: 0 (a host or --root), OFFLINE_BUNDLE or
 	 * OFFLINE_SOS. */
 	unsigned offline;
 	struct probe_ctx *files;
@@ -28,6 +28,8 @@ struct probe_ctx {
 	 * (sos_commands/) stand for the commands and /proc (files, under
 	 * OFFLINE_SOS). */
 	bool sos;
+	/* probe/offline.c's answer to "is root an image": -1 not yet asked */
+	int image;
 	/* A raw CPUID dump (libcpuid's text form) the CPU probe reads in
 	 * place of the live CPU's: a bundle's check/cpuid.raw.  NULL: none. */
 	const char *cpuid_dump;
@@ -44,11 +46,6 @@ struct probe {
 	 * becomes a fact with a non-OK status. */
 	void (*resolve)(struct probe_ctx *ctx, const char *name);
 	void (*cleanup)(struct probe_ctx *ctx);
-	/* Where copies of what it reads are found, so that they answer it as
-	 * the host would have: OFFLINE_BUNDLE, hvscope bundle collects every
-	 * file it reads; OFFLINE_SOS, an sosreport holds them (others read
-	 * databases, devices, labels or files neither holds). */
-	unsigned offline;
 };
 enum { OFFLINE_BUNDLE = 1, OFFLINE_SOS = 2 };
 

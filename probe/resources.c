@@ -2,7 +2,9 @@
 /* Host resources: memory (/proc/meminfo), free space where images live
  * (statvfs of the nearest existing directory), network bridges
  * (/sys/class/net/NAME/bridge; in an image, which has no /sys/class/net,
- * the bridges its network configuration sets up at boot: probe/netcfg.c).
+ * the bridges its network configuration sets up at boot: probe/netcfg.c;
+ * in an sosreport sos's df and brctl show or ip -d link outputs stand for
+ * the last two: probe/resources_sos.c).
  * Facts: mem.total_mib, mem.available_mib, mem.guest_headroom_mib,
  * disk.free_mib.PATH, net.bridges, net.bridge.NAME. */
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include "core/root.h"
 #include "probe/netcfg.h"
 #include "probe/probe.h"
+#include "probe/resources.h"
 
 static const char *const patterns[] = { "mem.total_mib", "mem.available_mib", "mem.guest_headroom_mib", "mem.dom0_mib",
 					"disk.free_mib./*", "net.bridges", "net.bridge.*", NULL };
@@ -39,11 +42,14 @@ static void probe_mem(struct probe_ctx *ctx)
 	long long total = r == 0 ? meminfo_kib(b.s ? b.s : "", "MemTotal:") : -1;
 	long long avail = r == 0 ? meminfo_kib(b.s ? b.s : "", "MemAvailable:") : -1;
 	if (total < 0) {
+		/* absent: the source says nothing (an sosreport without it); there
+		 * but unreadable or without MemTotal: an error */
 		const char *why = r < 0 ? err_msg(&e) : "/proc/meminfo has no MemTotal line";
-		facts_set_status(fs, "mem.total_mib", FACT_ERROR, "%s", why);
-		facts_set_status(fs, "mem.available_mib", FACT_ERROR, "%s", why);
-		facts_set_status(fs, "mem.guest_headroom_mib", FACT_ERROR, "%s", why);
-		facts_set_status(fs, "mem.dom0_mib", FACT_ERROR, "%s", why);
+		enum fact_status st = r == -ENOENT ? FACT_MISSING : FACT_ERROR;
+		facts_set_status(fs, "mem.total_mib", st, "%s", why);
+		facts_set_status(fs, "mem.available_mib", st, "%s", why);
+		facts_set_status(fs, "mem.guest_headroom_mib", st, "%s", why);
+		facts_set_status(fs, "mem.dom0_mib", st, "%s", why);
 		goto out;
 	}
 	facts_set_int(fs, "mem.total_mib", total / 1024, "/proc/meminfo MemTotal: %lld kB", total);
@@ -85,6 +91,10 @@ out:
 static void probe_disk(struct probe_ctx *ctx, const char *name)
 {
 	const char *path = name + strlen("disk.free_mib.");
+	if (ctx->sos) {
+		sos_disk_free(ctx, name, path);
+		return;
+	}
 	_cleanup_free_ char *p = xstrdup(path);
 	/* Walk up to the nearest directory that exists: the images dir may be
 	 * yet to be created, its filesystem is what matters. */
@@ -165,11 +175,15 @@ static void image_bridges(struct probe_ctx *ctx, const char *name)
 
 static void probe_bridges(struct probe_ctx *ctx, const char *name)
 {
-	if (!root_is_live(ctx->root) && !root_exists(ctx->root, "/sys/class/net")) {
+	/* an sosreport has no /sys/class/net either: sos's outputs answer */
+	if (!ctx->sos && !root_is_live(ctx->root) && !root_exists(ctx->root, "/sys/class/net")) {
 		image_bridges(ctx, name);
 		return;
 	}
-	if (strcmp(name, "net.bridges") == 0 || probe_once(ctx, "net.bridges")) {
+	bool list_all = strcmp(name, "net.bridges") == 0 || probe_once(ctx, "net.bridges");
+	if (list_all && ctx->sos) {
+		sos_bridges(ctx);
+	} else if (list_all) {
 		struct strv ifs = { 0 }, br = { 0 };
 		int r = root_list_dir(ctx->root, "/sys/class/net", &ifs);
 		for (size_t i = 0; i < ifs.n; i++) {
@@ -188,6 +202,15 @@ static void probe_bridges(struct probe_ctx *ctx, const char *name)
 	if (str_starts(name, "net.bridge.")) {
 		const char *ifname = name + strlen("net.bridge.");
 		const struct fact *all = facts_get(&ctx->facts, "net.bridges");
+		if (all && all->status != FACT_OK) { /* what is not known of all is not known of one */
+			facts_set_status(&ctx->facts, name, all->status, "%s", all->evidence);
+			return;
+		}
+		if (ctx->sos) {
+			bool is = strv_contains(&all->list, ifname);
+			facts_set_bool(&ctx->facts, name, is, "%s %s %s", all->evidence, is ? "names" : "does not name", ifname);
+			return;
+		}
 		bool is = all && all->status == FACT_OK && strv_contains(&all->list, ifname);
 		_cleanup_free_ char *p = xasprintf("/sys/class/net/%s", ifname);
 		bool exists = root_exists(ctx->root, p);

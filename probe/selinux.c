@@ -19,6 +19,7 @@
 
 #include "core/root.h"
 #include "core/util.h"
+#include "probe/offline.h"
 #include "probe/probe.h"
 
 static const char *const patterns[] = { "selinux.enabled", "selinux.mode", "selinux.policy", "selinux.fcontext.local",
@@ -46,13 +47,14 @@ static bool policy_name_ok(const char *s)
 	return true;
 }
 
-/* SELINUX= and SELINUXTYPE= from /etc/selinux/config. */
-/* An sosreport's sestatus output (sos's selinux plugin): the kernel's
- * state on the host, as the live probe asks it; false when it has none. */
+/* An sosreport's sestatus output (sos's selinux plugin; sos 3.0 to 3.5
+ * ran only sestatus -b, whose head is the same): the kernel's state on the
+ * host, as the live probe asks it; false when it has none. */
 static bool sos_sestatus(struct probe_ctx *ctx)
 {
 	struct buf b = BUF_INIT;
-	if (root_read(ctx->root, "/sos_commands/selinux/sestatus", 65536, &b, NULL) < 0 || !b.s) {
+	const char *src = offline_sos_read(ctx->root, "selinux.mode", 1u << 20, &b);
+	if (!src) {
 		buf_free(&b);
 		return false;
 	}
@@ -71,14 +73,15 @@ static bool sos_sestatus(struct probe_ctx *ctx)
 	bool known = status && (!strcmp(status, "enabled") || !strcmp(status, "disabled"));
 	if (known) {
 		bool on = !strcmp(status, "enabled");
-		facts_set_bool(&ctx->facts, "selinux.enabled", on, "sos_commands/selinux/sestatus: SELinux status %s", status);
-		facts_set_str(&ctx->facts, "selinux.mode", on && mode ? mode : "disabled", "sos_commands/selinux/sestatus: %s%s",
+		facts_set_bool(&ctx->facts, "selinux.enabled", on, "%s: SELinux status %s", src, status);
+		facts_set_str(&ctx->facts, "selinux.mode", on && mode ? mode : "disabled", "%s: %s%s", src,
 			      on && mode ? "Current mode " : "SELinux status ", on && mode ? mode : status);
 	}
 	buf_free(&b);
 	return known;
 }
 
+/* SELINUX= and SELINUXTYPE= from /etc/selinux/config. */
 static void read_config(struct probe_ctx *ctx)
 {
 	struct facts *fs = &ctx->facts;
@@ -443,7 +446,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_selinux = {
 	.name = "selinux",
 	.summary = "SELinux mode, policy, expected and actual file labels, local fcontext rules (libselinux, libsemanage)",
-	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

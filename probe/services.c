@@ -524,7 +524,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_services = {
 	.name = "services",
 	.summary = "service state: systemd units, SysV pid and lock files, the process table",
-	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 	.cleanup = cleanup,

@@ -336,7 +336,6 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 const struct probe probe_svirt = {
 	.name = "svirt",
 	.summary = "what sVirt depends on: qemu.conf's security driver, SELinux booleans, the file systems of guests' images",
-	.offline = OFFLINE_SOS,
 	.patterns = patterns,
 	.resolve = resolve,
 };

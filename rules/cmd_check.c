@@ -13,6 +13,7 @@
 #include "core/scrub.h"
 #include "diag/bundle_in.h"
 #include "probe/fact_load.h"
+#include "probe/offline.h"
 #include "probe/probe.h"
 #include "rules/engine.h"
 #include "rules/report.h"
@@ -35,7 +36,8 @@ void cmd_check_usage(FILE *f)
 	      "      --only ID,...    run only these rules\n"
 	      "  -l, --list           list the profiles and their rules\n"
 	      "      --explain ID     what a rule checks, why, and how to fix it\n"
-	      "      --facts          list the facts the probes provide (for rule writers)\n"
+	      "      --facts          list the facts the probes provide and where each comes\n"
+	      "                       from (live, --root image, bundle, sosreport)\n"
 	      "  -q, --quiet          print only what needs attention\n"
 	      "      --no-color       no colours (also when NO_COLOR is set, or not on a terminal)\n"
 	      "  -h, --help           this text\n"
@@ -224,6 +226,8 @@ static void list_facts(void)
 		printf("%s: %s\n", probe_table[i]->name, probe_table[i]->summary);
 		for (const char *const *p = probe_table[i]->patterns; *p; p++)
 			printf("  %s\n", *p);
+		printf("  where they come from:\n");
+		offline_table_print(stdout, probe_table[i]->name);
 	}
 }
 

@@ -97,7 +97,11 @@ note "RHEL 7 OpenStack: qemu-kvm-rhev and qemu-kvm-ev accepted, yum and systemct
 
 # --- RHEL 8.6: dnf; libvirt 8.0 has libvirtd.socket ------------------------
 R8=$TMP/rhel8
-mkdir -p "$R8/etc" "$R8/usr/lib/systemd" "$R8/proc"
+mkdir -p "$R8/etc" "$R8/usr/lib/systemd" "$R8/proc/sys/kernel"
+# a copy of the running host's /proc, as the fixtures carry: no libvirtd
+# among its processes is the host's state (an image, with an empty /proc,
+# could not tell, and its daemon checks say SKIP)
+echo 4.18.0-372.9.1.el8.x86_64 > "$R8/proc/sys/kernel/osrelease"
 cat > "$R8/etc/os-release" <<'X'
 NAME="Red Hat Enterprise Linux"
 VERSION="8.6 (Ootpa)"

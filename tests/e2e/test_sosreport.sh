@@ -1,12 +1,15 @@
 # hvscope check --bundle on an sosreport: a real one made here by Debian's
 # sos 4.0 (its kernel, processor, dpkg, kvm, libvirt, systemd, services and
 # process plugins) with a real guest defined and running under libvirtd,
-# and a RHEL 5 Xen host in sos's layout (its xen plugin's /etc/xen,
-# /var/log/xen, /sys/hypervisor and xm outputs, installed-rpms as a link to
-# the rpm plugin's output, the process plugin's ps listing and the startup
-# plugin's chkconfig and runlevel, with sos's top-level links), each as
-# sos's archive and as its directory.  What sos holds gives the host's verdict; what it does not
-# says SKIP, not in the sosreport: never a verdict the host would not give.
+# and a RHEL 5 Xen host in sos 1.7's layout (its xen plugin's /etc/xen,
+# /var/log/xen, /sys/hypervisor, xm outputs and brctl show, installed-rpms
+# as a link to the rpm plugin's output, the process plugin's ps listing,
+# the startup plugin's chkconfig and runlevel, the general, kernel and
+# filesys plugins' hostname, uname -a and df -al, with sos's top-level
+# links), each as sos's archive and as its directory.  What sos holds
+# gives the host's verdict; what it does not says SKIP, not in the
+# sosreport: never a verdict the host would not give.  (sos 2.2, 3.5 and
+# 4.5 layouts: test_sos_generations.sh.)
 . "$(dirname "$0")/lib.sh"
 need python3 tar xz sos
 export TMPDIR=$TMP/private
@@ -85,6 +88,27 @@ Mode from config file:          enforcing
 Policy version:                 21
 Policy from config file:        targeted
 X
+# sos 1.7's general, kernel, filesys and xen plugins: hostname, uname -a,
+# df -al (coreutils 5.97 puts a long device name on a line of its own)
+# and brctl show, each with sos's top-level link
+mkdir -p "$S/sos_commands/general" "$S/sos_commands/kernel" "$S/sos_commands/filesys"
+echo "xenhost1.example.com" > "$S/sos_commands/general/hostname"
+echo "Linux xenhost1.example.com 2.6.18-92.el5xen #1 SMP Tue Apr 29 13:31:30 EDT 2008 x86_64 x86_64 x86_64 GNU/Linux" > "$S/sos_commands/kernel/uname_-a"
+cat > "$S/sos_commands/filesys/df_-al" <<'X'
+Filesystem           1K-blocks      Used Available Use% Mounted on
+/dev/mapper/VolGroup00-LogVol00
+                     148297244  21508752 119134736  16% /
+proc                         0         0         0   -  /proc
+sysfs                        0         0         0   -  /sys
+devpts                       0         0         0   -  /dev/pts
+/dev/sda1               101086     19310     76557  21% /boot
+tmpfs                  1827452         0   1827452   0% /dev/shm
+none                         0         0         0   -  /proc/xen
+X
+printf 'bridge name\tbridge id\t\tSTP enabled\tinterfaces\nxenbr0\t\t8000.feffffffffff\tno\t\tvif0.0\n\t\t\t\t\t\t\tpeth0\n' > "$S/sos_commands/xen/brctl_show"
+ln -s sos_commands/general/hostname "$S/hostname"
+ln -s sos_commands/kernel/uname_-a "$S/uname"
+ln -s sos_commands/filesys/df_-al "$S/df"
 ln -s sos_commands/process/ps_auxwww "$S/ps"
 ln -s sos_commands/startup/chkconfig_--list "$S/chkconfig"
 # the rpm plugin's listing (rpm -qa --qf ... | awk printf "%-59s %s"), and
@@ -123,6 +147,17 @@ for form in "$S" "$TMP/rhel5-sos.tar.xz"; do
 	expect_verdict "$TMP/fx-sos.json" "selinux-image-dir-policy[/var/lib/xen/images]" pass
 	[ "$(verdict "$TMP/fx-sos.json" "selinux-image-dir-label[/var/lib/xen/images]")" = skip ] ||
 		fail "the image directory's label from the sosreport: $(verdict "$TMP/fx-sos.json" "selinux-image-dir-label[/var/lib/xen/images]")"
+	# the host, the running kernel, the bridge and free space as sos 1.7 recorded them
+	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["host"] == "xenhost1.example.com" else 1)' "$TMP/fx-sos.json" ||
+		fail "the sosreport's host name"
+	field "$TMP/fx-sos.json" kernel-xen-running evidence | grep -q '"2.6.18-92.el5xen" (sos_commands/kernel/uname_-a)' ||
+		fail "the running kernel: $(field "$TMP/fx-sos.json" kernel-xen-running evidence)"
+	expect_verdict "$TMP/fx-sos.json" xenbr0 pass
+	field "$TMP/fx-sos.json" xenbr0 evidence | grep -q 'sos_commands/xen/brctl_show lists 1 bridge: xenbr0' ||
+		fail "xenbr0: $(field "$TMP/fx-sos.json" xenbr0 evidence)"
+	expect_verdict "$TMP/fx-sos.json" images-disk-free pass
+	field "$TMP/fx-sos.json" images-disk-free evidence | grep -q 'df_-al: /var/lib/xen/images is on / (/dev/mapper/VolGroup00-LogVol00), 119134736' ||
+		fail "images-disk-free: $(field "$TMP/fx-sos.json" images-disk-free evidence)"
 	python3 - "$TMP/fx-sos.json" <<'PY' || fail "chkconfig from the sosreport"
 import json, sys
 c = {x["id"]: x for x in json.load(open(sys.argv[1]))["checks"]}
@@ -135,11 +170,12 @@ PY
 import json, sys
 root, sos = ({c["id"] + str(c.get("item")): c for c in json.load(open(p))["checks"]} for p in sys.argv[1:3])
 for k, c in sos.items():
-    if c["verdict"] != "skip" and not k.startswith(("package", "kernel-xen-installed", "chkconfig", "xend")):
+    # free space from sos's df, not this machine's statvfs of the fixture
+    if c["verdict"] != "skip" and not k.startswith(("package", "kernel-xen-installed", "chkconfig", "xend", "images-disk-free")):
         assert c["verdict"] == root[k]["verdict"], (k, c["verdict"], root[k]["verdict"])
 PY
 done
-note "RHEL 5.2 Xen dom0 in sos's layout (directory and tar.xz): PAE, VT, kernel-xen, grub, every package from installed-rpms, xend from ps and chkconfig pass, xendomains off in runlevel 5 warns, SELinux's policy for the image directory passes; xendomains' lock, the guests' disks and file labels SKIP (not in the sosreport)"
+note "RHEL 5.2 Xen dom0 in sos 1.7's layout (directory and tar.xz): host and running kernel from hostname and uname -a, xenbr0 from brctl show, free space from df -al, PAE, VT, kernel-xen, grub, every package from installed-rpms, xend from ps and chkconfig pass, xendomains off in runlevel 5 warns, SELinux's policy for the image directory passes; xendomains' lock, the guests' disks and file labels SKIP (not in the sosreport)"
 
 # --- a real sosreport of this host ----------------------------------------
 # with libvirtd running and a guest defined in /etc/libvirt/qemu and started
