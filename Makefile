@@ -4,6 +4,7 @@
 #   make run          build and run "hvscope check" on this host
 #   make check        the whole test suite: unit and end-to-end tests under
 #                     AddressSanitizer+UBSan, then again under valgrind,
+#                     every fuzz target for a fixed count (check-fuzz),
 #                     then inside a real Xen dom0 under QEMU (check-xen)
 #   make fuzz         libFuzzer targets (clang), FUZZ_SECONDS each
 #   make bench        benchmarks against the tools admins would otherwise run
