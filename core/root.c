@@ -206,6 +206,12 @@ int root_read(const char *root, const char *path, size_t max, struct buf *out, s
 		close(fd);
 		return err_set(e, -EISDIR, "%s: not a regular file", path);
 	}
+	/* Refused unread when it says it is too large (files of /proc and
+	 * /sys say 0 or 4096 and are read to the end). */
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (unsigned long long)st.st_size > max) {
+		close(fd);
+		return err_set(e, -EFBIG, "%s: larger than %zu bytes", path, max);
+	}
 	buf_reset(out);
 	for (;;) {
 		buf_grow(out, 4096);
