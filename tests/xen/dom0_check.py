@@ -44,11 +44,14 @@ EXPECTED = {
     "xen-hypervisor": ("pass", "xen-hypervisor-4.17-amd64 is installed"),
     "xenstored-running": ("pass", "started by dom0-run.sh"),
     "xenconsoled-running": ("pass", "started by dom0-run.sh"),
-    # these two are systemd units; this dom0's init is a script
+    # a systemd unit only; this dom0's init is a script
     "xen-init-dom0": ("skip", "not a systemd host"),
-    "xen-daemons-enabled[xenstored]": ("skip", "not a systemd host"),
-    "xen-daemons-enabled[xenconsoled]": ("skip", "not a systemd host"),
-    "xendomains": ("skip", "not a systemd host"),
+    # enablement as a SysV host has it: Debian's xen-utils links
+    # /etc/rc3.d/S01xen (which starts xenstored and xenconsoled) and
+    # S01xendomains
+    "xen-daemons-enabled[xenstored]": ("pass", "S01xen in runlevel 3"),
+    "xen-daemons-enabled[xenconsoled]": ("pass", "S01xen in runlevel 3"),
+    "xendomains": ("pass", "S01xendomains in runlevel 3"),
     "bridge": ("pass", "xenbr0 made by dom0-run.sh"),
     # Debian does not enable SELinux
     "selinux-image-dir-policy[/var/lib/xen/images]": ("skip", "SELinux off"),
