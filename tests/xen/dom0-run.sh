@@ -223,7 +223,8 @@ hvm_guests() {
 	kill -INT $h
 	wait $h || die "hvscope top exited $?"
 	cat "$R/types-xl-list.txt"
-	py guest-types "$R/types.json" "$R/types-xl-list-l.json" "$R/types-xentop.txt" "$R/types-xl-list.txt" "$R/types-dm-rss.txt" "$R/types-bundle.tar.xz"
+	py guest-types "$R/types.json" "$R/types-xl-list-l.json" "$R/types-xentop.txt" "$R/types-xl-list.txt" "$R/types-dm-rss.txt" "$R/types-bundle.tar.xz" \
+		"$R/types-last.json"
 }
 
 # --- hvscope exporter, scraped here with curl ---------------------------------

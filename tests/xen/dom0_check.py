@@ -368,12 +368,18 @@ def libvirt(lv_path, xs_path, virsh_list_path):
     print("xen:///system agrees with xenstat on %d domains" % len(lv))
 
 
-def guest_types(top_path, xl_list_l_path, xentop_path, xl_list_path, dm_rss_path, bundle_path):
+def guest_types(top_path, xl_list_l_path, xentop_path, xl_list_path, dm_rss_path, bundle_path, last_path):
     """PV, PVH and HVM guests: hvscope's TYPE against xl list -l's, their
     figures against xentop and xl list, the device model's memory on its
-    guest, and the bundle's samples holding both."""
+    guest, and the bundle's samples holding both.  The figures are compared
+    with a top -b sample taken right after xl list and xentop (last_path):
+    the background run's last sample comes after the bundle, and may be cut
+    short by the SIGINT that ends it."""
     hs = samples(top_path)
-    last = hs[max(hs)]
+    if len(hs) > 1:
+        del hs[max(hs)]  # possibly cut short
+    last_s = samples(last_path)
+    last = last_s[max(last_s)]
     bad = []
     # xl list -l: a JSON array of {"domid", "config": {"c_info": {"type", "name"}}}
     want = {"Domain-0": "pv"}
