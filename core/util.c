@@ -132,6 +132,23 @@ char *str_strip(char *s)
 	return s;
 }
 
+size_t str_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	for (char *p = line; n < max;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		f[n++] = p;
+		if (n == max)
+			break;
+		p += strcspn(p, " \t");
+		if (*p)
+			*p++ = '\0';
+	}
+	return n;
+}
+
 bool str_has_word(const char *list, const char *word)
 {
 	size_t wl = strlen(word);

@@ -50,6 +50,10 @@ bool str_eq(const char *a, const char *b);
 char *str_strip(char *s);
 /* Whole-word search in a space-separated list ("flags : fpu vme pae"). */
 bool str_has_word(const char *list, const char *word);
+/* Split line in place at blanks (spaces, tabs) into at most max fields,
+ * the last taking the rest of the line, as the columns of ps, df or
+ * chkconfig; the count. */
+size_t str_fields(char *line, char **f, size_t max);
 /* Parse a decimal integer that must fill the whole string. */
 int str_to_ll(const char *s, long long *out);
 /* A command-line number that must fill the string and lie in [lo, hi]

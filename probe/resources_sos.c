@@ -11,25 +11,6 @@
 #include "probe/offline.h"
 #include "probe/resources.h"
 
-/* Splits a line into at most max whitespace-separated fields; the last
- * takes the rest of the line. */
-static size_t fields(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	for (char *p = line; n < max;) {
-		p += strspn(p, " \t");
-		if (!*p)
-			break;
-		f[n++] = p;
-		if (n == max)
-			break;
-		p += strcspn(p, " \t");
-		if (*p)
-			*p++ = '\0';
-	}
-	return n;
-}
-
 static bool all_digits(const char *s)
 {
 	if (!*s)
@@ -60,7 +41,7 @@ struct df_pick {
 static void df_line(char *line, const char *path, struct df_pick *best)
 {
 	char *f[6];
-	if (fields(line, f, 6) < 6 || !all_digits(f[3]) || !mount_holds(str_strip(f[5]), path))
+	if (str_fields(line, f, 6) < 6 || !all_digits(f[3]) || !mount_holds(str_strip(f[5]), path))
 		return;
 	if (best->mp[0] && strlen(f[5]) < strlen(best->mp))
 		return;
@@ -81,7 +62,7 @@ static int df_parse(char *text, const char *path, struct df_pick *best)
 	for (l = strtok_r(NULL, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *f[2];
 		_cleanup_free_ char *copy = xstrdup(l);
-		if (!held && fields(copy, f, 2) == 1) {
+		if (!held && str_fields(copy, f, 2) == 1) {
 			held = xstrdup(str_strip(l));
 			continue;
 		}

@@ -23,26 +23,6 @@ static const char *read_first(struct probe_ctx *ctx, const char *const *paths, s
 	return NULL;
 }
 
-/* Splits a line into at most max whitespace-separated fields; the last
- * takes the rest of the line. */
-static size_t fields(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-	while (n < max) {
-		p += strspn(p, " \t");
-		if (!*p)
-			break;
-		f[n++] = p;
-		if (n == max)
-			break;
-		p += strcspn(p, " \t");
-		if (*p)
-			*p++ = '\0';
-	}
-	return n;
-}
-
 /* ps auxwww: USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND. */
 void sos_proc_table(struct probe_ctx *ctx, struct procs *pt)
 {
@@ -60,12 +40,12 @@ void sos_proc_table(struct probe_ctx *ctx, struct procs *pt)
 	for (char *l = strtok_r(text.s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *f[11];
 		long long pid;
-		if (fields(l, f, 11) < 11 || str_to_ll(f[1], &pid) < 0)
+		if (str_fields(l, f, 11) < 11 || str_to_ll(f[1], &pid) < 0)
 			continue; /* the header, or not a process line */
 		struct proc_entry pe = { .pid = (long)pid };
 		char *args[2] = { NULL, NULL };
 		char *cmd = f[10];
-		size_t na = fields(cmd, args, 2);
+		size_t na = str_fields(cmd, args, 2);
 		if (na && args[0][0] == '[') {
 			/* a kernel thread: [name] */
 			pe.comm = xstrndup(args[0] + 1, strcspn(args[0] + 1, "]"));
@@ -115,7 +95,7 @@ static size_t unit_line(char *text, const char *unit, char **f, size_t max)
 			p++;
 		p += strspn(p, " \t");
 		if (strncmp(p, unit, ul) == 0 && (p[ul] == ' ' || p[ul] == '\t'))
-			return fields(p, f, max);
+			return str_fields(p, f, max);
 	}
 	return 0;
 }
@@ -190,7 +170,7 @@ int sos_runlevel(struct probe_ctx *ctx)
 	/* "N 5": the previous runlevel (N: none) and the current */
 	if (read_first(ctx, paths, &text) && text.s) {
 		char *f[2];
-		if (fields(text.s, f, 2) == 2 && f[1][0] >= '0' && f[1][0] <= '6' && (!f[1][1] || f[1][1] == '\n'))
+		if (str_fields(text.s, f, 2) == 2 && f[1][0] >= '0' && f[1][0] <= '6' && (!f[1][1] || f[1][1] == '\n'))
 			level = f[1][0] - '0';
 	}
 	buf_free(&text);
