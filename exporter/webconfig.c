@@ -11,7 +11,7 @@
 #include <sys/random.h>
 
 #include "core/root.h"
-#include "rules/yaml.h"
+#include "core/yaml.h"
 
 #define AT(file, n) (file), (n)->line, (n)->col
 

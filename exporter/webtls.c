@@ -10,7 +10,7 @@
 #include "core/buf.h"
 #include "core/root.h"
 #include "exporter/webconfig.h"
-#include "rules/yaml.h"
+#include "core/yaml.h"
 
 #define AT(file, n) (file), (n)->line, (n)->col
 

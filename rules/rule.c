@@ -8,7 +8,7 @@
 
 #include "core/root.h"
 #include "probe/probe.h"
-#include "rules/yaml.h"
+#include "core/yaml.h"
 
 /* Where a node is, for messages. */
 #define AT(file, n) (file), (n)->line, (n)->col

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "rules/yaml.h"
+#include "core/yaml.h"
 
 #include <errno.h>
 #include <string.h>

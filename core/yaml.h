@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A YAML document (read with libyaml) as a small tree whose every node
  * knows its line and column, so rule errors can say file:line:column. */
-#ifndef HVSCOPE_RULES_YAML_H
-#define HVSCOPE_RULES_YAML_H
+#ifndef HVSCOPE_CORE_YAML_H
+#define HVSCOPE_CORE_YAML_H
 
 #include <stdbool.h>
 #include <stddef.h>
