@@ -5,10 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diag/bundle.h"
-#include "exporter/cmd_exporter.h"
-#include "rules/cmd_check.h"
-#include "tui/cmd_top.h"
+#include "cli/cmds.h"
 
 static const struct cmd {
 	const char *name;

@@ -84,8 +84,10 @@ void bundle_collect(struct bundle *b);
 void bundle_hv_start(struct bundle *b);
 void bundle_hv_finish(struct bundle *b);
 
-/* diag/cmd_bundle.c */
-int cmd_bundle(int argc, char **argv);
-void cmd_bundle_usage(FILE *f);
+/* diag/make.c: the whole bundle as hvscope bundle makes it, its path on
+ * stdout; 0 written, 1 not (said on stderr).  o->output NULL: the
+ * default name; o->output and o->map_path then point into it only for
+ * the call. */
+int bundle_make(struct bundle_opts *o);
 
 #endif

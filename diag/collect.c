@@ -29,7 +29,7 @@
 #include "core/spawn.h"
 #include "core/util.h"
 #include "hv/hv.h"
-#include "rules/cmd_check.h"
+#include "rules/check.h"
 #include "rules/report.h"
 
 enum kind {

@@ -6,7 +6,7 @@
  *  exporter/scrape.c     one scrape's answer, written as it is sent;
  *  exporter/ahead.c      a large scrape's next family written ahead;
  *  exporter/http.c       libmicrohttpd: routes, authentication, replies;
- *  exporter/cmd_exporter.c  options, start and stop. */
+ *  exporter/serve.c      the run: start, SIGHUP reloads, stop. */
 #ifndef HVSCOPE_EXPORTER_EXPORTER_H
 #define HVSCOPE_EXPORTER_EXPORTER_H
 

@@ -9,7 +9,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "exporter/exporter.h"
-#include "rules/cmd_check.h"
+#include "rules/check.h"
 #include "rules/report.h"
 
 /* One run of the checks: their Prometheus text, NULL when they could not

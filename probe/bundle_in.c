@@ -9,7 +9,7 @@
  * of members; anything else stops the unpacking with an error naming the
  * member, and the directory goes.  What is read there afterwards goes
  * through core/root, which resolves links inside the root only. */
-#include "diag/bundle_in.h"
+#include "probe/bundle_in.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -25,6 +25,7 @@
 #include "core/root.h"
 #include "core/tmpguard.h"
 #include "core/util.h"
+#include "probe/fact_load.h"
 
 /* Far above what hvscope bundle writes by default (see its --max-size and
  * --max-file-size), far below what fills a disk. */
@@ -307,6 +308,22 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 	if (r < 0)
 		bundle_in_close(in);
 	return r;
+}
+
+int bundle_in_context(const struct bundle_in *in, struct probe_ctx *ctx, struct err *e)
+{
+	if (in->kind == BUNDLE_SOS) {
+		probe_ctx_init_offline(ctx, OFFLINE_SOS, NULL, in->files, NULL);
+		return 0;
+	}
+	struct facts recorded = { 0 };
+	int r = facts_load_json(&recorded, in->top, "check/facts.json", e);
+	if (r < 0) {
+		facts_free(&recorded);
+		return r;
+	}
+	probe_ctx_init_offline(ctx, OFFLINE_BUNDLE, &recorded, in->files, in->cpuid);
+	return 0;
 }
 
 void bundle_in_close(struct bundle_in *in)

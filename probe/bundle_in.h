@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A support bundle opened for reading (hvscope check --bundle). */
-#ifndef HVSCOPE_DIAG_BUNDLE_IN_H
-#define HVSCOPE_DIAG_BUNDLE_IN_H
+#ifndef HVSCOPE_PROBE_BUNDLE_IN_H
+#define HVSCOPE_PROBE_BUNDLE_IN_H
 
 #include "core/err.h"
+#include "probe/probe.h"
 
 enum bundle_kind { BUNDLE_HVSCOPE, BUNDLE_SOS };
 
@@ -20,6 +21,10 @@ struct bundle_in {
  * unpacked into a private directory under $TMPDIR.  A hostile or broken
  * archive is an error naming the member, with nothing left behind. */
 int bundle_in_open(const char *path, struct bundle_in *in, struct err *e);
+/* The probes' context checking the host an opened bundle was made on: its
+ * recorded facts over its copies of the host's files (an sosreport: its
+ * files alone).  in outlives ctx. */
+int bundle_in_context(const struct bundle_in *in, struct probe_ctx *ctx, struct err *e);
 /* Removes the private directory. */
 void bundle_in_close(struct bundle_in *in);
 

@@ -6,7 +6,7 @@
 
 #include "core/root.h"
 #include "core/util.h"
-#include "diag/bundle_in.h"
+#include "probe/bundle_in.h"
 
 int top_replay_load(const char *path, struct hv_history *h, char **desc, struct err *e)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "diag/bundle_in.h"
+#include "probe/bundle_in.h"
 #include "hv/hv.h"
 #include "probe/fact_load.h"
 

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hvscope top's run: a live source or a bundle's recorded samples, on the
+ * curses screen or printed in batch mode. */
+#include "tui/top.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "hv/hv.h"
+#include "tui/batch.h"
+#include "tui/fields.h"
+#include "tui/replay.h"
+#include "tui/screen.h"
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+	while (!stop && nanosleep(&ts, &ts) != 0)
+		;
+}
+
+struct batch_view {
+	const struct batch_opts *bo;
+	bool vcpus, nets, vbds;
+};
+
+/* One sample printed: the table, then per domain its detail lines (as
+ * xentop -b); false when stdout has gone (| head). */
+static bool print_sample(const struct hv_snapshot *prev, const struct hv_snapshot *cur, int no, bool first, const struct batch_view *v)
+{
+	const struct batch_opts *bo = v->bo;
+	struct buf out = BUF_INIT;
+	top_batch_write(prev, cur, no, bo, first, &out);
+	if (bo->fmt == BATCH_TEXT && (v->vcpus || v->nets || v->vbds)) {
+		size_t n;
+		struct top_row *rows = top_rows(prev, cur, &n);
+		top_sort(rows, n, bo->sort, bo->reverse);
+		for (size_t k = 0; k < n; k++) {
+			if (bo->filter && *bo->filter && !strcasestr(rows[k].d->name, bo->filter))
+				continue;
+			struct buf det = BUF_INIT;
+			top_detail_lines(&rows[k], v->vcpus, v->nets, v->vbds, &det);
+			if (det.len)
+				buf_printf(&out, "%s:\n%s", rows[k].d->name, buf_str(&det));
+			buf_free(&det);
+		}
+		top_rows_free(rows, n);
+	}
+	fwrite(buf_str(&out), 1, out.len, stdout);
+	buf_free(&out);
+	if (fflush(stdout) != 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, "hvscope top: stdout: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static int run_batch(struct hv *hv, int iterations, double delay, const struct batch_view *v)
+{
+	struct hv_snapshot prev = { 0 }, cur = { 0 };
+	int good = 0;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (int i = 1; !stop && (iterations <= 0 || i <= iterations); i++) {
+		struct hv_snapshot s = { 0 };
+		if (hv_sample(hv, &s) < 0) {
+			fprintf(stderr, "hvscope top: %s\n", s.error ? s.error : "no answer");
+			hv_snapshot_free(&s);
+		} else {
+			hv_snapshot_free(&prev);
+			prev = cur;
+			cur = s;
+			if (!print_sample(good ? &prev : NULL, &cur, i, good == 0, v))
+				stop = 1;
+			good++;
+		}
+		hv_tidy(hv);
+		if (iterations <= 0 || i < iterations)
+			sleep_s(delay);
+	}
+	hv_snapshot_free(&prev);
+	hv_snapshot_free(&cur);
+	return good ? 0 : 1;
+}
+
+/* The recorded samples, one after another, as fast as stdout takes them:
+ * a script reading a bundle wants them all, not the recorded pace. */
+static int replay_batch(const struct hv_history *h, int iterations, const struct batch_view *v)
+{
+	for (size_t i = 0; i < h->n && (iterations <= 0 || i < (size_t)iterations); i++)
+		if (!print_sample(i ? &h->snap[i - 1] : NULL, &h->snap[i], (int)i + 1, i == 0, v))
+			break;
+	return 0;
+}
+
+static int run_replay(const char *path, bool batch, int iterations, const struct batch_view *v, struct screen_opts *so)
+{
+	struct hv_history h;
+	char *desc = NULL;
+	struct err e = ERR_INIT;
+	if (top_replay_load(path, &h, &desc, &e) < 0) {
+		fprintf(stderr, "hvscope top: --replay %s\n", err_msg(&e));
+		err_clear(&e);
+		return 1;
+	}
+	int rc = batch ? replay_batch(&h, iterations, v) : top_screen_replay(&h, desc, so);
+	hv_history_free(&h);
+	free(desc);
+	return rc;
+}
+
+int top_run(const struct top_opts *o)
+{
+	struct batch_opts bo = { .fmt = (enum batch_fmt)o->fmt, .sort = o->sort, .reverse = o->reverse, .filter = o->filter };
+	struct batch_view bv = { .bo = &bo, .vcpus = o->vcpus, .nets = o->nets, .vbds = o->vbds };
+	struct screen_opts so = { .delay = o->delay, .sort = o->sort, .reverse = o->reverse, .show_vcpus = o->vcpus,
+				  .show_nets = o->nets, .show_vbds = o->vbds, .filter = o->filter ? xstrdup(o->filter) : NULL };
+	if (o->replay) {
+		int rc = run_replay(o->replay, o->batch, (int)o->iterations, &bv, &so);
+		free(so.filter);
+		return rc;
+	}
+	struct hv *hv = NULL;
+	struct err e = ERR_INIT;
+	if (hv_open(o->uri, &hv, &e) < 0) {
+		fprintf(stderr, "hvscope top: %s\n", err_msg(&e));
+		err_clear(&e);
+		free(so.filter);
+		return 1;
+	}
+	hv_set_deadline(hv, (int)o->deadline);
+	hv_set_connections(hv, (int)o->connections);
+	/* the TYPE column: libvirt tells it in each domain's XML, read once
+	 * while it runs */
+	hv_set_want(hv, HV_WANT_INFO);
+	int rc = o->batch ? run_batch(hv, (int)o->iterations, o->delay, &bv) : top_screen_run(hv, &so);
+	hv_close(hv);
+	free(so.filter);
+	return rc;
+}
