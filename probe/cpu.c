@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/root.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "cpu.vendor", "cpu.model", "cpu.logical", "cpu.flags", "cpu.flag.*",
 					"cpu.hwvirt", "cpu.source", NULL };
@@ -114,8 +114,8 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 	const char *cpuid_note;
 	bool have_cpuid = read_cpuid(ctx, &id, &cpuid_note);
 	if (have_cpuid) {
-		ctx->state[PROBE_STATE_CPU] = xcalloc(1, sizeof(id));
-		memcpy(ctx->state[PROBE_STATE_CPU], &id, sizeof(id));
+		bool fresh;
+		memcpy(probe_state(ctx, PROBE_STATE_CPU, sizeof(id), &fresh), &id, sizeof(id));
 	}
 
 	if (!have_ci && !have_cpuid) {
@@ -177,8 +177,7 @@ out:
 
 static void cleanup(struct probe_ctx *ctx)
 {
-	free(ctx->state[PROBE_STATE_CPU]);
-	ctx->state[PROBE_STATE_CPU] = NULL;
+	free(probe_state_take(ctx, PROBE_STATE_CPU));
 }
 
 const struct probe probe_cpu = {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "probe/packages.h"
+#include "probe/dpkgver.h"
 
 static int order(int c)
 {

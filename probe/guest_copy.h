@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "probe/guests.h"
+#include "probe/guest.h"
 
 /* Whether text is one or more copy tokens: each a separator (. - _) then a
  * number or a copy word (b, bak, old, orig, disabled, ...) with optional

@@ -9,7 +9,7 @@
 
 #include "core/root.h"
 #include "core/secret.h"
-#include "probe/guests.h"
+#include "probe/guest_xen.h"
 #include "probe/sxp.h"
 #include "probe/xencfg.h"
 #include "probe/xenspec.h"

@@ -14,7 +14,7 @@
 
 #include "core/root.h"
 #include "core/secret.h"
-#include "probe/guests.h"
+#include "probe/guest_xml.h"
 #include "probe/xenspec.h"
 
 static const char *xml_text(xmlNode *n)

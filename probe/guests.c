@@ -18,8 +18,10 @@
 
 #include "core/root.h"
 #include "probe/guest_copy.h"
-#include "probe/guests.h"
-#include "probe/probe.h"
+#include "probe/guest.h"
+#include "probe/guest_xen.h"
+#include "probe/guest_xml.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "guest.names", "guest.count", "guest.configs", "guest.parse_errors",
 					"guest.skipped", "guest.copies", "guest.scripts", "guest.autostart", "guest.mac_duplicates",
@@ -28,54 +30,6 @@ static const char *const patterns[] = { "guest.names", "guest.count", "guest.con
 					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.macs", "guest.*.disks",
 					"guest.*.remote_disks", "guest.*.disks_missing", "guest.*.uuid", "guest.*.file",
 					"guest.*.autostart", NULL };
-
-void guest_init(struct guest *g, const char *file)
-{
-	memset(g, 0, sizeof(*g));
-	g->file = xstrdup(file);
-	g->vcpus = g->vcpus_online = 1;
-	g->memory_mib = g->maxmem_mib = 128; /* xm's and xl's default */
-}
-
-void guest_free(struct guest *g)
-{
-	free(g->name);
-	free(g->file);
-	free(g->uuid);
-	strv_free(&g->macs);
-	strv_free(&g->disks);
-	strv_free(&g->remote_disks);
-	memset(g, 0, sizeof(*g));
-}
-
-void guests_add(struct guests *gs, struct guest *g)
-{
-	gs->v = xrealloc(gs->v, (gs->n + 1) * sizeof(*gs->v));
-	gs->v[gs->n++] = *g;
-	memset(g, 0, sizeof(*g));
-}
-
-char *guest_uuid_canonical(const char *text)
-{
-	const char *p = text;
-	while (*p == ' ' || *p == '{')
-		p++;
-	if (strncasecmp(p, "urn:uuid:", 9) == 0)
-		p += 9;
-	char hex[33];
-	size_t n = 0;
-	for (; *p && *p != '}'; p++) {
-		if (*p == '-' || *p == ' ')
-			continue;
-		if (!isxdigit((unsigned char)*p) || n == 32)
-			return NULL;
-		hex[n++] = (char)tolower((unsigned char)*p);
-	}
-	if (n != 32)
-		return NULL;
-	hex[32] = '\0';
-	return xasprintf("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
-}
 
 static struct guest *by_name(struct guests *gs, const char *name)
 {
@@ -239,11 +193,10 @@ static void load_libvirt_dir(struct probe_ctx *ctx, struct guests *gs, const cha
 
 static struct guests *load(struct probe_ctx *ctx)
 {
-	struct guests *gs = ctx->state[PROBE_STATE_GUESTS];
-	if (gs)
+	bool fresh;
+	struct guests *gs = probe_state(ctx, PROBE_STATE_GUESTS, sizeof(*gs), &fresh);
+	if (!fresh)
 		return gs;
-	gs = xcalloc(1, sizeof(*gs));
-	ctx->state[PROBE_STATE_GUESTS] = gs;
 	load_xen_dir(ctx, gs);
 	load_xen_auto(ctx, gs);
 	load_xend(ctx, gs);
@@ -254,7 +207,7 @@ static struct guests *load(struct probe_ctx *ctx)
 
 static void cleanup(struct probe_ctx *ctx)
 {
-	struct guests *gs = ctx->state[PROBE_STATE_GUESTS];
+	struct guests *gs = probe_state_take(ctx, PROBE_STATE_GUESTS);
 	if (!gs)
 		return;
 	for (size_t i = 0; i < gs->n; i++)
@@ -266,7 +219,6 @@ static void cleanup(struct probe_ctx *ctx)
 	strv_free(&gs->copies);
 	strv_free(&gs->scripts);
 	free(gs);
-	ctx->state[PROBE_STATE_GUESTS] = NULL;
 }
 
 enum dup_what { DUP_MAC, DUP_UUID, DUP_NAME };

@@ -8,7 +8,7 @@
 
 #include "core/root.h"
 #include "probe/offline.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "os.id", "os.version_id", "os.pretty", "os.rhel_major", "host.name", NULL };
 

@@ -12,7 +12,7 @@
 #include "probe/bls.h"
 #include "probe/grubdefault.h"
 #include "probe/offline.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "xen.type", "xen.capabilities", "xen.hvm", "xen.dom0", "xen.version",
 					"kernel.release", "kernel.xen", "kernel.cmdline", "boot.loader",

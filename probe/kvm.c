@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "kvm.dev.exists", "kvm.dev.usable", "kvm.api_version", "kvm.module",
 					"virt.accel", "virt.accel.kind", "cgroup.controller.*", "iommu.hw", "iommu.kernel",

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/root.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "cpu.vt_firmware", "cpu.vt_enabled", NULL };
 

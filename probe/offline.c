@@ -128,6 +128,11 @@ const struct offline_row *offline_row(const char *fact)
 	return NULL;
 }
 
+bool probe_is_image(struct probe_ctx *ctx)
+{
+	return !ctx->offline && offline_is_image(ctx);
+}
+
 bool offline_is_image(struct probe_ctx *ctx)
 {
 	if (ctx->image < 0) {

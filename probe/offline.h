@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "core/buf.h"
-#include "probe/probe.h"
+#include "probe/ctx.h"
 
 struct offline_row {
 	const char *facts;   /* fnmatch pattern of the fact names */
@@ -29,6 +29,10 @@ struct offline_row {
 /* The row of a fact name; NULL when no row names it. */
 const struct offline_row *offline_row(const char *fact);
 
+/* An image: a root file system that is not running (not live, not an
+ * sosreport, and its /proc holds nothing, where a fixture or a copied
+ * host has files).  Its facts come from its configuration. */
+bool probe_is_image(struct probe_ctx *ctx);
 /* Whether ctx's root is an image (not the live host, not an sosreport,
  * and an empty or absent /proc); asked once per context. */
 bool offline_is_image(struct probe_ctx *ctx);

@@ -23,7 +23,7 @@
 
 #include "core/root.h"
 #include "probe/packages.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "packages.backend", "packages.manager", "package.*.installed", "package.*.version", "package.*.arch",
 					NULL };
@@ -142,11 +142,10 @@ static void read_listing(struct probe_ctx *ctx, struct pkg_state *st)
 
 static struct pkg_state *state(struct probe_ctx *ctx)
 {
-	struct pkg_state *st = ctx->state[PROBE_STATE_PACKAGES];
-	if (st)
+	bool fresh;
+	struct pkg_state *st = probe_state(ctx, PROBE_STATE_PACKAGES, sizeof(*st), &fresh);
+	if (!fresh)
 		return st;
-	st = xcalloc(1, sizeof(*st));
-	ctx->state[PROBE_STATE_PACKAGES] = st;
 
 	/* The native database wins: Debian hosts may carry an rpm tool with a
 	 * stray database, RHEL hosts never have dpkg's status file. */
@@ -180,7 +179,7 @@ static struct pkg_state *state(struct probe_ctx *ctx)
 
 static void cleanup(struct probe_ctx *ctx)
 {
-	struct pkg_state *st = ctx->state[PROBE_STATE_PACKAGES];
+	struct pkg_state *st = probe_state_take(ctx, PROBE_STATE_PACKAGES);
 	if (!st)
 		return;
 	if (st->rpm_configured) {
@@ -198,7 +197,6 @@ static void cleanup(struct probe_ctx *ctx)
 	free(st->why_none);
 	buf_free(&st->dpkg);
 	free(st);
-	ctx->state[PROBE_STATE_PACKAGES] = NULL;
 }
 
 struct pkg_info {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "path.exists./*", "path.is_dir./*", "path.is_chardev./*", NULL };
 

@@ -76,7 +76,7 @@ void lx_error(struct lexer *lx, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	strv_push_take(&lx->out->errors, buf_steal(&b));
+	strv_push_take(lx->errors, buf_steal(&b));
 }
 /* How a word of the file is named in a message: a setting's name is
  * quoted, anything longer (a line of a key, a token) is not. */

@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/util.h"
 #include "probe/pyval.h"
-#include "probe/xencfg.h"
 
 struct var {
 	char *name;
@@ -20,6 +20,8 @@ struct var {
 	int line;
 	bool hidden; /* a module, a function or xm's own name: not a setting */
 };
+
+struct xcfg;
 
 struct lexer {
 	const char *s;
@@ -29,7 +31,8 @@ struct lexer {
 	bool failed; /* the statement being read has an error recorded */
 	bool xm_vars;/* names may come from xm_vars or exec at create time */
 	const char *callee; /* the bare name the last atom was, for calls */
-	struct xcfg *out;
+	struct strv *errors; /* "line:col: what", for lx_error */
+	struct xcfg *out;    /* the statement parser's (probe/xencfg.c) */
 	struct var *vars;
 	size_t nvars;
 };

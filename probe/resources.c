@@ -15,8 +15,8 @@
 
 #include "core/root.h"
 #include "probe/netcfg.h"
-#include "probe/probe.h"
-#include "probe/resources.h"
+#include "probe/ask.h"
+#include "probe/resources_sos.h"
 
 static const char *const patterns[] = { "mem.total_mib", "mem.available_mib", "mem.guest_headroom_mib", "mem.dom0_mib",
 					"disk.free_mib./*", "net.bridges", "net.bridge.*", NULL };

@@ -9,7 +9,7 @@
 
 #include "core/root.h"
 #include "probe/offline.h"
-#include "probe/resources.h"
+#include "probe/resources_sos.h"
 
 static bool all_digits(const char *s)
 {

@@ -20,7 +20,7 @@
 #include "core/root.h"
 #include "core/util.h"
 #include "probe/offline.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "selinux.enabled", "selinux.mode", "selinux.policy", "selinux.fcontext.local",
 					"selinux.expected_type./*", "selinux.type./*", "selinux.mislabelled./*", NULL };
@@ -186,11 +186,10 @@ static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_
 
 static struct se_state *state(struct probe_ctx *ctx)
 {
-	struct se_state *st = ctx->state[PROBE_STATE_SELINUX];
-	if (st)
+	bool fresh;
+	struct se_state *st = probe_state(ctx, PROBE_STATE_SELINUX, sizeof(*st), &fresh);
+	if (!fresh)
 		return st;
-	st = xcalloc(1, sizeof(*st));
-	ctx->state[PROBE_STATE_SELINUX] = st;
 	const struct fact *pol = probe_fact(ctx, "selinux.policy");
 	if (pol->status != FACT_OK) {
 		st->hnd_err = xasprintf("no policy: %s", pol->evidence);
@@ -211,7 +210,7 @@ static struct se_state *state(struct probe_ctx *ctx)
 
 static void cleanup(struct probe_ctx *ctx)
 {
-	struct se_state *st = ctx->state[PROBE_STATE_SELINUX];
+	struct se_state *st = probe_state_take(ctx, PROBE_STATE_SELINUX);
 	if (!st)
 		return;
 	if (st->hnd)
@@ -219,7 +218,6 @@ static void cleanup(struct probe_ctx *ctx)
 	free(st->fc_path);
 	free(st->hnd_err);
 	free(st);
-	ctx->state[PROBE_STATE_SELINUX] = NULL;
 }
 
 /* "system_u:object_r:xen_image_t:s0" -> "xen_image_t" */

@@ -18,7 +18,11 @@
 
 #include "core/root.h"
 #include "core/spawn.h"
-#include "probe/services.h"
+#include "probe/ask.h"
+#include "probe/offline.h"
+#include "probe/services_image.h"
+#include "probe/services_sos.h"
+#include "probe/svc.h"
 
 static const char *const patterns[] = { "init.systemd", "init.system", "service.*.running", "service.*.available", "service.*.enabled", NULL };
 
@@ -42,19 +46,12 @@ static const struct svc_info {
 	{ "virtlockd", { "/run/virtlockd.pid", "/var/run/virtlockd.pid" }, NULL, { "virtlockd" } },
 };
 
-const char *svc_base(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static struct procs *proc_table(struct probe_ctx *ctx)
 {
-	struct procs *pt = ctx->state[PROBE_STATE_PROCS];
-	if (pt)
+	bool fresh;
+	struct procs *pt = probe_state(ctx, PROBE_STATE_PROCS, sizeof(*pt), &fresh);
+	if (!fresh)
 		return pt;
-	pt = xcalloc(1, sizeof(*pt));
-	ctx->state[PROBE_STATE_PROCS] = pt;
 	if (ctx->sos) {
 		sos_proc_table(ctx, pt);
 		return pt;
@@ -88,7 +85,7 @@ static struct procs *proc_table(struct probe_ctx *ctx)
 
 static void cleanup(struct probe_ctx *ctx)
 {
-	struct procs *pt = ctx->state[PROBE_STATE_PROCS];
+	struct procs *pt = probe_state_take(ctx, PROBE_STATE_PROCS);
 	if (!pt)
 		return;
 	for (size_t i = 0; i < pt->n; i++) {
@@ -98,7 +95,6 @@ static void cleanup(struct probe_ctx *ctx)
 	}
 	free(pt->v);
 	free(pt);
-	ctx->state[PROBE_STATE_PROCS] = NULL;
 }
 
 /* A process is "name" when its command name, its program, or (for
@@ -262,15 +258,6 @@ static int systemd_units(const char *name, struct unit u[U__N])
 	}
 	buf_free(&out);
 	return 0;
-}
-
-/* Enabled at boot: by its own [Install] or, for a unit without one
- * (static, indirect, generated from a SysV script), by what pulls it in. */
-bool svc_file_enabled(const char *state)
-{
-	return !strcmp(state, "enabled") || !strcmp(state, "enabled-runtime") || !strcmp(state, "static") ||
-	       !strcmp(state, "indirect") || !strcmp(state, "generated") || !strcmp(state, "alias") ||
-	       !strcmp(state, "linked") || !strcmp(state, "linked-runtime");
 }
 
 static void systemd_state(const char *name, struct svc_state *st)

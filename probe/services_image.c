@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/root.h"
-#include "probe/services.h"
+#include "probe/services_image.h"
 
 /* systemd's unit search path for the system manager, highest first. */
 static const char *const unit_dirs[] = { "/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",

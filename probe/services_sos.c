@@ -10,7 +10,7 @@
 
 #include "core/root.h"
 #include "core/util.h"
-#include "probe/services.h"
+#include "probe/services_sos.h"
 
 /* The first of paths the report holds, read whole; NULL when none. */
 static const char *read_first(struct probe_ctx *ctx, const char *const *paths, struct buf *out)

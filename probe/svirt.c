@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "core/root.h"
-#include "probe/probe.h"
+#include "probe/ask.h"
 
 static const char *const patterns[] = { "libvirt.security_driver", "libvirt.security_default_confined", "selinux.boolean.*",
 					"fs.type./*", "storage.image_fstypes", NULL };

@@ -354,7 +354,7 @@ static bool entry_from(struct xcfg_entry *e, const struct var *x)
 void xcfg_parse(const char *text, size_t len, struct xcfg *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct lexer lx = { .s = text, .len = len, .line = 1, .col = 1, .out = out };
+	struct lexer lx = { .s = text, .len = len, .line = 1, .col = 1, .errors = &out->errors, .out = out };
 	/* A UTF-8 byte order mark, from an editor on Windows: Python skips it. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		lx.pos = 3;

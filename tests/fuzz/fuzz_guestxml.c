@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe/guests.h"
+#include "probe/guest_xml.h"
 #include "probe/probe.h"
 
 static char dir[] = "/tmp/hvscope-fuzz-guestxml-XXXXXX";

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/guests.h"
+#include "probe/guest_xen.h"
+#include "probe/guest_xml.h"
 #include "probe/xencfg.h"
 #include "probe/xenspec.h"
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the resources probe (probe/resources.c) asks its sosreport reader
  * (probe/resources_sos.c). */
-#ifndef HVSCOPE_PROBE_RESOURCES_H
-#define HVSCOPE_PROBE_RESOURCES_H
+#ifndef HVSCOPE_PROBE_RESOURCES_SOS_H
+#define HVSCOPE_PROBE_RESOURCES_SOS_H
 
-#include "probe/probe.h"
+#include "probe/ctx.h"
 
 /* disk.free_mib.PATH (name) from sos's df output: the free space of the
  * file system mounted nearest above path. */

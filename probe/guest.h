@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the guest readers share with the guests probe: a guest as every
- * config format describes it, and the findings of reading the files.
- * Readers: guest_xen.c (xm/xl files, xend-managed config.sxp),
- * guest_xml.c (libvirt domain XML). */
-#ifndef HVSCOPE_PROBE_GUESTS_H
-#define HVSCOPE_PROBE_GUESTS_H
+/* A guest as every config format describes it, and what reading a host's
+ * guest configs found: the model the readers (guest_xen.c, guest_xml.c)
+ * fill and the guests probe (guests.c) turns into facts. */
+#ifndef HVSCOPE_PROBE_GUEST_H
+#define HVSCOPE_PROBE_GUEST_H
 
 #include <stdbool.h>
 
 #include "core/util.h"
-#include "probe/probe.h"
 
 struct guest {
 	char *name, *file;
@@ -40,13 +38,5 @@ void guests_add(struct guests *gs, struct guest *g);
 /* A UUID in any spelling (dashes anywhere or none, braces, urn:uuid:, any
  * case) as 8-4-4-4-12 lower case; NULL when it is not 32 hex digits. */
 char *guest_uuid_canonical(const char *text);
-
-/* /etc/xen/NAME (xm or xl syntax): 1 and *g filled when the file is a
- * guest, 0 when it is not (recorded in skipped or scripts), never fails. */
-int guest_read_xen(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g);
-/* /var/lib/xend/domains/UUID/config.sxp: what "xm new" made xend manage. */
-int guest_read_xend(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g);
-/* A libvirt domain XML file. */
-int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *path, struct guest *g);
 
 #endif
