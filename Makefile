@@ -60,13 +60,13 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFL
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/json_in.c core/yaml.c core/opts.c
-PROBE_SRC := probe/fact.c probe/fact_load.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
-	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c \
-	probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
+PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
+	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c \
+	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
 	probe/guest_copy.c probe/bundle_in.c \
 	probe/svirt.c
 RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/check.c
-HV_SRC := hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
+HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/replay.c tui/top.c
 EXPORTER_SRC := exporter/series.c exporter/metrics.c exporter/families.c exporter/webconfig.c exporter/webtls.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
@@ -205,7 +205,7 @@ fuzz:
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyexpr.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_guestxml tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -DHVSCOPE_MODULE_DIR=\"/nonexistent\" -o build/fuzz/fuzz_bundle tests/fuzz/fuzz_bundle.c hv/snap_load.c hv/snap_keys.c hv/hv.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS) -ldl
+	clang $(FUZZ_CFLAGS) -DHVSCOPE_MODULE_DIR=\"/nonexistent\" -o build/fuzz/fuzz_bundle tests/fuzz/fuzz_bundle.c hv/snap_load.c hv/snap_keys.c hv/snapshot.c hv/snap_pack.c hv/hv.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS) -ldl
 	@for t in rules xencfg scrub guestxml bundle; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
 	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \

@@ -6,7 +6,9 @@
 #define HVSCOPE_HV_BACKEND_H
 
 #include "core/util.h"
-#include "hv/hv.h"
+#include "hv/snapshot.h"
+
+struct hv;
 
 /* Backends (hv/libvirt.c, hv/xenstat.c), each built as a module
  * (hv-NAME.so) that exports "hv_backend_NAME". */
