@@ -18,14 +18,13 @@
 
 #include "core/clock.h"
 #include "core/util.h"
+#include "exporter/collectors.h"
 #include "exporter/exporter.h"
 #include "exporter/http.h"
 
 /* Not in the ranges the common exporters take (node 9100, libvirt 9177,
  * ...); see README. */
 #define DEFAULT_LISTEN ":9869"
-/* Connections the balloon and vCPU groups are spread over (see
- * bench/exporter-collectors.sh). */
 
 void cmd_exporter_usage(FILE *f)
 {
@@ -41,12 +40,16 @@ void cmd_exporter_usage(FILE *f)
 	      "  --deadline MS               how long one domain may take to answer (default 1500)\n"
 	      "  -p, --profile NAME          readiness profile (default auto)\n"
 	      "  --check.interval SECONDS    how often the checks run (default 300)\n"
-	      "  --[no-]collector.NAME       turn a collector on or off: memory (balloon statistics\n"
-	      "                              and RSS; off), vcpu (wait and steal time; off),\n"
-	      "                              jobs (migrations, saves; off), info (configuration\n"
-	      "                              and metadata; on), inactive (defined domains; on),\n"
-	      "                              pools (storage pools; on); rss: memory's old name\n"
-	      "  --domain.metadata NAME=XPATH  a label of hvscope_domain_metadata_info (repeatable)\n"
+	      "  --[no-]collector.NAME       turn a collector on or off; each, its default, what it\n"
+	      "                              adds and what it costs:\n",
+	      f);
+	for (size_t i = 0; i < COLLECTORS; i++) {
+		const struct collector *k = &collectors[i];
+		fprintf(f, "      %-9s %-4s %s%s%s%s\n", k->name, k->on ? "on" : "off", k->help, k->alias ? " (old name: " : "",
+			k->alias ? k->alias : "", k->alias ? ")" : "");
+		fprintf(f, "                     %s\n", k->cost);
+	}
+	fputs("  --domain.metadata NAME=XPATH  a label of hvscope_domain_metadata_info (repeatable)\n"
 	      "  --libvirt.connections N     connections the block, memory and vcpu groups are\n"
 	      "                              dealt over (1 to 16, default 4)\n"
 	      "  -h, --help                  this text\n",
@@ -182,23 +185,6 @@ static int serve(struct exporter *x, struct hv *hv, const char *profile, double 
 	return rc;
 }
 
-/* The collectors beside the domains' own figures, as node_exporter names
- * them (--collector.NAME, --no-collector.NAME); on by default those that
- * cost no monitor round trip or domain job per guest (hvscope-exporter(1)
- * has the measured costs). */
-static const struct collector {
-	const char *name;
-	unsigned want;
-	bool on;
-} collectors[] = {
-	{ "memory", HV_WANT_BALLOON, false }, /* the balloon statistics: two monitor round trips a guest */
-	{ "vcpu", HV_WANT_VCPU, false },      /* wait and steal time: each domain's job */
-	{ "info", HV_WANT_INFO, true },       /* each domain's XML, once while it runs */
-	{ "jobs", HV_WANT_JOB, false },       /* a call per domain */
-	{ "inactive", HV_WANT_INACTIVE, true },
-	{ "pools", HV_WANT_POOLS, true },
-};
-#define NCOLL (sizeof(collectors) / sizeof(*collectors))
 enum { O_COLLECTOR = 1000, O_METADATA = 2000, O_CONNECTIONS };
 
 /* --domain.metadata NAME=XPATH: NAME a label name of its own. */
@@ -229,25 +215,36 @@ struct opts {
 	struct strv metadata;
 };
 
-/* The options into o and x: -1 to go on, else the exit status. */
-static int parse_options(int argc, char **argv, struct opts *o, struct exporter *x)
+/* getopt's table: the options of their own, then each collector's flags
+ * and its old name's. */
+static const struct option *long_options(void)
 {
-	static struct option longopts[13 + 2 * NCOLL + 1] = {
+	enum { OWN = 11 };
+	static struct option longopts[OWN + 4 * COLLECTORS + 1] = {
 		{ "web.listen-address", required_argument, NULL, 'L' }, { "web.telemetry-path", required_argument, NULL, 'T' },
 		{ "connect", required_argument, NULL, 'c' },            { "scrape.timeout", required_argument, NULL, 'S' },
 		{ "deadline", required_argument, NULL, 'D' },           { "profile", required_argument, NULL, 'p' },
 		{ "check.interval", required_argument, NULL, 'I' },     { "web.config.file", required_argument, NULL, 'W' },
-		{ "collector.rss", no_argument, NULL, 'R' },            { "no-collector.rss", no_argument, NULL, 'r' },
 		{ "domain.metadata", required_argument, NULL, O_METADATA }, { "help", no_argument, NULL, 'h' },
 		{ "libvirt.connections", required_argument, NULL, O_CONNECTIONS },
 	};
-	static char names[2 * NCOLL][40];
-	for (size_t i = 0; i < NCOLL; i++) {
-		snprintf(names[2 * i], sizeof(names[0]), "collector.%s", collectors[i].name);
-		snprintf(names[2 * i + 1], sizeof(names[0]), "no-collector.%s", collectors[i].name);
-		longopts[13 + 2 * i] = (struct option){ names[2 * i], no_argument, NULL, O_COLLECTOR + 2 * (int)i };
-		longopts[13 + 2 * i + 1] = (struct option){ names[2 * i + 1], no_argument, NULL, O_COLLECTOR + 2 * (int)i + 1 };
-	}
+	static char names[4 * COLLECTORS][40];
+	size_t n = OWN;
+	for (size_t i = 0; i < COLLECTORS; i++)
+		for (int a = 0; a < 2; a++) {
+			const char *name = a ? collectors[i].alias : collectors[i].name;
+			for (int no = 0; name && no < 2; no++, n++) {
+				snprintf(names[n - OWN], sizeof(names[0]), "%scollector.%s", no ? "no-" : "", name);
+				longopts[n] = (struct option){ names[n - OWN], no_argument, NULL, O_COLLECTOR + 2 * (int)i + no };
+			}
+		}
+	return longopts;
+}
+
+/* The options into o and x: -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct opts *o, struct exporter *x)
+{
+	const struct option *longopts = long_options();
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
@@ -281,8 +278,6 @@ static int parse_options(int argc, char **argv, struct opts *o, struct exporter 
 			}
 			break;
 		case 'W': o->web_config = optarg; break;
-		case 'R': o->want |= HV_WANT_BALLOON; break; /* the RSS comes with the balloon statistics */
-		case 'r': o->want &= ~(unsigned)HV_WANT_BALLOON; break;
 		case O_METADATA:
 			if (add_metadata(&o->metadata, optarg) < 0) {
 				fprintf(stderr, "hvscope exporter: --domain.metadata %s: give NAME=XPATH, NAME a label name ([a-zA-Z_][a-zA-Z0-9_]*, "
@@ -298,7 +293,7 @@ static int parse_options(int argc, char **argv, struct opts *o, struct exporter 
 			break;
 		case 'h': cmd_exporter_usage(stdout); return 0;
 		default:
-			if (c >= O_COLLECTOR && c < O_COLLECTOR + 2 * (int)NCOLL) {
+			if (c >= O_COLLECTOR && c < O_COLLECTOR + 2 * COLLECTORS) {
 				const struct collector *k = &collectors[(c - O_COLLECTOR) / 2];
 				o->want = (c - O_COLLECTOR) % 2 ? o->want & ~k->want : o->want | k->want;
 				break;
@@ -325,7 +320,7 @@ int cmd_exporter(int argc, char **argv)
 	_cleanup_(opts_free) struct opts o = {
 		.listen = DEFAULT_LISTEN, .check_interval = 300, .deadline = 1500, .connections = HV_DEFAULT_CONNECTIONS,
 	};
-	for (size_t i = 0; i < NCOLL; i++)
+	for (size_t i = 0; i < COLLECTORS; i++)
 		o.want |= collectors[i].on ? collectors[i].want : 0;
 	int rc = parse_options(argc, argv, &o, &x);
 	if (rc >= 0)
