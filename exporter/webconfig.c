@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --web.config.file: the file read and its sections handed to their
+ * readers, and basic-auth credentials checked against its bcrypt hashes
+ * (cached, so that a scrape every few seconds costs one bcrypt). */
 #include "exporter/webconfig.h"
 
 #include <crypt.h>
@@ -12,6 +15,7 @@
 
 #include "core/root.h"
 #include "core/yaml.h"
+#include "exporter/webtls.h"
 
 #define AT(file, n) (file), (n)->line, (n)->col
 
