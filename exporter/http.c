@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The exporter's HTTP server over libmicrohttpd: its routes, the client
+ * certificate and basic-auth checks before them, and the replies with the
+ * web config's headers. */
 #include "exporter/http.h"
 
 #include <errno.h>

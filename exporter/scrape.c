@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One scrape's answer, handed out a piece at a time as the connection
+ * takes it: hvscope_up, the sample's families (written ahead when the
+ * scrape is large and alone), then the readiness, self and process
+ * families. */
 #include "exporter/scrape.h"
 
 #include <string.h>

@@ -68,7 +68,7 @@ void dom_labels(struct buf *o, const struct labels *l, size_t i)
 
 /* One series, name{domain="..",uuid=".."[,k="v"]} value, written in one
  * go rather than piece by piece: it is the innermost step of a scrape,
- * some twenty a domain.  v is escaped here; value is the value's text. */
+ * run for every family of every domain.  v is escaped here; value is the value's text. */
 void series(struct buf *o, const char *name, const struct labels *l, size_t i, const char *k, const char *v, const char *value,
 		   size_t vlen)
 {

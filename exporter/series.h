@@ -11,7 +11,8 @@
 #include "hv/hv.h"
 
 /* Each domain's labels, domain="..",uuid="..", escaped once per scrape and
- * copied into each of its series (about 25 a domain). */
+ * copied into each of its series: every family has a series or more of
+ * each domain. */
 struct labels {
 	struct buf text;
 	size_t *off; /* ndom + 1 offsets into text */
