@@ -69,7 +69,7 @@ RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/cmd_check.c
 HV_SRC := hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/replay.c tui/cmd_top.c
-EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webconfig.c exporter/webtls.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/cmd_exporter.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/bundle_in.c diag/collect.c diag/collect_hv.c diag/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC)

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "exporter/exporter.h"
 #include "exporter/scrape.h"
+#include "exporter/webauth.h"
 
 static ssize_t scrape_reader(void *cls, uint64_t pos, char *out, size_t max)
 {

@@ -6,8 +6,8 @@
  *   http_server_config: {headers: {NAME: VALUE}, http2}
  *   basic_auth_users: {NAME: BCRYPT-HASH, ...}
  * Relative paths are relative to the file's directory.  Its server
- * sections are read by exporter/webtls.c; this loads the file and checks
- * basic-auth credentials against it. */
+ * sections are read by exporter/webtls.c, credentials checked against its
+ * users by exporter/webauth.c. */
 #ifndef HVSCOPE_EXPORTER_WEBCONFIG_H
 #define HVSCOPE_EXPORTER_WEBCONFIG_H
 
@@ -17,12 +17,6 @@
 #include "exporter/websettings.h"
 
 int web_config_load(const char *path, struct web_config *wc, struct err *e);
-/* True when no users are configured, or user/password match a hash.
- * Answers are cached: the same credentials cost one bcrypt, and an
- * unknown user costs what a known one does.  Thread-safe. */
-bool web_config_auth_ok(const struct web_config *wc, const char *user, const char *password);
-/* How many bcrypt hashes auth_ok computed (for tests). */
-unsigned long web_config_bcrypts(const struct web_config *wc);
 bool web_config_has_users(const struct web_config *wc);
 void web_config_free(struct web_config *wc);
 
