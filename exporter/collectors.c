@@ -9,7 +9,7 @@
 #include "exporter/families.h"
 #include "hv/hv.h"
 
-const struct collector collectors[COLLECTORS] = {
+static const struct collector rows[] = {
 	{ .name = "vcpu", .on = false, .want = HV_WANT_VCPU, .help = "vCPU wait and steal time",
 	  .cost = "libvirt's vcpu group takes each domain's job", .write = families_vcpu },
 	{ .name = "memory", .alias = "rss", .on = false, .want = HV_WANT_BALLOON, .help = "balloon statistics and RSS",
@@ -23,3 +23,5 @@ const struct collector collectors[COLLECTORS] = {
 	{ .name = "pools", .on = true, .want = HV_WANT_POOLS, .help = "storage pools",
 	  .cost = "a list call and one a pool", .write = families_pools },
 };
+_Static_assert(sizeof(rows) / sizeof(*rows) == COLLECTORS, "COLLECTORS is how many rows the registry has");
+const struct collector *const collectors = rows;

@@ -23,7 +23,9 @@ struct collector {
 	void (*write)(const struct series_ctx *c, struct buf *o);
 };
 
+/* How many rows the registry has (checked where they are), for callers
+ * that size their tables by it. */
 #define COLLECTORS 6
-extern const struct collector collectors[COLLECTORS];
+extern const struct collector *const collectors;
 
 #endif
