@@ -40,8 +40,8 @@ void cmd_exporter_usage(FILE *f)
 	      "  --deadline MS               how long one domain may take to answer (default 1500)\n"
 	      "  -p, --profile NAME          readiness profile (default auto)\n"
 	      "  --check.interval SECONDS    how often the checks run (default 300)\n"
-	      "  --[no-]collector.NAME       turn a collector on or off; each, its default, what it\n"
-	      "                              adds and what it costs:\n",
+	      "  --[no-]collector.NAME       turn a collector on or off; the collectors, their\n"
+	      "                              defaults, what they add and what they cost:\n",
 	      f);
 	for (size_t i = 0; i < COLLECTORS; i++) {
 		const struct collector *k = &collectors[i];

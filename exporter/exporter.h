@@ -11,6 +11,9 @@
  *                        over the series writers of exporter/series.c;
  *  exporter/ahead.c      a large scrape's next family written ahead;
  *  exporter/http.c       libmicrohttpd: routes, authentication, replies;
+ *  exporter/webconfig.c  --web.config.file, its sections read by
+ *                        exporter/webtls.c, its users checked by
+ *                        exporter/webauth.c;
  *  exporter/cmd_exporter.c  options, start and stop. */
 #ifndef HVSCOPE_EXPORTER_EXPORTER_H
 #define HVSCOPE_EXPORTER_EXPORTER_H
