@@ -69,7 +69,7 @@ RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/replay.c tui/top.c
-EXPORTER_SRC := exporter/series.c exporter/metrics.c exporter/families.c exporter/webconfig.c exporter/webtls.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/collect_hv.c diag/make.c
 CLI_SRC := cli/cmd_check.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c

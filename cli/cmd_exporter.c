@@ -7,26 +7,9 @@
 #include <string.h>
 
 #include "core/opts.h"
+#include "exporter/collectors.h"
 #include "exporter/serve.h"
 #include "hv/hv.h"
-
-/* The collectors beside the domains' own figures, as node_exporter names
- * them (--collector.NAME, --no-collector.NAME); on by default those that
- * cost no monitor round trip or domain job per guest (hvscope-exporter(1)
- * has the measured costs). */
-static const struct collector {
-	const char *name;
-	unsigned want;
-	bool on;
-} collectors[] = {
-	{ "memory", HV_WANT_BALLOON, false }, /* the balloon statistics: two monitor round trips a guest */
-	{ "vcpu", HV_WANT_VCPU, false },      /* wait and steal time: each domain's job */
-	{ "info", HV_WANT_INFO, true },       /* each domain's XML, once while it runs */
-	{ "jobs", HV_WANT_JOB, false },       /* a call per domain */
-	{ "inactive", HV_WANT_INACTIVE, true },
-	{ "pools", HV_WANT_POOLS, true },
-};
-#define NCOLL (sizeof(collectors) / sizeof(*collectors))
 
 /* --domain.metadata NAME=XPATH: NAME a label name of its own. */
 static int add_metadata(struct strv *md, const char *arg)
@@ -74,7 +57,7 @@ static int set_collector(void *opts, const struct opt *row, const char *arg)
 }
 
 #define O(f) offsetof(struct exporter_opts, f)
-static const struct opt fixed_rows[] = {
+static const struct opt rows_before[] = {
 	{ ROW(0, "web.listen-address", OPT_STR, O(listen), "ADDR", "host:port or :port to listen on (default " EXPORTER_DEFAULT_LISTEN ")") },
 	{ ROW(0, "web.telemetry-path", OPT_CALL, O(telemetry_path), "PATH", "where the metrics are (default /metrics)"), .call = set_path, .give = "a path that starts with /" },
 	{ ROW(0, "web.config.file", OPT_STR, O(web_config), "FILE", "TLS, client certificates, headers and basic auth\n"
@@ -84,33 +67,57 @@ static const struct opt fixed_rows[] = {
 	{ ROW(0, "deadline", OPT_LL, O(deadline), "MS", "how long one domain may take to answer (default 1500)"), .lo = 1, .hi = 3600000, .give = "milliseconds between 1 and 3600000" },
 	{ ROW('p', "profile", OPT_STR, O(profile), "NAME", "readiness profile (default auto)") },
 	{ ROW(0, "check.interval", OPT_DOUBLE, O(check_interval), "SECONDS", "how often the checks run (default 300)"), .lo = 1, .hi = 31536000, .give = "seconds between 1 and 31536000 (a year)" },
-	{ ROW(0, "--[no-]collector.NAME", OPT_DOC, 0, NULL, "turn a collector on or off: memory (balloon statistics\n"
-	  "and RSS; off), vcpu (wait and steal time; off),\n"
-	  "jobs (migrations, saves; off), info (configuration\n"
-	  "and metadata; on), inactive (defined domains; on),\n"
-	  "pools (storage pools; on); rss: memory's old name") },
+	{ ROW(0, "--[no-]collector.NAME", OPT_DOC, 0, NULL,
+	      "turn a collector on or off; the collectors, their\n"
+	      "defaults, what they add and what they cost:") },
+};
+static const struct opt rows_after[] = {
 	{ ROW(0, "domain.metadata", OPT_CALL, O(metadata), "NAME=XPATH", "a label of hvscope_domain_metadata_info (repeatable)"), .call = set_metadata, .give = "NAME=XPATH, NAME a label name ([a-zA-Z_][a-zA-Z0-9_]*, not domain or uuid)" },
 	{ ROW(0, "libvirt.connections", OPT_LL, O(connections), "N", "connections the block, memory and vcpu groups are\n"
 	  "dealt over (1 to 16, default 4)"), .lo = 1, .hi = 16, .give = "1 to 16" },
 	{ ROW('h', "help", OPT_HELP, 0, NULL, "this text") },
 };
 #undef O
-#define NFIXED (sizeof(fixed_rows) / sizeof(fixed_rows[0]))
-/* rss: memory's old name */
-static const struct collector rss = { "rss", HV_WANT_BALLOON, false };
+#define NBEFORE (sizeof(rows_before) / sizeof(rows_before[0]))
+#define NAFTER (sizeof(rows_after) / sizeof(rows_after[0]))
 
-/* The fixed rows, then --collector.NAME and --no-collector.NAME of each
- * collector (not in the usage text: its --[no-]collector.NAME line says
- * them). */
-static struct opt rows[NFIXED + 2 * (NCOLL + 1)];
-static char names[2 * (NCOLL + 1)][40];
+/* The rows before the collectors' lines, a line for each collector (its
+ * default, what it adds and costs), the rows after; then, not in the
+ * usage text, --collector.NAME and --no-collector.NAME of each collector
+ * and of its old name. */
+static struct opt rows[NBEFORE + COLLECTORS + NAFTER + 4 * COLLECTORS];
+static char names[4 * COLLECTORS][40];
+static char *lines[COLLECTORS];
 
-static void collector_rows(struct opt *r, char *on, char *off, const struct collector *k)
+static size_t collector_rows(struct opt *r, size_t n, const struct collector *k)
 {
-	snprintf(on, sizeof(names[0]), "collector.%s", k->name);
-	snprintf(off, sizeof(names[0]), "no-collector.%s", k->name);
-	r[0] = (struct opt){ ROW(0, on, OPT_CALL, 0, NULL, NULL), .call = set_collector, .data = k };
-	r[1] = (struct opt){ ROW(0, off, OPT_CALL, 0, NULL, NULL), .call = set_collector, .data = k };
+	for (int a = 0; a < 2; a++) {
+		const char *name = a ? k->alias : k->name;
+		for (int no = 0; name && no < 2; no++, n++) {
+			char *flag = names[n - NBEFORE - COLLECTORS - NAFTER];
+			snprintf(flag, sizeof(names[0]), "%scollector.%s", no ? "no-" : "", name);
+			r[n] = (struct opt){ ROW(0, flag, OPT_CALL, 0, NULL, NULL), .call = set_collector, .data = k };
+		}
+	}
+	return n;
+}
+
+static size_t build_rows(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < NBEFORE; i++)
+		rows[n++] = rows_before[i];
+	for (size_t i = 0; i < COLLECTORS; i++) {
+		const struct collector *k = &collectors[i];
+		lines[i] = xasprintf("      %-9s %-4s %s%s%s%s\n                     %s", k->name, k->on ? "on" : "off", k->help,
+				     k->alias ? " (old name: " : "", k->alias ? k->alias : "", k->alias ? ")" : "", k->cost);
+		rows[n++] = (struct opt){ ROW(0, NULL, OPT_DOC, 0, NULL, lines[i]) };
+	}
+	for (size_t i = 0; i < NAFTER; i++)
+		rows[n++] = rows_after[i];
+	for (size_t i = 0; i < COLLECTORS; i++)
+		n = collector_rows(rows, n, &collectors[i]);
+	return n;
 }
 
 static const struct opt_cmd *command(void)
@@ -120,14 +127,9 @@ static const struct opt_cmd *command(void)
 		.about = "Serve per-domain statistics and the readiness checks to Prometheus.\n",
 		.width = 31,
 		.rows = rows,
-		.n = sizeof(rows) / sizeof(rows[0]),
 	};
-	if (!rows[0].name) {
-		memcpy(rows, fixed_rows, sizeof(fixed_rows));
-		for (size_t i = 0; i < NCOLL; i++)
-			collector_rows(&rows[NFIXED + 2 * i], names[2 * i], names[2 * i + 1], &collectors[i]);
-		collector_rows(&rows[NFIXED + 2 * NCOLL], names[2 * NCOLL], names[2 * NCOLL + 1], &rss);
-	}
+	if (!cmd.n)
+		cmd.n = build_rows();
 	return &cmd;
 }
 
@@ -147,7 +149,7 @@ int cmd_exporter(int argc, char **argv)
 		.listen = EXPORTER_DEFAULT_LISTEN, .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300,
 		.deadline = 1500, .connections = HV_DEFAULT_CONNECTIONS,
 	};
-	for (size_t i = 0; i < NCOLL; i++)
+	for (size_t i = 0; i < COLLECTORS; i++)
 		o.want |= collectors[i].on ? collectors[i].want : 0;
 	int pr = opts_parse(command(), argc, argv, &o);
 	if (pr != OPTS_OK)

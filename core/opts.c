@@ -157,6 +157,10 @@ int opts_parse(const struct opt_cmd *cmd, int argc, char **argv, void *o)
 
 static void usage_row(const struct opt_cmd *cmd, const struct opt *r, FILE *f)
 {
+	if (!r->name) { /* a line of its own */
+		fprintf(f, "%s\n", r->help);
+		return;
+	}
 	struct buf left = BUF_INIT;
 	if (r->kind == OPT_DOC)
 		buf_printf(&left, "      %s", r->name);

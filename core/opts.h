@@ -21,7 +21,8 @@ enum opt_kind {
 	OPT_CALL,   /* call(o, row, arg) decides; < 0 refuses the value (said
 		     * by opts when the row has a give, else by call) */
 	OPT_HELP,   /* prints the usage on stdout */
-	OPT_DOC,    /* a line of the usage text only, never parsed */
+	OPT_DOC,    /* a line of the usage text only, never parsed: name in the
+		     * option column, or NULL for help as it is */
 };
 
 struct opt {

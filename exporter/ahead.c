@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The thread that writes a large scrape's next family while the one
+ * before it is sent, and the hand-over between the two. */
 #include "exporter/ahead.h"
 
 static void *ahead_run(void *arg)

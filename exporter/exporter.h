@@ -4,8 +4,16 @@
  *                        wait for it (the sampler thread);
  *  exporter/readiness.c  the readiness checks, on their own interval;
  *  exporter/scrape.c     one scrape's answer, written as it is sent;
+ *  exporter/metrics.c    a snapshot's families, one at a time, in order:
+ *                        the core ones, the per-device ones
+ *                        (exporter/devices.c), each collector's
+ *                        (exporter/collectors.c, exporter/families.c),
+ *                        over the series writers of exporter/series.c;
  *  exporter/ahead.c      a large scrape's next family written ahead;
  *  exporter/http.c       libmicrohttpd: routes, authentication, replies;
+ *  exporter/webconfig.c  --web.config.file, its sections read by
+ *                        exporter/webtls.c, its users checked by
+ *                        exporter/webauth.c;
  *  exporter/serve.c      the run: start, SIGHUP reloads, stop. */
 #ifndef HVSCOPE_EXPORTER_EXPORTER_H
 #define HVSCOPE_EXPORTER_EXPORTER_H

@@ -1,78 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The families beyond the core ones (exporter/metrics.c): block latency
- * and sizes, vCPU wait and steal, the guest's balloon statistics, what the
- * configuration says (info series), background jobs, storage pools, and
+/* The families of the collectors asked apart from the domains' figures:
+ * vCPU wait and steal, the guest's balloon statistics, what the
+ * configuration says (info series), background jobs, storage pools; and
  * how each part of the sample went.  A family whose figures no domain has
  * is left out whole: its collector is off, or the source has none. */
+#include "exporter/families.h"
+
 #include <stddef.h>
 #include <string.h>
 
 #include "core/escape.h"
 #include "exporter/series.h"
 
-/* A block device figure: where it is in struct hv_blk, and whether it is
- * nanoseconds to show as seconds. */
-struct blk_figure {
-	const char *name, *type, *help;
-	size_t off;
-	bool ns, size; /* size: a have_sizes figure, else a have_times one */
-};
-
-static const struct blk_figure blk_figures[] = {
-	{ "hvscope_domain_block_read_seconds_total", "counter", "Time spent reading from a block device.",
-	  offsetof(struct hv_blk, rd_ns), true, false },
-	{ "hvscope_domain_block_write_seconds_total", "counter", "Time spent writing to a block device.",
-	  offsetof(struct hv_blk, wr_ns), true, false },
-	{ "hvscope_domain_block_flush_requests_total", "counter", "Flush requests of a block device.",
-	  offsetof(struct hv_blk, fl_reqs), false, false },
-	{ "hvscope_domain_block_flush_seconds_total", "counter", "Time spent flushing a block device.",
-	  offsetof(struct hv_blk, fl_ns), true, false },
-	{ "hvscope_domain_block_capacity_bytes", "gauge", "Size of a block device as the guest sees it.",
-	  offsetof(struct hv_blk, capacity), false, true },
-	{ "hvscope_domain_block_allocation_bytes", "gauge", "Highest offset written in a block device's image (its fill level).",
-	  offsetof(struct hv_blk, allocation), false, true },
-	{ "hvscope_domain_block_physical_bytes", "gauge", "Size of a block device's image on the host.",
-	  offsetof(struct hv_blk, physical), false, true },
-};
-
-static bool blk_has(const struct hv_blk *b, const struct blk_figure *f)
-{
-	return f->size ? b->have_sizes : b->have_times;
-}
-
-static void write_blk_figure(const struct metrics_writer *w, const struct blk_figure *f, struct buf *o)
-{
-	const struct hv_snapshot *s = w->s;
-	bool any = false;
-	for (size_t i = 0; i < s->ndom && !any; i++)
-		for (size_t k = 0; k < s->dom[i].nblk && !any; k++)
-			any = blk_has(&s->dom[i].blk[k], f);
-	if (!any)
-		return;
-	domain_family(o, w, f->name, f->type, f->help, total(s, offsetof(struct hv_domain, nblk)));
-	for (size_t i = 0; i < s->ndom; i++)
-		for (size_t k = 0; k < s->dom[i].nblk; k++) {
-			const struct hv_blk *b = &s->dom[i].blk[k];
-			if (!blk_has(b, f))
-				continue;
-			uint64_t v = *(const uint64_t *)((const char *)b + f->off);
-			if (f->ns)
-				series_ns(o, f->name, w->l, i, "device", b->name ? b->name : "", v);
-			else
-				series_u64(o, f->name, w->l, i, "device", b->name ? b->name : "", v);
-		}
-}
-
-static void write_block(const struct metrics_writer *w, struct buf *o)
-{
-	for (size_t f = 0; f < sizeof(blk_figures) / sizeof(*blk_figures); f++)
-		write_blk_figure(w, &blk_figures[f], o);
-}
-
 /* Each vCPU's wait and delay (steal) time, and the host CPU it runs on. */
-static void write_vcpu(const struct metrics_writer *w, struct buf *o)
+void families_vcpu(const struct series_ctx *c, struct buf *o)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	size_t n = total(s, offsetof(struct hv_domain, nvcpu));
 	bool wait = false, pcpu = false;
 	for (size_t i = 0; i < s->ndom; i++)
@@ -85,20 +28,20 @@ static void write_vcpu(const struct metrics_writer *w, struct buf *o)
 		const char *const helps[2] = { "Time a virtual CPU waited for I/O.",
 					       "Time a virtual CPU was runnable but not run (steal time, as the guest sees it)." };
 		for (int f = 0; f < 2; f++) {
-			domain_family(o, w, names[f], "counter", helps[f], n);
+			domain_family(o, c, names[f], "counter", helps[f], n);
 			for (size_t i = 0; i < s->ndom; i++)
 				for (size_t k = 0; k < s->dom[i].nvcpu; k++)
 					if (s->dom[i].vcpu[k].have_wait)
-						series_ns(o, names[f], w->l, i, "vcpu", digits(v + sizeof(v) - 1, k),
+						series_ns(o, names[f], c->l, i, "vcpu", digits(v + sizeof(v) - 1, k),
 							  f ? s->dom[i].vcpu[k].delay_ns : s->dom[i].vcpu[k].wait_ns);
 		}
 	}
 	if (pcpu) {
-		domain_family(o, w, "hvscope_domain_vcpu_cpu", "gauge", "The host CPU a virtual CPU ran on when sampled.", n);
+		domain_family(o, c, "hvscope_domain_vcpu_cpu", "gauge", "The host CPU a virtual CPU ran on when sampled.", n);
 		for (size_t i = 0; i < s->ndom; i++)
 			for (size_t k = 0; k < s->dom[i].nvcpu; k++)
 				if (s->dom[i].vcpu[k].have_pcpu)
-					series_u64(o, "hvscope_domain_vcpu_cpu", w->l, i, "vcpu", digits(v + sizeof(v) - 1, k),
+					series_u64(o, "hvscope_domain_vcpu_cpu", c->l, i, "vcpu", digits(v + sizeof(v) - 1, k),
 						   s->dom[i].vcpu[k].pcpu);
 	}
 }
@@ -131,19 +74,19 @@ static const struct {
 	  offsetof(struct hv_balloon, last_update), 1 },
 };
 
-static void write_balloon(const struct metrics_writer *w, struct buf *o)
+void families_balloon(const struct series_ctx *c, struct buf *o)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	for (size_t f = 0; f < sizeof(bal_figures) / sizeof(*bal_figures); f++) {
 		size_t n = 0;
 		for (size_t i = 0; i < s->ndom; i++)
 			n += (s->dom[i].balloon.have & bal_figures[f].bit) != 0;
 		if (!n)
 			continue;
-		domain_family(o, w, bal_figures[f].name, bal_figures[f].type, bal_figures[f].help, n);
+		domain_family(o, c, bal_figures[f].name, bal_figures[f].type, bal_figures[f].help, n);
 		for (size_t i = 0; i < s->ndom; i++)
 			if (s->dom[i].balloon.have & bal_figures[f].bit)
-				series_u64(o, bal_figures[f].name, w->l, i, NULL, NULL,
+				series_u64(o, bal_figures[f].name, c->l, i, NULL, NULL,
 					   *(const uint64_t *)((const char *)&s->dom[i].balloon + bal_figures[f].off) * bal_figures[f].scale);
 	}
 }
@@ -167,9 +110,9 @@ static size_t pick(const struct hv_labels *l, const char *prefix, const char **k
 
 /* One info family over the domains, of the pairs under prefix ("": the
  * plain ones); a domain with none has no series. */
-static void write_dom_info(const struct metrics_writer *w, struct buf *o, const char *name, const char *help, const char *prefix)
+static void write_dom_info(const struct series_ctx *c, struct buf *o, const char *name, const char *help, const char *prefix)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	const char *kv[64];
 	bool head = false;
 	for (size_t i = 0; i < s->ndom; i++) {
@@ -185,16 +128,16 @@ static void write_dom_info(const struct metrics_writer *w, struct buf *o, const 
 		if (!n)
 			continue;
 		if (!head)
-			metrics_family(o, w->om, name, "gauge", help);
+			series_head(o, c->om, name, "gauge", help);
 		head = true;
-		series_info(o, name, w->l, i, kv, n);
+		series_info(o, name, c->l, i, kv, n);
 	}
 }
 
 /* The interfaces' or disks' info series: device, then their pairs. */
-static void write_dev_info(const struct metrics_writer *w, struct buf *o, bool disks)
+static void write_dev_info(const struct series_ctx *c, struct buf *o, bool disks)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	const char *name = disks ? "hvscope_domain_block_info" : "hvscope_domain_interface_info";
 	bool head = false;
 	for (size_t i = 0; i < s->ndom; i++) {
@@ -207,29 +150,29 @@ static void write_dev_info(const struct metrics_writer *w, struct buf *o, bool d
 			const char *kv[34] = { "device", dev ? dev : "" };
 			size_t n = 1 + pick(l, "", kv + 2, 16);
 			if (!head)
-				metrics_family(o, w->om, name, "gauge",
+				series_head(o, c->om, name, "gauge",
 					       disks ? "A block device: its source, bus, driver, cache mode and serial, as configured."
 						     : "A network interface: its type, MAC address, source and model, as configured.");
 			head = true;
-			series_info(o, name, w->l, i, kv, n);
+			series_info(o, name, c->l, i, kv, n);
 		}
 	}
 }
 
-static void write_info(const struct metrics_writer *w, struct buf *o)
+void families_info(const struct series_ctx *c, struct buf *o)
 {
-	write_dom_info(w, o, "hvscope_domain_info", "A domain's guest type (pv, pvh, hvm), OS type, architecture and machine.", "");
-	write_dom_info(w, o, "hvscope_domain_openstack_info",
+	write_dom_info(c, o, "hvscope_domain_info", "A domain's guest type (pv, pvh, hvm), OS type, architecture and machine.", "");
+	write_dom_info(c, o, "hvscope_domain_openstack_info",
 		       "OpenStack nova's metadata of a domain: instance and flavor name, user and project.", "nova:");
-	write_dom_info(w, o, "hvscope_domain_metadata_info", "The metadata named by --domain.metadata, of a domain.", "meta:");
-	write_dev_info(w, o, false);
-	write_dev_info(w, o, true);
+	write_dom_info(c, o, "hvscope_domain_metadata_info", "The metadata named by --domain.metadata, of a domain.", "meta:");
+	write_dev_info(c, o, false);
+	write_dev_info(c, o, true);
 }
 
 /* A domain's background job: which, and its progress while it runs. */
-static void write_jobs(const struct metrics_writer *w, struct buf *o)
+void families_jobs(const struct series_ctx *c, struct buf *o)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	size_t n = 0, running = 0;
 	for (size_t i = 0; i < s->ndom; i++) {
 		n += s->dom[i].job.type != NULL;
@@ -237,11 +180,11 @@ static void write_jobs(const struct metrics_writer *w, struct buf *o)
 	}
 	if (!n)
 		return;
-	domain_family(o, w, "hvscope_domain_job_running", "gauge",
+	domain_family(o, c, "hvscope_domain_job_running", "gauge",
 		      "1 while a background job (migration, save, dump, ...) runs, with its operation.", n);
 	for (size_t i = 0; i < s->ndom; i++)
 		if (s->dom[i].job.type)
-			series_u64(o, "hvscope_domain_job_running", w->l, i, "operation", s->dom[i].job.type,
+			series_u64(o, "hvscope_domain_job_running", c->l, i, "operation", s->dom[i].job.type,
 				   strcmp(s->dom[i].job.type, "none") != 0);
 	if (!running)
 		return;
@@ -260,16 +203,16 @@ static void write_jobs(const struct metrics_writer *w, struct buf *o)
 		  offsetof(struct hv_job, data_remaining), false },
 	};
 	for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++) {
-		domain_family(o, w, f[k].name, "gauge", f[k].help, running);
+		domain_family(o, c, f[k].name, "gauge", f[k].help, running);
 		for (size_t i = 0; i < s->ndom; i++) {
 			const struct hv_job *j = &s->dom[i].job;
 			if (!j->type || strcmp(j->type, "none") == 0)
 				continue;
 			uint64_t v = *(const uint64_t *)((const char *)j + f[k].off);
 			if (f[k].ms)
-				series_ns(o, f[k].name, w->l, i, NULL, NULL, v * 1000000ULL);
+				series_ns(o, f[k].name, c->l, i, NULL, NULL, v * 1000000ULL);
 			else
-				series_u64(o, f[k].name, w->l, i, NULL, NULL, v);
+				series_u64(o, f[k].name, c->l, i, NULL, NULL, v);
 		}
 	}
 }
@@ -288,12 +231,12 @@ static void pool_series(struct buf *o, const char *name, const struct hv_pool *p
 	buf_putc(o, '\n');
 }
 
-static void write_pools(const struct metrics_writer *w, struct buf *o)
+void families_pools(const struct series_ctx *c, struct buf *o)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	if (!s->npool)
 		return;
-	metrics_family(o, w->om, "hvscope_storage_pool_state", "gauge", "A storage pool: 1 on the series whose state label holds its state.");
+	series_head(o, c->om, "hvscope_storage_pool_state", "gauge", "A storage pool: 1 on the series whose state label holds its state.");
 	for (size_t i = 0; i < s->npool; i++)
 		pool_series(o, "hvscope_storage_pool_state", &s->pool[i], s->pool[i].state, 1);
 	static const struct {
@@ -305,35 +248,23 @@ static void write_pools(const struct metrics_writer *w, struct buf *o)
 		{ "hvscope_storage_pool_available_bytes", "Space left in a storage pool.", offsetof(struct hv_pool, available) },
 	};
 	for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++) {
-		metrics_family(o, w->om, f[k].name, "gauge", f[k].help);
+		series_head(o, c->om, f[k].name, "gauge", f[k].help);
 		for (size_t i = 0; i < s->npool; i++)
 			pool_series(o, f[k].name, &s->pool[i], NULL, *(const uint64_t *)((const char *)&s->pool[i] + f[k].off));
 	}
 }
 
 /* node_exporter's names: each part of the sample is a collector. */
-static void write_parts(const struct metrics_writer *w, struct buf *o)
+void families_parts(const struct series_ctx *c, struct buf *o)
 {
-	const struct hv_snapshot *s = w->s;
+	const struct hv_snapshot *s = c->s;
 	if (!s->npart)
 		return;
-	metrics_family(o, w->om, "hvscope_scrape_collector_success", "gauge",
+	series_head(o, c->om, "hvscope_scrape_collector_success", "gauge",
 		       "1 when a collector's part of the sample came in time and whole.");
 	for (size_t i = 0; i < s->npart; i++)
 		buf_printf(o, "hvscope_scrape_collector_success{collector=\"%s\"} %d\n", s->part[i].name, s->part[i].ok);
-	metrics_family(o, w->om, "hvscope_scrape_collector_duration_seconds", "gauge", "How long a collector's part of the sample took.");
+	series_head(o, c->om, "hvscope_scrape_collector_duration_seconds", "gauge", "How long a collector's part of the sample took.");
 	for (size_t i = 0; i < s->npart; i++)
 		buf_printf(o, "hvscope_scrape_collector_duration_seconds{collector=\"%s\"} %.6f\n", s->part[i].name, s->part[i].seconds);
-}
-
-static void (*const families[])(const struct metrics_writer *w, struct buf *o) = {
-	write_block, write_vcpu, write_balloon, write_info, write_jobs, write_pools, write_parts,
-};
-
-bool families_write(const struct metrics_writer *w, size_t idx, struct buf *o)
-{
-	if (idx >= sizeof(families) / sizeof(*families))
-		return false;
-	families[idx](w, o);
-	return true;
 }

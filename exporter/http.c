@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The exporter's HTTP server over libmicrohttpd: its routes, the client
+ * certificate and basic-auth checks before them, and the replies with the
+ * web config's headers. */
 #include "exporter/http.h"
 
 #include <errno.h>
@@ -9,6 +12,7 @@
 #include "core/buf.h"
 #include "exporter/exporter.h"
 #include "exporter/scrape.h"
+#include "exporter/webauth.h"
 
 static ssize_t scrape_reader(void *cls, uint64_t pos, char *out, size_t max)
 {

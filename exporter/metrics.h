@@ -5,27 +5,21 @@
 #define HVSCOPE_EXPORTER_METRICS_H
 
 #include "core/buf.h"
+#include "exporter/series.h"
 #include "hv/hv.h"
 
 /* Host and per-domain families of one snapshot (nothing when !snap->up),
  * a family at a time, for a response sent while it is written: a scrape
  * then holds one family, not the whole text.  snap must outlive the
  * writer. */
-struct labels;
 struct metrics_writer {
-	const struct hv_snapshot *s;
-	struct labels *l;
-	bool om; /* OpenMetrics */
-	size_t next;
+	struct series_ctx c;
+	size_t next; /* the family to write next */
 };
 void metrics_writer_init(struct metrics_writer *w, const struct hv_snapshot *snap, bool om);
 /* Appends the next family (or group of small ones) to out; false when
  * none is left. */
 bool metrics_writer_next(struct metrics_writer *w, struct buf *out);
 void metrics_writer_free(struct metrics_writer *w);
-
-/* A family's HELP and TYPE lines.  OpenMetrics names a counter family
- * without its _total suffix; its samples keep it. */
-void metrics_family(struct buf *o, bool om, const char *name, const char *type, const char *help);
 
 #endif

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One scrape's answer, handed out a piece at a time as the connection
+ * takes it: hvscope_up, the sample's families (written ahead when the
+ * scrape is large and alone), then the readiness, self and process
+ * families. */
 #include "exporter/scrape.h"
 
 #include <string.h>
@@ -10,6 +14,7 @@
 #include "exporter/ahead.h"
 #include "exporter/exporter.h"
 #include "exporter/metrics.h"
+#include "exporter/series.h"
 
 /* A scrape of this many domains or more, when no other is under way, has
  * its families written ahead (exporter/ahead.c).  Scrapes that come
@@ -34,7 +39,7 @@ struct scrape {
 
 static void gauge(struct buf *o, bool om, const char *name, const char *help, const char *fmt, double v)
 {
-	metrics_family(o, om, name, "gauge", help);
+	series_head(o, om, name, "gauge", help);
 	buf_puts(o, name);
 	buf_putc(o, ' ');
 	buf_printf(o, fmt, v);
@@ -43,7 +48,7 @@ static void gauge(struct buf *o, bool om, const char *name, const char *help, co
 
 static void counter(struct buf *o, bool om, const char *name, const char *help, unsigned long long v)
 {
-	metrics_family(o, om, name, "counter", help);
+	series_head(o, om, name, "counter", help);
 	buf_printf(o, "%s %llu\n", name, v);
 }
 
@@ -54,7 +59,7 @@ static void write_process(struct buf *o, bool om, double start_time)
 	procself_read(&p);
 	if (p.have_stat) {
 		/* A counter in seconds: its samples keep the _total name. */
-		metrics_family(o, om, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+		series_head(o, om, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
 		buf_printf(o, "process_cpu_seconds_total %.2f\n", p.cpu_seconds);
 		gauge(o, om, "process_virtual_memory_bytes", "Virtual memory size in bytes.", "%.0f", (double)p.virtual_bytes);
 		gauge(o, om, "process_resident_memory_bytes", "Resident memory size in bytes.", "%.0f", (double)p.resident_bytes);
@@ -82,7 +87,7 @@ static void write_tail(struct scrape *sc, double t0, unsigned long long errors, 
 	counter(o, sc->om, "hvscope_samples_total", "Samples taken of the hypervisor (scrapes arriving together share one).", samples);
 	gauge(o, sc->om, "hvscope_sample_duration_seconds", "How long the hypervisor sample took.", "%.6f",
 	      sc->sh ? sc->sh->took : x->scrape_timeout);
-	metrics_family(o, sc->om, "hvscope_build_info", "gauge", "hvscope's version.");
+	series_head(o, sc->om, "hvscope_build_info", "gauge", "hvscope's version.");
 	buf_printf(o, "hvscope_build_info{version=\"%s\"} 1\n", HVSCOPE_VERSION);
 	/* Until the answer is ready to send: the families are written as it
 	 * goes out, which the scraper's own timing covers. */

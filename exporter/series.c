@@ -10,14 +10,13 @@
 #include "core/escape.h"
 #include "core/util.h"
 
-void metrics_family(struct buf *o, bool om, const char *name, const char *type, const char *help)
+void series_head(struct buf *o, bool om, const char *name, const char *type, const char *help)
 {
 	size_t n = strlen(name);
 	if (om && strcmp(type, "counter") == 0 && str_ends(name, "_total"))
 		n -= 6;
 	buf_printf(o, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
 }
-
 
 void labels_make(struct labels *l, const struct hv_snapshot *s)
 {
@@ -42,11 +41,11 @@ void labels_free(struct labels *l)
 
 /* A family of n series with the domains' labels: HELP and TYPE, and room
  * for the series, so that a large family is not copied as it grows. */
-void domain_family(struct buf *o, const struct metrics_writer *w, const char *name, const char *type, const char *help, size_t n)
+void domain_family(struct buf *o, const struct series_ctx *c, const char *name, const char *type, const char *help, size_t n)
 {
-	const struct labels *l = w->l;
-	const struct hv_snapshot *s = w->s;
-	metrics_family(o, w->om, name, type, help);
+	const struct labels *l = c->l;
+	const struct hv_snapshot *s = c->s;
+	series_head(o, c->om, name, type, help);
 	size_t per_label = s->ndom ? l->text.len / s->ndom : 0;
 	/* name{labels,device="..."} value\n: 48 for the rest */
 	buf_grow(o, n * (strlen(name) + per_label + 48));
@@ -69,7 +68,7 @@ void dom_labels(struct buf *o, const struct labels *l, size_t i)
 
 /* One series, name{domain="..",uuid=".."[,k="v"]} value, written in one
  * go rather than piece by piece: it is the innermost step of a scrape,
- * some twenty a domain.  v is escaped here; value is the value's text. */
+ * run for every family of every domain.  v is escaped here; value is the value's text. */
 void series(struct buf *o, const char *name, const struct labels *l, size_t i, const char *k, const char *v, const char *value,
 		   size_t vlen)
 {

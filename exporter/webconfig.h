@@ -5,42 +5,19 @@
  *     curve_preferences, prefer_server_cipher_suites}
  *   http_server_config: {headers: {NAME: VALUE}, http2}
  *   basic_auth_users: {NAME: BCRYPT-HASH, ...}
- * Relative paths are relative to the file's directory.  The TLS parts are
- * in exporter/webtls.c. */
+ * Relative paths are relative to the file's directory.  Its server
+ * sections are read by exporter/webtls.c, credentials checked against its
+ * users by exporter/webauth.c. */
 #ifndef HVSCOPE_EXPORTER_WEBCONFIG_H
 #define HVSCOPE_EXPORTER_WEBCONFIG_H
 
 #include <stdbool.h>
 
 #include "core/err.h"
-#include "core/util.h"
-
-struct auth_cache;
-struct ynode;
-/* client_auth_type, Go's order. */
-enum client_auth { CLIENT_NONE, CLIENT_REQUEST, CLIENT_REQUIRE_ANY, CLIENT_VERIFY_IF_GIVEN, CLIENT_REQUIRE_VERIFY };
-struct web_config {
-	char *cert_pem, *key_pem; /* NULL: plain HTTP */
-	char *client_ca_pem;       /* client_ca_file */
-	enum client_auth client_auth;
-	char *priorities;          /* GnuTLS priority string: versions, suites, curves */
-	struct strv headers;       /* name, value, ...: added to every answer */
-	struct strv users, hashes;
-	char *dummy;               /* the bcrypt setting unknown users are hashed with */
-	struct auth_cache *cache;  /* verified credentials */
-};
+#include "exporter/websettings.h"
 
 int web_config_load(const char *path, struct web_config *wc, struct err *e);
-/* True when no users are configured, or user/password match a hash.
- * Answers are cached: the same credentials cost one bcrypt, and an
- * unknown user costs what a known one does.  Thread-safe. */
-bool web_config_auth_ok(const struct web_config *wc, const char *user, const char *password);
-/* How many bcrypt hashes auth_ok computed (for tests). */
-unsigned long web_config_bcrypts(const struct web_config *wc);
 bool web_config_has_users(const struct web_config *wc);
 void web_config_free(struct web_config *wc);
-/* exporter/webtls.c: the two sections, into wc. */
-int web_tls_parse(const char *cfg, const struct ynode *v, struct web_config *wc, struct err *e);
-int web_http_parse(const char *cfg, const struct ynode *v, struct web_config *wc, struct err *e);
 
 #endif

@@ -4,12 +4,13 @@
  * client certificates asked for and checked, the TLS versions, groups and
  * cipher suites as one priority string, and the headers added to every
  * answer.  Go's names, as the toolkit's documentation gives them. */
+#include "exporter/webtls.h"
+
 #include <errno.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/root.h"
-#include "exporter/webconfig.h"
 #include "core/yaml.h"
 
 #define AT(file, n) (file), (n)->line, (n)->col

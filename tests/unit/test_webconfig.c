@@ -15,6 +15,7 @@
 
 #include "core/util.h"
 #include "tests/unit/tmpdir.h"
+#include "exporter/webauth.h"
 #include "exporter/webconfig.h"
 
 

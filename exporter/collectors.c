@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The collectors' registry.  On by default those that cost no QEMU monitor
+ * round trip or domain job per guest, so that a default scrape's time does
+ * not grow with what the guests' monitors take (hvscope-exporter(1),
+ * COLLECTORS, has what each costs).  The order is the order of their
+ * families in a scrape. */
+#include "exporter/collectors.h"
+
+#include "exporter/families.h"
+#include "hv/hv.h"
+
+static const struct collector rows[] = {
+	{ .name = "vcpu", .on = false, .want = HV_WANT_VCPU, .help = "vCPU wait and steal time",
+	  .cost = "libvirt's vcpu group takes each domain's job", .write = families_vcpu },
+	{ .name = "memory", .alias = "rss", .on = false, .want = HV_WANT_BALLOON, .help = "balloon statistics and RSS",
+	  .cost = "two QEMU monitor round trips a guest", .write = families_balloon },
+	{ .name = "info", .on = true, .want = HV_WANT_INFO, .help = "configuration and metadata",
+	  .cost = "each domain's XML, read once while it runs", .write = families_info },
+	{ .name = "jobs", .on = false, .want = HV_WANT_JOB, .help = "migrations, saves, dumps",
+	  .cost = "a call per domain", .write = families_jobs },
+	{ .name = "inactive", .on = true, .want = HV_WANT_INACTIVE, .help = "defined domains that do not run",
+	  .cost = "a list call, none to a guest's QEMU", .write = NULL },
+	{ .name = "pools", .on = true, .want = HV_WANT_POOLS, .help = "storage pools",
+	  .cost = "a list call and one a pool", .write = families_pools },
+};
+_Static_assert(sizeof(rows) / sizeof(*rows) == COLLECTORS, "COLLECTORS is how many rows the registry has");
+const struct collector *const collectors = rows;
