@@ -24,6 +24,8 @@ static const char *const patterns[] = { "mem.total_mib", "mem.available_mib", "m
 /* What dom0 keeps for itself when the kernel line does not say: RHEL 5's
  * guidance and Xen's own dom0_mem examples use 512 MiB as the floor. */
 #define DOM0_DEFAULT_MIB 512
+/* The most of a refused figure an evidence line quotes. */
+#define QUOTE_MAX 64
 
 /* key's figure in meminfo's text ("MemTotal:       65516344 kB"): 0 with
  * *kib set; -ENOENT when no line has it; -EINVAL or -ERANGE when its
@@ -43,7 +45,8 @@ static int meminfo_kib(const char *text, const char *key, long long *kib, char *
 		r = -ERANGE;
 	if (r < 0) {
 		p += strspn(p, " \t");
-		*bad = xstrndup(p, strcspn(p, "\n"));
+		size_t n = strcspn(p, "\n");
+		*bad = xstrndup(p, n < QUOTE_MAX ? n : QUOTE_MAX);
 	}
 	return r;
 }
@@ -68,7 +71,8 @@ static int dom0_mem_mib(const char *cmdline, long long *mib, struct buf *why)
 	if (r == 0 && v < 0)
 		r = -EINVAL; /* Xen's "all but" form is not a reserve hvscope reads */
 	if (r < 0) {
-		buf_printf(why, "dom0_mem=%.*s on the kernel line: %s", (int)strcspn(p, " \t\n"), p,
+		size_t n = strcspn(p, " \t\n");
+		buf_printf(why, "dom0_mem=%.*s on the kernel line: %s", (int)(n < QUOTE_MAX ? n : QUOTE_MAX), p,
 			   r == -ERANGE ? "out of range" : "not a size in M, G or K");
 		return r;
 	}

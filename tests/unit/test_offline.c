@@ -187,6 +187,17 @@ static void test_overflow(void **state)
 	assert_int_equal(f->status, FACT_ERROR);
 	has(f->evidence, "MemAvailable: -5 kB: out of range");
 	assert_int_equal(sos_fact(&ctx, "mem.total_mib")->i, 65516344 / 1024);
+	/* a figure of a thousand digits is quoted in part */
+	_cleanup_free_ char *long_figure = xmalloc(1001);
+	memset(long_figure, '9', 1000);
+	long_figure[1000] = '\0';
+	_cleanup_free_ char *long_line = xasprintf("MemTotal: %s kB\n", long_figure);
+	put("/proc/meminfo", long_line);
+	f = sos_fact(&ctx, "mem.total_mib");
+	assert_int_equal(f->status, FACT_ERROR);
+	long_figure[64] = '\0';
+	has(f->evidence, long_figure);
+	assert_true(strlen(f->evidence) < 200);
 	/* the largest MemTotal a long long holds less a dom0_mem= past it:
 	 * the reserve is refused, naming it; a reserve that fits but leaves
 	 * less than nothing is held at the least */
