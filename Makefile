@@ -198,7 +198,7 @@ uninstall:
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
 # The targets make fuzz builds and runs (FUZZ_TARGETS=sos: that one only);
 # each one's sources, and its extra flags and libraries where it has any.
 FUZZ_TARGETS ?= rules xencfg scrub guestxml bundle sos
@@ -219,8 +219,10 @@ fuzz:
 	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_build,$(t)))
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
-	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
-	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/fuzz_$$t- build/fuzz/corpus-$$t > build/fuzz/fuzz_$$t.log 2>&1; rc=$$?; \
+	  grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' build/fuzz/fuzz_$$t.log; \
+	  if [ $$rc -ne 0 ]; then grep -v -E '^(#[0-9]|INFO|")' build/fuzz/fuzz_$$t.log | tail -40; exit 1; fi; done
 
 bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/check-vs-virt-host-validate.sh

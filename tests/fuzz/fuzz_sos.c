@@ -73,8 +73,10 @@ static void write_file(const char *name, size_t name_len, const uint8_t *data, s
 		char *path = xasprintf("%s/%s", dir, files[i]);
 		parents(path);
 		FILE *f = fopen(path, "wb");
-		if (!f)
+		if (!f) {
+			perror(path);
 			abort();
+		}
 		fwrite(data, 1, size, f);
 		fclose(f);
 		free(path);
@@ -114,8 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (dir[sizeof(dir) - 2] == 'X') {
-		if (!mkdtemp(dir))
+		if (!mkdtemp(dir)) {
+			perror(dir);
 			abort();
+		}
 		/* what makes a directory an sosreport (diag/bundle_in.c) */
 		char *p = xasprintf("%s/sos_commands", dir);
 		mkdir(p, 0700);
@@ -127,8 +131,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	split(data, size);
 	struct bundle_in in;
 	struct err e = ERR_INIT;
-	if (bundle_in_open(dir, &in, &e) < 0 || in.kind != BUNDLE_SOS)
-		abort(); /* the tree is an sosreport whatever its files say */
+	if (bundle_in_open(dir, &in, &e) < 0 || in.kind != BUNDLE_SOS) {
+		/* the tree is an sosreport whatever its files say */
+		fprintf(stderr, "fuzz_sos: %s is not read as an sosreport: %s\n", dir, err_msg(&e));
+		abort();
+	}
 	struct probe_ctx ctx;
 	probe_ctx_init_offline(&ctx, OFFLINE_SOS, NULL, in.files, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(facts); i++)
