@@ -219,7 +219,8 @@ fuzz:
 	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_build,$(t)))
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
-	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 \
+	  dict=; [ ! -f tests/fuzz/fuzz_$$t.dict ] || dict=-dict=tests/fuzz/fuzz_$$t.dict; \
+	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 $$dict \
 	    -artifact_prefix=build/fuzz/fuzz_$$t- build/fuzz/corpus-$$t > build/fuzz/fuzz_$$t.log 2>&1; rc=$$?; \
 	  grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' build/fuzz/fuzz_$$t.log; \
 	  if [ $$rc -ne 0 ]; then grep -v -E '^(#[0-9]|INFO|")' build/fuzz/fuzz_$$t.log | tail -40; exit 1; fi; done
