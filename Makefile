@@ -7,6 +7,7 @@
 #                     every fuzz target for a fixed count (check-fuzz),
 #                     then inside a real Xen dom0 under QEMU (check-xen)
 #   make fuzz         libFuzzer targets (clang), FUZZ_SECONDS each
+#                     (FUZZ_TARGETS: which; all by default)
 #   make bench        benchmarks against the tools admins would otherwise run
 #   make install      PREFIX=/usr/local DESTDIR= (also UNITDIR, MANDIR, MODDIR)
 #   make dist         hvscope-VERSION.tar.gz for contrib/hvscope.spec
@@ -198,18 +199,32 @@ uninstall:
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
+# The targets make fuzz builds and runs (FUZZ_TARGETS=sos: that one only);
+# each one's sources, and its extra flags and libraries where it has any.
+FUZZ_TARGETS ?= rules xencfg scrub guestxml bundle sos
+FUZZ_SRC_rules := tests/fuzz/fuzz_rules.c rules/rule.c $(PROBE_SRC) $(CORE_SRC)
+FUZZ_SRC_xencfg := tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyexpr.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC)
+FUZZ_SRC_scrub := tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC)
+FUZZ_SRC_guestxml := tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC)
+FUZZ_SRC_bundle := tests/fuzz/fuzz_bundle.c hv/snap_load.c hv/snap_keys.c hv/snapshot.c hv/snap_pack.c hv/hv.c $(PROBE_SRC) $(CORE_SRC)
+FUZZ_FLAGS_bundle := -DHVSCOPE_MODULE_DIR=\"/nonexistent\"
+FUZZ_LIBS_bundle := -ldl
+FUZZ_SRC_sos := tests/fuzz/fuzz_sos.c $(PROBE_SRC) $(CORE_SRC)
+define fuzz_build
+clang $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -o build/fuzz/fuzz_$(1) $(FUZZ_SRC_$(1)) $(PKG_LIBS) $(FUZZ_LIBS_$(1))
+
+endef
 fuzz:
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_rules tests/fuzz/fuzz_rules.c rules/rule.c probe/probe.c probe/fact.c $(filter-out probe/probe.c probe/fact.c,$(PROBE_SRC)) $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_xencfg tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyexpr.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_scrub tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -o build/fuzz/fuzz_guestxml tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS)
-	clang $(FUZZ_CFLAGS) -DHVSCOPE_MODULE_DIR=\"/nonexistent\" -o build/fuzz/fuzz_bundle tests/fuzz/fuzz_bundle.c hv/snap_load.c hv/snap_keys.c hv/snapshot.c hv/snap_pack.c hv/hv.c $(PROBE_SRC) $(CORE_SRC) $(PKG_LIBS) -ldl
-	@for t in rules xencfg scrub guestxml bundle; do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_build,$(t)))
+	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; cp -n tests/fuzz/corpus-$$t/* build/fuzz/corpus-$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
-	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 build/fuzz/corpus-$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
-	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+	  dict=; [ ! -f tests/fuzz/fuzz_$$t.dict ] || dict=-dict=tests/fuzz/fuzz_$$t.dict; \
+	  build/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 $$dict \
+	    -artifact_prefix=build/fuzz/fuzz_$$t- build/fuzz/corpus-$$t > build/fuzz/fuzz_$$t.log 2>&1; rc=$$?; \
+	  grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' build/fuzz/fuzz_$$t.log; \
+	  if [ $$rc -ne 0 ]; then grep -v -E '^(#[0-9]|INFO|")' build/fuzz/fuzz_$$t.log | tail -40; exit 1; fi; done
 
 bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/check-vs-virt-host-validate.sh

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -176,6 +177,45 @@ int str_to_ll(const char *s, long long *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+int str_to_ll_prefix(const char *s, long long *out, const char **end)
+{
+	const char *p = s + strspn(s, " \t");
+	const char *digits = p + (*p == '-' || *p == '+');
+	if (!isdigit((unsigned char)*digits))
+		return -EINVAL;
+	char *stop;
+	errno = 0;
+	long long v = strtoll(p, &stop, 10);
+	int r = errno == ERANGE ? -ERANGE : 0;
+	*out = v; /* strtoll saturates */
+	if (end)
+		*end = stop;
+	return r;
+}
+
+static long long saturated(bool negative)
+{
+	return negative ? LLONG_MIN : LLONG_MAX;
+}
+
+long long ll_mul_sat(long long a, long long b)
+{
+	long long r;
+	return __builtin_mul_overflow(a, b, &r) ? saturated((a < 0) != (b < 0)) : r;
+}
+
+long long ll_add_sat(long long a, long long b)
+{
+	long long r;
+	return __builtin_add_overflow(a, b, &r) ? saturated(a < 0) : r;
+}
+
+long long ll_sub_sat(long long a, long long b)
+{
+	long long r;
+	return __builtin_sub_overflow(a, b, &r) ? saturated(a < 0) : r;
 }
 
 void strv_push_take(struct strv *sv, char *s)

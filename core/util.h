@@ -56,6 +56,17 @@ bool str_has_word(const char *list, const char *word);
 size_t str_fields(char *line, char **f, size_t max);
 /* Parse a decimal integer that must fill the whole string. */
 int str_to_ll(const char *s, long long *out);
+/* The decimal number s starts with, after blanks and an optional sign
+ * (meminfo's "  65516344 kB", a version's "7.9"): 0 with *out set and
+ * *end (when not NULL) past its digits; -EINVAL when no digit comes;
+ * -ERANGE when it is past a long long, *out then saturated at
+ * LLONG_MAX or LLONG_MIN. */
+int str_to_ll_prefix(const char *s, long long *out, const char **end);
+/* a * b, a + b and a - b held at LLONG_MAX or LLONG_MIN rather than
+ * wrapped: sizes read from a stranger's file may be anything. */
+long long ll_mul_sat(long long a, long long b);
+long long ll_add_sat(long long a, long long b);
+long long ll_sub_sat(long long a, long long b);
 /* A command-line number that must fill the string and lie in [lo, hi]
  * (a NaN or a value past a long long never does); -ERANGE or -EINVAL. */
 int str_to_ll_range(const char *s, long long lo, long long hi, long long *out);

@@ -3,6 +3,7 @@
  * hosts as old as RHEL 5, which have no os-release; and the host's name:
  * the running kernel's on the live host, the image's own under --root. */
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -126,8 +127,12 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 	const struct fact *id = facts_get(fs, "os.id"), *ver = facts_get(fs, "os.version_id");
 	bool rh_family = strcmp(id->s, "rhel") == 0 || strcmp(id->s, "centos") == 0 || strcmp(id->s, "rocky") == 0 ||
 			 strcmp(id->s, "almalinux") == 0 || strcmp(id->s, "ol") == 0;
-	if (rh_family && isdigit((unsigned char)ver->s[0]))
-		facts_set_int(fs, "os.rhel_major", atoll(ver->s), "%s %s", id->s, ver->s);
+	long long major;
+	int rm = rh_family && isdigit((unsigned char)ver->s[0]) ? str_to_ll_prefix(ver->s, &major, NULL) : -EINVAL;
+	if (rm == 0)
+		facts_set_int(fs, "os.rhel_major", major, "%s %s", id->s, ver->s);
+	else if (rm == -ERANGE)
+		facts_set_status(fs, "os.rhel_major", FACT_ERROR, "%s VERSION_ID %s: out of range", id->s, ver->s);
 	else
 		facts_set_int(fs, "os.rhel_major", 0, "%s is not RHEL or a rebuild of it", id->s);
 	buf_free(&b);

@@ -188,9 +188,11 @@ static void probe_cgroups(struct probe_ctx *ctx)
 			_cleanup_free_ char *copy = xstrdup(cg.s);
 			char *s3 = NULL;
 			for (char *l = strtok_r(copy, "\n", &s3); l; l = strtok_r(NULL, "\n", &s3)) {
-				char name[64];
-				int h, n, en;
-				if (sscanf(l, "%63s %d %d %d", name, &h, &n, &en) == 4 && strcmp(name, c) == 0 && en)
+				/* subsys_name hierarchy num_cgroups enabled: only the
+				 * name and the flag matter, and any figure but 0 is on */
+				char *f[4];
+				long long en;
+				if (str_fields(l, f, 4) == 4 && strcmp(f[0], c) == 0 && str_to_ll_prefix(f[3], &en, NULL) != -EINVAL && en)
 					v1_enabled = true;
 			}
 		}

@@ -328,7 +328,9 @@ static void package_manager(struct probe_ctx *ctx, struct pkg_state *st)
 	const struct fact *major = probe_fact(ctx, "os.rhel_major");
 	const char *m = NULL;
 	if (id->status == FACT_OK) {
-		long long v = ver->status == FACT_OK ? atoll(ver->s) : 0;
+		long long v = 0; /* a release past a long long compares as the latest */
+		if (ver->status != FACT_OK || str_to_ll_prefix(ver->s, &v, NULL) == -EINVAL)
+			v = 0;
 		if (major->status == FACT_OK && major->i > 0)
 			m = major->i >= 8 ? "dnf" : "yum";
 		else if (!strcmp(id->s, "fedora"))

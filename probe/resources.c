@@ -24,40 +24,68 @@ static const char *const patterns[] = { "mem.total_mib", "mem.available_mib", "m
 /* What dom0 keeps for itself when the kernel line does not say: RHEL 5's
  * guidance and Xen's own dom0_mem examples use 512 MiB as the floor. */
 #define DOM0_DEFAULT_MIB 512
+/* The most of a refused figure an evidence line quotes. */
+#define QUOTE_MAX 64
 
-static long long meminfo_kib(const char *text, const char *key)
+/* key's figure in meminfo's text ("MemTotal:       65516344 kB"): 0 with
+ * *kib set; -ENOENT when no line has it; -EINVAL or -ERANGE when its
+ * figure is not a count of kB a long long holds, *bad (owned) then
+ * quoting the line's figure. */
+static int meminfo_kib(const char *text, const char *key, long long *kib, char **bad)
 {
 	const char *p = strstr(text, key);
-	if (!p || (p != text && p[-1] != '\n'))
-		return -1;
-	return atoll(p + strlen(key));
+	while (p && p != text && p[-1] != '\n')
+		p = strstr(p + 1, key);
+	if (!p)
+		return -ENOENT;
+	p += strlen(key);
+	const char *end;
+	int r = str_to_ll_prefix(p, kib, &end);
+	if (r == 0 && *kib < 0)
+		r = -ERANGE;
+	if (r < 0) {
+		p += strspn(p, " \t");
+		size_t n = strcspn(p, "\n");
+		*bad = xstrndup(p, n < QUOTE_MAX ? n : QUOTE_MAX);
+	}
+	return r;
 }
 
-static void probe_mem(struct probe_ctx *ctx)
+static void mem_status(struct facts *fs, enum fact_status st, const char *why)
+{
+	facts_set_status(fs, "mem.total_mib", st, "%s", why);
+	facts_set_status(fs, "mem.available_mib", st, "%s", why);
+	facts_set_status(fs, "mem.guest_headroom_mib", st, "%s", why);
+	facts_set_status(fs, "mem.dom0_mib", st, "%s", why);
+}
+
+/* What dom0 keeps, in MiB, from dom0_mem= on the kernel line (its
+ * figure with G, M or K; MiB without): 0, or -ERANGE or -EINVAL with a
+ * problem naming the value in why. */
+static int dom0_mem_mib(const char *cmdline, long long *mib, struct buf *why)
+{
+	const char *p = strstr(cmdline, "dom0_mem=") + strlen("dom0_mem=");
+	const char *unit;
+	long long v;
+	int r = str_to_ll_prefix(p, &v, &unit);
+	if (r == 0 && v < 0)
+		r = -EINVAL; /* Xen's "all but" form is not a reserve hvscope reads */
+	if (r < 0) {
+		size_t n = strcspn(p, " \t\n");
+		buf_printf(why, "dom0_mem=%.*s on the kernel line: %s", (int)(n < QUOTE_MAX ? n : QUOTE_MAX), p,
+			   r == -ERANGE ? "out of range" : "not a size in M, G or K");
+		return r;
+	}
+	*mib = (*unit == 'G' || *unit == 'g') ? ll_mul_sat(v, 1024) : (*unit == 'K' || *unit == 'k') ? v / 1024 : v;
+	return 0;
+}
+
+/* dom0's reserve and what is left for guests: host MiB less dom0's less
+ * what the guests are configured with, held at LLONG_MIN/MAX rather
+ * than wrapped. */
+static void mem_headroom(struct probe_ctx *ctx, long long host)
 {
 	struct facts *fs = &ctx->facts;
-	struct buf b = BUF_INIT;
-	struct err e = ERR_INIT;
-	int r = root_read(ctx->root, "/proc/meminfo", ROOT_READ_MAX, &b, &e);
-	long long total = r == 0 ? meminfo_kib(b.s ? b.s : "", "MemTotal:") : -1;
-	long long avail = r == 0 ? meminfo_kib(b.s ? b.s : "", "MemAvailable:") : -1;
-	if (total < 0) {
-		/* absent: the source says nothing (an sosreport without it); there
-		 * but unreadable or without MemTotal: an error */
-		const char *why = r < 0 ? err_msg(&e) : "/proc/meminfo has no MemTotal line";
-		enum fact_status st = r == -ENOENT ? FACT_MISSING : FACT_ERROR;
-		facts_set_status(fs, "mem.total_mib", st, "%s", why);
-		facts_set_status(fs, "mem.available_mib", st, "%s", why);
-		facts_set_status(fs, "mem.guest_headroom_mib", st, "%s", why);
-		facts_set_status(fs, "mem.dom0_mib", st, "%s", why);
-		goto out;
-	}
-	facts_set_int(fs, "mem.total_mib", total / 1024, "/proc/meminfo MemTotal: %lld kB", total);
-	if (avail >= 0)
-		facts_set_int(fs, "mem.available_mib", avail / 1024, "/proc/meminfo MemAvailable: %lld kB", avail);
-	else
-		facts_set_status(fs, "mem.available_mib", FACT_MISSING, "/proc/meminfo has no MemAvailable line (kernel before 3.14)");
-
 	/* dom0_mem=1024M[,max:...] on the hypervisor line; a Xen dom0's own
 	 * MemTotal is already its share. */
 	long long dom0 = DOM0_DEFAULT_MIB;
@@ -65,26 +93,63 @@ static void probe_mem(struct probe_ctx *ctx)
 	const struct fact *isdom0 = probe_fact(ctx, "xen.dom0");
 	const struct fact *cmd = probe_fact(ctx, "kernel.cmdline");
 	if (cmd->status == FACT_OK && strstr(cmd->s, "dom0_mem=")) {
-		const char *p = strstr(cmd->s, "dom0_mem=") + strlen("dom0_mem=");
-		long long v = atoll(p);
-		p += strspn(p, "0123456789");
-		dom0 = (*p == 'G' || *p == 'g') ? v * 1024 : (*p == 'K' || *p == 'k') ? v / 1024 : v;
+		struct buf why = BUF_INIT;
+		if (dom0_mem_mib(cmd->s, &dom0, &why) < 0) {
+			facts_set_status(fs, "mem.dom0_mib", FACT_ERROR, "%s", buf_str(&why));
+			facts_set_status(fs, "mem.guest_headroom_mib", FACT_ERROR, "%s", buf_str(&why));
+			buf_free(&why);
+			return;
+		}
 		dom0_src = "dom0_mem= on the kernel line";
 	}
 	facts_set_int(fs, "mem.dom0_mib", dom0, "%s", dom0_src);
 	const struct fact *gm = probe_fact(ctx, "guest.memory_total_mib");
 	long long guests = gm->status == FACT_OK ? gm->i : 0;
-	long long host = total / 1024;
 	bool in_dom0 = isdom0->status == FACT_OK && isdom0->b;
-	long long headroom = host - dom0 - guests;
+	long long headroom = ll_sub_sat(ll_sub_sat(host, dom0), guests);
 	/* A dom0 booted without dom0_mem= starts with all memory and balloons
 	 * it out to guests, so its MemTotal is the machine's; with dom0_mem=
 	 * on Xen's own line it is dom0's share only. */
 	facts_set_int(fs, "mem.guest_headroom_mib", headroom, "%lld MiB %s - %lld MiB dom0 (%s) - %lld MiB configured for guests", host,
 		      in_dom0 ? "in dom0 (MemTotal: all memory unless Xen was booted with dom0_mem=)" : "host", dom0, dom0_src,
 		      guests);
+}
+
+static void probe_mem(struct probe_ctx *ctx)
+{
+	struct facts *fs = &ctx->facts;
+	struct buf b = BUF_INIT, why = BUF_INIT;
+	struct err e = ERR_INIT;
+	_cleanup_free_ char *bad_total = NULL, *bad_avail = NULL;
+	long long total = -1, avail = -1;
+	int r = root_read(ctx->root, "/proc/meminfo", ROOT_READ_MAX, &b, &e);
+	int rt = r == 0 ? meminfo_kib(buf_str(&b), "MemTotal:", &total, &bad_total) : r;
+	int ra = r == 0 ? meminfo_kib(buf_str(&b), "MemAvailable:", &avail, &bad_avail) : r;
+	if (rt < 0) {
+		/* absent: the source says nothing (an sosreport without it); there
+		 * but unreadable, without MemTotal or with a figure no host has:
+		 * an error */
+		if (r < 0)
+			buf_puts(&why, err_msg(&e));
+		else if (bad_total)
+			buf_printf(&why, "/proc/meminfo MemTotal: %s: %s", bad_total, rt == -ERANGE ? "out of range" : "not a count of kB");
+		else
+			buf_puts(&why, "/proc/meminfo has no MemTotal line");
+		mem_status(fs, r == -ENOENT ? FACT_MISSING : FACT_ERROR, buf_str(&why));
+		goto out;
+	}
+	facts_set_int(fs, "mem.total_mib", total / 1024, "/proc/meminfo MemTotal: %lld kB", total);
+	if (ra == 0)
+		facts_set_int(fs, "mem.available_mib", avail / 1024, "/proc/meminfo MemAvailable: %lld kB", avail);
+	else if (bad_avail)
+		facts_set_status(fs, "mem.available_mib", FACT_ERROR, "/proc/meminfo MemAvailable: %s: %s", bad_avail,
+				 ra == -ERANGE ? "out of range" : "not a count of kB");
+	else
+		facts_set_status(fs, "mem.available_mib", FACT_MISSING, "/proc/meminfo has no MemAvailable line (kernel before 3.14)");
+	mem_headroom(ctx, total / 1024);
 out:
 	buf_free(&b);
+	buf_free(&why);
 	err_clear(&e);
 }
 

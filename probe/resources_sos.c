@@ -33,6 +33,7 @@ static bool mount_holds(const char *mp, const char *path)
 struct df_pick {
 	char dev[256], mp[1024];
 	long long avail_kib;
+	char bad[64]; /* its available figure when past a long long */
 };
 
 /* One df line (device, 1K-blocks, used, available, use%, mount point):
@@ -47,7 +48,11 @@ static void df_line(char *line, const char *path, struct df_pick *best)
 		return;
 	snprintf(best->dev, sizeof(best->dev), "%s", f[0]);
 	snprintf(best->mp, sizeof(best->mp), "%s", f[5]);
-	best->avail_kib = atoll(f[3]);
+	best->bad[0] = '\0';
+	if (str_to_ll(f[3], &best->avail_kib) < 0) {
+		best->avail_kib = -1;
+		snprintf(best->bad, sizeof(best->bad), "%s", f[3]);
+	}
 }
 
 /* df's text: a header, then a line per file system; coreutils before 8.11
@@ -86,6 +91,9 @@ void sos_disk_free(struct probe_ctx *ctx, const char *name, const char *path)
 		facts_set_status(&ctx->facts, name, FACT_ERROR, "%s: not df's output in 1K blocks (no \"Filesystem 1K-blocks\" header)", src);
 	else if (!best.mp[0])
 		facts_set_status(&ctx->facts, name, FACT_MISSING, "%s lists no file system holding %s", src, path);
+	else if (best.bad[0])
+		facts_set_status(&ctx->facts, name, FACT_ERROR, "%s: %s is on %s (%s), %s 1K-blocks available: out of range", src, path,
+				 best.mp, best.dev, best.bad);
 	else
 		facts_set_int(&ctx->facts, name, best.avail_kib / 1024, "%s: %s is on %s (%s), %lld 1K-blocks available", src, path, best.mp,
 			      best.dev, best.avail_kib);

@@ -23,6 +23,14 @@ static const char *const patterns[] = { "libvirt.security_driver", "libvirt.secu
 
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
 
+/* A setting's or boolean's figure ("1 1": current and pending; "0"):
+ * on when it starts with a number other than 0, however long. */
+static bool figure_on(const char *s)
+{
+	long long v;
+	return str_to_ll_prefix(s, &v, NULL) != -EINVAL && v != 0;
+}
+
 /* The stores libvirt and OpenStack Nova keep guests' images in. */
 static const char *const stock_stores[] = { "/var/lib/libvirt/images", "/var/lib/nova/instances" };
 
@@ -95,7 +103,7 @@ static void qemu_conf(struct probe_ctx *ctx)
 	}
 	strv_free(&v);
 	if (r == 0 && conf_value(b.s, "security_default_confined", &v) && v.n)
-		facts_set_bool(fs, "libvirt.security_default_confined", atoi(v.v[0]) != 0, "%s: security_default_confined = %s", src, v.v[0]);
+		facts_set_bool(fs, "libvirt.security_default_confined", figure_on(v.v[0]), "%s: security_default_confined = %s", src, v.v[0]);
 	else
 		facts_set_bool(fs, "libvirt.security_default_confined", true, "%s: security_default_confined not set (libvirt's default, 1)", src);
 	strv_free(&v);
@@ -164,7 +172,7 @@ static void boolean_root(struct probe_ctx *ctx, const char *fname, const char *n
 	for (size_t i = 0; i < ARRAY_SIZE(fsdirs); i++) {
 		_cleanup_free_ char *p = xasprintf("%s/%s", fsdirs[i], name), *line = NULL;
 		if (root_read_line(ctx->root, p, &line, NULL) == 0) {
-			facts_set_bool(&ctx->facts, fname, atoi(line) != 0, "%s: \"%s\" (current pending)", p, line);
+			facts_set_bool(&ctx->facts, fname, figure_on(line), "%s: \"%s\" (current pending)", p, line);
 			return;
 		}
 	}
@@ -179,7 +187,7 @@ static void boolean_root(struct probe_ctx *ctx, const char *fname, const char *n
 				buf_grow(&b, 0);
 				struct strv v = { 0 };
 				if (conf_value(b.s, name, &v) && v.n) {
-					facts_set_bool(&ctx->facts, fname, atoi(v.v[0]) != 0, "%s: %s=%s (setsebool -P)", locals[i], name, v.v[0]);
+					facts_set_bool(&ctx->facts, fname, figure_on(v.v[0]), "%s: %s=%s (setsebool -P)", locals[i], name, v.v[0]);
 					strv_free(&v);
 					buf_free(&b);
 					return;

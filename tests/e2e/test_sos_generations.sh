@@ -436,6 +436,24 @@ field "$TMP/r9.json" "cgroup[blkio]" evidence | grep -q 'cgroup v2: /sys/fs/cgro
 	fail "RHEL 9 default-bridge: $(verdict "$TMP/r9.json" default-bridge) $(field "$TMP/r9.json" default-bridge reason)"
 note "RHEL 9.2 (sos 4.5): host kvm9.example.com from host/hostname, kernel from uname -a, cgroup v2 controllers from the copied cgroup.controllers, 871107 MiB free, no bridges in ip -s -d link"
 
+# --- figures past a long long: refused naming the figure, never wrapped ---
+# (atoll once made these 9007199254740991 MiB of memory and free space: PASS)
+SX=$TMP/sosx/sosreport-kvm9-huge
+mkdir -p "$TMP/sosx"
+cp -a "$S9" "$SX"
+printf 'MemTotal:       99999999999999999999 kB\nMemAvailable:   62581424 kB\n' > "$SX/proc/meminfo"
+sed -i 's/ 892014208 / 18446744073709551616 /' "$SX/sos_commands/filesys/df_-al_-x_autofs"
+run_hv check --bundle "$SX" --profile kvm --format json > "$TMP/rx.json"
+[ "$RC" -ne 0 ] || fail "figures past a long long: exit 0"
+for c in images-disk-free guest-memory-total; do
+	expect_verdict "$TMP/rx.json" "$c" error
+done
+field "$TMP/rx.json" images-disk-free evidence | grep -q '18446744073709551616 1K-blocks available: out of range' ||
+	fail "df past 2^64: $(field "$TMP/rx.json" images-disk-free evidence)"
+field "$TMP/rx.json" guest-memory-total evidence | grep -q 'MemTotal: 99999999999999999999 kB: out of range' ||
+	fail "MemTotal past a long long: $(field "$TMP/rx.json" guest-memory-total evidence)"
+note "figures past a long long (MemTotal 99999999999999999999 kB, df's 2^64 available): ERROR naming each, exit $RC"
+
 # --- a reason never calls a file missing that the report holds ------------
 rm "$S7/sos_commands/filesys/df_-al_-x_autofs"
 echo "df: cannot read table of mounted file systems: No such file or directory" > "$S7/sos_commands/filesys/df_-al_-x_autofs"

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
@@ -177,6 +178,42 @@ static void test_paths(void **state)
 	free(self);
 }
 
+/* Figures a stranger's file starts a field with: meminfo's, a version's,
+ * df's past 2^64; never wrapped. */
+static void test_checked_numbers(void **state)
+{
+	(void)state;
+	long long v;
+	const char *end;
+	assert_int_equal(str_to_ll_prefix("   65516344 kB", &v, &end), 0);
+	assert_int_equal(v, 65516344);
+	assert_string_equal(end, " kB");
+	assert_int_equal(str_to_ll_prefix("7.9", &v, NULL), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(str_to_ll_prefix("-1G", &v, &end), 0);
+	assert_int_equal(v, -1);
+	assert_string_equal(end, "G");
+	assert_int_equal(str_to_ll_prefix(" kB", &v, NULL), -EINVAL);
+	assert_int_equal(str_to_ll_prefix("-", &v, NULL), -EINVAL);
+	assert_int_equal(str_to_ll_prefix("", &v, NULL), -EINVAL);
+	assert_int_equal(str_to_ll_prefix("99999999999999999999 kB", &v, &end), -ERANGE);
+	assert_true(v == LLONG_MAX);
+	assert_string_equal(end, " kB");
+	assert_int_equal(str_to_ll_prefix("-99999999999999999999", &v, NULL), -ERANGE);
+	assert_true(v == LLONG_MIN);
+	assert_int_equal(str_to_ll_prefix("18446744073709551616", &v, NULL), -ERANGE);
+	assert_true(ll_mul_sat(LLONG_MAX / 1024 + 1, 1024) == LLONG_MAX);
+	assert_true(ll_mul_sat(-(LLONG_MAX / 1024 + 1), 1024) == LLONG_MIN);
+	assert_true(ll_mul_sat(9007199254740991, 1024) == 9223372036854774784);
+	assert_true(ll_mul_sat(-4, -5) == 20);
+	assert_true(ll_add_sat(LLONG_MAX, 1) == LLONG_MAX);
+	assert_true(ll_add_sat(LLONG_MIN, -1) == LLONG_MIN);
+	assert_true(ll_add_sat(-3, 5) == 2);
+	assert_true(ll_sub_sat(LLONG_MIN, 512) == LLONG_MIN);
+	assert_true(ll_sub_sat(0, LLONG_MIN) == LLONG_MAX);
+	assert_true(ll_sub_sat(10, 512) == -502);
+}
+
 static void test_strings(void **state)
 {
 	(void)state;
@@ -192,6 +229,7 @@ static void test_strings(void **state)
 	assert_int_equal(v, 42);
 	assert_int_equal(str_to_ll("42x", &v), -EINVAL);
 	assert_int_equal(str_to_ll("", &v), -EINVAL);
+	assert_int_equal(str_to_ll("18446744073709551616", &v), -ERANGE);
 	struct strv sv = { 0 };
 	strv_push(&sv, "a");
 	strv_push(&sv, "b");
@@ -467,7 +505,8 @@ static void test_secret_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_json), cmocka_unit_test(test_paths), cmocka_unit_test(test_strings), cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_json), cmocka_unit_test(test_paths), cmocka_unit_test(test_strings), cmocka_unit_test(test_checked_numbers),
+		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_root), cmocka_unit_test(test_root_escapes),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_spawn_signals), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,78 @@ static void test_bridges(void **state)
 	probe_ctx_free(&ctx);
 }
 
+/* Figures past a long long in a report's files: refused with a problem
+ * naming the figure, or held at the largest, never wrapped. */
+static void test_overflow(void **state)
+{
+	fresh(state);
+	struct probe_ctx ctx;
+	probe_ctx_init(&ctx, "/");
+	put("/proc/meminfo", "MemTotal:       99999999999999999999 kB\nMemAvailable:   62581424 kB\n");
+	const struct fact *f = sos_fact(&ctx, "mem.total_mib");
+	assert_int_equal(f->status, FACT_ERROR);
+	has(f->evidence, "/proc/meminfo MemTotal: 99999999999999999999 kB: out of range");
+	assert_int_equal(sos_fact(&ctx, "mem.guest_headroom_mib")->status, FACT_ERROR);
+	put("/proc/meminfo", "MemTotal:       65516344 kB\nMemAvailable:   -5 kB\n");
+	f = sos_fact(&ctx, "mem.available_mib");
+	assert_int_equal(f->status, FACT_ERROR);
+	has(f->evidence, "MemAvailable: -5 kB: out of range");
+	assert_int_equal(sos_fact(&ctx, "mem.total_mib")->i, 65516344 / 1024);
+	/* a figure of a thousand digits is quoted in part */
+	_cleanup_free_ char *long_figure = xmalloc(1001);
+	memset(long_figure, '9', 1000);
+	long_figure[1000] = '\0';
+	_cleanup_free_ char *long_line = xasprintf("MemTotal: %s kB\n", long_figure);
+	put("/proc/meminfo", long_line);
+	f = sos_fact(&ctx, "mem.total_mib");
+	assert_int_equal(f->status, FACT_ERROR);
+	long_figure[64] = '\0';
+	has(f->evidence, long_figure);
+	assert_true(strlen(f->evidence) < 200);
+	/* the largest MemTotal a long long holds less a dom0_mem= past it:
+	 * the reserve is refused, naming it; a reserve that fits but leaves
+	 * less than nothing is held at the least */
+	put("/proc/meminfo", "MemTotal: 9223372036854775807 kB\n");
+	put("/proc/cmdline", "ro root=/dev/sda1 dom0_mem=99999999999999999999G quiet\n");
+	f = sos_fact(&ctx, "mem.dom0_mib");
+	assert_int_equal(f->status, FACT_ERROR);
+	has(f->evidence, "dom0_mem=99999999999999999999G on the kernel line: out of range");
+	has(sos_fact(&ctx, "mem.guest_headroom_mib")->evidence, "dom0_mem=99999999999999999999G");
+	put("/proc/cmdline", "ro dom0_mem=9007199254740991G\n");
+	f = sos_fact(&ctx, "mem.dom0_mib");
+	assert_int_equal(f->status, FACT_OK);
+	assert_true(f->i == 9223372036854774784);
+	put("/proc/meminfo", "MemTotal: 1024 kB\n");
+	put("/proc/cmdline", "ro dom0_mem=9223372036854775807G\n");
+	put("/etc/libvirt/qemu/g.xml", "<domain type='kvm'><name>g</name><memory unit='MiB'>4</memory><vcpu>1</vcpu></domain>\n");
+	assert_true(sos_fact(&ctx, "mem.dom0_mib")->i == LLONG_MAX);
+	f = sos_fact(&ctx, "mem.guest_headroom_mib");
+	assert_int_equal(f->status, FACT_OK);
+	assert_true(f->i == LLONG_MIN);
+	put("/proc/cmdline", "ro dom0_mem=max:4G\n");
+	has(sos_fact(&ctx, "mem.dom0_mib")->evidence, "dom0_mem=max:4G on the kernel line: not a size");
+	/* df's available 1K-blocks of 2^64 */
+	put("/sos_commands/filesys/df_-al_-x_autofs",
+	    "Filesystem              1K-blocks     Used            Available Use% Mounted on\n"
+	    "/dev/mapper/rhel-root    73364480 10248952             63115528  14% /\n"
+	    "/dev/mapper/rhel-images 943218688 51204480 18446744073709551616   6% /var/lib/libvirt/images\n");
+	f = sos_fact(&ctx, "disk.free_mib./var/lib/libvirt/images");
+	assert_int_equal(f->status, FACT_ERROR);
+	has(f->evidence, "sos_commands/filesys/df_-al_-x_autofs: /var/lib/libvirt/images is on /var/lib/libvirt/images "
+			 "(/dev/mapper/rhel-images), 18446744073709551616 1K-blocks available: out of range");
+	assert_int_equal(sos_fact(&ctx, "disk.free_mib./srv")->i, 63115528 / 1024);
+	/* a RHEL VERSION_ID past a long long */
+	put("/etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"99999999999999999999.1\"\n");
+	f = sos_fact(&ctx, "os.rhel_major");
+	assert_int_equal(f->status, FACT_ERROR);
+	has(f->evidence, "VERSION_ID 99999999999999999999.1: out of range");
+	/* /proc/cgroups' enabled column past an int is on, not wrapped to 0 */
+	put("/proc/cgroups", "#subsys_name\thierarchy\tnum_cgroups\tenabled\nmemory\t99999999999\t4294967296\t4294967296\n");
+	put("/proc/mounts", "cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n");
+	assert_true(sos_fact(&ctx, "cgroup.controller.memory")->b);
+	probe_ctx_free(&ctx);
+}
+
 /* A file the report holds is never called missing: the reason says it
  * does not tell. */
 static void test_reasons(void **state)
@@ -202,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_image),
 		cmocka_unit_test(test_df),
 		cmocka_unit_test(test_bridges),
+		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_reasons),
 	};
 	if (tmpdir_setup(NULL) < 0)
