@@ -62,8 +62,8 @@ ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/json_in.c core/yaml.c core/opts.c
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
-	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c \
-	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
+	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services_systemd.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c probe/bootcfg.c \
+	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
 	probe/guest_copy.c probe/bundle_in.c \
 	probe/svirt.c
 RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/check.c
@@ -204,7 +204,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 # each one's sources, and its extra flags and libraries where it has any.
 FUZZ_TARGETS ?= rules xencfg scrub guestxml bundle sos
 FUZZ_SRC_rules := tests/fuzz/fuzz_rules.c rules/rule.c $(PROBE_SRC) $(CORE_SRC)
-FUZZ_SRC_xencfg := tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyexpr.c probe/pyval.c probe/xenspec.c probe/sxp.c $(CORE_SRC)
+FUZZ_SRC_xencfg := tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/pyval.c probe/pyops.c probe/xenspec.c probe/sxp.c $(CORE_SRC)
 FUZZ_SRC_scrub := tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC)
 FUZZ_SRC_guestxml := tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC)
 FUZZ_SRC_bundle := tests/fuzz/fuzz_bundle.c hv/snap_load.c hv/snap_keys.c hv/snapshot.c hv/snap_pack.c hv/hv.c $(PROBE_SRC) $(CORE_SRC)

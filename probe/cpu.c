@@ -87,6 +87,47 @@ static void any_flag(struct probe_ctx *ctx, const char *name, const char *cpuinf
 		facts_set_bool(&ctx->facts, name, in_ci, "/proc/cpuinfo flags %s %s", in_ci ? "list" : "lack", flag);
 }
 
+/* Vendor, model and logical CPUs: CPUID's (id) where it was read, else
+ * /proc/cpuinfo's (ci); either may be NULL, not both. */
+static void set_identity(struct facts *fs, const struct cpuinfo *ci, const struct cpu_id_t *id)
+{
+	if (id) {
+		facts_set_str(fs, "cpu.vendor", id->vendor_str, "CPUID leaf 0 (libcpuid)");
+		facts_set_str(fs, "cpu.model", id->brand_str, "CPUID brand string (libcpuid)");
+	} else {
+		facts_set_str(fs, "cpu.vendor", ci->vendor ? ci->vendor : "unknown", "/proc/cpuinfo vendor_id");
+		facts_set_str(fs, "cpu.model", ci->model ? ci->model : "unknown", "/proc/cpuinfo model name");
+	}
+	if (ci)
+		facts_set_int(fs, "cpu.logical", ci->logical, "/proc/cpuinfo: %d processor entries", ci->logical);
+	else
+		facts_set_int(fs, "cpu.logical", cpuid_get_total_cpus(), "libcpuid (online CPUs)");
+}
+
+/* The table's flags and cpu.hwvirt: CPUID's answer where it was read
+ * (the kernel or an outer hypervisor may mask a flag from /proc/cpuinfo),
+ * else /proc/cpuinfo's. */
+static void set_flags(struct facts *fs, const struct cpuinfo *ci, const struct cpu_id_t *id, const char *cpuid_note)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cpuid_flags); i++) {
+		const char *flag = cpuid_flags[i].flag;
+		_cleanup_free_ char *fname = xasprintf("cpu.flag.%s", flag);
+		bool in_ci = ci && str_has_word(ci->flags, flag);
+		if (id) {
+			bool in_id = id->flags[cpuid_flags[i].feature] != 0;
+			facts_set_bool(fs, fname, in_id, "CPUID (libcpuid): %s; /proc/cpuinfo: %s; used: CPUID%s",
+				       in_id ? "yes" : "no", ci ? (in_ci ? "yes" : "no") : "unreadable",
+				       ci && in_id != in_ci ? " (the sources disagree: the kernel or an outer hypervisor masks it)" : "");
+		} else {
+			facts_set_bool(fs, fname, in_ci, "/proc/cpuinfo: %s; %s; used: /proc/cpuinfo", in_ci ? "yes" : "no", cpuid_note);
+		}
+	}
+	const struct fact *vmx = facts_get(fs, "cpu.flag.vmx"), *svm = facts_get(fs, "cpu.flag.svm");
+	bool hw = (vmx && vmx->b) || (svm && svm->b);
+	facts_set_bool(fs, "cpu.hwvirt", hw, "%s: %s", hw ? (vmx->b ? "vmx" : "svm") : "neither vmx nor svm",
+		       id ? "CPUID (libcpuid)" : "/proc/cpuinfo");
+}
+
 static void resolve(struct probe_ctx *ctx, const char *name)
 {
 	struct facts *fs = &ctx->facts;
@@ -134,37 +175,8 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 	else
 		facts_set_status(fs, "cpu.flags", FACT_ERROR, "/proc/cpuinfo unusable");
 
-	if (have_cpuid) {
-		facts_set_str(fs, "cpu.vendor", id.vendor_str, "CPUID leaf 0 (libcpuid)");
-		facts_set_str(fs, "cpu.model", id.brand_str, "CPUID brand string (libcpuid)");
-	} else {
-		facts_set_str(fs, "cpu.vendor", ci.vendor ? ci.vendor : "unknown", "/proc/cpuinfo vendor_id");
-		facts_set_str(fs, "cpu.model", ci.model ? ci.model : "unknown", "/proc/cpuinfo model name");
-	}
-	if (have_ci)
-		facts_set_int(fs, "cpu.logical", ci.logical, "/proc/cpuinfo: %d processor entries", ci.logical);
-	else
-		facts_set_int(fs, "cpu.logical", cpuid_get_total_cpus(), "libcpuid (online CPUs)");
-
-	for (size_t i = 0; i < ARRAY_SIZE(cpuid_flags); i++) {
-		const char *flag = cpuid_flags[i].flag;
-		_cleanup_free_ char *fname = xasprintf("cpu.flag.%s", flag);
-		bool in_ci = have_ci && str_has_word(ci.flags, flag);
-		if (have_cpuid) {
-			bool in_id = id.flags[cpuid_flags[i].feature] != 0;
-			facts_set_bool(fs, fname, in_id, "CPUID (libcpuid): %s; /proc/cpuinfo: %s; used: CPUID%s",
-				       in_id ? "yes" : "no", have_ci ? (in_ci ? "yes" : "no") : "unreadable",
-				       have_ci && in_id != in_ci ? " (the sources disagree: the kernel or an outer hypervisor masks it)" : "");
-		} else {
-			facts_set_bool(fs, fname, in_ci, "/proc/cpuinfo: %s; %s; used: /proc/cpuinfo", in_ci ? "yes" : "no", cpuid_note);
-		}
-	}
-	{
-		const struct fact *vmx = facts_get(fs, "cpu.flag.vmx"), *svm = facts_get(fs, "cpu.flag.svm");
-		bool hw = (vmx && vmx->b) || (svm && svm->b);
-		facts_set_bool(fs, "cpu.hwvirt", hw, "%s: %s", hw ? (vmx->b ? "vmx" : "svm") : "neither vmx nor svm",
-			       have_cpuid ? "CPUID (libcpuid)" : "/proc/cpuinfo");
-	}
+	set_identity(fs, have_ci ? &ci : NULL, have_cpuid ? &id : NULL);
+	set_flags(fs, have_ci ? &ci : NULL, have_cpuid ? &id : NULL, cpuid_note);
 	if (str_starts(name, "cpu.flag.") && !facts_get(fs, name))
 		any_flag(ctx, name, have_ci ? ci.flags : NULL);
 out:

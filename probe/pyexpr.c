@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Expressions of xm's Python configs, evaluated as they are parsed. */
 #include "probe/pyexpr.h"
 
 #include <ctype.h>
@@ -6,104 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct var *py_var_find(struct lexer *lx, const char *name)
-{
-	for (size_t i = 0; i < lx->nvars; i++)
-		if (strcmp(lx->vars[i].name, name) == 0)
-			return &lx->vars[i];
-	return NULL;
-}
-
-/* Takes v. */
-void py_var_set(struct lexer *lx, const char *name, struct pyval *v, int line, bool hidden)
-{
-	struct var *x = py_var_find(lx, name);
-	if (!x) {
-		lx->vars = xrealloc(lx->vars, (lx->nvars + 1) * sizeof(*lx->vars));
-		x = &lx->vars[lx->nvars++];
-		memset(x, 0, sizeof(*x));
-		x->name = xstrdup(name);
-	}
-	pv_free(&x->v);
-	x->v = *v;
-	memset(v, 0, sizeof(*v));
-	x->line = line;
-	x->hidden = hidden;
-}
-
-void py_var_unknown(struct lexer *lx, const char *name, int line, const char *why)
-{
-	struct var *x = py_var_find(lx, name);
-	if (x && x->hidden)
-		return;
-	struct pyval u = pv_unknown("%s", why);
-	py_var_set(lx, name, &u, line, false);
-}
-
-/* Adjacent literals join ("a" 'b' is "ab"). */
-static struct pyval parse_strings(struct lexer *lx)
-{
-	struct buf b = BUF_INIT;
-	do {
-		if (lx_string(lx, &b) < 0) {
-			buf_free(&b);
-			return pv_unknown("a bad string");
-		}
-		lx_skip_space(lx);
-	} while (lx_at_string(lx));
-	return pv_str_take(b.s ? buf_steal(&b) : xstrdup(""));
-}
-
-static struct pyval parse_number(struct lexer *lx)
-{
-	size_t start = lx->pos;
-	bool is_float = false;
-	if (lx_peek(lx) == '0' && lx_one_of(lx_peek_at(lx, 1), "xXoObB")) {
-		lx_advance_n(lx, 2);
-		while (isxdigit(lx_peek(lx)))
-			lx_advance(lx);
-	} else {
-		while (isdigit(lx_peek(lx)))
-			lx_advance(lx);
-		if (lx_peek(lx) == '.' && !lx_ident_start(lx_peek_at(lx, 1))) {
-			is_float = true;
-			lx_advance(lx);
-			while (isdigit(lx_peek(lx)))
-				lx_advance(lx);
-		}
-		if ((lx_peek(lx) == 'e' || lx_peek(lx) == 'E') &&
-		    (isdigit(lx_peek_at(lx, 1)) || ((lx_peek_at(lx, 1) == '-' || lx_peek_at(lx, 1) == '+') && isdigit(lx_peek_at(lx, 2))))) {
-			is_float = true;
-			lx_advance_n(lx, 2);
-			while (isdigit(lx_peek(lx)))
-				lx_advance(lx);
-		}
-	}
-	_cleanup_free_ char *text = xstrndup(lx->s + start, lx->pos - start);
-	if (lx_peek(lx) == 'L' || lx_peek(lx) == 'l')
-		lx_advance(lx); /* Python 2's long */
-	if (is_float)
-		return (struct pyval){ .k = PV_FLOAT, .f = strtod(text, NULL) };
-	int base = 10;
-	const char *digits = text;
-	if (text[0] == '0' && text[1]) {
-		int p = tolower((unsigned char)text[1]);
-		base = p == 'x' ? 16 : p == 'b' ? 2 : 8; /* a bare leading 0 is octal in Python 2 */
-		digits = isdigit((unsigned char)text[1]) ? text + 1 : text + 2;
-	}
-	char *end;
-	errno = 0;
-	long long v = strtoll(digits, &end, base);
-	if (errno || *end || end == digits) {
-		if (errno == ERANGE)
-			return pv_unknown("a number beyond 64 bits");
-		lx_error(lx, lx->line, lx->col - (int)strlen(text), "malformed number");
-		return pv_unknown("a malformed number");
-	}
-	return pv_int(v);
-}
-
-
+#include "probe/pyops.h"
+#include "probe/pyvars.h"
 
 /* Items up to the closing bracket: [a, b], (a, b), f(a, b). */
 static bool parse_items(struct lexer *lx, int close, struct pyval *into, int open_line, int open_col)
@@ -218,9 +123,9 @@ static struct pyval parse_atom(struct lexer *lx)
 	if (c == '(' || c == '[' || c == '{')
 		return parse_bracketed(lx);
 	if (lx_at_string(lx))
-		return parse_strings(lx);
+		return lx_strings(lx);
 	if (c != -1 && (isdigit(c) || (c == '.' && isdigit(lx_peek_at(lx, 1)))))
-		return parse_number(lx);
+		return lx_number(lx);
 	if (lx_ident_start(c))
 		return parse_name(lx);
 	lx_unexpected(lx, "missing value");

@@ -17,10 +17,5 @@ struct pyval py_exprlist(struct lexer *lx);
 /* a op b, taking both; an error of Python's kind is recorded at line:col. */
 struct pyval py_apply(struct lexer *lx, const char *op, struct pyval *a, struct pyval *b, int line, int col);
 
-/* The file's variables. */
-struct var *py_var_find(struct lexer *lx, const char *name);
-/* Takes v. */
-void py_var_set(struct lexer *lx, const char *name, struct pyval *v, int line, bool hidden);
-void py_var_unknown(struct lexer *lx, const char *name, int line, const char *why);
 
 #endif

@@ -283,3 +283,66 @@ int lx_indent_at(const struct lexer *lx, size_t pos)
 		cols = lx->s[i] == '\t' ? (cols / 8 + 1) * 8 : cols + 1;
 	return cols;
 }
+
+/* Adjacent literals join ("a" 'b' is "ab"). */
+struct pyval lx_strings(struct lexer *lx)
+{
+	struct buf b = BUF_INIT;
+	do {
+		if (lx_string(lx, &b) < 0) {
+			buf_free(&b);
+			return pv_unknown("a bad string");
+		}
+		lx_skip_space(lx);
+	} while (lx_at_string(lx));
+	return pv_str_take(b.s ? buf_steal(&b) : xstrdup(""));
+}
+
+struct pyval lx_number(struct lexer *lx)
+{
+	size_t start = lx->pos;
+	bool is_float = false;
+	if (lx_peek(lx) == '0' && lx_one_of(lx_peek_at(lx, 1), "xXoObB")) {
+		lx_advance_n(lx, 2);
+		while (isxdigit(lx_peek(lx)))
+			lx_advance(lx);
+	} else {
+		while (isdigit(lx_peek(lx)))
+			lx_advance(lx);
+		if (lx_peek(lx) == '.' && !lx_ident_start(lx_peek_at(lx, 1))) {
+			is_float = true;
+			lx_advance(lx);
+			while (isdigit(lx_peek(lx)))
+				lx_advance(lx);
+		}
+		if ((lx_peek(lx) == 'e' || lx_peek(lx) == 'E') &&
+		    (isdigit(lx_peek_at(lx, 1)) || ((lx_peek_at(lx, 1) == '-' || lx_peek_at(lx, 1) == '+') && isdigit(lx_peek_at(lx, 2))))) {
+			is_float = true;
+			lx_advance_n(lx, 2);
+			while (isdigit(lx_peek(lx)))
+				lx_advance(lx);
+		}
+	}
+	_cleanup_free_ char *text = xstrndup(lx->s + start, lx->pos - start);
+	if (lx_peek(lx) == 'L' || lx_peek(lx) == 'l')
+		lx_advance(lx); /* Python 2's long */
+	if (is_float)
+		return (struct pyval){ .k = PV_FLOAT, .f = strtod(text, NULL) };
+	int base = 10;
+	const char *digits = text;
+	if (text[0] == '0' && text[1]) {
+		int p = tolower((unsigned char)text[1]);
+		base = p == 'x' ? 16 : p == 'b' ? 2 : 8; /* a bare leading 0 is octal in Python 2 */
+		digits = isdigit((unsigned char)text[1]) ? text + 1 : text + 2;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(digits, &end, base);
+	if (errno || *end || end == digits) {
+		if (errno == ERANGE)
+			return pv_unknown("a number beyond 64 bits");
+		lx_error(lx, lx->line, lx->col - (int)strlen(text), "malformed number");
+		return pv_unknown("a malformed number");
+	}
+	return pv_int(v);
+}

@@ -77,4 +77,9 @@ bool lx_skip_logical(struct lexer *lx, bool to_colon);
 int lx_indent_at(const struct lexer *lx, size_t pos);
 bool lx_at_statement_end(const struct lexer *lx);
 
+/* A literal as a value: adjacent strings joined ("a" 'b' is "ab"); an
+ * int (0x, 0o, 0b, Python 2's leading 0 and L) or a float. */
+struct pyval lx_strings(struct lexer *lx);
+struct pyval lx_number(struct lexer *lx);
+
 #endif

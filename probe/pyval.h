@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The values of xm's Python configuration files, and the operations a
- * config uses on them (Python 2 semantics, as xm ran them): + - * / // %
- * on integers, + and * on strings and lists, "%" formatting, indexing,
- * comparisons.  A value that only running the file could give (a call, a
- * module's attribute, a variable set under an "if") is PV_UNKNOWN with the
- * reason, and every operation on it stays unknown. */
+/* The values of xm's Python configuration files (the operations a config
+ * uses on them, with Python 2's semantics, are probe/pyops.c's).  A value
+ * that only running the file could give (a call, a module's attribute, a
+ * variable set under an "if") is PV_UNKNOWN with the reason, and every
+ * operation on it stays unknown. */
 #ifndef HVSCOPE_PROBE_PYVAL_H
 #define HVSCOPE_PROBE_PYVAL_H
 
@@ -39,14 +38,5 @@ void pv_str(const struct pyval *v, struct buf *out);
 void pv_repr(const struct pyval *v, struct buf *out);
 /* Python's truth value; -1 when unknown. */
 int pv_truth(const struct pyval *v);
-
-/* A binary operation: op is one of + - * / // % ** == != < <= > >= in.
- * Returns 0 and the result in *out, or -1 with a TypeError-like message in
- * *err (caller frees): xm would have stopped there too. */
-int pv_binop(const char *op, const struct pyval *a, const struct pyval *b, struct pyval *out, char **err);
-/* a[b] for lists, tuples and strings. */
-int pv_index(const struct pyval *a, const struct pyval *b, struct pyval *out, char **err);
-/* The builtins a config may call: str, int, len, repr, hex, abs. */
-bool pv_builtin(const char *name, const struct pyval *args, size_t nargs, struct pyval *out, char **err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "probe/pyexpr.h"
 #include "probe/pylex.h"
+#include "probe/pyvars.h"
 
 static void dynamic(struct lexer *lx, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void dynamic(struct lexer *lx, int line, const char *fmt, ...)
