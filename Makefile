@@ -121,6 +121,13 @@ $(BUILD)/tests/test_libvirt: tests/unit/test_libvirt.c $(BUILD)/libhvscope.a $(M
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -rdynamic -o $@ $< -Wl,--whole-archive $(BUILD)/libhvscope.a -Wl,--no-whole-archive \
 		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs libvirt cmocka)
 
+# test_lv_map tests the libvirt module's pure mapping (and the XML
+# cache's parsing) on canned records: built in, with libvirt's headers
+# and no libvirt library.
+$(BUILD)/tests/test_lv_map: tests/unit/test_lv_map.c hv/lv_map.c hv/lv_cache.c $(BUILD)/libhvscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< hv/lv_map.c hv/lv_cache.c $(BUILD)/libhvscope.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
 # Runs the freshly built binary against this host; exit 0-2 are verdicts
 # (pass / warnings / failures), 3 means it could not run.
 run: all
