@@ -16,8 +16,9 @@ const char *lv_errmsg(void)
 	return m && *m ? m : "unknown libvirt error";
 }
 
-/* virDomainGetUUIDString formats through g_snprintf: twice the cost of
- * the raw bytes, and every domain's UUID is needed once or twice a sample. */
+/* Formatted here from the raw bytes: virDomainGetUUIDString goes through
+ * g_snprintf, a format parser run for every domain once or twice a
+ * sample. */
 int lv_uuid(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 {
 	unsigned char raw[VIR_UUID_BUFLEN];
