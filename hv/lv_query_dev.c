@@ -100,24 +100,29 @@ static void ask_transient(struct q_dev *c)
 }
 
 /* Where the call is (v[0..at) answered, v[at] asked now), for the
- * waiter and call_pending. */
-static void progress(struct q_dev *c, int at)
+ * waiter and call_pending; false once the waiter has given up, when what
+ * is left would be asked for nobody. */
+static bool progress(struct q_dev *c, int at)
 {
 	pthread_mutex_lock(&c->c.lv->mu);
-	c->upto = at;
-	snprintf(c->c.key, sizeof(c->c.key), "%s", at < c->n ? c->v[at].uuid : "");
+	bool wanted = !c->c.abandoned;
+	if (wanted) {
+		c->upto = at;
+		snprintf(c->c.key, sizeof(c->c.key), "%s", at < c->n ? c->v[at].uuid : "");
+	}
 	pthread_mutex_unlock(&c->c.lv->mu);
+	return wanted;
 }
 
 static int run_dev(struct call *call)
 {
 	struct q_dev *c = CALL_OWNER(struct q_dev, call);
 	for (int i = 0; i < c->n; i++) {
-		progress(c, i);
+		if (!progress(c, i))
+			return i;
 		ask_one(c, &c->v[i]);
 	}
-	progress(c, c->n);
-	if (c->persistence)
+	if (progress(c, c->n) && c->persistence)
 		ask_transient(c);
 	return c->n;
 }
