@@ -38,9 +38,6 @@
 #include "hv/lv_extra.h"
 #include "hv/lv_fill.h"
 
-/* Domains asked at once on the slow path, each on a thread of its own. */
-#define SOLO_BATCH 16
-
 static int lv_open(struct hv *hv, const char *uri, struct err *e)
 {
 	(void)e;

@@ -39,29 +39,71 @@ static void apply(struct lv *lv, struct hv_domain *d, struct dev_ask *a)
 	lv_fill_devices(d, &a->st);
 }
 
-/* After a miss: the answers that came in time, and the domains without
- * one marked stuck (the first of them is the one the call hung on). */
-static void apply_taken(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, struct dev_ask *asked, int nasked,
+/* After a miss, the domains the call had not reached, each asked alone
+ * as the statistics are after their bulk call missed: SOLO_BATCH at once,
+ * each batch within one deadline; one that misses it is marked stuck.
+ * rest[i] is the position in the sample of the domain doms[i]. */
+static void ask_rest_alone(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *rest, int n)
+{
+	bool info = hv->want & HV_WANT_INFO;
+	for (int at = 0; at < n; at += SOLO_BATCH) {
+		int end = at + SOLO_BATCH < n ? at + SOLO_BATCH : n;
+		struct q_dev *q[SOLO_BATCH];
+		struct dev_taken none[SOLO_BATCH];
+		memset(none, 0, sizeof(none));
+		for (int i = at; i < end; i++) {
+			q[i - at] = q_dev_new(lv, 1, lv->metadata, false, &none[i - at]);
+			plan(lv, q[i - at], doms[i], &snap->dom[rest[i]], rest[i], info);
+			call_start(&q[i - at]->c);
+		}
+		struct timespec until = clock_after_ms(hv->deadline_ms);
+		for (int i = at; i < end; i++) {
+			struct hv_domain *d = &snap->dom[rest[i]];
+			if (!call_wait(lv, &q[i - at]->c, &until)) {
+				lv_mark_stuck(lv, d, " (its monitor is busy or the guest is stopped)", hv->deadline_ms);
+				lv_dev_taken_free(&none[i - at]);
+				continue;
+			}
+			if (q[i - at]->n)
+				apply(lv, d, &q[i - at]->v[0]);
+			call_free(&q[i - at]->c);
+		}
+	}
+}
+
+/* After a miss: the answers that came in time, the domain the call hung
+ * on marked stuck, and those it had not reached asked alone. */
+static void apply_taken(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, const struct dev_ask *asked, int nasked,
 			struct dev_taken *t)
 {
+	virDomainPtr *doms = xcalloc((size_t)nasked + 1, sizeof(*doms));
+	size_t *rest = xcalloc((size_t)nasked + 1, sizeof(*rest));
+	int nrest = 0;
 	for (int i = 0; i < nasked; i++) {
 		struct hv_domain *d = &snap->dom[asked[i].pos];
 		if (i < t->n && t->v[i].asked)
 			apply(lv, d, &t->v[i]);
 		else if (i == t->n)
 			lv_mark_stuck(lv, d, " (its monitor is busy or the guest is stopped)", hv->deadline_ms);
-		else
-			lv_mark_stuck(lv, d, " (asked after a guest that did not answer)", hv->deadline_ms);
+		else {
+			doms[nrest] = asked[i].dom;
+			rest[nrest++] = asked[i].pos;
+		}
 	}
+	ask_rest_alone(lv, hv, snap, doms, rest, nrest);
+	free(doms);
+	free(rest);
 }
 
-/* The positions of q's asks, kept for after a miss (q is the call's
- * then). */
+/* The positions and domains of q's asks, kept for after a miss (q is the
+ * call's then; the domains are the sample's). */
 static struct dev_ask *positions(const struct q_dev *q)
 {
 	struct dev_ask *v = xcalloc((size_t)q->n + 1, sizeof(*v));
-	for (int i = 0; i < q->n; i++)
+	for (int i = 0; i < q->n; i++) {
 		v[i].pos = q->v[i].pos;
+		v[i].dom = q->v[i].dom;
+	}
 	return v;
 }
 

@@ -9,6 +9,9 @@
 
 #pragma GCC visibility push(hidden)
 
+/* Domains asked at once on the slow path, each on a thread of its own. */
+#define SOLO_BATCH 16
+
 /* d (name and id kept) as the last sample had it, marked stuck: no answer
  * within deadline_ms, why after that. */
 void lv_mark_stuck(struct lv *lv, struct hv_domain *d, const char *why, int deadline_ms);
@@ -22,9 +25,10 @@ struct lv_transient {
 /* For each domain snap->dom[slot[i]] (doms[i], not stuck): what its
  * records left out (CPU, memory and vCPUs; each device's counters by the
  * names its XML gives) and, for HV_WANT_INFO, its XML and whether it is
- * defined (into *tr), in one call within hv->deadline_ms.  A domain the
- * call did not reach in time is marked stuck, as a missed statistics call
- * marks it; the connection is retired after the sample. */
+ * defined (into *tr), in one call within hv->deadline_ms.  When it
+ * misses, as when the statistics call does: the domain it hung on is
+ * marked stuck, those it had not reached are asked alone, and the
+ * connection is retired after the sample. */
 void lv_fill_rest(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 		  struct lv_transient *tr);
 

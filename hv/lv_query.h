@@ -178,7 +178,8 @@ struct dev_stats {
 
 /* What a sample asks of one domain beside the bulk records. */
 struct dev_ask {
-	virDomainPtr dom; /* referenced */
+	virDomainPtr dom; /* the sample's; referenced (dom_ref) once the call outlives it */
+	bool dom_ref;
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	int id;
 	size_t pos;       /* the domain's position in the sample */

@@ -28,7 +28,7 @@ static void dev_stats_free(struct dev_stats *s)
 
 void lv_dev_ask_free(struct dev_ask *a)
 {
-	if (a->dom)
+	if (a->dom_ref)
 		virDomainFree(a->dom);
 	free(a->per.vcpu);
 	lv_dev_free(&a->xml);
@@ -108,7 +108,10 @@ static bool progress(struct q_dev *c, int at)
 	bool wanted = !c->c.abandoned;
 	if (wanted) {
 		c->upto = at;
-		snprintf(c->c.key, sizeof(c->c.key), "%s", at < c->n ? c->v[at].uuid : "");
+		if (at < c->n)
+			memcpy(c->c.key, c->v[at].uuid, sizeof(c->c.key));
+		else
+			c->c.key[0] = '\0';
 	}
 	pthread_mutex_unlock(&c->c.lv->mu);
 	return wanted;
@@ -127,7 +130,9 @@ static int run_dev(struct call *call)
 	return c->n;
 }
 
-/* Under lv->mu: the answers that came in time go to the waiter's side. */
+/* Under lv->mu: the answers that came in time go to the waiter's side;
+ * the domains not answered yet, the one asked now among them, are
+ * referenced, as the call outlives the sample that lent them. */
 static void take_answered(struct call *call)
 {
 	struct q_dev *c = CALL_OWNER(struct q_dev, call);
@@ -136,6 +141,10 @@ static void take_answered(struct call *call)
 	t->v = xcalloc((size_t)t->n + 1, sizeof(*t->v));
 	memcpy(t->v, c->v, (size_t)t->n * sizeof(*t->v));
 	memset(c->v, 0, (size_t)t->n * sizeof(*c->v));
+	for (int i = c->upto; i < c->n; i++) {
+		virDomainRef(c->v[i].dom);
+		c->v[i].dom_ref = true;
+	}
 }
 
 static void free_dev(struct call *call)
@@ -169,8 +178,7 @@ struct dev_ask *q_dev_add(struct q_dev *q, virDomainPtr dom, const struct hv_dom
 			  const struct lv_dev *e, bool want_xml)
 {
 	struct dev_ask *a = &q->v[q->n++];
-	virDomainRef(dom);
-	a->dom = dom;
+	a->dom = dom; /* lent by the sample: referenced only if the call outlives it */
 	memcpy(a->uuid, d->uuid, sizeof(a->uuid));
 	a->id = d->id;
 	a->pos = pos;
