@@ -102,7 +102,8 @@ $(BUILD)/%.pic.o: %.c
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
-LIBVIRT_MOD_SRC := hv/libvirt.c hv/lv_call.c hv/lv_map.c hv/lv_info.c hv/lv_extra.c hv/lv_pool.c hv/lv_dump.c
+LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_map.c \
+	hv/lv_fill.c hv/lv_share.c hv/lv_extra.c hv/lv_dump.c hv/libvirt.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread
 
@@ -121,6 +122,13 @@ $(BUILD)/tests/test_libvirt: tests/unit/test_libvirt.c $(BUILD)/libhvscope.a $(M
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -rdynamic -o $@ $< -Wl,--whole-archive $(BUILD)/libhvscope.a -Wl,--no-whole-archive \
 		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs libvirt cmocka)
+
+# test_lv_map tests the libvirt module's pure mapping (and the XML
+# cache's parsing) on canned records: built in, with libvirt's headers
+# and no libvirt library.
+$(BUILD)/tests/test_lv_map: tests/unit/test_lv_map.c hv/lv_map.c hv/lv_cache.c $(BUILD)/libhvscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< hv/lv_map.c hv/lv_cache.c $(BUILD)/libhvscope.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Runs the freshly built binary against this host; exit 0-2 are verdicts
 # (pass / warnings / failures), 3 means it could not run.

@@ -38,8 +38,10 @@ void hv_set_want(struct hv *hv, unsigned want);
 /* How many read-only connections the monitor-bound groups (block,
  * balloon, vCPU) are spread over, each asking a share of the domains at
  * once (libvirt backend; 1: none, every group on the sample's own
- * connection).  The default is where the 20-guest benchmark
- * (bench/exporter-collectors.sh) stopped gaining. */
+ * connection).  The default is small: a sample waits for its slowest
+ * share, which a few shares already bring near one monitor's round trip,
+ * while every connection is a client libvirtd keeps open
+ * (bench/exporter-collectors.sh compares the counts). */
 #define HV_DEFAULT_CONNECTIONS 4
 void hv_set_connections(struct hv *hv, int n);
 /* Frees what the last sample left to free (libvirt: the bulk call's

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The libvirt backend: a read-only connection to any URI, and one sample
- * at a time on it.
+/* The libvirt backend's top: one sample at a time on a read-only
+ * connection to any URI, and the backend table.
  *
  * One sample:
  *  1. when no domain is stuck, one call asks every running domain's
@@ -8,7 +8,7 @@
  *     whose job is held, as during a migration, gives what it can at once)
  *     within the deadline, and that is the sample (sample_bulk); the
  *     block group of the guests known to have disks is asked beside it,
- *     dealt over the pool of kept connections (hv/lv_pool.c), and a share
+ *     dealt over the pool of kept connections (hv/lv_share.c), and a share
  *     that misses the deadline counts as a missed bulk call;
  *  2. otherwise, or when that call misses the deadline, the running
  *     domains are listed (no monitor is asked, so this never hangs on a
@@ -21,7 +21,8 @@
  *     within one deadline a batch; a domain that misses it is marked stuck
  *     and not asked again until its call returns (ask_alone);
  *  4. groups a driver leaves out of the bulk answer (the test driver gives
- *     only the state) are filled by the per-domain calls (hv/lv_map.c).
+ *     only the state) are filled by per-domain and per-device calls, in one
+ *     call under the same deadline (hv/lv_fill.c).
  * A connection that has a call left waiting is retired after the sample
  * (the call keeps it alive until it returns) and a fresh one is opened for
  * the next: libvirt's client stalls other calls on a connection whose
@@ -30,153 +31,17 @@
  * the listing call.  Either way the connection is dropped, the samples
  * report the source down, and it is opened again with back-off. */
 #include <errno.h>
-#include <libxml/parser.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/clock.h"
-#include "hv/lv.h"
-
-static void sink_put(void *opaque)
-{
-	struct evsink *k = opaque;
-	if (__atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		free(k);
-}
-
-static int sink_gen(struct evsink *k)
-{
-	return __atomic_load_n(&k->gen, __ATOMIC_ACQUIRE);
-}
-
-static pthread_once_t lv_once = PTHREAD_ONCE_INIT;
-
-/* libvirt prints every error to stderr unless told otherwise; callers
- * (a curses screen) must not get that. */
-static void lv_silent(void *opaque, virErrorPtr err)
-{
-	(void)opaque;
-	(void)err;
-}
-
-static void *lv_event_loop(void *arg)
-{
-	(void)arg;
-	for (;;)
-		if (virEventRunDefaultImpl() < 0)
-			usleep(100000);
-	return NULL;
-}
-
-/* Process-wide by libvirt's design: the error handler and the event loop
- * the device-added events need, set up once before the first connection.
- * libxml2 is set up here too: the device cache parses domain XML on the
- * sampler's thread while other threads (the exporter's readiness checks)
- * may parse too, and its first initialisation is not thread-safe. */
-static void lv_global_init(void)
-{
-	xmlInitParser();
-	virInitialize();
-	virSetErrorFunc(NULL, lv_silent);
-	if (virEventRegisterDefaultImpl() == 0) {
-		pthread_t t;
-		pthread_attr_t a;
-		pthread_attr_init(&a);
-		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&t, &a, lv_event_loop, NULL) != 0)
-			fprintf(stderr, "hvscope: libvirt event loop: no thread (%s); hot-plugged disks are seen late\n", strerror(errno));
-		pthread_attr_destroy(&a);
-	}
-}
-
-void lv_disconnect(struct lv *lv, const char *why)
-{
-	lv->retire = false;
-	if (lv->conn) {
-		virConnectClose(lv->conn);
-		lv->conn = NULL;
-	}
-	free(lv->down);
-	lv->down = xstrdup(why);
-	lv->backoff = lv->backoff ? (lv->backoff * 2 > 30 ? 30 : lv->backoff * 2) : 1;
-	lv->next_retry = clock_mono() + lv->backoff;
-	lv_devcache_clear(lv);
-	lv_pool_close(lv);
-}
-
-static void on_device_added(virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
-{
-	(void)conn;
-	(void)dom;
-	(void)alias;
-	struct evsink *k = opaque;
-	__atomic_add_fetch(&k->gen, 1, __ATOMIC_ACQ_REL);
-}
-
-/* Host facts that do not change while connected. */
-static void read_host_facts(struct lv *lv, virConnectPtr c)
-{
-	virNodeInfo ni;
-	if (virNodeGetInfo(c, &ni) == 0) {
-		lv->cpus = ni.cpus;
-		lv->mem_total_kib = ni.memory;
-	}
-	free(lv->hostname);
-	lv->hostname = virConnectGetHostname(c);
-	const char *type = virConnectGetType(c);
-	free(lv->type);
-	lv->type = xstrdup(type ? type : "?");
-	unsigned long v = 0;
-	free(lv->version);
-	if (virConnectGetVersion(c, &v) == 0 && v)
-		lv->version = xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
-	else
-		lv->version = xstrdup("?");
-	if (!lv->uri)
-		lv->uri = virConnectGetURI(c); /* the default the library picked */
-}
-
-int lv_connect(struct lv *lv, struct err *e)
-{
-	virConnectPtr c = virConnectOpenReadOnly(lv->uri);
-	if (!c) {
-		_cleanup_free_ char *why = xstrdup(lv_errmsg());
-		lv_disconnect(lv, why);
-		return err_set(e, -ENOTCONN, "libvirt %s: %s; next attempt in %.0f s", lv->uri ? lv->uri : "(default URI)", why,
-			       lv->backoff);
-	}
-	lv->conn = c;
-	lv->no_bulk = false; /* asked again: the daemon may have changed */
-	lv->block_in_bulk = false;
-	lv->known_gen = -1;
-	/* Device-added events tell when a guest known to have no disks gets
-	 * one.  Without them every sample asks every guest's block group. */
-	__atomic_add_fetch(&lv->sink->refs, 1, __ATOMIC_ACQ_REL);
-	lv->events = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK(on_device_added),
-						      lv->sink, sink_put) >= 0;
-	if (!lv->events)
-		sink_put(lv->sink);
-	/* No client keepalive: with calls left waiting on a stuck guest it
-	 * stalls other calls on the connection until its next ping.  Every
-	 * call of a sample has a deadline instead, which also catches a daemon
-	 * that hangs. */
-	lv->backoff = 0;
-	free(lv->down);
-	lv->down = NULL;
-	read_host_facts(lv, c);
-	return 0;
-}
+#include "hv/lv_dump.h"
+#include "hv/lv_extra.h"
+#include "hv/lv_fill.h"
 
 static int lv_open(struct hv *hv, const char *uri, struct err *e)
 {
 	(void)e;
-	pthread_once(&lv_once, lv_global_init);
-	struct lv *lv = xcalloc(1, sizeof(*lv));
-	pthread_mutex_init(&lv->mu, NULL);
-	clock_cond_init(&lv->cv);
-	lv->uri = uri ? xstrdup(uri) : NULL;
-	lv->sink = xcalloc(1, sizeof(*lv->sink));
-	lv->sink->refs = 1;
+	struct lv *lv = lv_new(uri);
 	hv->priv = lv;
 	struct err ignore = ERR_INIT;
 	lv_connect(lv, &ignore); /* a failure is reported by the first sample */
@@ -230,14 +95,6 @@ static int lost(struct lv *lv, const char *what, const char *error, struct err *
 	return err_set(e, -EIO, "libvirt %s: %s: %s", lv->uri, what, why);
 }
 
-static void mark_stuck(struct lv *lv, struct hv_domain *d, const char *why, int deadline_ms)
-{
-	lv_copy_last(lv, d);
-	d->stuck = true;
-	free(d->note);
-	d->note = xasprintf("no answer within %d ms%s; last figures kept", deadline_ms, why);
-}
-
 /* Let the last sample's bulk call free what it got, on its own thread. */
 static void lv_tidy(struct hv *hv)
 {
@@ -248,34 +105,41 @@ static void lv_tidy(struct hv *hv)
 	}
 }
 
-static int ensure_connected(struct lv *lv, struct err *e)
-{
-	if (lv->conn)
-		return 0;
-	double now = clock_mono();
-	if (now < lv->next_retry)
-		return err_set(e, -ENOTCONN, "libvirt %s: %s; next attempt in %.0f s", lv->uri ? lv->uri : "(default URI)",
-			       lv->down ? lv->down : "not connected", lv->next_retry - now + 0.5);
-	return lv_connect(lv, e);
-}
-
-/* After the domains' figures: what their XML says, and the parts asked
- * apart (hv/lv_extra.c).  doms[i] is snap->dom[slot[i]], none stuck. */
+/* After the domains' records: what they left out and what their XML says
+ * (hv/lv_fill.c), and the parts asked apart (hv/lv_extra.c).  doms[i] is
+ * snap->dom[slot[i]]. */
 static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 			struct node_extra *nx)
 {
-	hv_snapshot_part(snap, "domains", true, clock_mono() - snap->mono, NULL);
-	if (hv->want & HV_WANT_INFO) {
-		double t0 = clock_mono();
-		for (int i = 0; i < n; i++)
-			lv_fill_info(lv, doms[i], &snap->dom[slot[i]], slot[i]);
-		lv_fill_persistence(lv->conn, snap, slot, n);
-		hv_snapshot_part(snap, "info", true, clock_mono() - t0, NULL);
-	}
 	/* Domains found stuck on the way are not asked again. */
 	virDomainPtr *live = xcalloc((size_t)n + 1, sizeof(*live));
 	size_t *at = xcalloc((size_t)n + 1, sizeof(*at));
 	int m = 0;
+	for (int i = 0; i < n; i++)
+		if (!snap->dom[slot[i]].stuck) {
+			live[m] = doms[i];
+			at[m++] = slot[i];
+		}
+	struct lv_transient tr = { 0 };
+	double t0 = clock_mono();
+	lv_fill_rest(lv, hv, snap, live, at, m, &tr);
+	double took = clock_mono() - t0;
+	hv_snapshot_part(snap, "domains", true, clock_mono() - snap->mono, NULL);
+	if (hv->want & HV_WANT_INFO) {
+		t0 = clock_mono();
+		for (int i = 0; i < n; i++) {
+			const struct lv_dev *dc = lv_devcache_get(&lv->dc, snap->dom[slot[i]].uuid, snap->dom[slot[i]].id, slot[i]);
+			if (dc)
+				lv_fill_info(&snap->dom[slot[i]], dc);
+		}
+		if (tr.ok)
+			lv_fill_persistence(snap, slot, n, &tr.uuids);
+		/* The XML and the listing of transient domains were asked with
+		 * the rest. */
+		hv_snapshot_part(snap, "info", true, clock_mono() - t0 + took, NULL);
+	}
+	strv_free(&tr.uuids);
+	m = 0; /* and those found stuck by lv_fill_rest */
 	for (int i = 0; i < n; i++)
 		if (!snap->dom[slot[i]].stuck) {
 			live[m] = doms[i];
@@ -286,9 +150,9 @@ static void sample_more(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 	free(at);
 }
 
-/* Record k of a CALL_ALL as a domain of the sample; its block group from
+/* Record k of the bulk call as a domain of the sample; its block group from
  * the pool's shares when asked there. */
-static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, const struct shares *blk, struct hv_snapshot *snap)
+static void add_bulk_domain(struct lv *lv, const struct q_all *ac, int k, const struct shares *blk, struct hv_snapshot *snap)
 {
 	const struct stats_got *g = &ac->got;
 	virDomainPtr dom = g->recs[k]->dom;
@@ -315,7 +179,6 @@ static void add_bulk_domain(struct lv *lv, const struct call *ac, int k, const s
 	if (g->bidx && g->bidx[k] == -2)
 		d->have |= HV_HAVE_BLK; /* none, as the last sample saw */
 	lv_fill_per_dom(d, x);
-	lv_fill_fallback(lv, dom, d, (size_t)k);
 }
 
 /* The block group is what costs a bulk call its time (a monitor round
@@ -335,9 +198,9 @@ static void start_block_shares(struct lv *lv, const struct hv *hv, bool split_bl
 	lv_shares_start(lv, hv->connections, VIR_DOMAIN_STATS_BLOCK, uuids.v, (int)uuids.n, blk);
 }
 
-/* The sample from a CALL_ALL that answered (and the block shares with
+/* The sample from a bulk call that answered (and the block shares with
  * it). */
-static void take_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, struct call *ac, const struct shares *blk)
+static void take_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, struct q_all *ac, const struct shares *blk)
 {
 	fill_host(lv, snap, &ac->node);
 	int n = ac->got.nrec;
@@ -351,7 +214,7 @@ static void take_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 	sample_more(lv, hv, snap, doms, slot, n, &ac->nx);
 	free(doms);
 	free(slot);
-	lv->spent = ac; /* released by lv_tidy */
+	lv->spent = &ac->c; /* released by lv_tidy */
 	finish_sample(lv, snap);
 }
 
@@ -365,16 +228,17 @@ static int sample_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *s
 	bool split_block = lv->events && lv->block_in_bulk && lv->sample_gen == lv->known_gen;
 	struct shares blk;
 	start_block_shares(lv, hv, split_block, &blk);
-	struct call *ac = call_conn(lv, CALL_ALL, split_block, blk.n > 0);
+	struct q_all *q = q_all_new(lv, split_block, blk.n > 0);
 	struct timespec until = clock_after_ms(hv->deadline_ms);
+	struct call *ac = &q->c;
 	if (call_start(ac))
 		ac = call_wait(lv, ac, &until);
 	lv_shares_wait(lv, &blk, &until);
 	int r = 1;
-	if (ac && ac->got.nrec >= 0 && blk.ok) {
-		take_bulk(lv, hv, snap, ac, &blk);
+	if (ac && ac->result >= 0 && blk.ok) {
+		take_bulk(lv, hv, snap, q, &blk);
 		r = 0;
-	} else if (ac && ac->got.nrec >= 0) {
+	} else if (ac && ac->result >= 0) {
 		/* A share missed or failed: its guest's monitor does not answer
 		 * (asked alone next, to find which), or its connection broke. */
 		*missed = blk.missed;
@@ -405,7 +269,8 @@ static int sample_bulk(struct lv *lv, const struct hv *hv, struct hv_snapshot *s
 static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr **doms, struct node_extra *nx,
 			struct err *e)
 {
-	struct call *lc = call_run_with_deadline(lv, call_conn(lv, CALL_LIST, false, false), hv->deadline_ms);
+	struct q_list *q = q_list_new(lv);
+	struct call *lc = call_run_with_deadline(lv, &q->c, hv->deadline_ms);
 	if (!lc) {
 		/* The daemon does not answer even a listing: drop the
 		 * connection (the call left waiting holds its own reference). */
@@ -413,18 +278,18 @@ static int list_running(struct lv *lv, const struct hv *hv, struct hv_snapshot *
 		lv_disconnect(lv, why);
 		return err_set(e, -ETIMEDOUT, "libvirt %s: %s; next attempt in %.0f s", lv->uri, why, lv->backoff);
 	}
-	if (lc->got.nrec < 0) {
+	if (lc->result < 0) {
 		int r = lost(lv, "listing domains", lc->error, e);
 		call_free(lc);
 		return r;
 	}
-	*doms = lc->listed;
-	int n = lc->nlisted;
-	lc->listed = NULL;
-	lc->nlisted = 0;
-	fill_host(lv, snap, &lc->node);
-	*nx = lc->nx;
-	memset(&lc->nx, 0, sizeof(lc->nx));
+	*doms = q->listed;
+	int n = q->nlisted;
+	q->listed = NULL;
+	q->nlisted = 0;
+	fill_host(lv, snap, &q->node);
+	*nx = q->nx;
+	memset(&q->nx, 0, sizeof(q->nx));
 	call_free(lc);
 	return n;
 }
@@ -448,7 +313,7 @@ static void plan_asks(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		lv_uuid(doms[i], d->uuid);
 		d->id = (int)virDomainGetID(doms[i]);
 		if (lv->outstanding && call_pending(lv, d->uuid)) {
-			mark_stuck(lv, d, "", hv->deadline_ms);
+			lv_mark_stuck(lv, d, "", hv->deadline_ms);
 		} else {
 			a->slot[a->n] = snap->ndom - 1;
 			a->dom[a->n++] = doms[i];
@@ -458,7 +323,7 @@ static void plan_asks(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 
 /* Step 3: each domain alone, SOLO_BATCH at a time, each batch within one
  * deadline.  solos[i]: domain i's call, NULL when it missed. */
-static void ask_alone(struct lv *lv, const struct hv *hv, const struct asks *a, struct call **solos)
+static void ask_alone(struct lv *lv, const struct hv *hv, const struct asks *a, struct q_stats **solos)
 {
 	/* The test driver's state is the connection's own (a node file is read
 	 * again by each): no monitor to hang there, so its domains are asked
@@ -467,21 +332,22 @@ static void ask_alone(struct lv *lv, const struct hv *hv, const struct asks *a, 
 	for (int at = 0; at < a->n; at += SOLO_BATCH) {
 		int end = at + SOLO_BATCH < a->n ? at + SOLO_BATCH : a->n;
 		for (int i = at; i < end; i++) {
-			solos[i] = call_stats(lv, &a->dom[i], 1, 0);
+			solos[i] = q_stats_new(lv, &a->dom[i], 1, 0);
 			if (own)
-				solos[i]->own_uri = xstrdup(lv->uri);
-			call_start(solos[i]);
+				q_stats_own(solos[i], lv->uri);
+			call_start(&solos[i]->c);
 		}
 		struct timespec until = clock_after_ms(hv->deadline_ms);
 		for (int i = at; i < end; i++)
-			solos[i] = call_wait(lv, solos[i], &until);
+			if (!call_wait(lv, &solos[i]->c, &until))
+				solos[i] = NULL;
 	}
 }
 
 /* The record and per-domain answers of the bulk call for d (records come
  * in the order asked, less domains that went away meanwhile; *cursor is
  * where the last one was found). */
-static void find_in_bulk(const struct call *bulk, int i, const struct hv_domain *d, int *cursor, const virDomainStatsRecord **rec,
+static void find_in_bulk(const struct q_stats *bulk, int i, const struct hv_domain *d, int *cursor, const virDomainStatsRecord **rec,
 			 const struct per_dom **per)
 {
 	const struct stats_got *g = &bulk->got;
@@ -502,21 +368,21 @@ static void find_in_bulk(const struct call *bulk, int i, const struct hv_domain 
 }
 
 /* Step 4: each asked domain's answers, from the one call or its own. */
-static void merge_answers(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, const struct asks *a, const struct call *bulk,
-			  struct call **solos)
+static void merge_answers(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, const struct asks *a, const struct q_stats *bulk,
+			  struct q_stats **solos)
 {
 	int cursor = 0;
 	for (int i = 0; i < a->n; i++) {
 		struct hv_domain *d = &snap->dom[a->slot[i]];
 		const virDomainStatsRecord *rec = NULL;
 		const struct per_dom *per = NULL;
-		struct call *solo = solos ? solos[i] : NULL;
+		struct q_stats *solo = solos ? solos[i] : NULL;
 		if (bulk && bulk->got.nrec > 0) {
 			find_in_bulk(bulk, i, d, &cursor, &rec, &per);
 		} else if (solos && !solo) {
-			mark_stuck(lv, d, " (its monitor is busy or the guest is stopped)", hv->deadline_ms);
+			lv_mark_stuck(lv, d, " (its monitor is busy or the guest is stopped)", hv->deadline_ms);
 			continue;
-		} else if (solo && solo->got.nrec > 0) {
+		} else if (solo && solo->c.result > 0) {
 			per = solo->got.per;
 			rec = solo->per_only ? NULL : solo->got.recs[0];
 		}
@@ -525,9 +391,8 @@ static void merge_answers(struct lv *lv, const struct hv *hv, struct hv_snapshot
 		if (d->have & HV_HAVE_BLK)
 			lv->block_in_bulk = true;
 		lv_fill_per_dom(d, per);
-		lv_fill_fallback(lv, a->dom[i], d, a->slot[i]);
 		if (solo)
-			call_free(solo);
+			call_free(&solo->c);
 	}
 }
 
@@ -542,12 +407,15 @@ static int sample_listed(struct lv *lv, const struct hv *hv, struct hv_snapshot 
 		return n;
 	struct asks a;
 	plan_asks(lv, hv, snap, doms, n, &a);
-	struct call *bulk = NULL, **solos = NULL;
+	struct q_stats *bulk = NULL, **solos = NULL;
 	int r = 0;
-	if (a.n && !bulk_missed)
-		bulk = call_run_with_deadline(lv, call_stats(lv, a.dom, a.n, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT), hv->deadline_ms);
-	if (bulk && bulk->got.nrec < 0 && virConnectIsAlive(lv->conn) != 1) {
-		r = lost(lv, "domain statistics", bulk->error, e);
+	if (a.n && !bulk_missed) {
+		bulk = q_stats_new(lv, a.dom, a.n, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+		if (!call_run_with_deadline(lv, &bulk->c, hv->deadline_ms))
+			bulk = NULL;
+	}
+	if (bulk && bulk->c.result < 0 && virConnectIsAlive(lv->conn) != 1) {
+		r = lost(lv, "domain statistics", bulk->c.error, e);
 		goto out;
 	}
 	if (!bulk && a.n) {
@@ -559,7 +427,7 @@ static int sample_listed(struct lv *lv, const struct hv *hv, struct hv_snapshot 
 	finish_sample(lv, snap);
 out:
 	if (bulk)
-		call_free(bulk);
+		call_free(&bulk->c);
 	free(solos);
 	free(a.dom);
 	free(a.slot);
@@ -574,7 +442,7 @@ out:
 static int pruned(struct lv *lv, int r)
 {
 	if (r >= 0)
-		lv_devcache_prune(lv);
+		lv_devcache_prune(&lv->dc);
 	return r;
 }
 
@@ -582,13 +450,13 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 {
 	struct lv *lv = hv->priv;
 	lv_tidy(hv);
-	int r = ensure_connected(lv, e);
+	int r = lv_ensure_connected(lv, e);
 	if (r < 0)
 		return r;
 	lv->groups = STATS_BASE;
 	lv->metadata = &hv->metadata;
 	lv->node_want = hv->want & (HV_WANT_INACTIVE | HV_WANT_POOLS);
-	lv->sample_gen = sink_gen(lv->sink);
+	lv->sample_gen = lv_sink_gen(lv);
 	bool missed = false;
 	if (!lv->outstanding && !lv->no_bulk) {
 		r = sample_bulk(lv, hv, snap, &missed, e);
@@ -610,25 +478,7 @@ static void lv_close(struct hv *hv)
 	while (lv->lingering) /* released: they only free what they got */
 		pthread_cond_wait(&lv->cv, &lv->mu);
 	pthread_mutex_unlock(&lv->mu);
-	if (lv->conn)
-		virConnectClose(lv->conn);
-	lv_devcache_clear(lv);
-	lv_pool_close(lv);
-	free(lv->dc_at);
-	hv_snapshot_free_packed(&lv->last);
-	sink_put(lv->sink);
-	free(lv->uri);
-	free(lv->down);
-	free(lv->hostname);
-	free(lv->type);
-	free(lv->version);
-	if (!busy) {
-		pthread_mutex_destroy(&lv->mu);
-		pthread_cond_destroy(&lv->cv);
-		free(lv);
-	}
-	/* else: a stuck call still points at lv; leaving it is the price of
-	 * never blocking on a guest that does not answer. */
+	lv_free(lv, busy);
 	hv->priv = NULL;
 }
 

@@ -7,24 +7,33 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "hv/lv.h"
+#include "hv/lv_dump.h"
+
+/* The dump as a call: the documents, filled under lv->mu, and where what
+ * came in time goes on a miss. */
+struct q_dump {
+	struct call c;
+	virConnectPtr conn; /* referenced */
+	struct hv_docs docs;
+	struct hv_docs *steal_to;
+};
 
 /* One document of a dump; text is libvirt's (freed here). */
-static void dump_doc(struct call *c, char *name, char *text)
+static void dump_doc(struct q_dump *c, char *name, char *text)
 {
 	char *t = text ? xstrdup(text) : NULL;
 	char *error = text ? NULL : xstrdup(lv_errmsg());
 	free(text);
-	pthread_mutex_lock(&c->lv->mu);
+	pthread_mutex_lock(&c->c.lv->mu);
 	hv_docs_add(&c->docs, name, t, error);
-	pthread_mutex_unlock(&c->lv->mu);
+	pthread_mutex_unlock(&c->c.lv->mu);
 }
 
 static const char *const state_names[] = { "no state", "running", "blocked", "paused", "shutdown", "shut off", "crashed", "pmsuspended" };
 
 /* The connection and the node: virsh's uri, hostname, version, nodeinfo
  * and freecell. */
-static void dump_node(struct call *c)
+static void dump_node(struct q_dump *c)
 {
 	virConnectPtr conn = c->conn;
 	struct buf b = BUF_INIT;
@@ -49,7 +58,7 @@ static void dump_node(struct call *c)
 }
 
 /* virsh list --all, with each domain's XML. */
-static void dump_domains(struct call *c)
+static void dump_domains(struct q_dump *c)
 {
 	virConnectPtr conn = c->conn;
 	struct buf b = BUF_INIT;
@@ -85,7 +94,7 @@ static void dump_domains(struct call *c)
 }
 
 /* Networks, network filters and storage pools, each one's XML. */
-static void dump_others(struct call *c)
+static void dump_others(struct q_dump *c)
 {
 	virConnectPtr conn = c->conn;
 	int n;
@@ -113,13 +122,31 @@ static void dump_others(struct call *c)
 }
 
 /* virsh's domcapabilities needs a read-write connection: left out. */
-void lv_dump_run(struct call *c)
+static int run_dump(struct call *call)
 {
+	struct q_dump *c = CALL_OWNER(struct q_dump, call);
 	dump_doc(c, xstrdup("capabilities.xml"), virConnectGetCapabilities(c->conn));
 	dump_doc(c, xstrdup("sysinfo.xml"), virConnectGetSysinfo(c->conn, 0));
 	dump_node(c);
 	dump_domains(c);
 	dump_others(c);
+	return 0;
+}
+
+/* Under lv->mu: what came in time goes to the caller. */
+static void steal_docs(struct call *call)
+{
+	struct q_dump *c = CALL_OWNER(struct q_dump, call);
+	*c->steal_to = c->docs;
+	memset(&c->docs, 0, sizeof(c->docs));
+}
+
+static void free_dump(struct call *call)
+{
+	struct q_dump *c = CALL_OWNER(struct q_dump, call);
+	virConnectClose(c->conn);
+	hv_docs_free(&c->docs);
+	free(c);
 }
 
 int lv_dump(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e)
@@ -127,17 +154,20 @@ int lv_dump(struct hv *hv, int timeout_ms, struct hv_docs *out, struct err *e)
 	struct lv *lv = hv->priv;
 	if (!lv->conn && lv_connect(lv, e) < 0)
 		return -ENOTCONN;
-	struct call *c = call_conn(lv, CALL_DUMP, false, false);
-	c->steal_to = out;
-	c = call_run_with_deadline(lv, c, timeout_ms);
-	if (!c) {
+	struct q_dump *q = xcalloc(1, sizeof(*q));
+	call_init(&q->c, lv, run_dump, free_dump);
+	q->c.on_abandon = steal_docs;
+	virConnectRef(lv->conn);
+	q->conn = lv->conn;
+	q->steal_to = out;
+	if (!call_run_with_deadline(lv, &q->c, timeout_ms)) {
 		/* The connection is left to the call still out. */
 		lv_disconnect(lv, "a configuration dump did not finish");
 		return err_set(e, -ETIMEDOUT, "libvirt %s: no complete answer within %d ms (%zu documents came in time)",
 			       lv->uri ? lv->uri : "(default URI)", timeout_ms, out->n);
 	}
-	*out = c->docs;
-	memset(&c->docs, 0, sizeof(c->docs));
-	call_free(c);
+	*out = q->docs;
+	memset(&q->docs, 0, sizeof(q->docs));
+	call_free(&q->c);
 	return 0;
 }

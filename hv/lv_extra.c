@@ -9,136 +9,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "hv/lv.h"
-
-/* What a domain's job does, as virsh domjobinfo words it. */
-static const char *job_operation(int op)
-{
-	static const char *const names[] = { "unknown", "start", "save", "restore", "incoming migration", "outgoing migration",
-					      "snapshot", "snapshot revert", "dump", "backup", "snapshot delete" };
-	return op >= 0 && (size_t)op < sizeof(names) / sizeof(*names) ? names[op] : "unknown";
-}
-
-static uint64_t param_u64(const virTypedParameter *p, int n, const char *field)
-{
-	unsigned long long v = 0;
-	return virTypedParamsGetULLong((virTypedParameterPtr)p, n, field, &v) == 1 ? v : 0;
-}
-
-static bool param_has(const virTypedParameter *p, int n, const char *field)
-{
-	return virTypedParamsGet((virTypedParameterPtr)p, n, field) != NULL;
-}
-
-int lv_run_jobs(struct call *c)
-{
-	for (int i = 0; i < c->ndoms; i++) {
-		struct hv_domain *d = hv_snapshot_add(&c->out);
-		lv_uuid(c->doms[i], d->uuid);
-		int type = VIR_DOMAIN_JOB_NONE, n = 0;
-		virTypedParameterPtr p = NULL;
-		if (virDomainGetJobStats(c->doms[i], &type, &p, &n, 0) < 0) {
-			d->job.type = NULL; /* not to be had: no series */
-			continue;
-		}
-		int op = 0;
-		if (type == VIR_DOMAIN_JOB_NONE) {
-			d->job.type = "none";
-		} else {
-			virTypedParamsGetInt(p, n, VIR_DOMAIN_JOB_OPERATION, &op);
-			d->job.type = job_operation(op);
-		}
-		d->job.elapsed_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_ELAPSED);
-		d->job.remaining_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_REMAINING);
-		/* A memory dump's progress is in the memory fields only; a
-		 * migration or save has both, data the larger. */
-		bool data = param_has(p, n, VIR_DOMAIN_JOB_DATA_TOTAL);
-		d->job.data_total = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_TOTAL : VIR_DOMAIN_JOB_MEMORY_TOTAL);
-		d->job.data_processed = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_PROCESSED : VIR_DOMAIN_JOB_MEMORY_PROCESSED);
-		d->job.data_remaining = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_REMAINING : VIR_DOMAIN_JOB_MEMORY_REMAINING);
-		virTypedParamsFree(p, n);
-	}
-	return c->ndoms;
-}
-
-static enum hv_state state_of(int s)
-{
-	return s == VIR_DOMAIN_SHUTOFF ? HV_SHUTOFF : s == VIR_DOMAIN_CRASHED ? HV_CRASHED : HV_UNKNOWN;
-}
-
-static int run_inactive(virConnectPtr conn, struct hv_snapshot *out)
-{
-	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE);
-	for (int i = 0; i < n; i++) {
-		struct hv_domain *d = hv_snapshot_add(out);
-		d->name = xstrdup(virDomainGetName(doms[i]));
-		lv_uuid(doms[i], d->uuid);
-		d->persistent = true;
-		d->have |= HV_HAVE_PERSISTENT;
-		virDomainInfo info;
-		if (virDomainGetInfo(doms[i], &info) == 0) {
-			d->state = state_of(info.state);
-			d->maxmem_kib = info.maxMem;
-			d->vcpus_max = info.nrVirtCpu;
-		}
-		int state = 0, reason = 0;
-		if (virDomainGetState(doms[i], &state, &reason, 0) == 0)
-			d->reason = state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_SAVED ? "saved" : NULL;
-		virDomainFree(doms[i]);
-	}
-	free(doms);
-	return n;
-}
-
-static int run_pools(virConnectPtr conn, struct hv_snapshot *out)
-{
-	static const char *const states[] = { "inactive", "building", "running", "degraded", "inaccessible" };
-	virStoragePoolPtr *pools = NULL;
-	int n = virConnectListAllStoragePools(conn, &pools, 0);
-	if (n > 0)
-		out->pool = xcalloc((size_t)n, sizeof(*out->pool));
-	for (int i = 0; i < n; i++) {
-		struct hv_pool *p = &out->pool[out->npool++];
-		p->name = xstrdup(virStoragePoolGetName(pools[i]));
-		virStoragePoolGetUUIDString(pools[i], p->uuid);
-		virStoragePoolInfo info;
-		if (virStoragePoolGetInfo(pools[i], &info) == 0) {
-			p->state = info.state >= 0 && (size_t)info.state < sizeof(states) / sizeof(*states) ? states[info.state] : "unknown";
-			p->capacity = info.capacity;
-			p->allocation = info.allocation;
-			p->available = info.available;
-		} else {
-			p->state = "unknown";
-		}
-		virStoragePoolFree(pools[i]);
-	}
-	free(pools);
-	return n;
-}
-
-void lv_node_extra_run(virConnectPtr conn, struct node_extra *nx)
-{
-	int (*const run[2])(virConnectPtr, struct hv_snapshot *) = { run_inactive, run_pools };
-	const unsigned bit[2] = { HV_WANT_INACTIVE, HV_WANT_POOLS };
-	for (int k = 0; k < 2; k++) {
-		if (!(nx->asked & bit[k]))
-			continue;
-		double t0 = clock_mono();
-		nx->ok[k] = run[k](conn, &nx->out) >= 0;
-		nx->took[k] = clock_mono() - t0;
-		if (!nx->ok[k])
-			nx->error[k] = xstrdup(lv_errmsg());
-	}
-}
-
-void lv_node_extra_free(struct node_extra *nx)
-{
-	hv_snapshot_free(&nx->out);
-	free(nx->error[0]);
-	free(nx->error[1]);
-	memset(nx, 0, sizeof(*nx));
-}
+#include "hv/lv_extra.h"
 
 /* The inactive domains and pools the sample's own call brought. */
 static void merge_node_extra(struct hv_snapshot *snap, struct node_extra *nx)
@@ -173,8 +44,9 @@ struct extra {
 
 /* Records come in the order asked, less domains that went away; each goes
  * to the snapshot domain of its UUID. */
-static void merge_records(struct hv_snapshot *snap, struct call *c, const size_t *slot)
+static void merge_records(struct hv_snapshot *snap, struct call *call, const size_t *slot)
 {
+	const struct q_stats *c = CALL_OWNER(struct q_stats, call);
 	int at = 0;
 	for (int r = 0; r < c->got.nrec; r++) {
 		char u[VIR_UUID_STRING_BUFLEN];
@@ -187,21 +59,21 @@ static void merge_records(struct hv_snapshot *snap, struct call *c, const size_t
 	}
 }
 
-static void merge_jobs(struct hv_snapshot *snap, struct call *c, const size_t *slot)
+static void merge_jobs(struct hv_snapshot *snap, struct call *call, const size_t *slot)
 {
+	const struct q_jobs *c = CALL_OWNER(struct q_jobs, call);
 	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++)
 		snap->dom[slot[i]].job = c->out.dom[i].job;
 }
 
-/* A call of kind for doms. */
-static struct call *extra_call(struct lv *lv, enum call_kind kind, unsigned groups, virDomainPtr *doms, int n)
+/* The groups of doms, the records alone. */
+static struct call *groups_call(struct lv *lv, unsigned groups, virDomainPtr *doms, int n)
 {
-	struct call *c = call_stats(lv, doms, n, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-	c->kind = kind;
+	struct q_stats *c = q_stats_new(lv, doms, n, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	c->groups = groups;
 	c->bare = true;
 	c->per_only = false;
-	return c;
+	return &c->c;
 }
 
 /* The pooled groups' records, each to the snapshot domain of its UUID; the
@@ -243,9 +115,9 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		lv_shares_start(lv, hv->connections, groups, uuids.v, n, &sh);
 	}
 	if (grouped && !sh.n)
-		ex[nex++] = (struct extra){ gname, extra_call(lv, CALL_STATS, groups, doms, n), merge_records, galso };
+		ex[nex++] = (struct extra){ gname, groups_call(lv, groups, doms, n), merge_records, galso };
 	if (hv->want & HV_WANT_JOB && n)
-		ex[nex++] = (struct extra){ "jobs", extra_call(lv, CALL_JOBS, 0, doms, n), merge_jobs, NULL };
+		ex[nex++] = (struct extra){ "jobs", &q_jobs_new(lv, doms, n)->c, merge_jobs, NULL };
 	for (size_t i = 0; i < nex; i++)
 		call_start(ex[i].c);
 	struct timespec until = clock_after_ms(hv->deadline_ms);
@@ -257,7 +129,7 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 	for (size_t i = 0; i < nex; i++) {
 		struct call *c = call_wait(lv, ex[i].c, &until);
 		_cleanup_free_ char *missed = c ? NULL : xasprintf("no answer within %d ms", hv->deadline_ms);
-		bool ok = c && c->got.nrec >= 0;
+		bool ok = c && c->result >= 0;
 		if (ok)
 			ex[i].merge(snap, c, slot);
 		for (int k = 0; k < 2; k++) {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libvirt's answers mapped onto hv_domain: the bulk records' typed
- * parameters, the per-domain calls' structs, and, for a driver whose bulk
- * answer leaves the device counters out (the test driver), the per-device
- * calls by the device names cached from each domain's XML. */
+/* libvirt's answers mapped onto hv_domain, with no libvirt calls (so it
+ * can be tested on canned records): the bulk records' typed parameters,
+ * the per-domain calls' structs, the per-device counters, what a domain's
+ * XML says (the device cache's entries), and which domains are defined. */
 #include <string.h>
 
-#include "hv/lv.h"
+#include "hv/lv_map.h"
 
 static enum hv_state map_state(int s)
 {
@@ -267,68 +267,50 @@ void lv_fill_per_dom(struct hv_domain *d, const struct per_dom *x)
 		d->vcpus_max = d->vcpus_online;
 }
 
-/* The device counters the call left out, from each device's own call,
- * by the names in dc. */
-static void fill_devices(const struct devcache *dc, virDomainPtr dom, struct hv_domain *d)
+/* The device counters a driver's records left out, from each device's
+ * own call. */
+void lv_fill_devices(struct hv_domain *d, const struct dev_stats *s)
 {
-	if (!(d->have & HV_HAVE_NET)) {
-		for (size_t i = 0; i < dc->nets.n; i++) {
-			virDomainInterfaceStatsStruct st;
-			if (virDomainInterfaceStats(dom, dc->nets.v[i], &st, sizeof(st)) < 0)
+	if (s->nets_asked && !(d->have & HV_HAVE_NET)) {
+		for (size_t i = 0; i < s->nets.n; i++) {
+			const virDomainInterfaceStatsStruct *st = &s->net[i];
+			if (!s->net_ok[i])
 				continue;
 			ensure_net(d, d->nnet);
 			struct hv_net *n = &d->net[d->nnet - 1];
-			n->name = xstrdup(dc->nets.v[i]);
-			n->rx_bytes = st.rx_bytes < 0 ? 0 : (uint64_t)st.rx_bytes;
-			n->rx_pkts = st.rx_packets < 0 ? 0 : (uint64_t)st.rx_packets;
-			n->rx_errs = st.rx_errs < 0 ? 0 : (uint64_t)st.rx_errs;
-			n->rx_drop = st.rx_drop < 0 ? 0 : (uint64_t)st.rx_drop;
-			n->tx_bytes = st.tx_bytes < 0 ? 0 : (uint64_t)st.tx_bytes;
-			n->tx_pkts = st.tx_packets < 0 ? 0 : (uint64_t)st.tx_packets;
-			n->tx_errs = st.tx_errs < 0 ? 0 : (uint64_t)st.tx_errs;
-			n->tx_drop = st.tx_drop < 0 ? 0 : (uint64_t)st.tx_drop;
+			n->name = xstrdup(s->nets.v[i]);
+			n->rx_bytes = st->rx_bytes < 0 ? 0 : (uint64_t)st->rx_bytes;
+			n->rx_pkts = st->rx_packets < 0 ? 0 : (uint64_t)st->rx_packets;
+			n->rx_errs = st->rx_errs < 0 ? 0 : (uint64_t)st->rx_errs;
+			n->rx_drop = st->rx_drop < 0 ? 0 : (uint64_t)st->rx_drop;
+			n->tx_bytes = st->tx_bytes < 0 ? 0 : (uint64_t)st->tx_bytes;
+			n->tx_pkts = st->tx_packets < 0 ? 0 : (uint64_t)st->tx_packets;
+			n->tx_errs = st->tx_errs < 0 ? 0 : (uint64_t)st->tx_errs;
+			n->tx_drop = st->tx_drop < 0 ? 0 : (uint64_t)st->tx_drop;
 		}
 		d->have |= HV_HAVE_NET;
 	}
-	if (!(d->have & HV_HAVE_BLK)) {
-		for (size_t i = 0; i < dc->disks.n; i++) {
-			virDomainBlockStatsStruct st;
-			if (virDomainBlockStats(dom, dc->disks.v[i], &st, sizeof(st)) < 0)
+	if (s->disks_asked && !(d->have & HV_HAVE_BLK)) {
+		for (size_t i = 0; i < s->disks.n; i++) {
+			const virDomainBlockStatsStruct *st = &s->blk[i];
+			if (!s->blk_ok[i])
 				continue;
 			ensure_blk(d, d->nblk);
 			struct hv_blk *b = &d->blk[d->nblk - 1];
-			b->name = xstrdup(dc->disks.v[i]);
-			b->rd_reqs = st.rd_req < 0 ? 0 : (uint64_t)st.rd_req;
-			b->rd_bytes = st.rd_bytes < 0 ? 0 : (uint64_t)st.rd_bytes;
-			b->wr_reqs = st.wr_req < 0 ? 0 : (uint64_t)st.wr_req;
-			b->wr_bytes = st.wr_bytes < 0 ? 0 : (uint64_t)st.wr_bytes;
+			b->name = xstrdup(s->disks.v[i]);
+			b->rd_reqs = st->rd_req < 0 ? 0 : (uint64_t)st->rd_req;
+			b->rd_bytes = st->rd_bytes < 0 ? 0 : (uint64_t)st->rd_bytes;
+			b->wr_reqs = st->wr_req < 0 ? 0 : (uint64_t)st->wr_req;
+			b->wr_bytes = st->wr_bytes < 0 ? 0 : (uint64_t)st->wr_bytes;
 		}
 		d->have |= HV_HAVE_BLK;
 	}
 }
 
-/* What the call left out of CPU, memory and vCPUs (its per-domain calls
- * failed), from per-domain calls; and the counters of the devices of a
- * domain whose device counters it left out (a driver without them in its
- * bulk statistics, as the test driver), by the device names read once.
- * pos: d's position in the sample. */
-void lv_fill_fallback(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos)
+void lv_copy_last(const struct hv_snapshot *last, struct hv_domain *d)
 {
-	const unsigned core = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU;
-	if ((d->have & core) != core) {
-		struct per_dom x;
-		lv_ask_domain(dom, NULL, 0, &x);
-		lv_fill_per_dom(d, &x);
-		free(x.vcpu);
-	}
-	if (!(d->have & HV_HAVE_NET && d->have & HV_HAVE_BLK))
-		fill_devices(lv_devices_of(lv, dom, d, pos), dom, d);
-}
-
-void lv_copy_last(const struct lv *lv, struct hv_domain *d)
-{
-	for (size_t i = 0; i < lv->last.ndom; i++) {
-		const struct hv_domain *p = &lv->last.dom[i];
+	for (size_t i = 0; i < last->ndom; i++) {
+		const struct hv_domain *p = &last->dom[i];
 		if (strcmp(p->uuid, d->uuid) != 0)
 			continue;
 		struct hv_snapshot tmp = { 0 };
@@ -336,6 +318,10 @@ void lv_copy_last(const struct lv *lv, struct hv_domain *d)
 		tmp.ndom = 1;
 		struct hv_snapshot one = { 0 };
 		hv_snapshot_copy(&one, &tmp);
+		/* What d had (a record's figures) is dropped, its name kept. */
+		struct hv_snapshot was = { .dom = xcalloc(1, sizeof(*d)), .ndom = 1 };
+		was.dom[0] = *d;
+		was.dom[0].name = NULL;
 		char *name = d->name;
 		int id = d->id;
 		*d = one.dom[0];
@@ -343,54 +329,40 @@ void lv_copy_last(const struct lv *lv, struct hv_domain *d)
 		free(d->name);
 		d->name = name;
 		d->id = id;
+		hv_snapshot_free(&was);
 		return;
 	}
 }
 
-/* A field of virNodeGetMemoryStats or virNodeGetCPUStats (two structs of
- * one shape) by name. */
-#define NODE_PARAM(v, n, name, out)                                \
-	({                                                         \
-		bool found_ = false;                               \
-		for (int i_ = 0; i_ < (n) && !found_; i_++)        \
-			if (strcmp((v)[i_].field, (name)) == 0) {  \
-				*(out) = (v)[i_].value;            \
-				found_ = true;                     \
-			}                                          \
-		found_;                                            \
-	})
 
-void lv_node_figures(virConnectPtr conn, struct hv_host *h)
+static void copy_labels(struct hv_labels *dst, const struct hv_labels *src)
 {
-	/* The node's own meminfo: virNodeGetInfo's memory can differ from it
-	 * (it is what libvirt counts for guests, e.g. one NUMA node's or a
-	 * container's share). */
-	virNodeMemoryStats mem[8];
-	int nm = VIR_NODE_MEMORY_STATS_ALL_CELLS, nparams = 0;
-	unsigned long long v;
-	if (virNodeGetMemoryStats(conn, nm, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
-	    virNodeGetMemoryStats(conn, nm, mem, &nparams, 0) == 0) {
-		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_TOTAL, &v))
-			h->mem_total_kib = v;
-		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_FREE, &v))
-			h->mem_free_kib = v;
-		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_BUFFERS, &v))
-			h->mem_buffers_kib = v;
-		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_CACHED, &v))
-			h->mem_cached_kib = v;
-	} else {
-		/* Drivers without it (the test driver): the free memory alone. */
-		h->mem_free_kib = virNodeGetFreeMemory(conn) / 1024;
-	}
-	virNodeCPUStats cpu[8];
-	nparams = 0;
-	if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
-	    virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &nparams, 0) == 0) {
-		bool ok = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_USER, &v);
-		h->cpu_user_ns = ok ? v : 0;
-		h->cpu_system_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_KERNEL, &v) ? v : 0;
-		h->cpu_idle_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IDLE, &v) ? v : 0;
-		h->cpu_iowait_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IOWAIT, &v) ? v : 0;
-		h->have_cpu_time = ok;
+	hv_labels_free(dst);
+	for (size_t i = 0; i < src->n; i++)
+		hv_labels_add(dst, src->v[2 * i], src->v[2 * i + 1]);
+}
+
+void lv_fill_info(struct hv_domain *d, const struct lv_dev *dc)
+{
+	copy_labels(&d->info, &dc->info);
+	d->guest_type = hv_guest_type(hv_labels_get(&dc->info, "os_type"));
+	for (size_t i = 0; i < d->nnet; i++)
+		for (size_t k = 0; d->net[i].name && k < dc->nets.n; k++)
+			if (strcmp(d->net[i].name, dc->nets.v[k]) == 0)
+				copy_labels(&d->net[i].info, &dc->net_info[k]);
+	for (size_t i = 0; i < d->nblk; i++)
+		for (size_t k = 0; d->blk[i].name && k < dc->disks.n; k++)
+			if (strcmp(d->blk[i].name, dc->disks.v[k]) == 0)
+				copy_labels(&d->blk[i].info, &dc->disk_info[k]);
+}
+
+void lv_fill_persistence(struct hv_snapshot *snap, const size_t *slot, int n, const struct strv *transient)
+{
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		if (!d->uuid[0])
+			continue;
+		d->persistent = !strv_contains(transient, d->uuid);
+		d->have |= HV_HAVE_PERSISTENT;
 	}
 }

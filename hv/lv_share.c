@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The pool of kept read-only connections, and the shares of a sample's
- * domains dealt over it.  libvirtd asks different domains' QEMU monitors at
- * once, while one bulk call asks them one after another: a monitor-bound
- * group (block, balloon, vCPU) asked in shares on several connections
- * costs about what the slowest share costs.  Each share is a call of its
- * own under the sample's deadline; a share that misses it keeps its
+/* The shares of a sample's domains dealt over the pool of kept
+ * connections.  libvirtd asks different domains' QEMU monitors at once,
+ * while one bulk call asks them one after another: a monitor-bound group
+ * (block, balloon, vCPU) asked in shares on several connections costs
+ * about what the slowest share costs.  Each share is a call of its own
+ * under the sample's deadline; a share that misses it keeps its
  * connection, which is dropped from the pool and opened afresh next time
  * (libvirt's client stalls other calls on a connection whose replies are
  * outstanding). */
 #include <string.h>
 
 #include "core/clock.h"
-#include "hv/lv.h"
+#include "hv/lv_share.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -21,8 +21,9 @@ static int cmp_str(const void *a, const void *b)
 /* The running domains of the pool connection whose UUIDs are in the
  * call's share, and their groups in one call.  One listing costs one
  * round trip; looking each domain up by UUID would cost one a domain. */
-int lv_run_share(struct call *c)
+static int run_share(struct call *call)
 {
+	struct q_share *c = CALL_OWNER(struct q_share, call);
 	virDomainPtr *all = NULL;
 	int n = virConnectListAllDomains(c->conn, &all, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0)
@@ -35,7 +36,8 @@ int lv_run_share(struct call *c)
 		if (lv_uuid(all[i], u) == 0 && bsearch(&key, c->share.v, c->share.n, sizeof(*c->share.v), cmp_str))
 			mine[m++] = all[i];
 	}
-	int r = m ? virDomainListGetStats(mine, c->groups, &c->got.recs, c->flags) : 0;
+	int r = m ? virDomainListGetStats(mine, c->groups, &c->recs, c->flags) : 0;
+	c->nrec = r > 0 ? r : 0;
 	for (int i = 0; i < n; i++)
 		virDomainFree(all[i]);
 	free(all);
@@ -43,28 +45,33 @@ int lv_run_share(struct call *c)
 	return r;
 }
 
-void lv_pool_close(struct lv *lv)
+static void free_share(struct call *call)
 {
-	for (int k = 0; k < lv->npool; k++)
-		if (lv->pool[k])
-			virConnectClose(lv->pool[k]);
-	free(lv->pool);
-	lv->pool = NULL;
-	lv->npool = 0;
+	struct q_share *c = CALL_OWNER(struct q_share, call);
+	if (c->recs)
+		virDomainStatsRecordListFree(c->recs);
+	virConnectClose(c->conn);
+	strv_free(&c->share);
+	free(c);
 }
 
-/* Pool connection k of want, opened when missing (NULL when it cannot
- * be). */
-static virConnectPtr pool_conn(struct lv *lv, int want, int k)
+/* Share k of s: the UUIDs uuids[k], uuids[k + s->n], ... */
+static struct q_share *share_new(struct lv *lv, int connections, unsigned groups, char *const *uuids, int n, int k, int of)
 {
-	if (lv->npool != want) {
-		lv_pool_close(lv);
-		lv->pool = xcalloc((size_t)want, sizeof(*lv->pool));
-		lv->npool = want;
-	}
-	if (!lv->pool[k])
-		lv->pool[k] = virConnectOpenReadOnly(lv->uri);
-	return lv->pool[k];
+	virConnectPtr conn = lv_pool_conn(lv, connections, k);
+	struct q_share *c = xcalloc(1, sizeof(*c));
+	call_init(&c->c, lv, run_share, free_share);
+	c->c.retires = false; /* a share's pool connection is dropped by lv_shares_wait */
+	c->groups = groups;
+	c->flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
+	/* A pool connection that cannot be opened leaves its share to
+	 * the sample's own: slower, not lost. */
+	c->conn = conn ? conn : lv->conn;
+	virConnectRef(c->conn);
+	for (int i = k; i < n; i += of)
+		strv_push(&c->share, uuids[i]);
+	qsort(c->share.v, c->share.n, sizeof(*c->share.v), cmp_str);
+	return c;
 }
 
 void lv_shares_start(struct lv *lv, int connections, unsigned groups, char *const *uuids, int n, struct shares *s)
@@ -74,25 +81,11 @@ void lv_shares_start(struct lv *lv, int connections, unsigned groups, char *cons
 	if (!s->n)
 		return;
 	s->c = xcalloc((size_t)s->n, sizeof(*s->c));
-	for (int k = 0; k < s->n; k++) {
-		virConnectPtr conn = pool_conn(lv, connections, k);
-		struct call *c = xcalloc(1, sizeof(*c));
-		c->kind = CALL_SHARE;
-		c->lv = lv;
-		c->groups = groups;
-		c->flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
-		/* A pool connection that cannot be opened leaves its share to
-		 * the sample's own: slower, not lost. */
-		c->conn = conn ? conn : lv->conn;
-		virConnectRef(c->conn);
-		for (int i = k; i < n; i += s->n)
-			strv_push(&c->share, uuids[i]);
-		qsort(c->share.v, c->share.n, sizeof(*c->share.v), cmp_str);
-		s->c[k] = c;
-	}
+	for (int k = 0; k < s->n; k++)
+		s->c[k] = share_new(lv, connections, groups, uuids, n, k, s->n);
 	s->t0 = clock_mono();
 	for (int k = 0; k < s->n; k++)
-		call_start(s->c[k]);
+		call_start(&s->c[k]->c);
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -105,13 +98,13 @@ static void index_records(struct shares *s)
 {
 	size_t total = 0;
 	for (int k = 0; k < s->n; k++)
-		if (s->c[k] && s->c[k]->got.nrec > 0)
-			total += (size_t)s->c[k]->got.nrec;
+		if (s->c[k])
+			total += (size_t)s->c[k]->nrec;
 	s->idx = xcalloc(total + 1, sizeof(*s->idx));
 	for (int k = 0; k < s->n; k++)
-		for (int r = 0; s->c[k] && r < s->c[k]->got.nrec; r++) {
+		for (int r = 0; s->c[k] && r < s->c[k]->nrec; r++) {
 			struct share_rec *x = &s->idx[s->nidx];
-			x->rec = s->c[k]->got.recs[r];
+			x->rec = s->c[k]->recs[r];
 			if (lv_uuid(x->rec->dom, x->uuid) == 0)
 				s->nidx++;
 		}
@@ -122,21 +115,18 @@ void lv_shares_wait(struct lv *lv, struct shares *s, const struct timespec *unti
 {
 	s->ok = true;
 	for (int k = 0; k < s->n; k++) {
-		struct call *c = call_wait(lv, s->c[k], until);
-		s->c[k] = c;
+		struct call *c = call_wait(lv, &s->c[k]->c, until);
 		if (!c) {
+			s->c[k] = NULL;
 			s->ok = false;
 			s->missed = true;
 			free(s->error);
 			s->error = xasprintf("share %d of %d: no answer in time", k + 1, s->n);
-			if (k < lv->npool && lv->pool[k]) {
-				virConnectClose(lv->pool[k]);
-				lv->pool[k] = NULL;
-			}
+			lv_pool_drop(lv, k);
 			s->took = clock_mono() - s->t0;
 			continue;
 		}
-		if (c->got.nrec < 0) {
+		if (c->result < 0) {
 			s->ok = false;
 			free(s->error);
 			s->error = xstrdup(c->error ? c->error : "failed");
@@ -158,7 +148,7 @@ void lv_shares_free(struct shares *s)
 {
 	for (int k = 0; k < s->n; k++)
 		if (s->c[k])
-			call_free(s->c[k]);
+			call_free(&s->c[k]->c);
 	free(s->c);
 	free(s->idx);
 	free(s->error);

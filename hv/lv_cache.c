@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What each domain's XML says, read once while it runs and cached by
+/* What each domain's XML says, parsed once while it runs and cached by
  * (UUID, id): its devices' target names (for the per-device calls of a
  * driver whose bulk answer lacks their counters), and the info the
  * exporter's info series carry: the domain's OS type, architecture and
@@ -12,7 +12,7 @@
 #include <libxml/xpathInternals.h>
 #include <string.h>
 
-#include "hv/lv.h"
+#include "hv/lv_cache.h"
 
 /* OpenStack nova's instance metadata, whatever its namespace version
  * (http://openstack.org/xmlns/libvirt/nova/1.0, 1.1, ...). */
@@ -26,32 +26,6 @@ static const char *const nova[][2] = {
 	{ "nova:project_id", "string(" NOVA "/*[local-name()='owner']/*[local-name()='project']/@uuid)" },
 	{ "nova:root_type", "string(" NOVA "/*[local-name()='root']/@type)" },
 };
-
-static int dc_cmp(const char *uuid, int id, const struct devcache *dc)
-{
-	int c = strcmp(uuid, dc->uuid);
-	return c ? c : (id > dc->id) - (id < dc->id);
-}
-
-/* The cache is sorted by (uuid, id): every domain is looked up every
- * sample.  The entry of d, or NULL with *at where it would go. */
-static struct devcache *dc_find(const struct lv *lv, const struct hv_domain *d, size_t *at)
-{
-	size_t lo = 0, hi = lv->ndc;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = dc_cmp(d->uuid, d->id, &lv->dc[mid]);
-		if (c == 0)
-			return &lv->dc[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	if (at)
-		*at = lo;
-	return NULL;
-}
 
 static bool is(const xmlNode *n, const char *name)
 {
@@ -113,7 +87,7 @@ static struct hv_labels *add_device(struct strv *names, struct hv_labels **info,
 	return l;
 }
 
-static void read_disk(struct devcache *dc, const xmlNode *disk)
+static void read_disk(struct lv_dev *dc, const xmlNode *disk)
 {
 	const xmlNode *target = child(disk, "target");
 	struct hv_labels *l = add_device(&dc->disks, &dc->disk_info, target);
@@ -127,7 +101,7 @@ static void read_disk(struct devcache *dc, const xmlNode *disk)
 	text_pair(l, "serial", child(disk, "serial"));
 }
 
-static void read_interface(struct devcache *dc, const xmlNode *nic)
+static void read_interface(struct lv_dev *dc, const xmlNode *nic)
 {
 	struct hv_labels *l = add_device(&dc->nets, &dc->net_info, child(nic, "target"));
 	if (!l)
@@ -141,7 +115,7 @@ static void read_interface(struct devcache *dc, const xmlNode *nic)
 /* Each name=XPath pair's string value, kept when not empty; the
  * namespaces declared on <metadata>'s children are known by their
  * prefixes. */
-static void read_metadata(struct devcache *dc, xmlDoc *doc, const struct strv *user)
+static void read_metadata(struct lv_dev *dc, xmlDoc *doc, const struct strv *user)
 {
 	xmlXPathContext *x = xmlXPathNewContext(doc);
 	if (!x)
@@ -163,14 +137,10 @@ static void read_metadata(struct devcache *dc, xmlDoc *doc, const struct strv *u
 	xmlXPathFreeContext(x);
 }
 
-/* The domain's XML into dc. */
-static void read_config(virDomainPtr dom, struct devcache *dc, const struct strv *metadata)
+void lv_dev_parse(struct lv_dev *dc, const char *xml, const struct strv *metadata)
 {
-	char *xml = virDomainGetXMLDesc(dom, 0);
-	if (!xml)
-		return;
-	xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	free(xml);
+	xmlDoc *doc = xml ? xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+			  : NULL;
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		xmlFreeDoc(doc);
@@ -191,91 +161,7 @@ static void read_config(virDomainPtr dom, struct devcache *dc, const struct strv
 	xmlFreeDoc(doc);
 }
 
-static struct devcache *cache_lookup(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
-{
-	if (pos < lv->ndc_at && lv->dc_at[pos] < lv->ndc && dc_cmp(d->uuid, d->id, &lv->dc[lv->dc_at[pos]]) == 0)
-		return &lv->dc[lv->dc_at[pos]];
-	if (pos >= lv->ndc_at) {
-		lv->dc_at = xrealloc(lv->dc_at, (pos + 1) * sizeof(*lv->dc_at));
-		for (size_t i = lv->ndc_at; i <= pos; i++)
-			lv->dc_at[i] = (size_t)-1;
-		lv->ndc_at = pos + 1;
-	}
-	size_t lo = 0;
-	struct devcache *found = dc_find(lv, d, &lo);
-	if (found) {
-		lv->dc_at[pos] = (size_t)(found - lv->dc);
-		return found;
-	}
-	lv->dc_at[pos] = lo;
-	lv->dc = xrealloc(lv->dc, (lv->ndc + 1) * sizeof(*lv->dc));
-	memmove(&lv->dc[lo + 1], &lv->dc[lo], (lv->ndc - lo) * sizeof(*lv->dc));
-	lv->ndc++;
-	struct devcache *dc = &lv->dc[lo];
-	memset(dc, 0, sizeof(*dc));
-	snprintf(dc->uuid, sizeof(dc->uuid), "%s", d->uuid);
-	dc->id = d->id;
-	read_config(dom, dc, lv->metadata);
-	return dc;
-}
-
-struct devcache *lv_devices_of(struct lv *lv, virDomainPtr dom, const struct hv_domain *d, size_t pos)
-{
-	struct devcache *dc = cache_lookup(lv, dom, d, pos);
-	dc->used = lv->dc_gen;
-	return dc;
-}
-
-static void copy_labels(struct hv_labels *dst, const struct hv_labels *src)
-{
-	hv_labels_free(dst);
-	for (size_t i = 0; i < src->n; i++)
-		hv_labels_add(dst, src->v[2 * i], src->v[2 * i + 1]);
-}
-
-void lv_fill_info(struct lv *lv, virDomainPtr dom, struct hv_domain *d, size_t pos)
-{
-	const struct devcache *dc = lv_devices_of(lv, dom, d, pos);
-	copy_labels(&d->info, &dc->info);
-	d->guest_type = hv_guest_type(hv_labels_get(&dc->info, "os_type"));
-	for (size_t i = 0; i < d->nnet; i++)
-		for (size_t k = 0; d->net[i].name && k < dc->nets.n; k++)
-			if (strcmp(d->net[i].name, dc->nets.v[k]) == 0)
-				copy_labels(&d->net[i].info, &dc->net_info[k]);
-	for (size_t i = 0; i < d->nblk; i++)
-		for (size_t k = 0; d->blk[i].name && k < dc->disks.n; k++)
-			if (strcmp(d->blk[i].name, dc->disks.v[k]) == 0)
-				copy_labels(&d->blk[i].info, &dc->disk_info[k]);
-}
-
-/* One listing of the running domains that are not defined (few, on most
- * hosts) answers for all: a call per domain would cost a round trip each
- * sample. */
-void lv_fill_persistence(virConnectPtr conn, struct hv_snapshot *snap, const size_t *slot, int n)
-{
-	virDomainPtr *doms = NULL;
-	int nt = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
-	if (nt < 0)
-		return;
-	struct strv transient = { 0 };
-	for (int i = 0; i < nt; i++) {
-		char uuid[VIR_UUID_STRING_BUFLEN];
-		if (virDomainGetUUIDString(doms[i], uuid) == 0)
-			strv_push(&transient, uuid);
-		virDomainFree(doms[i]);
-	}
-	free(doms);
-	for (int i = 0; i < n; i++) {
-		struct hv_domain *d = &snap->dom[slot[i]];
-		if (!d->uuid[0])
-			continue;
-		d->persistent = !strv_contains(&transient, d->uuid);
-		d->have |= HV_HAVE_PERSISTENT;
-	}
-	strv_free(&transient);
-}
-
-static void devcache_free(struct devcache *dc)
+void lv_dev_free(struct lv_dev *dc)
 {
 	for (size_t k = 0; k < dc->disks.n; k++)
 		hv_labels_free(&dc->disk_info[k]);
@@ -286,30 +172,111 @@ static void devcache_free(struct devcache *dc)
 	strv_free(&dc->disks);
 	strv_free(&dc->nets);
 	hv_labels_free(&dc->info);
+	memset(dc, 0, sizeof(*dc));
 }
 
-void lv_devcache_clear(struct lv *lv)
+static int dc_cmp(const char *uuid, int id, const struct lv_dev *e)
 {
-	for (size_t i = 0; i < lv->ndc; i++)
-		devcache_free(&lv->dc[i]);
-	free(lv->dc);
-	lv->dc = NULL;
-	lv->ndc = 0;
+	int c = strcmp(uuid, e->uuid);
+	return c ? c : (id > e->id) - (id < e->id);
 }
 
-void lv_devcache_prune(struct lv *lv)
+/* Every domain is looked up every sample: a binary search.  The entry of
+ * (uuid, id), or NULL with *at where it would go. */
+static struct lv_dev *dc_find(const struct lv_devcache *dc, const char *uuid, int id, size_t *at)
+{
+	size_t lo = 0, hi = dc->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = dc_cmp(uuid, id, &dc->v[mid]);
+		if (c == 0)
+			return &dc->v[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*at = lo;
+	return NULL;
+}
+
+/* Room in dc->at for position pos. */
+static void at_room(struct lv_devcache *dc, size_t pos)
+{
+	if (pos < dc->nat)
+		return;
+	dc->at = xrealloc(dc->at, (pos + 1) * sizeof(*dc->at));
+	for (size_t i = dc->nat; i <= pos; i++)
+		dc->at[i] = (size_t)-1;
+	dc->nat = pos + 1;
+}
+
+struct lv_dev *lv_devcache_get(struct lv_devcache *dc, const char *uuid, int id, size_t pos)
+{
+	struct lv_dev *e = NULL;
+	size_t lo = 0;
+	if (pos < dc->nat && dc->at[pos] < dc->n && dc_cmp(uuid, id, &dc->v[dc->at[pos]]) == 0)
+		e = &dc->v[dc->at[pos]];
+	else if ((e = dc_find(dc, uuid, id, &lo)) != NULL) {
+		at_room(dc, pos);
+		dc->at[pos] = (size_t)(e - dc->v);
+	}
+	if (e)
+		e->used = dc->gen;
+	return e;
+}
+
+struct lv_dev *lv_devcache_put(struct lv_devcache *dc, size_t pos, struct lv_dev *take)
+{
+	size_t lo = 0;
+	struct lv_dev *e = dc_find(dc, take->uuid, take->id, &lo);
+	if (e) { /* asked twice in one sample: the first answer holds */
+		lv_dev_free(take);
+	} else {
+		dc->v = xrealloc(dc->v, (dc->n + 1) * sizeof(*dc->v));
+		memmove(&dc->v[lo + 1], &dc->v[lo], (dc->n - lo) * sizeof(*dc->v));
+		dc->n++;
+		e = &dc->v[lo];
+		*e = *take;
+		memset(take, 0, sizeof(*take));
+		/* Positions after lo point one entry short now: checked on use. */
+	}
+	at_room(dc, pos);
+	dc->at[pos] = (size_t)(e - dc->v);
+	e->used = dc->gen;
+	return e;
+}
+
+void lv_devcache_clear(struct lv_devcache *dc)
+{
+	for (size_t i = 0; i < dc->n; i++)
+		lv_dev_free(&dc->v[i]);
+	free(dc->v);
+	dc->v = NULL;
+	dc->n = 0;
+}
+
+void lv_devcache_prune(struct lv_devcache *dc)
 {
 	size_t kept = 0;
-	for (size_t i = 0; i < lv->ndc; i++) {
-		if (lv->dc[i].used == lv->dc_gen)
-			lv->dc[kept++] = lv->dc[i];
+	for (size_t i = 0; i < dc->n; i++) {
+		if (dc->v[i].used == dc->gen)
+			dc->v[kept++] = dc->v[i];
 		else
-			devcache_free(&lv->dc[i]);
+			lv_dev_free(&dc->v[i]);
 	}
-	lv->ndc = kept;
+	dc->n = kept;
 	/* Positions point at moved entries now; a stale one is checked and
 	 * looked up again. */
-	for (size_t i = 0; i < lv->ndc_at; i++)
-		lv->dc_at[i] = (size_t)-1;
-	lv->dc_gen++;
+	for (size_t i = 0; i < dc->nat; i++)
+		dc->at[i] = (size_t)-1;
+	dc->gen++;
+}
+
+void lv_devcache_free(struct lv_devcache *dc)
+{
+	lv_devcache_clear(dc);
+	free(dc->at);
+	dc->at = NULL;
+	dc->nat = 0;
 }

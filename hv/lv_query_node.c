@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What a call asks of the node and beside the domains' statistics, on
+ * the call's thread: the node's memory and CPU figures, the defined
+ * domains that do not run, the storage pools, and each domain's
+ * background job. */
+#include <string.h>
+
+#include "core/clock.h"
+#include "hv/lv_query.h"
+
+/* A field of virNodeGetMemoryStats or virNodeGetCPUStats (two structs of
+ * one shape) by name. */
+#define NODE_PARAM(v, n, name, out)                                \
+	({                                                         \
+		bool found_ = false;                               \
+		for (int i_ = 0; i_ < (n) && !found_; i_++)        \
+			if (strcmp((v)[i_].field, (name)) == 0) {  \
+				*(out) = (v)[i_].value;            \
+				found_ = true;                     \
+			}                                          \
+		found_;                                            \
+	})
+
+void lv_node_figures(virConnectPtr conn, struct hv_host *h)
+{
+	/* The node's own meminfo: virNodeGetInfo's memory can differ from it
+	 * (it is what libvirt counts for guests, e.g. one NUMA node's or a
+	 * container's share). */
+	virNodeMemoryStats mem[8];
+	int nm = VIR_NODE_MEMORY_STATS_ALL_CELLS, nparams = 0;
+	unsigned long long v;
+	if (virNodeGetMemoryStats(conn, nm, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
+	    virNodeGetMemoryStats(conn, nm, mem, &nparams, 0) == 0) {
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_TOTAL, &v))
+			h->mem_total_kib = v;
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_FREE, &v))
+			h->mem_free_kib = v;
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_BUFFERS, &v))
+			h->mem_buffers_kib = v;
+		if (NODE_PARAM(mem, nparams, VIR_NODE_MEMORY_STATS_CACHED, &v))
+			h->mem_cached_kib = v;
+	} else {
+		/* Drivers without it (the test driver): the free memory alone. */
+		h->mem_free_kib = virNodeGetFreeMemory(conn) / 1024;
+	}
+	virNodeCPUStats cpu[8];
+	nparams = 0;
+	if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
+	    virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &nparams, 0) == 0) {
+		bool ok = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_USER, &v);
+		h->cpu_user_ns = ok ? v : 0;
+		h->cpu_system_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_KERNEL, &v) ? v : 0;
+		h->cpu_idle_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IDLE, &v) ? v : 0;
+		h->cpu_iowait_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IOWAIT, &v) ? v : 0;
+		h->have_cpu_time = ok;
+	}
+}
+
+/* What a domain's job does, as virsh domjobinfo words it. */
+static const char *job_operation(int op)
+{
+	static const char *const names[] = { "unknown", "start", "save", "restore", "incoming migration", "outgoing migration",
+					      "snapshot", "snapshot revert", "dump", "backup", "snapshot delete" };
+	return op >= 0 && (size_t)op < sizeof(names) / sizeof(*names) ? names[op] : "unknown";
+}
+
+static uint64_t param_u64(const virTypedParameter *p, int n, const char *field)
+{
+	unsigned long long v = 0;
+	return virTypedParamsGetULLong((virTypedParameterPtr)p, n, field, &v) == 1 ? v : 0;
+}
+
+static bool param_has(const virTypedParameter *p, int n, const char *field)
+{
+	return virTypedParamsGet((virTypedParameterPtr)p, n, field) != NULL;
+}
+
+static int run_jobs(struct call *call)
+{
+	struct q_jobs *c = CALL_OWNER(struct q_jobs, call);
+	for (int i = 0; i < c->ndoms; i++) {
+		struct hv_domain *d = hv_snapshot_add(&c->out);
+		lv_uuid(c->doms[i], d->uuid);
+		int type = VIR_DOMAIN_JOB_NONE, n = 0;
+		virTypedParameterPtr p = NULL;
+		if (virDomainGetJobStats(c->doms[i], &type, &p, &n, 0) < 0) {
+			d->job.type = NULL; /* not to be had: no series */
+			continue;
+		}
+		int op = 0;
+		if (type == VIR_DOMAIN_JOB_NONE) {
+			d->job.type = "none";
+		} else {
+			virTypedParamsGetInt(p, n, VIR_DOMAIN_JOB_OPERATION, &op);
+			d->job.type = job_operation(op);
+		}
+		d->job.elapsed_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_ELAPSED);
+		d->job.remaining_ms = param_u64(p, n, VIR_DOMAIN_JOB_TIME_REMAINING);
+		/* A memory dump's progress is in the memory fields only; a
+		 * migration or save has both, data the larger. */
+		bool data = param_has(p, n, VIR_DOMAIN_JOB_DATA_TOTAL);
+		d->job.data_total = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_TOTAL : VIR_DOMAIN_JOB_MEMORY_TOTAL);
+		d->job.data_processed = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_PROCESSED : VIR_DOMAIN_JOB_MEMORY_PROCESSED);
+		d->job.data_remaining = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_REMAINING : VIR_DOMAIN_JOB_MEMORY_REMAINING);
+		virTypedParamsFree(p, n);
+	}
+	return c->ndoms;
+}
+
+
+static void free_jobs(struct call *call)
+{
+	struct q_jobs *c = CALL_OWNER(struct q_jobs, call);
+	for (int i = 0; i < c->ndoms; i++)
+		virDomainFree(c->doms[i]);
+	free(c->doms);
+	hv_snapshot_free(&c->out);
+	free(c);
+}
+
+struct q_jobs *q_jobs_new(struct lv *lv, virDomainPtr *doms, int n)
+{
+	struct q_jobs *c = xcalloc(1, sizeof(*c));
+	call_init(&c->c, lv, run_jobs, free_jobs);
+	c->ndoms = n;
+	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
+	for (int i = 0; i < n; i++) {
+		virDomainRef(doms[i]);
+		c->doms[i] = doms[i];
+	}
+	return c;
+}
+
+static enum hv_state state_of(int s)
+{
+	return s == VIR_DOMAIN_SHUTOFF ? HV_SHUTOFF : s == VIR_DOMAIN_CRASHED ? HV_CRASHED : HV_UNKNOWN;
+}
+
+static int run_inactive(virConnectPtr conn, struct hv_snapshot *out)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE);
+	for (int i = 0; i < n; i++) {
+		struct hv_domain *d = hv_snapshot_add(out);
+		d->name = xstrdup(virDomainGetName(doms[i]));
+		lv_uuid(doms[i], d->uuid);
+		d->persistent = true;
+		d->have |= HV_HAVE_PERSISTENT;
+		virDomainInfo info;
+		if (virDomainGetInfo(doms[i], &info) == 0) {
+			d->state = state_of(info.state);
+			d->maxmem_kib = info.maxMem;
+			d->vcpus_max = info.nrVirtCpu;
+		}
+		int state = 0, reason = 0;
+		if (virDomainGetState(doms[i], &state, &reason, 0) == 0)
+			d->reason = state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_SAVED ? "saved" : NULL;
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	return n;
+}
+
+static int run_pools(virConnectPtr conn, struct hv_snapshot *out)
+{
+	static const char *const states[] = { "inactive", "building", "running", "degraded", "inaccessible" };
+	virStoragePoolPtr *pools = NULL;
+	int n = virConnectListAllStoragePools(conn, &pools, 0);
+	if (n > 0)
+		out->pool = xcalloc((size_t)n, sizeof(*out->pool));
+	for (int i = 0; i < n; i++) {
+		struct hv_pool *p = &out->pool[out->npool++];
+		p->name = xstrdup(virStoragePoolGetName(pools[i]));
+		virStoragePoolGetUUIDString(pools[i], p->uuid);
+		virStoragePoolInfo info;
+		if (virStoragePoolGetInfo(pools[i], &info) == 0) {
+			p->state = info.state >= 0 && (size_t)info.state < sizeof(states) / sizeof(*states) ? states[info.state] : "unknown";
+			p->capacity = info.capacity;
+			p->allocation = info.allocation;
+			p->available = info.available;
+		} else {
+			p->state = "unknown";
+		}
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+	return n;
+}
+
+void lv_node_extra_run(virConnectPtr conn, struct node_extra *nx)
+{
+	int (*const run[2])(virConnectPtr, struct hv_snapshot *) = { run_inactive, run_pools };
+	const unsigned bit[2] = { HV_WANT_INACTIVE, HV_WANT_POOLS };
+	for (int k = 0; k < 2; k++) {
+		if (!(nx->asked & bit[k]))
+			continue;
+		double t0 = clock_mono();
+		nx->ok[k] = run[k](conn, &nx->out) >= 0;
+		nx->took[k] = clock_mono() - t0;
+		if (!nx->ok[k])
+			nx->error[k] = xstrdup(lv_errmsg());
+	}
+}
+
+void lv_node_extra_free(struct node_extra *nx)
+{
+	hv_snapshot_free(&nx->out);
+	free(nx->error[0]);
+	free(nx->error[1]);
+	memset(nx, 0, sizeof(*nx));
+}
+
