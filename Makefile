@@ -2,8 +2,9 @@
 #
 #   make              build $(BUILD)/hvscope
 #   make run          build and run "hvscope check" on this host
-#   make check        the whole test suite: unit and end-to-end tests under
-#                     AddressSanitizer+UBSan, then again under valgrind,
+#   make check        the whole test suite: the layers (check-layers), unit
+#                     and end-to-end tests under AddressSanitizer+UBSan,
+#                     then again under valgrind,
 #                     every fuzz target for a fixed count (check-fuzz),
 #                     then inside a real Xen dom0 under QEMU (check-xen)
 #   make fuzz         libFuzzer targets (clang), FUZZ_SECONDS each
@@ -81,7 +82,7 @@ MAIN_OBJ := $(BUILD)/cli/hvscope.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind check-fuzz check-xen unit e2e install uninstall fuzz bench dist clean
+.PHONY: all run check check-layers check-asan check-valgrind check-fuzz check-xen unit e2e install uninstall fuzz bench dist clean
 all: $(BUILD)/hvscope $(MODULES)
 
 $(BUILD)/%.o: %.c
@@ -180,7 +181,12 @@ check-xen:
 check-fuzz:
 	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=$(or $(FUZZ_RUNS),4000)
 
-check: check-asan check-valgrind check-fuzz check-xen
+# Calls and includes run down the layers of DESIGN.md, never in a loop:
+# the calls as the objects of the binary and the modules show them.
+check-layers: all
+	python3 tools/layers.py $(BUILD) $(MAIN_OBJ) $(LIB_OBJ) $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o) $(BUILD)/hv/xenstat.pic.o $(BUILD)/hv/xen_dm.pic.o
+
+check: check-layers check-asan check-valgrind check-fuzz check-xen
 
 MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
 MAN5 := man/hvscope-rules.5

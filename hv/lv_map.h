@@ -4,7 +4,7 @@
 #ifndef HVSCOPE_HV_LV_MAP_H
 #define HVSCOPE_HV_LV_MAP_H
 
-#include "hv/lv_query.h"
+#include "hv/lv_query_dev.h"
 
 #pragma GCC visibility push(hidden)
 

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What each call asks libvirt, run on the call's thread: the domain
- * statistics (hv/lv_query.c), the node's figures, inactive domains,
- * storage pools and jobs (hv/lv_query_node.c), and what a driver leaves
- * out of its statistics, asked domain by domain: the per-domain and
- * per-device calls, each domain's XML, which domains are defined
- * (hv/lv_query_dev.c).  Each query is a struct embedding struct call as c;
- * what it got is read once the call is done. */
+/* The domain statistics asked on a call's thread: the running domains
+ * listed, the bulk statistics, and per domain what the bulk records leave
+ * out.  Each query is a struct embedding struct call as c; what it got is
+ * read once the call is done.  Below: the node's queries
+ * (hv/lv_query_node.h); above: the per-device ones (hv/lv_query_dev.h). */
 #ifndef HVSCOPE_HV_LV_QUERY_H
 #define HVSCOPE_HV_LV_QUERY_H
 
 #include "hv/lv_call.h"
+#include "hv/lv_query_node.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -68,37 +67,6 @@ struct known {
  * caller frees); known (NULL: none) spares the GetMaxVcpus call of a
  * domain it has, looked for at position at first. */
 void lv_ask_domain(virDomainPtr dom, struct known *known, size_t at, struct per_dom *x);
-
-/* ---- hv/lv_query_node.c ---- */
-
-/* The node's memory and CPU figures into h (its numbers only). */
-void lv_node_figures(virConnectPtr conn, struct hv_host *h);
-
-/* Connection-wide figures a listing or bulk call asks beside the domains
- * when wanted: the defined domains that do not run, and the storage
- * pools.  Neither asks a guest's monitor, so they ride on the sample's own
- * call rather than on threads of their own.  [0] inactive, [1] pools. */
-struct node_extra {
-	unsigned asked; /* HV_WANT_INACTIVE, HV_WANT_POOLS */
-	struct hv_snapshot out;
-	bool ok[2];
-	double took[2];
-	char *error[2];
-};
-void lv_node_extra_run(virConnectPtr conn, struct node_extra *nx);
-void lv_node_extra_free(struct node_extra *nx);
-
-/* The background job of each domain given, into out (a domain each, its
- * UUID and job; job.type NULL where not to be had). */
-struct q_jobs {
-	struct call c;
-	virDomainPtr *doms; /* referenced */
-	int ndoms;
-	struct hv_snapshot out;
-};
-struct q_jobs *q_jobs_new(struct lv *lv, virDomainPtr *doms, int n);
-
-/* ---- hv/lv_query.c ---- */
 
 /* The running domains and the node's figures, on lv->conn. */
 struct q_list {
@@ -163,63 +131,6 @@ struct q_stats {
 struct q_stats *q_stats_new(struct lv *lv, virDomainPtr *doms, int n, unsigned flags);
 /* q asked on a connection of its own to uri. */
 void q_stats_own(struct q_stats *q, const char *uri);
-
-/* ---- hv/lv_query_dev.c ---- */
-
-/* A domain's devices' counters asked by name: the interfaces' when
- * nets_asked, the disks' when disks_asked; *_ok[i]: device i answered. */
-struct dev_stats {
-	bool nets_asked, disks_asked;
-	struct strv nets, disks;
-	virDomainInterfaceStatsStruct *net;
-	virDomainBlockStatsStruct *blk;
-	bool *net_ok, *blk_ok;
-};
-
-/* What a sample asks of one domain beside the bulk records. */
-struct dev_ask {
-	virDomainPtr dom; /* the sample's; referenced (dom_ref) once the call outlives it */
-	bool dom_ref;
-	char uuid[VIR_UUID_STRING_BUFLEN];
-	int id;
-	size_t pos;       /* the domain's position in the sample */
-	bool want_core;   /* CPU, memory, vCPUs: lv_ask_domain */
-	bool want_xml;    /* the XML, not cached yet */
-	/* Got: */
-	bool asked;       /* the call reached it */
-	struct per_dom per;
-	struct lv_dev xml;  /* parsed when want_xml */
-	struct dev_stats st; /* the names are asked, from the cache or xml */
-};
-
-/* The answers that came in time, taken from a call that missed. */
-struct dev_taken {
-	struct dev_ask *v;
-	int n;
-};
-
-/* The domains' asks, one domain after another, on lv->conn; with
- * persistence, which running domains are transient too. */
-struct q_dev {
-	struct call c;
-	virConnectPtr conn; /* referenced */
-	struct dev_ask *v;  /* room for cap */
-	int n;
-	int upto;             /* v[0..upto) answered (under lv->mu) */
-	struct strv metadata; /* for parsing the XML */
-	bool persistence;
-	bool transient_ok;
-	struct strv transient; /* UUIDs */
-	struct dev_taken *taken; /* where v[0..upto) go on a miss */
-};
-/* A q_dev of lv with room for cap asks, added with q_dev_add. */
-struct q_dev *q_dev_new(struct lv *lv, int cap, const struct strv *metadata, bool persistence, struct dev_taken *taken);
-/* An ask for dom (d: its identity), the device names to ask from e (NULL:
- * from its XML, asked too) when nets or disks. */
-struct dev_ask *q_dev_add(struct q_dev *q, virDomainPtr dom, const struct hv_domain *d, size_t pos, bool core, bool nets, bool disks,
-			  const struct lv_dev *e, bool want_xml);
-void lv_dev_ask_free(struct dev_ask *a);
-void lv_dev_taken_free(struct dev_taken *t);
 
 #pragma GCC visibility pop
 

@@ -8,7 +8,7 @@
  * its deadline. */
 #include <string.h>
 
-#include "hv/lv_query.h"
+#include "hv/lv_query_dev.h"
 
 static void copy_names(struct strv *dst, const struct strv *src)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "hv/lv_query.h"
+#include "hv/lv_query_node.h"
 
 /* A field of virNodeGetMemoryStats or virNodeGetCPUStats (two structs of
  * one shape) by name. */

@@ -2,7 +2,7 @@
 """Checks that calls and includes run down the layers of DESIGN.md, never
 up, never across folders of one layer, never in a loop.
 
-Usage: tools/layers.py BUILD_DIR
+Usage: tools/layers.py BUILD_DIR OBJECT...   (make check-layers runs it)
 
 A module is a source file and its header (core/buf.c with core/buf.h).
 An edge A -> B means A includes B's header or calls or reads a symbol B
@@ -63,31 +63,28 @@ def include_edges(top):
     return edges
 
 
-def object_symbols(build):
-    """{module: (defined, undefined)} from every object the build made."""
+def object_symbols(build, objects):
+    """{module: (defined, undefined)} from the objects the build made."""
     out = {}
-    for dirpath, _, names in os.walk(build):
-        rel_dir = os.path.relpath(dirpath, build)
-        for n in names:
-            if not n.endswith(".o"):
-                continue
-            src = os.path.join(rel_dir, n[: -len(".pic.o")] if n.endswith(".pic.o") else n[:-2]) + ".c"
-            mod = module_of(os.path.normpath(src))
-            if not mod:
-                continue
-            nm = subprocess.run(["nm", os.path.join(dirpath, n)], capture_output=True, text=True, check=True)
-            defined, undefined = out.setdefault(mod, (set(), set()))
-            for line in nm.stdout.splitlines():
-                parts = line.split()
-                if len(parts) == 2 and parts[0] == "U":
-                    undefined.add(parts[1])
-                elif len(parts) == 3 and parts[1] in "TDBRGSVW":
-                    defined.add(parts[2])
+    for obj in objects:
+        rel = os.path.relpath(obj, build)
+        base = rel[: -len(".pic.o")] if rel.endswith(".pic.o") else rel[: -len(".o")]
+        mod = module_of(os.path.normpath(base + ".c"))
+        if not mod:
+            continue
+        nm = subprocess.run(["nm", obj], capture_output=True, text=True, check=True)
+        defined, undefined = out.setdefault(mod, (set(), set()))
+        for line in nm.stdout.splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == "U":
+                undefined.add(parts[1])
+            elif len(parts) == 3 and parts[1] in "TDBRGSVW":
+                defined.add(parts[2])
     return out
 
 
-def call_edges(build):
-    syms = object_symbols(build)
+def call_edges(build, objects):
+    syms = object_symbols(build, objects)
     owner = {}
     for mod, (defined, _) in syms.items():
         for s in defined:
@@ -136,10 +133,10 @@ def loops(graph):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: tools/layers.py BUILD_DIR")
+    if len(sys.argv) < 3:
+        sys.exit("usage: tools/layers.py BUILD_DIR OBJECT...")
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    edges = include_edges(top) | call_edges(sys.argv[1])
+    edges = include_edges(top) | call_edges(sys.argv[1], sys.argv[2:])
     why, graph, problems = {}, {}, []
     for a, b, how in sorted(edges):
         why.setdefault((a, b), how)
