@@ -65,8 +65,9 @@ void hv_history_write_json(const struct hv_snapshot *snaps, size_t n, double int
 #define HV_HISTORY_MAX_BYTES (16u << 20)
 #define HV_HISTORY_MAX_SAMPLES 10000
 /* rel under top (a bundle's directory, as a root): a history, or one
- * snapshot (bundles before histories); an error names shown:line:column,
- * or the sample and what is wrong with it. */
+ * snapshot (format 1, hv/snap_keys.h); an error names shown:line:column,
+ * the sample and what is wrong with it, or a format newer than this
+ * reader's. */
 int hv_history_load(const char *top, const char *rel, const char *shown, struct hv_history *h, struct err *e);
 void hv_history_free(struct hv_history *h);
 

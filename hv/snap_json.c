@@ -203,7 +203,7 @@ void hv_snapshot_write_json(const struct hv_snapshot *snap, struct buf *out)
 
 void hv_history_write_json(const struct hv_snapshot *snaps, size_t n, double interval, struct buf *out)
 {
-	buf_printf(out, "{\"interval\":%.3f,\"samples\":[\n", interval);
+	buf_printf(out, "{\"format\":%d,\"interval\":%.3f,\"samples\":[\n", SNAP_FORMAT, interval);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_puts(out, ",\n");

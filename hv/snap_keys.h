@@ -17,6 +17,14 @@ struct snap_counter {
 	size_t off;
 };
 
+/* The samples' format, written as samples.json's "format" and read
+ * before anything else: 1, a bundle's single hypervisor/domains.json
+ * sample; 2, a history whose domains may lack "have" (the writer held
+ * every figure) and whose vCPUs may lack a state (online), as histories
+ * were before they said their format; 3, every domain says what it has and
+ * every vCPU its state.  A reader refuses a format above its own. */
+#define SNAP_FORMAT 3
+
 extern const struct snap_counter snap_have[], snap_balloon[], snap_net[], snap_blk[];
 /* A vCPU's state by name: [0] offline, else [1 + hv_vcpu.state] (0 online
  * in a state the source did not say, 1 running, 2 blocked). */

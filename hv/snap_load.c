@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A support bundle's samples read back (hypervisor/samples.json, or the
- * single domains.json of bundles before it), for top --replay: what
- * hv/snap_json.c wrote, with the keys of hv/snap_keys.h. */
+ * single domains.json of format 1), for top --replay: what hv/snap_json.c
+ * wrote, with the keys of hv/snap_keys.h, by the format it says. */
 #include "hv/snap_keys.h"
 
 #include <errno.h>
@@ -42,11 +42,13 @@ static int read_counters(json_t *o, void *dev, const struct snap_counter *keys, 
 	return 0;
 }
 
-static int read_vcpus(json_t *o, struct hv_domain *d)
+static int read_vcpus(json_t *o, struct hv_domain *d, int format)
 {
 	json_t *ns = json_object_get(o, "vcpu_ns"), *st = json_object_get(o, "vcpu_state"), *pc = json_object_get(o, "vcpu_pcpu");
 	if (!json_is_array(ns))
 		return ns ? -1 : 0;
+	if (format >= 3 && json_array_size(st) != json_array_size(ns))
+		return -1;
 	d->nvcpu = json_array_size(ns);
 	d->vcpu = d->nvcpu ? xcalloc(d->nvcpu, sizeof(*d->vcpu)) : NULL;
 	for (size_t k = 0; k < d->nvcpu; k++) {
@@ -55,7 +57,7 @@ static int read_vcpus(json_t *o, struct hv_domain *d)
 			return -1;
 		struct hv_vcpu *v = &d->vcpu[k];
 		v->time_ns = (uint64_t)json_integer_value(t);
-		/* bundles before vcpu_state listed no state: online */
+		/* format 2 may list no state: online */
 		int code = 1;
 		for (int c = 0; c < 4; c++)
 			if (json_is_string(s) && strcmp(json_string_value(s), snap_vcpu_state[c]) == 0)
@@ -119,7 +121,7 @@ static enum hv_state state_by_name(const char *s)
 
 /* One domain; the reason and the job are left out: their names are the
  * backends' static strings, and nothing that replays shows them. */
-static int read_domain(json_t *o, struct hv_domain *d, const char **why)
+static int read_domain(json_t *o, struct hv_domain *d, int format, const char **why)
 {
 	json_t *id = json_object_get(o, "id"), *have = json_object_get(o, "have");
 	const char *name = json_string_value(json_object_get(o, "name"));
@@ -136,6 +138,10 @@ static int read_domain(json_t *o, struct hv_domain *d, const char **why)
 	d->guest_type = hv_guest_type(json_string_value(json_object_get(o, "type")));
 	d->stuck = json_is_true(json_object_get(o, "stuck"));
 	d->note = get_str(o, "note");
+	if (!json_is_array(have) && format >= 3) {
+		*why = "a domain needs the list of what it has (have)";
+		return -1;
+	}
 	if (have) {
 		size_t i;
 		json_t *h;
@@ -144,7 +150,7 @@ static int read_domain(json_t *o, struct hv_domain *d, const char **why)
 				if (json_is_string(h) && strcmp(json_string_value(h), snap_have[k].key) == 0)
 					d->have |= snap_have[k].bit;
 	} else {
-		/* bundles before "have": what they held */
+		/* formats 1 and 2 without "have": what their writers held */
 		d->have = HV_HAVE_CPU | HV_HAVE_MEM | HV_HAVE_VCPU | HV_HAVE_NET | HV_HAVE_BLK;
 	}
 	/* Writers that did not say whether they knew wrote true only for
@@ -160,7 +166,7 @@ static int read_domain(json_t *o, struct hv_domain *d, const char **why)
 	}
 	d->vcpus_online = (unsigned)on;
 	d->vcpus_max = (unsigned)max;
-	if (read_vcpus(o, d) < 0 || read_devices(o, d) < 0 || read_balloon(o, &d->balloon) < 0) {
+	if (read_vcpus(o, d, format) < 0 || read_devices(o, d) < 0 || read_balloon(o, &d->balloon) < 0) {
 		*why = "a domain's vCPUs, devices or balloon are not as the writer writes them";
 		return -1;
 	}
@@ -194,7 +200,7 @@ static int read_host(json_t *o, struct hv_host *h)
 
 /* One sample; its time stands for the monotonic clock too (rates between
  * recorded samples). */
-static int read_snapshot(json_t *o, struct hv_snapshot *s, const char **why)
+static int read_snapshot(json_t *o, struct hv_snapshot *s, int format, const char **why)
 {
 	json_t *t = json_object_get(o, "time"), *doms = json_object_get(o, "domains");
 	if (!json_is_object(o) || !json_is_number(t) || !json_is_array(doms)) {
@@ -211,7 +217,7 @@ static int read_snapshot(json_t *o, struct hv_snapshot *s, const char **why)
 	size_t i;
 	json_t *d;
 	json_array_foreach (doms, i, d)
-		if (read_domain(d, hv_snapshot_add(s), why) < 0)
+		if (read_domain(d, hv_snapshot_add(s), format, why) < 0)
 			return -1;
 	return 0;
 }
@@ -222,22 +228,29 @@ int hv_history_load(const char *top, const char *rel, const char *shown, struct 
 	json_t *root = json_in_read(top, rel, HV_HISTORY_MAX_BYTES, shown, e);
 	if (!root)
 		return e->code ? e->code : -EINVAL;
-	/* a history ({"samples": [...]}) or one sample (bundles before it) */
-	json_t *samples = json_object_get(root, "samples");
+	/* a history ({"format": N, "samples": [...]}) or one sample (format 1) */
+	json_t *samples = json_object_get(root, "samples"), *fmt = json_object_get(root, "format");
 	bool one = !samples && json_object_get(root, "domains");
 	size_t n = one ? 1 : json_array_size(samples);
-	int r = 0;
-	if (!one && !json_is_array(samples))
+	int r = 0, format = one ? 1 : 2;
+	if (fmt && (!json_is_integer(fmt) || json_integer_value(fmt) < 1))
+		r = err_set(e, -EINVAL, "%s: format is not a positive integer", shown);
+	else if (fmt && json_integer_value(fmt) > SNAP_FORMAT)
+		r = err_set(e, -EINVAL, "%s: format %lld is newer than this hvscope reads (%d): replay it with a newer hvscope", shown,
+			    (long long)json_integer_value(fmt), SNAP_FORMAT);
+	else if (fmt)
+		format = (int)json_integer_value(fmt);
+	if (r == 0 && !one && !json_is_array(samples))
 		r = err_set(e, -EINVAL, "%s: neither a history of samples nor one sample", shown);
-	else if (n == 0)
+	else if (r == 0 && n == 0)
 		r = err_set(e, -EINVAL, "%s: no samples", shown);
-	else if (n > HV_HISTORY_MAX_SAMPLES)
+	else if (r == 0 && n > HV_HISTORY_MAX_SAMPLES)
 		r = err_set(e, -EINVAL, "%s: %zu samples, more than the %d a bundle holds at most", shown, n, HV_HISTORY_MAX_SAMPLES);
 	h->snap = r < 0 ? NULL : xcalloc(n, sizeof(*h->snap));
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *why = NULL;
 		h->n = i + 1;
-		if (read_snapshot(one ? root : json_array_get(samples, i), &h->snap[i], &why) < 0)
+		if (read_snapshot(one ? root : json_array_get(samples, i), &h->snap[i], format, &why) < 0)
 			r = err_set(e, -EINVAL, "%s: sample %zu: %s", shown, i + 1, why);
 		else if (i && h->snap[i].wall < h->snap[i - 1].wall)
 			r = err_set(e, -EINVAL, "%s: sample %zu is older than the one before it", shown, i + 1);

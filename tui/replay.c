@@ -19,7 +19,7 @@ int top_replay_load(const char *path, struct hv_history *h, char **desc, struct 
 		bundle_in_close(&in);
 		return err_set(e, -ENOENT, "%s: an sosreport records no hypervisor samples (hvscope bundle does)", path);
 	}
-	/* samples.json; a bundle from before the history has one sample */
+	/* samples.json; a bundle of format 1 has one sample in domains.json */
 	const char *hist = "hypervisor/samples.json", *one = "hypervisor/domains.json";
 	const char *file = root_exists(in.top, hist) ? hist : root_exists(in.top, one) ? one : NULL;
 	_cleanup_free_ char *shown = file ? xasprintf("%s: %s", path, file) : NULL;

@@ -138,11 +138,44 @@ static void test_refused(void **state)
 	expect_refused("{\"time\":1,\"time\":2,\"domains\":[]}", "duplicate");
 }
 
+/* The format decides what an absent key means, and a newer one is refused
+ * by name. */
+static void test_format(void **state)
+{
+	(void)state;
+	struct hv_snapshot s = { 0 };
+	fill(&s, 1796087882.25, 1000);
+	struct buf a = BUF_INIT;
+	hv_history_write_json(&s, 1, 1.0, &a);
+	assert_true(str_starts(buf_str(&a), "{\"format\":3,"));
+	hv_snapshot_free(&s);
+	buf_free(&a);
+	expect_refused("{\"format\":4,\"samples\":[]}", "format 4 is newer than this hvscope reads (3)");
+	expect_refused("{\"format\":\"3\",\"samples\":[]}", "format is not a positive integer");
+	expect_refused("{\"format\":3,\"samples\":[{\"time\":1,\"host\":{},\"domains\":[{\"id\":1,\"name\":\"a\"}]}]}",
+		       "what it has (have)");
+	expect_refused("{\"format\":3,\"samples\":[{\"time\":1,\"host\":{},\"domains\":[{\"id\":1,\"name\":\"a\",\"have\":[],"
+		       "\"vcpu_ns\":[5]}]}]}",
+		       "sample 1");
+	/* format 2 (no format key): a domain without have had every figure,
+	 * a vCPU without a state was online */
+	char *path = write_file("{\"samples\":[{\"time\":1,\"host\":{},\"domains\":[{\"id\":1,\"name\":\"a\",\"vcpu_ns\":[5]}]}]}");
+	struct hv_history h;
+	struct err e = ERR_INIT;
+	assert_int_equal(hv_history_load("/", path, "x", &h, &e), 0);
+	assert_true(h.snap[0].dom[0].have & HV_HAVE_BLK);
+	assert_true(h.snap[0].dom[0].vcpu[0].online);
+	hv_history_free(&h);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests_name("snap_json", tests, tmpdir_setup, tmpdir_teardown);
 }
