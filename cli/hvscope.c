@@ -36,12 +36,13 @@ static const struct cmd *find(const char *name)
 }
 
 #if defined(__SANITIZE_ADDRESS__)
-/* The sanitizer build's defaults.  LeakSanitizer follows each thread's
- * dynamic TLS through __tls_get_addr; with glibc 2.36 its record of the
- * main thread's goes stale once the hypervisor modules (and the libraries
- * they bring) are loaded, and its tracer crashed reading it at exit,
- * failing runs that had leaked nothing.  Without the interception it
- * scans the static TLS and the threads' stacks as before. */
+/* The sanitizer build's defaults.  LeakSanitizer's interception of
+ * __tls_get_addr keeps a record of each thread's dynamic TLS that goes
+ * stale under glibc 2.36 once dlopen brings in libraries with TLS of
+ * their own (the hypervisor modules do), and its tracer faults reading it
+ * at exit, failing runs that leaked nothing; the static TLS and the
+ * threads' stacks, which it scans without the interception, hold every
+ * pointer hvscope keeps. */
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
