@@ -97,14 +97,16 @@ echo "3:$(comp hvscope check --explain vt-)"
 echo "4:$(comp hvscope top --so)"
 echo "5:$(comp hvscope bundle --r)"
 echo "6:$(comp hvscope top -s cpu)"
+echo "7:$(comp hvscope exporter --no-collector.m)"
 SH
 bash "$TMP/comp.sh" > "$TMP/comp.out" 2>&1 || { cat "$TMP/comp.out"; fail "completion script"; }
 grep -q '^1:check top exporter bundle help$' "$TMP/comp.out" &&
 	grep -q '^2:.*rhel5-xen.*' "$TMP/comp.out" && grep -q '^2:.*kvm' "$TMP/comp.out" &&
 	grep -q '^3:vt-enabled$' "$TMP/comp.out" && grep -q '^4:--sort$' "$TMP/comp.out" &&
-	grep -q '^5:--root$' "$TMP/comp.out" && grep -q '^6:cpu_seconds cpu_pct$' "$TMP/comp.out" ||
+	grep -q '^5:--root$' "$TMP/comp.out" && grep -q '^6:cpu_seconds cpu_pct$' "$TMP/comp.out" &&
+	grep -q '^7:--no-collector.memory$' "$TMP/comp.out" ||
 	{ cat "$TMP/comp.out"; fail "bash completion"; }
-note "bash completion: commands, flags, profiles, rule ids, columns"
+note "bash completion: commands, flags (from each command's usage text), collectors, profiles, rule ids, columns"
 
 # hvscope-xen beside it: the xen backend is found, and fails as on a host
 # that is no dom0 (no xenstore here), not as a missing module
