@@ -184,6 +184,7 @@ check-fuzz:
 # Calls and includes run down the layers of DESIGN.md, never in a loop:
 # the calls as the objects of the binary and the modules show them.
 check-layers: all
+	tests/layers/run.sh
 	python3 tools/layers.py $(BUILD) $(MAIN_OBJ) $(LIB_OBJ) $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o) $(BUILD)/hv/xenstat.pic.o $(BUILD)/hv/xen_dm.pic.o
 
 check: check-layers check-asan check-valgrind check-fuzz check-xen

@@ -9,7 +9,8 @@ An edge A -> B means A includes B's header or calls or reads a symbol B
 defines.  Calls come from the objects the build made (what each object
 needs against what each defines, as the linker sees them), so a call
 through a header's macro or an inline function counts as well as a plain
-one; includes come from the sources themselves.  Prints every violation
+one; includes come from the sources themselves (the tree the script is
+in, or LAYERS_TOP).  Prints every violation
 and exits 1 if there is one.
 """
 import os
@@ -135,7 +136,7 @@ def loops(graph):
 def main():
     if len(sys.argv) < 3:
         sys.exit("usage: tools/layers.py BUILD_DIR OBJECT...")
-    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    top = os.environ.get("LAYERS_TOP") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     edges = include_edges(top) | call_edges(sys.argv[1], sys.argv[2:])
     why, graph, problems = {}, {}, []
     for a, b, how in sorted(edges):
