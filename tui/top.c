@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "hv/hv.h"
 #include "tui/batch.h"
+#include "tui/detail.h"
 #include "tui/fields.h"
 #include "tui/replay.h"
 #include "tui/screen.h"
