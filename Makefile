@@ -73,7 +73,7 @@ MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
 EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
-DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/collect_hv.c diag/make.c
+DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.c diag/collect_virt.c diag/collect_check.c diag/collect.c diag/collect_hv.c diag/make.c
 CLI_SRC := cli/cmd_check.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC) $(CLI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -5,7 +5,9 @@
  *
  * diag/collect.c  what to collect: one table of files, trees, listings and
  *                 commands, plus the check report, the facts and the
- *                 hypervisor's own account (diag/collect_hv.c, through hv/).
+ *                 hypervisor's own account.
+ * diag/copy.c, listing.c, command.c, collect_virt.c, collect_check.c,
+ * collect_hv.c    how each kind of row is taken (the hypervisor's through hv/).
  * diag/archive.c  writing: atomic output file, libarchive, sha256, caps,
  *                 scrubbing and --clean on every entry, the manifest.
  * diag/scrub.c, diag/clean.c  the text filters. */
