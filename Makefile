@@ -67,7 +67,7 @@ PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
 	probe/guest_copy.c probe/bundle_in.c \
 	probe/svirt.c
-RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/check.c
+RULES_SRC := rules/field.c rules/expect.c rules/rule.c rules/ruleset.c rules/engine.c rules/report.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
 TUI_SRC := tui/fields.c tui/batch.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
@@ -218,7 +218,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 # The targets make fuzz builds and runs (FUZZ_TARGETS=sos: that one only);
 # each one's sources, and its extra flags and libraries where it has any.
 FUZZ_TARGETS ?= rules xencfg scrub guestxml bundle sos
-FUZZ_SRC_rules := tests/fuzz/fuzz_rules.c rules/rule.c $(PROBE_SRC) $(CORE_SRC)
+FUZZ_SRC_rules := tests/fuzz/fuzz_rules.c rules/field.c rules/expect.c rules/rule.c rules/ruleset.c $(PROBE_SRC) $(CORE_SRC)
 FUZZ_SRC_xencfg := tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/pyval.c probe/pyops.c probe/xenspec.c probe/sxp.c $(CORE_SRC)
 FUZZ_SRC_scrub := tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC)
 FUZZ_SRC_guestxml := tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC)

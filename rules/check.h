@@ -7,7 +7,7 @@
 #include "core/util.h"
 #include "probe/probe.h"
 #include "rules/engine.h"
-#include "rules/rule.h"
+#include "rules/ruleset.h"
 
 /* Load the rules into set: built-in, /etc/hvscope/rules.d, then dirs
  * (NULL: none). */

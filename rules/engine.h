@@ -5,7 +5,7 @@
 #define HVSCOPE_RULES_ENGINE_H
 
 #include "probe/probe.h"
-#include "rules/rule.h"
+#include "rules/ruleset.h"
 
 enum verdict { V_PASS, V_WARN, V_FAIL, V_SKIP, V_ERROR, V__COUNT };
 

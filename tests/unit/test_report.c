@@ -12,7 +12,7 @@
 
 #include "core/util.h"
 #include "rules/report.h"
-#include "rules/rule.h"
+#include "rules/ruleset.h"
 
 static struct ruleset set;
 

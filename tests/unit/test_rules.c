@@ -10,7 +10,7 @@
 
 #include "probe/packages.h"
 #include "rules/engine.h"
-#include "rules/rule.h"
+#include "rules/ruleset.h"
 
 static int load(struct ruleset *set, const char *text, struct err *e)
 {
