@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --clean: host names, IP and MAC addresses and user names replaced by
+ * the same placeholder wherever they appear in the bundle. */
 #include "diag/clean.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The engine: a profile's rules evaluated on the probes' facts, each to a
+ * verdict with what was seen and the remedy. */
 #include "rules/engine.h"
 
 #include <regex.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Report writers: text, JSON, JUnit XML and Prometheus text, into a buffer. */
 #include "rules/report.h"
 
 #include <string.h>

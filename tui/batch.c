@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* top's batch mode: the screen's numbers as text, CSV or JSON lines. */
 #include "tui/batch.h"
 
 #include <math.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* top's columns as one table: header, width, compare and format of each. */
 #include "tui/fields.h"
 
 #include <math.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* top --replay: loading the hypervisor samples a support bundle recorded. */
 #include "tui/replay.h"
 
 #include <errno.h>
