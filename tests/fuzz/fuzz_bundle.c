@@ -33,15 +33,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (dir[sizeof(dir) - 2] == 'X') {
-		if (!mkdtemp(dir))
+		if (!mkdtemp(dir)) {
+			perror("fuzz_bundle: mkdtemp");
 			abort();
+		}
 		setenv("TMPDIR", dir, 1);
 	}
 	char input[sizeof(dir) + 16];
 	snprintf(input, sizeof(input), "%s.in", dir);
 	FILE *f = fopen(input, "wb");
-	if (!f)
+	if (!f) {
+		perror(input); /* the private directory went: removed from outside? */
 		abort();
+	}
 	fwrite(data, 1, size, f);
 	fclose(f);
 	struct bundle_in in;
@@ -58,7 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	err_clear(&e);
 	unlink(input);
-	if (entries(dir) != 0)
-		abort(); /* a private directory left behind */
+	if (entries(dir) != 0) {
+		fprintf(stderr, "fuzz_bundle: %s: an unpacked copy left behind\n", dir);
+		abort();
+	}
 	return 0;
 }
