@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A growable text buffer, always NUL-terminated. */
 #include "core/buf.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Monotonic and wall time, and deadlines kept on the monotonic clock. */
 #include "core/clock.h"
 
 #include <math.h>

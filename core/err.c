@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Error values: a negative errno and the message saying what and where. */
 #include "core/err.h"
 
 #include <stdarg.h>

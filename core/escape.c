@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Escaping text for JSON, XML, Prometheus labels and terminals. */
 #include "core/escape.h"
 
 #include <string.h>

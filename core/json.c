@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A small JSON writer that keeps track of commas and nesting. */
 #include "core/json.h"
 
 #include <math.h>

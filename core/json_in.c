@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A stranger's JSON document read through core/root, refused above a
+ * ceiling before it is parsed. */
 #include "core/json_in.h"
 
 #include <errno.h>

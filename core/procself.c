@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* This process's own resource figures, from /proc/self. */
 #include "core/procself.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Host files read under a root prefix, never resolved outside it. */
 #include "core/root.h"
 
 #include <dirent.h>

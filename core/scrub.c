@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Secrets replaced in collected text. */
 #include "core/scrub.h"
 
 #include <ctype.h>

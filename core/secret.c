@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Files that hold secrets, told apart by name and content. */
 #include "core/secret.h"
 
 #include <fnmatch.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Running a command without a shell, under a deadline, its output captured. */
 #include "core/spawn.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A private temporary directory removed if a signal ends the process. */
 #include "core/tmpguard.h"
 
 #include <dirent.h>

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Allocation that never returns NULL, string lists and predicates, number
+ * parsing. */
 #include "core/util.h"
 
 #include <ctype.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A YAML document read with libyaml into a tree that keeps line and column. */
 #include "core/yaml.h"
 
 #include <errno.h>

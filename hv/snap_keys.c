@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The JSON keys of a snapshot's bit sets and counters, one list for the
+ * writer and the reader. */
 #include "hv/snap_keys.h"
 
 const struct snap_counter snap_have[] = {

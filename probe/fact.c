@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The fact store: typed facts with their evidence, looked up by name in a
+ * hash table. */
 #include "probe/fact.h"
 
 #include "core/escape.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The cursor over an xm config and its lexical pieces, literals included. */
 #include "probe/pylex.h"
 
 #include <ctype.h>

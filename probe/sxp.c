@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* S-expressions as xend writes them, read into a tree. */
 #include "probe/sxp.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The device specs inside Xen domain configs: disks and network interfaces. */
 #include "probe/xenspec.h"
 
 #include <string.h>
