@@ -34,7 +34,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 # starts; libvirt's XDR comes from libtirpc, which the libvirt module would
 # only bring later, so ASan would call glibc's old copy (a NULL operation
 # table, a crash on the first RPC).  Load libtirpc from the start.
-SAN_LIBS := -Wl,--no-as-needed $(shell pkg-config --libs libtirpc 2>/dev/null) -Wl,--as-needed
+# The exporter module's libcrypt likewise: ASan intercepts crypt_r.
+SAN_LIBS := -Wl,--no-as-needed $(shell pkg-config --libs libtirpc libcrypt 2>/dev/null) -Wl,--as-needed
 else
 BUILD ?= build
 SANFLAGS :=
@@ -42,14 +43,16 @@ endif
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-# Every library through pkg-config.
-PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle jansson
-# The hypervisor backends are modules, loaded by hvscope top (and the
-# exporter) only: linking libvirt into every command would cost each run of
-# hvscope check about 9 ms of dynamic loading (82 libraries).
+# Every library through pkg-config.  The binary links only what every
+# command uses (BIN_PKGS); the rest come with the modules below, each
+# loaded by core/module.c when a command or probe first needs it, since
+# dynamic loading is most of a short command's run.
+BIN_PKGS := libcpuid libselinux libsemanage libxml-2.0 yaml-0.1 jansson
+PKGS := $(BIN_PKGS) libsemanage rpm libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle
 MOD_PKGS := libvirt xenstat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(MOD_PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread -lm
+BIN_LIBS := $(shell $(PKG_CONFIG) --libs $(BIN_PKGS)) -lpthread -lm
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
@@ -64,11 +67,12 @@ CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c 
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c \
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
-	probe/guest_copy.c probe/bundle_in.c \
+	probe/guest_copy.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c \
 	probe/svirt.c
 RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
-MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
+MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
+	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/replay.c tui/top.c
 EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
@@ -76,6 +80,15 @@ DIAG_SRC := diag/clean.c diag/archive.c diag/collect.c diag/collect_hv.c diag/ma
 CLI_SRC := cli/cmd_check.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC) $(CLI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The parts in modules of their own, and the libraries each brings.
+TOP_MOD_SRC := tui/batch.c tui/screen.c tui/replay.c tui/top.c
+EXPORTER_MOD_SRC := exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c \
+	exporter/ahead.c exporter/scrape.c exporter/http.c exporter/serve.c
+BUNDLE_MOD_SRC := $(DIAG_SRC)
+UNPACK_MOD_SRC := probe/unpack.c
+RPM_MOD_SRC := probe/rpmdb.c
+MOD_SRC := $(TOP_MOD_SRC) $(EXPORTER_MOD_SRC) $(BUNDLE_MOD_SRC) $(UNPACK_MOD_SRC) $(RPM_MOD_SRC)
+BIN_OBJ := $(filter-out $(MOD_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ))
 MAIN_OBJ := $(BUILD)/cli/hvscope.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -93,9 +106,14 @@ $(BUILD)/libhvscope.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# -rdynamic: the modules call back into core/ and hv/hv.c.
-$(BUILD)/hvscope: $(MAIN_OBJ) $(BUILD)/libhvscope.a
-	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libhvscope.a -Wl,--no-whole-archive $(PKG_LIBS) $(SAN_LIBS)
+# What the binary holds: everything outside the modules.
+$(BUILD)/libhvscope-bin.a: $(BIN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# -rdynamic: the modules call back into the layers below them.
+$(BUILD)/hvscope: $(MAIN_OBJ) $(BUILD)/libhvscope-bin.a
+	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libhvscope-bin.a -Wl,--no-whole-archive $(BIN_LIBS) $(SAN_LIBS)
 
 $(BUILD)/%.pic.o: %.c
 	@mkdir -p $(dir $@)
@@ -109,9 +127,27 @@ $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 $(BUILD)/hv-xenstat.so: $(BUILD)/hv/xenstat.pic.o $(BUILD)/hv/xen_dm.pic.o
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat xencontrol)
 
+$(BUILD)/cmd-top.so: $(TOP_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs ncursesw) -lpthread -lm
+
+$(BUILD)/cmd-exporter.so: $(EXPORTER_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls nettle libxml-2.0 libcrypt) -lpthread
+
+$(BUILD)/cmd-bundle.so: $(BUNDLE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive nettle libcpuid) -lpthread
+
+$(BUILD)/probe-unpack.so: $(UNPACK_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive)
+
+$(BUILD)/probe-rpm.so: $(RPM_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs rpm)
+
+# The unit tests link every part, modules' too, and export it: core/module.c
+# finds what a module would hold in the test itself.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvscope.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhvscope.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -rdynamic -o $@ $< -Wl,--whole-archive $(BUILD)/libhvscope.a -Wl,--no-whole-archive \
+		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # test_libvirt samples through the libvirt module (found beside the
 # hvscope binary) and starts and stops libvirt test-driver domains itself;
@@ -199,7 +235,8 @@ uninstall:
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
+# -rdynamic: core/module.c finds what a module would hold in the fuzzer.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -rdynamic -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
 # The targets make fuzz builds and runs (FUZZ_TARGETS=sos: that one only);
 # each one's sources, and its extra flags and libraries where it has any.
 FUZZ_TARGETS ?= rules xencfg scrub guestxml bundle sos
