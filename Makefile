@@ -47,7 +47,7 @@ PKG_CONFIG ?= pkg-config
 # command uses (BIN_PKGS); the rest come with the modules below, each
 # loaded by core/module.c when a command or probe first needs it, since
 # dynamic loading is most of a short command's run.
-BIN_PKGS := libcpuid libselinux libsemanage libxml-2.0 yaml-0.1 jansson
+BIN_PKGS := libcpuid libselinux yaml-0.1 jansson
 PKGS := $(BIN_PKGS) libsemanage rpm libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle
 MOD_PKGS := libvirt xenstat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(MOD_PKGS))
@@ -67,12 +67,12 @@ CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c 
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c \
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pylex.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
-	probe/guest_copy.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c \
+	probe/guest_copy.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
 	probe/svirt.c
 RULES_SRC := rules/rule.c rules/engine.c rules/report.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
-	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so
+	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
 TUI_SRC := tui/fields.c tui/batch.c tui/screen.c tui/replay.c tui/top.c
 EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
@@ -87,7 +87,9 @@ EXPORTER_MOD_SRC := exporter/webtls.c exporter/webauth.c exporter/webconfig.c ex
 BUNDLE_MOD_SRC := $(DIAG_SRC)
 UNPACK_MOD_SRC := probe/unpack.c
 RPM_MOD_SRC := probe/rpmdb.c
-MOD_SRC := $(TOP_MOD_SRC) $(EXPORTER_MOD_SRC) $(BUNDLE_MOD_SRC) $(UNPACK_MOD_SRC) $(RPM_MOD_SRC)
+XML_MOD_SRC := probe/guest_xml.c probe/netxml.c
+SEMANAGE_MOD_SRC := probe/selocal.c
+MOD_SRC := $(TOP_MOD_SRC) $(EXPORTER_MOD_SRC) $(BUNDLE_MOD_SRC) $(UNPACK_MOD_SRC) $(RPM_MOD_SRC) $(XML_MOD_SRC) $(SEMANAGE_MOD_SRC)
 BIN_OBJ := $(filter-out $(MOD_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ))
 MAIN_OBJ := $(BUILD)/cli/hvscope.o
 
@@ -141,6 +143,12 @@ $(BUILD)/probe-unpack.so: $(UNPACK_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 
 $(BUILD)/probe-rpm.so: $(RPM_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs rpm)
+
+$(BUILD)/probe-xml.so: $(XML_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libxml-2.0)
+
+$(BUILD)/probe-semanage.so: $(SEMANAGE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libsemanage)
 
 # The unit tests link every part, modules' too, and export it: core/module.c
 # finds what a module would hold in the test itself.
