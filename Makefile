@@ -117,6 +117,10 @@ $(BUILD)/libhvscope-bin.a: $(BIN_OBJ)
 $(BUILD)/hvscope: $(MAIN_OBJ) $(BUILD)/libhvscope-bin.a
 	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libhvscope-bin.a -Wl,--no-whole-archive $(BIN_LIBS) $(SAN_LIBS)
 
+# A module names libc even where it calls only its own library: Debian's
+# policy (lintian) asks every shared object for it.
+MOD_LIBC := -Wl,--push-state,--no-as-needed -lc -Wl,--pop-state
+
 $(BUILD)/%.pic.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (module)"
@@ -124,31 +128,31 @@ $(BUILD)/%.pic.o: %.c
 
 LIBVIRT_MOD_SRC := hv/libvirt.c hv/lv_call.c hv/lv_map.c hv/lv_info.c hv/lv_extra.c hv/lv_pool.c hv/lv_dump.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread $(MOD_LIBC)
 
 $(BUILD)/hv-xenstat.so: $(BUILD)/hv/xenstat.pic.o $(BUILD)/hv/xen_dm.pic.o
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat xencontrol)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat xencontrol) $(MOD_LIBC)
 
 $(BUILD)/cmd-top.so: $(TOP_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs ncursesw) -lpthread -lm
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs ncursesw) -lpthread -lm $(MOD_LIBC)
 
 $(BUILD)/cmd-exporter.so: $(EXPORTER_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls nettle libxml-2.0 libcrypt) -lpthread
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls nettle libxml-2.0 libcrypt) -lpthread $(MOD_LIBC)
 
 $(BUILD)/cmd-bundle.so: $(BUNDLE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive nettle libcpuid) -lpthread
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive nettle libcpuid) -lpthread $(MOD_LIBC)
 
 $(BUILD)/probe-unpack.so: $(UNPACK_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive) $(MOD_LIBC)
 
 $(BUILD)/probe-rpm.so: $(RPM_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs rpm)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs rpm) $(MOD_LIBC)
 
 $(BUILD)/probe-xml.so: $(XML_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libxml-2.0)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libxml-2.0) $(MOD_LIBC)
 
 $(BUILD)/probe-semanage.so: $(SEMANAGE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libsemanage)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libsemanage) $(MOD_LIBC)
 
 # The unit tests link every part, modules' too, and export it: core/module.c
 # finds what a module would hold in the test itself.
