@@ -35,7 +35,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 # starts; libvirt's XDR comes from libtirpc, which the libvirt module would
 # only bring later, so ASan would call glibc's old copy (a NULL operation
 # table, a crash on the first RPC).  Load libtirpc from the start.
-SAN_LIBS := -Wl,--no-as-needed $(shell pkg-config --libs libtirpc 2>/dev/null) -Wl,--as-needed
+# The exporter module's libcrypt likewise: ASan intercepts crypt_r.
+SAN_LIBS := -Wl,--no-as-needed $(shell pkg-config --libs libtirpc libcrypt 2>/dev/null) -Wl,--as-needed
 else
 BUILD ?= build
 SANFLAGS :=
@@ -43,14 +44,16 @@ endif
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-# Every library through pkg-config.
-PKGS := libcpuid libselinux libsemanage rpm yaml-0.1 libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle jansson
-# The hypervisor backends are modules, loaded by hvscope top (and the
-# exporter) only: linking libvirt into every command would cost each run of
-# hvscope check about 9 ms of dynamic loading (82 libraries).
+# Every library through pkg-config.  The binary links only what every
+# command uses (BIN_PKGS); the rest come with the modules below, each
+# loaded by core/module.c when a command or probe first needs it, since
+# dynamic loading is most of a short command's run.
+BIN_PKGS := libcpuid libselinux yaml-0.1 jansson
+PKGS := $(BIN_PKGS) libsemanage rpm libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle
 MOD_PKGS := libvirt xenstat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(MOD_PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread -lm
+BIN_LIBS := $(shell $(PKG_CONFIG) --libs $(BIN_PKGS)) -lpthread -lm
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes -Wstrict-prototypes -Wvla
 CFLAGS ?= -O2 -g
@@ -61,15 +64,16 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFL
 	-MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/json_in.c core/yaml.c core/opts.c
+CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/json_in.c core/yaml.c core/opts.c core/module.c
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services_systemd.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c probe/bootcfg.c \
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
-	probe/guest_copy.c probe/bundle_in.c \
+	probe/guest_copy.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
 	probe/svirt.c
 RULES_SRC := rules/field.c rules/expect.c rules/rule.c rules/ruleset.c rules/engine.c rules/report.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
-MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so
+MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
+	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
 TUI_SRC := tui/fields.c tui/batch.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
 EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
@@ -77,6 +81,17 @@ DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.
 CLI_SRC := cli/cmd_check.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC) $(CLI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The parts in modules of their own, and the libraries each brings.
+TOP_MOD_SRC := $(filter-out tui/fields.c,$(TUI_SRC))
+EXPORTER_MOD_SRC := exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c \
+	exporter/ahead.c exporter/scrape.c exporter/http.c exporter/serve.c
+BUNDLE_MOD_SRC := $(DIAG_SRC)
+UNPACK_MOD_SRC := probe/unpack.c
+RPM_MOD_SRC := probe/rpmdb.c
+XML_MOD_SRC := probe/guest_xml.c probe/netxml.c
+SEMANAGE_MOD_SRC := probe/selocal.c
+MOD_SRC := $(TOP_MOD_SRC) $(EXPORTER_MOD_SRC) $(BUNDLE_MOD_SRC) $(UNPACK_MOD_SRC) $(RPM_MOD_SRC) $(XML_MOD_SRC) $(SEMANAGE_MOD_SRC)
+BIN_OBJ := $(filter-out $(MOD_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ))
 MAIN_OBJ := $(BUILD)/cli/hvscope.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -94,9 +109,18 @@ $(BUILD)/libhvscope.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# -rdynamic: the modules call back into core/ and hv/hv.c.
-$(BUILD)/hvscope: $(MAIN_OBJ) $(BUILD)/libhvscope.a
-	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libhvscope.a -Wl,--no-whole-archive $(PKG_LIBS) $(SAN_LIBS)
+# What the binary holds: everything outside the modules.
+$(BUILD)/libhvscope-bin.a: $(BIN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# -rdynamic: the modules call back into the layers below them.
+$(BUILD)/hvscope: $(MAIN_OBJ) $(BUILD)/libhvscope-bin.a
+	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libhvscope-bin.a -Wl,--no-whole-archive $(BIN_LIBS) $(SAN_LIBS)
+
+# A module names libc even where it calls only its own library: Debian's
+# policy (lintian) asks every shared object for it.
+MOD_LIBC := -Wl,--push-state,--no-as-needed -lc -Wl,--pop-state
 
 $(BUILD)/%.pic.o: %.c
 	@mkdir -p $(dir $@)
@@ -106,14 +130,38 @@ $(BUILD)/%.pic.o: %.c
 LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_map.c \
 	hv/lv_fill.c hv/lv_share.c hv/lv_extra.c hv/lv_dump.c hv/libvirt.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread $(MOD_LIBC)
 
 $(BUILD)/hv-xenstat.so: $(BUILD)/hv/xenstat.pic.o $(BUILD)/hv/xen_dm.pic.o
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat xencontrol)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs xenstat xencontrol) $(MOD_LIBC)
 
+$(BUILD)/cmd-top.so: $(TOP_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs ncursesw) -lpthread -lm $(MOD_LIBC)
+
+$(BUILD)/cmd-exporter.so: $(EXPORTER_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls nettle libxml-2.0 libcrypt) -lpthread $(MOD_LIBC)
+
+$(BUILD)/cmd-bundle.so: $(BUNDLE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive nettle libcpuid) -lpthread $(MOD_LIBC)
+
+$(BUILD)/probe-unpack.so: $(UNPACK_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive) $(MOD_LIBC)
+
+$(BUILD)/probe-rpm.so: $(RPM_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs rpm) $(MOD_LIBC)
+
+$(BUILD)/probe-xml.so: $(XML_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libxml-2.0) $(MOD_LIBC)
+
+$(BUILD)/probe-semanage.so: $(SEMANAGE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libsemanage) $(MOD_LIBC)
+
+# The unit tests link every part, modules' too, and export it: core/module.c
+# finds what a module would hold in the test itself.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvscope.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhvscope.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -rdynamic -o $@ $< -Wl,--whole-archive $(BUILD)/libhvscope.a -Wl,--no-whole-archive \
+		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # test_libvirt samples through the libvirt module (found beside the
 # hvscope binary) and starts and stops libvirt test-driver domains itself;
@@ -182,10 +230,12 @@ check-fuzz:
 	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=$(or $(FUZZ_RUNS),4000)
 
 # Calls and includes run down the layers of DESIGN.md, never in a loop:
-# the calls as the objects of the binary and the modules show them.
+# the calls as the objects of the binary and of every module show them
+# (a function loaded from a module through core/module.c is named by its
+# header, which the caller includes: the check sees that edge).
 check-layers: all
 	tests/layers/run.sh
-	python3 tools/layers.py $(BUILD) $(MAIN_OBJ) $(LIB_OBJ) $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o) $(BUILD)/hv/xenstat.pic.o $(BUILD)/hv/xen_dm.pic.o
+	python3 tools/layers.py $(BUILD) $(MAIN_OBJ) $(BIN_OBJ) $(patsubst %.c,$(BUILD)/%.pic.o,$(MOD_SRC) $(LIBVIRT_MOD_SRC) hv/xenstat.c hv/xen_dm.c)
 
 check: check-layers check-asan check-valgrind check-fuzz check-xen
 
@@ -214,7 +264,10 @@ uninstall:
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE
+# -rdynamic: core/module.c finds what a module would hold in the fuzzer,
+# which links every part it reaches; no module directory is looked in.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -rdynamic -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. $(PKG_CFLAGS) -D_GNU_SOURCE \
+	-DHVSCOPE_MODULE_DIR=\"/nonexistent\"
 # The targets make fuzz builds and runs (FUZZ_TARGETS=sos: that one only);
 # each one's sources, and its extra flags and libraries where it has any.
 FUZZ_TARGETS ?= rules xencfg scrub guestxml bundle sos
@@ -223,7 +276,6 @@ FUZZ_SRC_xencfg := tests/fuzz/fuzz_xencfg.c probe/xencfg.c probe/pylex.c probe/p
 FUZZ_SRC_scrub := tests/fuzz/fuzz_scrub.c diag/clean.c $(CORE_SRC)
 FUZZ_SRC_guestxml := tests/fuzz/fuzz_guestxml.c $(PROBE_SRC) $(CORE_SRC)
 FUZZ_SRC_bundle := tests/fuzz/fuzz_bundle.c hv/snap_load.c hv/snap_keys.c hv/snapshot.c hv/snap_pack.c hv/hv.c $(PROBE_SRC) $(CORE_SRC)
-FUZZ_FLAGS_bundle := -DHVSCOPE_MODULE_DIR=\"/nonexistent\"
 FUZZ_LIBS_bundle := -ldl
 FUZZ_SRC_sos := tests/fuzz/fuzz_sos.c $(PROBE_SRC) $(CORE_SRC)
 define fuzz_build

@@ -46,6 +46,11 @@ printf '  %-48s %8.2f ms   ratio %.2fx\n' "hvscope check --profile kvm --only <t
 	"$(awk -v a="${med[common]}" -v b="${med[vhv]}" 'BEGIN { print a / b }')"
 printf '  %-48s %8.2f ms   ratio %.2fx\n' "hvscope check --profile kvm (whole profile)" "${med[full]}" \
 	"$(awk -v a="${med[full]}" -v b="${med[vhv]}" 'BEGIN { print a / b }')"
+# issue 28's targets: the whole profile no slower than virt-host-validate,
+# the shared checks at most 0.6 of its time.
+awk -v c="${med[common]}" -v f="${med[full]}" -v v="${med[vhv]}" 'BEGIN {
+	printf "  targets: shared checks <= 0.60x: %s; whole profile <= 1.00x: %s\n",
+		(c / v <= 0.6 ? "met" : "NOT met"), (f / v <= 1.0 ? "met" : "NOT met") }'
 echo
 echo "cost per probe group (median of --only <group> minus the median of --only tun, ${med[base]} ms):"
 for name in cpu_kvm cgroup iommu packages services selinux guests; do

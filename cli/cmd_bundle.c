@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/module.h"
 #include "core/opts.h"
 #include "core/root.h"
 #include "diag/bundle.h"
@@ -137,5 +138,14 @@ int cmd_bundle(int argc, char **argv)
 	c.o.cmd_timeout_ms = (int)(c.timeout * 1000);
 	if (c.since > 0)
 		c.o.since = (double)time(NULL) - c.since;
-	return bundle_make(&c.o);
+	/* The job's libraries come with its module, so that the other
+	 * commands do not load them. */
+	struct err e = ERR_INIT;
+	__typeof__(&bundle_make) run = MODULE_FN("cmd-bundle", bundle_make, &e);
+	if (!run) {
+		fprintf(stderr, "hvscope bundle: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 3;
+	}
+	return run(&c.o);
 }

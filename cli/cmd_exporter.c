@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/module.h"
 #include "core/opts.h"
 #include "exporter/collectors.h"
 #include "exporter/serve.h"
@@ -154,5 +155,14 @@ int cmd_exporter(int argc, char **argv)
 	int pr = opts_parse(command(), argc, argv, &o);
 	if (pr != OPTS_OK)
 		return pr == OPTS_HELP ? 0 : 3;
-	return exporter_run(&o);
+	/* The job's libraries come with its module, so that the other
+	 * commands do not load them. */
+	struct err e = ERR_INIT;
+	__typeof__(&exporter_run) run = MODULE_FN("cmd-exporter", exporter_run, &e);
+	if (!run) {
+		fprintf(stderr, "hvscope exporter: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 3;
+	}
+	return run(&o);
 }

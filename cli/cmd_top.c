@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "core/module.h"
 #include "core/opts.h"
 #include "hv/hv.h"
 #include "tui/batch.h"
@@ -79,5 +80,14 @@ int cmd_top(int argc, char **argv)
 		fprintf(stderr, "hvscope top: stdout is not a terminal; use -b for batch mode\n");
 		return 3;
 	}
-	return top_run(&o);
+	/* The job's libraries come with its module, so that the other
+	 * commands do not load them. */
+	struct err e = ERR_INIT;
+	__typeof__(&top_run) run = MODULE_FN("cmd-top", top_run, &e);
+	if (!run) {
+		fprintf(stderr, "hvscope top: %s\n", err_msg(&e));
+		err_clear(&e);
+		return 3;
+	}
+	return run(&o);
 }

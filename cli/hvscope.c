@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hvscope: argument parsing and subcommand dispatch only. */
-#include <libxml/parser.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,10 +55,6 @@ int main(int argc, char **argv)
 	 * a daemon that just died would otherwise kill top or the exporter
 	 * instead of being reported and retried.  Writers check for EPIPE. */
 	signal(SIGPIPE, SIG_IGN);
-	/* Before any thread: the exporter's readiness checks and the libvirt
-	 * backend's device cache parse XML on threads of their own, and
-	 * libxml2's first initialisation is not thread-safe. */
-	xmlInitParser();
 	if (argc < 2) {
 		usage(stderr);
 		return 3;

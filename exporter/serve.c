@@ -5,6 +5,7 @@
 #include "exporter/serve.h"
 
 #include <errno.h>
+#include <libxml/parser.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -161,6 +162,11 @@ int exporter_run(const struct exporter_opts *o)
 		err_clear(&e);
 		return 3;
 	}
+	/* Before any thread: the readiness checks parse guest XML on a
+	 * thread of their own, and libxml2's first initialisation is not
+	 * thread-safe (the libvirt backend makes the same call for its own
+	 * threads; top and bundle parse XML on theirs only through it). */
+	xmlInitParser();
 	/* One malloc arena: the scrape threads build large texts, and
 	 * per-thread arenas keep their pages long after the scrape. */
 	mallopt(M_ARENA_MAX, 1);

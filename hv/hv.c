@@ -5,7 +5,6 @@
 
 #include "hv/backend.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,7 +15,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/escape.h"
-
+#include "core/module.h"
 #include "core/root.h"
 #include "core/util.h"
 #include "probe/probe.h"
@@ -33,53 +32,19 @@ static bool is_xen_dom0(void)
 }
 
 /* Backends live in modules (hv-libvirt.so, hv-xenstat.so) so that only the
- * commands that sample a hypervisor pay for loading libvirt.  Looked for in
- * HVSCOPE_MODULE_PATH, beside the binary (the build tree), in
- * BIN/../lib/hvscope (a relocated install), then the configured directory. */
+ * commands that sample a hypervisor pay for loading libvirt. */
 static const struct hv_backend *load_backend(const char *name, struct err *e)
 {
-	_cleanup_free_ char *bin = self_dir();
-	const char *env = getenv("HVSCOPE_MODULE_PATH");
-	char *dirs[4] = {
-		env && *env ? xstrdup(env) : NULL,
-		bin ? xstrdup(bin) : NULL,
-		bin ? xasprintf("%s/../lib/hvscope", bin) : NULL,
-		xstrdup(HVSCOPE_MODULE_DIR),
-	};
-	const struct hv_backend *be = NULL;
-	struct buf tried = BUF_INIT;
-	for (size_t i = 0; i < 4 && !be; i++) {
-		if (!dirs[i])
-			continue;
-		_cleanup_free_ char *path = xasprintf("%s/hv-%s.so", dirs[i], name);
-		if (access(path, R_OK) != 0) {
-			buf_printf(&tried, "%s%s", tried.len ? ", " : "", path);
-			continue;
-		}
-		/* Never closed: libvirt keeps an event-loop thread running
-		 * in its code.  Kept here so it stays reachable. */
-		static void *handles[8];
-		static size_t nhandles;
-		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (h && nhandles < ARRAY_SIZE(handles))
-			handles[nhandles++] = h;
-		if (!h) {
-			buf_printf(&tried, "%s%s (%s)", tried.len ? ", " : "", path, dlerror());
-			continue;
-		}
-		_cleanup_free_ char *sym = xasprintf("hv_backend_%s", name);
-		be = dlsym(h, sym);
-		if (!be)
-			buf_printf(&tried, "%s%s (no %s)", tried.len ? ", " : "", path, sym);
-	}
+	_cleanup_free_ char *mod = xasprintf("hv-%s", name);
+	_cleanup_free_ char *sym = xasprintf("hv_backend_%s", name);
+	struct err why = ERR_INIT;
+	const struct hv_backend *be = module_sym(mod, sym, &why);
 	/* Distributions ship the Xen backend apart, so that KVM hosts do not
 	 * pull in Xen's libraries. */
 	if (!be)
-		err_set(e, -ENOENT, "the %s backend module is not installed%s (tried %s)", name,
-			strcmp(name, "xenstat") == 0 ? "; the hvscope-xen package has it" : "", buf_str(&tried));
-	buf_free(&tried);
-	for (size_t i = 0; i < 4; i++)
-		free(dirs[i]);
+		err_set(e, -ENOENT, "the %s backend: %s%s", name, err_msg(&why),
+			strcmp(name, "xenstat") == 0 ? "; the hvscope-xen package has it" : "");
+	err_clear(&why);
 	return be;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/module.h"
 #include "core/root.h"
 #include "probe/guest_copy.h"
 #include "probe/guest.h"
@@ -182,8 +183,16 @@ static void load_libvirt_dir(struct probe_ctx *ctx, struct guests *gs, const cha
 					strv_push_take(&gs->skipped, xasprintf("%s: libvirt loads only *.xml from %s", p, dir));
 				continue;
 			}
+			/* libxml2 only where there is a domain to read. */
+			struct err e = ERR_INIT;
+			__typeof__(&guest_read_libvirt) read_xml = MODULE_FN("probe-xml", guest_read_libvirt, &e);
+			if (!read_xml) {
+				strv_push_take(&gs->errors, xasprintf("%s: not read: %s", p, err_msg(&e)));
+				err_clear(&e);
+				continue;
+			}
 			struct guest g;
-			if (!guest_read_libvirt(ctx, gs, p, &g))
+			if (!read_xml(ctx, gs, p, &g))
 				continue;
 			g.autostart = root_exists(ctx->root, a);
 			guests_add(gs, &g);

@@ -19,16 +19,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
+#include "core/module.h"
 #include "core/root.h"
 #include "probe/netcfg.h"
+#include "probe/netxml.h"
 
 /* Network configuration files are small; a larger one is not one. */
 #define NETCFG_FILE_MAX (1u << 20)
@@ -340,22 +340,20 @@ static void netplan_file(const char *root, const char *path, const char *name, c
 
 /* --- libvirt's networks ------------------------------------------------- */
 
+static void found_bridge(void *arg, const char *bridge, const char *path, unsigned line)
+{
+	add_bridge(arg, bridge, path, line, "libvirt network, autostarted");
+}
+
+/* libxml2 only where there is a network to read; without the module the
+ * file is passed over, as one that does not parse is. */
 static void libvirt_network(const char *root, const char *path, const char *name, char *text, struct netcfg *nc)
 {
 	(void)root;
 	(void)name;
-	xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlNode *top = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (top && strcmp((const char *)top->name, "network") == 0)
-		for (xmlNode *c = top->children; c; c = c->next) {
-			if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "bridge") != 0)
-				continue;
-			xmlChar *br = xmlGetProp(c, (const xmlChar *)"name");
-			if (br)
-				add_bridge(nc, (const char *)br, path, (unsigned)xmlGetLineNo(c), "libvirt network, autostarted");
-			xmlFree(br);
-		}
-	xmlFreeDoc(doc);
+	__typeof__(&netxml_bridges) bridges = MODULE_FN("probe-xml", netxml_bridges, NULL);
+	if (bridges)
+		bridges(text, path, found_bridge, nc);
 }
 
 void netcfg_read(const char *root, struct netcfg *nc)

@@ -11,19 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <rpm/header.h>
-#include <rpm/rpmdb.h>
-#include <rpm/rpmlib.h>
-#include <rpm/rpmlog.h>
-#include <rpm/rpmmacro.h>
-#include <rpm/rpmts.h>
-#include <rpm/rpmver.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/module.h"
 #include "core/root.h"
 #include "probe/packages.h"
 #include "probe/ask.h"
+#include "probe/rpmdb.h"
 
 static const char *const patterns[] = { "packages.backend", "packages.manager", "package.*.installed", "package.*.version", "package.*.arch",
 					NULL };
@@ -47,17 +42,21 @@ struct pkg_state {
 	int rpm_configured;
 };
 
+/* librpm's order, from the module probe-rpm.so.  Without the module the
+ * comparison cannot be made: said once on stderr, and dpkg's order, which
+ * agrees on plain versions, stands in. */
 int pkg_version_cmp_rpm(const char *a, const char *b)
 {
-	rpmver va = rpmverParse(a), vb = rpmverParse(b);
-	int r;
-	if (va && vb)
-		r = rpmverCmp(va, vb);
-	else
-		r = rpmvercmp(a, b);
-	rpmverFree(va);
-	rpmverFree(vb);
-	return r < 0 ? -1 : r > 0;
+	struct err e = ERR_INIT;
+	__typeof__(&rpmdb_vercmp) cmp = MODULE_FN("probe-rpm", rpmdb_vercmp, &e);
+	if (cmp)
+		return cmp(a, b);
+	static bool said;
+	if (!said)
+		fprintf(stderr, "hvscope: RPM versions compared in dpkg's order: %s\n", err_msg(&e));
+	said = true;
+	err_clear(&e);
+	return pkg_version_cmp_dpkg(a, b);
 }
 
 static struct pkg_state *state(struct probe_ctx *ctx);
@@ -184,8 +183,9 @@ static void cleanup(struct probe_ctx *ctx)
 		return;
 	if (st->rpm_configured) {
 		/* librpm keeps its configuration (and a Lua state) globally. */
-		rpmFreeMacros(NULL);
-		rpmFreeRpmrc();
+		__typeof__(&rpmdb_release) release = MODULE_FN("probe-rpm", rpmdb_release, NULL);
+		if (release)
+			release();
 	}
 	for (size_t i = 0; i < st->nlist; i++) {
 		free(st->list[i].name);
@@ -230,42 +230,26 @@ static void take_newer(struct pkg_info *pi, char *name, char *version, char *arc
 	free(arch);
 }
 
+static void take_found(void *arg, char *name, char *version, char *arch)
+{
+	take_newer(arg, name, version, arch, pkg_version_cmp_rpm);
+}
+
+/* librpm, and what it brings, only on a host with an RPM database. */
 static void rpm_lookup(struct probe_ctx *ctx, struct pkg_state *st, const char *name, struct pkg_info *pi)
 {
-	if (!st->rpm_configured) {
-		rpmlogSetMask(RPMLOG_UPTO(RPMLOG_CRIT));
-		if (rpmReadConfigFiles(NULL, NULL) != 0) {
-			pi->error = xstrdup("librpm: cannot read its configuration");
-			return;
-		}
-		st->rpm_configured = 1;
+	struct err e = ERR_INIT;
+	__typeof__(&rpmdb_query) query = MODULE_FN("probe-rpm", rpmdb_query, &e);
+	if (query && !st->rpm_configured) {
+		__typeof__(&rpmdb_configure) configure = MODULE_FN("probe-rpm", rpmdb_configure, &e);
+		if (configure && configure(&e) == 0)
+			st->rpm_configured = 1;
 	}
-	/* RHEL keeps its database in /var/lib/rpm; Debian's rpm tool defaults
-	 * to ~/.rpmdb, so the path is always given explicitly. */
-	rpmPushMacro(NULL, "_dbpath", NULL, st->dbpath, RMIL_CMDLINE);
-	rpmts ts = rpmtsCreate();
-	rpmtsSetRootDir(ts, root_is_live(ctx->root) ? "/" : ctx->root);
-	rpmtsSetVSFlags(ts, RPMVSF_MASK_NODIGESTS | RPMVSF_MASK_NOSIGNATURES);
-	if (rpmtsOpenDB(ts, O_RDONLY) != 0) {
-		pi->error = xasprintf("librpm: cannot open the RPM database %s%s", root_is_live(ctx->root) ? "" : ctx->root, st->dbpath);
-		goto out;
-	}
-	rpmdbMatchIterator mi;
-	if (is_glob(name)) {
-		mi = rpmtsInitIterator(ts, RPMDBI_PACKAGES, NULL, 0);
-		if (mi)
-			rpmdbSetIteratorRE(mi, RPMTAG_NAME, RPMMIRE_GLOB, name);
-	} else {
-		mi = rpmtsInitIterator(ts, RPMDBI_NAME, name, 0);
-	}
-	Header h;
-	while (mi && (h = rpmdbNextIterator(mi)))
-		take_newer(pi, headerGetAsString(h, RPMTAG_NAME), headerGetAsString(h, RPMTAG_EVR),
-			   headerGetAsString(h, RPMTAG_ARCH), pkg_version_cmp_rpm);
-	rpmdbFreeIterator(mi);
-out:
-	rpmtsFree(ts);
-	rpmPopMacro(NULL, "_dbpath");
+	if (st->rpm_configured)
+		query(ctx->root, st->dbpath, name, is_glob(name), take_found, pi, &e);
+	if (e.msg)
+		pi->error = xstrdup(err_msg(&e));
+	err_clear(&e);
 }
 
 /* The value of "Field: value" inside one stanza [s, end). */

@@ -139,7 +139,9 @@ XRPM=$(ls "$R"/RPMS/x86_64/hvscope-xen-0.1.0-1*.x86_64.rpm)
 rpm -qlp "$RPM" > "$R/files"
 grep -q hv-xenstat "$R/files" && fail "the hvscope RPM ships the Xen backend"
 rpm -qlp "$XRPM" | grep -qx /usr/lib64/hvscope/hv-xenstat.so || fail "hvscope-xen RPM lacks hv-xenstat.so"
-for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/share/hvscope/rules/10-kvm.yaml /etc/hvscope/rules.d \
+for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/lib64/hvscope/cmd-top.so /usr/lib64/hvscope/cmd-exporter.so \
+	/usr/lib64/hvscope/cmd-bundle.so /usr/lib64/hvscope/probe-rpm.so /usr/lib64/hvscope/probe-unpack.so \
+	/usr/lib64/hvscope/probe-xml.so /usr/lib64/hvscope/probe-semanage.so /usr/share/hvscope/rules/10-kvm.yaml /etc/hvscope/rules.d \
 	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope; do
 	grep -qx "$f" "$R/files" || fail "$f not in the RPM"
 done

@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/module.h"
 #include "core/procself.h"
 #include "core/escape.h"
 #include "core/root.h"
@@ -502,12 +503,34 @@ static void test_secret_files(void **state)
 	assert_int_equal(sniff_content("", 0), SNIFF_TEXT);
 }
 
+/* core/module.c: a symbol this program links is its own; a module that is
+ * not there, or lacks the symbol, is an error naming the file. */
+static void test_module_sym(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	assert_ptr_equal(module_sym("no-such-module", "module_sym", &e), (void *)module_sym);
+	assert_null(e.msg);
+	setenv("HVSCOPE_MODULE_PATH", "/nonexistent-dir", 1);
+	assert_null(module_sym("no-such-module", "no_such_symbol", &e));
+	assert_non_null(strstr(err_msg(&e), "the module no-such-module.so is not installed (tried /nonexistent-dir/no-such-module.so, "));
+	/* The build tree's modules, beside the tests' directory. */
+	_cleanup_free_ char *bin = self_dir();
+	_cleanup_free_ char *dir = path_dir(bin);
+	setenv("HVSCOPE_MODULE_PATH", dir, 1);
+	assert_null(module_sym("probe-xml", "no_such_symbol", &e));
+	assert_string_equal(err_msg(&e), "the module probe-xml.so has no no_such_symbol");
+	unsetenv("HVSCOPE_MODULE_PATH");
+	err_clear(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows), cmocka_unit_test(test_buf_overflow), cmocka_unit_test(test_procself), cmocka_unit_test(test_clock), cmocka_unit_test(test_json), cmocka_unit_test(test_paths), cmocka_unit_test(test_strings), cmocka_unit_test(test_checked_numbers),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_root), cmocka_unit_test(test_root_escapes),      cmocka_unit_test(test_spawn), cmocka_unit_test(test_spawn_signals), cmocka_unit_test(test_secret_files), cmocka_unit_test(test_number_ranges),
+		cmocka_unit_test(test_module_sym),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ apt_pkgs="libvirt-daemon-system qemu-system-xen"
 # load, found from the build itself so that a new dependency is never missed.
 hvscope_libs() {
 	local build=${HVSCOPE_BUILD:?}
-	ldd "$build/hvscope" "$build"/hv-*.so | awk '/=> \//{print $3}' | sort -u |
+	ldd "$build/hvscope" "$build"/*.so | awk '/=> \//{print $3}' | sort -u |
 		xargs -r -n1 readlink -f | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u
 }
 
