@@ -12,6 +12,7 @@
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 #include <dirent.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -146,13 +147,8 @@ static const char *const fc_suffixes[] = { "", ".homedirs", ".local", ".subs", "
  * confinement into a private directory, which libselinux reads (a path
  * into the image would be resolved on this host, links and all); the
  * copies are removed once it has read them. */
-static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_state *st)
+static void copy_and_open(struct probe_ctx *ctx, const char *rel, const char *dir, struct se_state *st)
 {
-	_cleanup_free_ char *dir = xasprintf("%s/hvscope-policy-XXXXXX", tmp_dir());
-	if (!mkdtemp(dir)) {
-		st->hnd_err = xasprintf("a private directory for %s: %s", rel, strerror(errno));
-		return;
-	}
 	struct strv made = { 0 };
 	for (size_t i = 0; i < ARRAY_SIZE(fc_suffixes) && !st->hnd_err; i++) {
 		_cleanup_free_ char *src = xasprintf("%s%s", rel, fc_suffixes[i]);
@@ -183,6 +179,25 @@ static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_
 		unlink(made.v[i]);
 	rmdir(dir);
 	strv_free(&made);
+}
+
+static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_state *st)
+{
+	/* SIGINT, SIGTERM and SIGHUP wait until the copies are gone: the
+	 * directory lives only for this call, and a signal that ended the
+	 * process inside it would leave it behind. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	_cleanup_free_ char *dir = xasprintf("%s/hvscope-policy-XXXXXX", tmp_dir());
+	if (mkdtemp(dir))
+		copy_and_open(ctx, rel, dir, st);
+	else
+		st->hnd_err = xasprintf("a private directory for %s: %s", rel, strerror(errno));
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static struct se_state *state(struct probe_ctx *ctx)
