@@ -5,6 +5,7 @@
  * (character by character: '~' first, then the end of the string, then
  * letters, then everything else) and digits (numerically). */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,24 @@ struct dver {
 	const char *revision;
 };
 
+/* dpkg takes an epoch of digits only, at most INT_MAX, and refuses any other
+ * version; this comparison has no error to return, so such an epoch counts
+ * as 0 rather than letting strtoul turn "-1" into the largest epoch. */
+static unsigned long parse_epoch(const char *s, const char *colon)
+{
+	unsigned long e = 0;
+	if (s == colon)
+		return 0;
+	for (const char *p = s; p < colon; p++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		e = e * 10 + (unsigned long)(*p - '0');
+		if (e > INT_MAX)
+			return 0;
+	}
+	return e;
+}
+
 static void parse(const char *s, struct dver *v)
 {
 	while (isspace((unsigned char)*s))
@@ -68,7 +87,7 @@ static void parse(const char *s, struct dver *v)
 	const char *colon = strchr(s, ':');
 	v->epoch = 0;
 	if (colon) {
-		v->epoch = strtoul(s, NULL, 10);
+		v->epoch = parse_epoch(s, colon);
 		s = colon + 1;
 	}
 	v->upstream = xstrdup(s);

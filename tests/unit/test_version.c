@@ -126,6 +126,19 @@ static void test_dpkg_oracle(void **state)
 	assert_true(rpm_differs >= 4);
 }
 
+/* Epochs dpkg refuses ("-1", "x", past INT_MAX) count as 0, never as the
+ * largest epoch strtoul would make of "-1". */
+static void test_dpkg_bad_epoch(void **state)
+{
+	(void)state;
+	assert_int_equal(pkg_version_cmp_dpkg("-1:1.0", "1:0.1"), -1);
+	assert_int_equal(pkg_version_cmp_dpkg("-1:1.0", "1.0"), 0);
+	assert_int_equal(pkg_version_cmp_dpkg("x:2.0", "1.0"), 1);
+	assert_int_equal(pkg_version_cmp_dpkg("99999999999999999999:1.0", "1:1.0"), -1);
+	assert_int_equal(pkg_version_cmp_dpkg("2147483647:1.0", "1:1.0"), 1);
+	assert_int_equal(pkg_version_cmp_dpkg(":1.0", "1.0"), 0);
+}
+
 static void test_rpm_oracle(void **state)
 {
 	(void)state;
@@ -144,6 +157,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dpkg_oracle),
+		cmocka_unit_test(test_dpkg_bad_epoch),
 		cmocka_unit_test(test_rpm_oracle),
 	};
 	return cmocka_run_group_tests_name("version", tests, NULL, NULL);
