@@ -190,7 +190,7 @@ static void put_table(struct buf *out, const struct fleet *f, const size_t *idx)
 {
 	size_t ncols;
 	struct col *cols = columns(f, &ncols);
-	buf_puts(out, "<table class=\"fleet\">\n<thead><tr><th class=\"corner\">host</th>");
+	buf_puts(out, "<div class=\"scroll\"><table class=\"fleet\">\n<thead><tr><th class=\"corner\">host</th>");
 	for (size_t c = 0; c < ncols; c++) {
 		buf_puts(out, "<th scope=\"col\">");
 		html_text(out, cols[c].id);
@@ -199,7 +199,7 @@ static void put_table(struct buf *out, const struct fleet *f, const size_t *idx)
 	buf_puts(out, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < f->n; i++)
 		put_row(out, &f->v[idx[i]], idx[i], cols, ncols);
-	buf_puts(out, "</tbody>\n</table>\n");
+	buf_puts(out, "</tbody>\n</table></div>\n");
 	free(cols);
 }
 
