@@ -3,12 +3,12 @@
  * the hosts ordered worst first, the table, then each host's checks. */
 #include "rules/fleet.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/escape.h"
 #include "core/json_in.h"
 #include "core/root.h"
 
@@ -81,8 +81,12 @@ size_t fleet_load(const struct strv *paths, struct fleet *f)
 		fh->path = xstrdup(paths->v[i]);
 		fh->h.source = fh->path;
 		fh->doc = json_in_read("/", fh->path, ROOT_READ_MAX, fh->path, &e);
-		if (!fh->doc)
+		/* Parse errors and sizes say path:line:column or the ceiling;
+		 * a file that cannot be opened, its errno once. */
+		if (!fh->doc && (e.code == -EINVAL || e.code == -EFBIG))
 			fh->problem = xstrdup(err_msg(&e));
+		else if (!fh->doc)
+			fh->problem = xasprintf("%s: %s", fh->path, strerror(-e.code));
 		else
 			host_of(fh);
 		err_clear(&e);

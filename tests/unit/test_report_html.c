@@ -190,7 +190,8 @@ static void test_fleet(void **state)
 	/* The parse error's place, and a missing file, named. */
 	_cleanup_free_ char *where = xasprintf("%s/broken.json:2:14:", dir);
 	contains(f.v[2].problem, where);
-	contains(f.v[4].problem, "missing.json");
+	_cleanup_free_ char *missing = xasprintf("%s/missing.json: No such file or directory", dir);
+	assert_string_equal(f.v[4].problem, missing);
 	/* An unknown verdict and an entry that is no object are errors. */
 	assert_int_equal(f.v[1].h.count[V_ERROR], 2);
 	size_t idx[5];
