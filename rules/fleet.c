@@ -175,11 +175,27 @@ static void put_cell(struct buf *out, const struct fleet_host *fh, size_t hi, co
 	buf_puts(out, "<td class=\"none\">&ndash;</td>");
 }
 
+/* A host's counts of what needs attention, beside its name. */
+static void put_sum(struct buf *out, const struct fleet_host *fh)
+{
+	static const enum verdict shown[] = { V_FAIL, V_ERROR, V_WARN };
+	buf_puts(out, "<th class=\"sum\">");
+	bool any = false;
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		if (fh->h.count[shown[i]]) {
+			buf_printf(out, "%s%zu&nbsp;%s", any ? " " : "", fh->h.count[shown[i]], verdict_name(shown[i]));
+			any = true;
+		}
+	buf_puts(out, fh->problem ? "?" : any ? "" : "ready");
+	buf_puts(out, "</th>");
+}
+
 static void put_row(struct buf *out, const struct fleet_host *fh, size_t hi, const struct col *cols, size_t ncols)
 {
 	buf_printf(out, "<tr><th class=\"host\"><a href=\"#h%zu-host\">", hi);
 	html_text(out, fh->h.host);
 	buf_puts(out, "</a></th>");
+	put_sum(out, fh);
 	if (fh->problem) {
 		buf_printf(out, "<td class=\"problem\" colspan=\"%zu\">no report: ", ncols ? ncols : 1);
 		html_text(out, fh->problem);
@@ -194,7 +210,7 @@ static void put_table(struct buf *out, const struct fleet *f, const size_t *idx)
 {
 	size_t ncols;
 	struct col *cols = columns(f, &ncols);
-	buf_puts(out, "<div class=\"scroll\"><table class=\"fleet\">\n<thead><tr><th class=\"corner\">host</th>");
+	buf_puts(out, "<div class=\"scroll\"><table class=\"fleet\">\n<thead><tr><th class=\"corner\">host</th><th class=\"corner\">needs attention</th>");
 	for (size_t c = 0; c < ncols; c++) {
 		buf_puts(out, "<th scope=\"col\">");
 		html_text(out, cols[c].id);

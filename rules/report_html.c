@@ -37,9 +37,10 @@ static const char head[] =
 	".problem{border:2px solid #c00;padding:.5em;background:#fff0f0}\n"
 	"table.fleet{border-collapse:collapse;margin:.5em 0}\n"
 	"table.fleet th,table.fleet td{border:1px solid #bbb;padding:.2em .4em;text-align:center}\n"
-	"table.fleet th.host,table.fleet td.problem{text-align:left}\n"
+	"table.fleet th.host,table.fleet td.problem{text-align:left}table.fleet th.sum{font-weight:normal;white-space:nowrap}\n"
 	".scroll{overflow-x:auto}\n"
 	"table.fleet thead th{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;max-height:16em}\n"
+	"table.fleet thead th.corner{writing-mode:horizontal-tb;transform:none;vertical-align:bottom;font-weight:bold}\n"
 	"table.fleet a{color:inherit;text-decoration:none;display:block}\n"
 	"</style>\n";
 
