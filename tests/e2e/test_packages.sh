@@ -146,7 +146,7 @@ for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/lib64/hvscope/cm
 	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope; do
 	grep -qx "$f" "$R/files" || fail "$f not in the RPM"
 done
-grep -c '/man[15]/' "$R/files" | grep -qx 6 || fail "the RPM lacks man pages"
+grep -c '/man[15]/' "$R/files" | grep -qx 7 || fail "the RPM lacks man pages"
 if command -v rpmlint >/dev/null; then
 	rpmlint "$RPM" "$R"/SRPMS/*.src.rpm > "$R/rpmlint.txt" 2>&1 || true
 	note "rpmlint: $(tail -1 "$R/rpmlint.txt")"
