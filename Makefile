@@ -70,7 +70,7 @@ PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
 	probe/guest_copy.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
 	probe/svirt.c
-RULES_SRC := rules/field.c rules/expect.c rules/rule.c rules/ruleset.c rules/engine.c rules/report.c rules/check.c
+RULES_SRC := rules/field.c rules/expect.c rules/rule.c rules/ruleset.c rules/engine.c rules/report.c rules/report_html.c rules/fleet.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
 	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
@@ -78,7 +78,7 @@ TUI_SRC := tui/fields.c tui/batch.c tui/detail.c tui/sampler.c tui/term.c tui/dr
 EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.c diag/collect_virt.c diag/collect_check.c diag/collect.c diag/collect_hv.c diag/make.c
-CLI_SRC := cli/cmd_check.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
+CLI_SRC := cli/cmd_check.c cli/cmd_fleet.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC) $(CLI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # The parts in modules of their own, and the libraries each brings.
@@ -239,7 +239,7 @@ check-layers: all
 
 check: check-layers check-asan check-valgrind check-fuzz check-xen
 
-MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
+MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-fleet.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
 MAN5 := man/hvscope-rules.5
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d

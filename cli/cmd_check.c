@@ -16,9 +16,10 @@
 #include "probe/probe.h"
 #include "rules/check.h"
 #include "rules/report.h"
+#include "rules/report_html.h"
 
 enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_CANNOT = 3 };
-enum fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_PROM };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_PROM, FMT_HTML };
 
 struct check_opts {
 	const char *profile, *root, *bundle, *explain;
@@ -28,7 +29,7 @@ struct check_opts {
 };
 
 #define O(f) offsetof(struct check_opts, f)
-static const char *const formats[] = { "text", "json", "junit", "prometheus", NULL };
+static const char *const formats[] = { "text", "json", "junit", "prometheus", "html", NULL };
 static const struct opt rows[] = {
 	{ ROW('p', "profile", OPT_STR, O(profile), "NAME", "rhel5-xen, xen, kvm, or auto (default: auto picks from the host)") },
 	/* no short form: -r is top's --reverse */
@@ -36,7 +37,8 @@ static const struct opt rows[] = {
 	{ ROW('R', "root", OPT_STR, O(root), "DIR", "read every host file under DIR (an image, a chroot, a fixture)") },
 	{ ROW('b', "bundle", OPT_STR, O(bundle), "PATH", "check the host an hvscope bundle or an sosreport (its archive\n"
 	  "or directory) was made on, from the facts and files it holds") },
-	{ ROW('f', "format", OPT_CHOICE, O(fmt), "FMT", "text (default), json, junit, prometheus"), .choices = formats },
+	{ ROW('f', "format", OPT_CHOICE, O(fmt), "FMT", "text (default), json, junit, prometheus,\n"
+	  "html (one self-contained page, failing checks first)"), .choices = formats },
 	{ ROW(0, "only", OPT_CSV, O(only), "ID,...", "run only these rules") },
 	{ ROW('l', "list", OPT_TRUE, O(list), NULL, "list the profiles and their rules") },
 	{ ROW(0, "explain", OPT_STR, O(explain), "ID", "what a rule checks, why, and how to fix it") },
@@ -161,6 +163,7 @@ static int print_report(const struct report *rep, enum fmt fmt, const struct rep
 	case FMT_JSON: report_write_json(rep, &out); break;
 	case FMT_JUNIT: report_write_junit(rep, &out); break;
 	case FMT_PROM: report_write_prometheus(rep, &out); break;
+	case FMT_HTML: report_write_html(rep, &out); break;
 	}
 	scrub_text(buf_str(&out), out.len, &clean);
 	fwrite(buf_str(&clean), 1, clean.len, stdout);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The four commands' entry points, each in its own file of cli/: the
+/* The commands' entry points, each in its own file of cli/: the
  * command's option table, then the job's run in the folder that does it. */
 #ifndef HVSCOPE_CLI_CMDS_H
 #define HVSCOPE_CLI_CMDS_H
@@ -14,5 +14,7 @@ int cmd_exporter(int argc, char **argv);
 void cmd_exporter_usage(FILE *f);
 int cmd_bundle(int argc, char **argv);
 void cmd_bundle_usage(FILE *f);
+int cmd_fleet(int argc, char **argv);
+void cmd_fleet_usage(FILE *f);
 
 #endif

@@ -16,6 +16,7 @@ static const struct cmd {
 	{ "top", "live per-domain CPU, memory, vCPU, network and block usage, like xentop", cmd_top, cmd_top_usage },
 	{ "exporter", "serve per-domain statistics and readiness checks to Prometheus", cmd_exporter, cmd_exporter_usage },
 	{ "bundle", "one archive of logs, configs and facts for a support case, secrets scrubbed", cmd_bundle, cmd_bundle_usage },
+	{ "fleet", "one HTML page of many hosts' check reports: hosts by checks, worst first", cmd_fleet, cmd_fleet_usage },
 };
 
 static void usage(FILE *f)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Escaping text for JSON, XML, Prometheus labels and terminals. */
+/* Escaping text for JSON, XML, HTML, Prometheus labels and terminals. */
 #include "core/escape.h"
 
 #include <string.h>
@@ -100,6 +100,24 @@ void esc_xml(struct buf *b, const char *str)
 			buf_add(b, s, n);
 			s += n;
 		}
+	}
+}
+
+void esc_html(struct buf *b, const char *str)
+{
+	static const char replacement[] = "\xef\xbf\xbd";
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		unsigned c = *s;
+		const char *ref = c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : c == '\'' ? "&#39;" : NULL;
+		size_t n = ref ? 1 : c == '\n' || c == '\t' ? 1 : c < 0x20 || c == 0x7f ? 0 : utf8_len(s);
+		if (ref)
+			buf_puts(b, ref);
+		else if (n)
+			buf_add(b, s, n);
+		else
+			buf_add(b, replacement, sizeof(replacement) - 1);
+		s += n ? n : 1;
 	}
 }
 

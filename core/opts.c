@@ -146,6 +146,8 @@ int opts_parse(const struct opt_cmd *cmd, int argc, char **argv, void *o)
 		else
 			rc = bad_usage(cmd, "unknown option", culprit(argv, shortname));
 	}
+	while (rc == OPTS_OK && cmd->operands && optind < argc)
+		strv_push((struct strv *)((char *)o + cmd->operands_off), argv[optind++]);
 	if (rc == OPTS_OK && optind < argc) {
 		fprintf(stderr, "hvscope %s: unexpected argument '%s'\n", cmd->name, argv[optind]);
 		rc = OPTS_BAD;
@@ -186,7 +188,8 @@ static void usage_row(const struct opt_cmd *cmd, const struct opt *r, FILE *f)
 
 void opts_usage(const struct opt_cmd *cmd, FILE *f)
 {
-	fprintf(f, "Usage: hvscope %s [OPTION]...\n%s\n", cmd->name, cmd->about);
+	fprintf(f, "Usage: hvscope %s [OPTION]...%s%s\n%s\n", cmd->name, cmd->operands ? " " : "", cmd->operands ? cmd->operands : "",
+		cmd->about);
 	for (size_t i = 0; i < cmd->n; i++)
 		if (cmd->rows[i].help)
 			usage_row(cmd, &cmd->rows[i], f);

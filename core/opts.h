@@ -48,6 +48,11 @@ struct opt_cmd {
 	int width;          /* of the option column (its help starts 2 later) */
 	const struct opt *rows;
 	size_t n;
+	/* The arguments after the options, as the usage line names them
+	 * ("REPORT.json..."); NULL: the command takes none.  Each is pushed
+	 * to the struct strv at operands_off in the command's options. */
+	const char *operands;
+	size_t operands_off;
 };
 
 /* A row's first six fields, named: { ROW('d', "delay", OPT_DOUBLE,

@@ -36,6 +36,8 @@ static const char readme[] =
 	"                  left out and why (missing, permission denied, over a size\n"
 	"                  cap, timed out); versions, host and time taken\n"
 	"  bundle.log      what the run did, step by step\n"
+	"  index.html      the check report as a page for a browser, failing\n"
+	"                  checks first (self-contained: nothing is fetched)\n"
 	"  check/          `hvscope check`: report.txt, report.json, and facts.json\n"
 	"                  (every fact the probes gathered, with its evidence);\n"
 	"                  packages.txt (versions of the virtualization packages)\n"

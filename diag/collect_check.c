@@ -14,6 +14,7 @@
 #include "core/root.h"
 #include "rules/check.h"
 #include "rules/report.h"
+#include "rules/report_html.h"
 
 /* The versions of the virtualization packages, readable at a glance, from
  * the check's own probe context. */
@@ -90,6 +91,10 @@ void bundle_check(struct bundle *b, const char *const *packages)
 		buf_reset(&out);
 		report_write_json(&rep, &out);
 		bundle_add(b, "check/report.json", out.s, out.len, "hvscope check --format json", time(NULL), 0);
+		buf_reset(&out);
+		/* The page a browser opens first, at the bundle's top. */
+		report_write_html(&rep, &out);
+		bundle_add(b, "index.html", out.s, out.len, "hvscope check --format html", time(NULL), 0);
 		bundle_log(b, "check: profile %s, %zu checks", rep.profile, rep.n);
 		buf_free(&out);
 	}

@@ -5,7 +5,7 @@
 
 #include "diag/bundle.h"
 
-/* check/: the check's reports, every fact the probes gathered (for every
+/* check/: the check's reports (and index.html: its HTML page), every fact the probes gathered (for every
  * profile), the versions of packages (a NULL-ended list of names) and
  * the live CPU's raw CPUID, from one probe context. */
 void bundle_check(struct bundle *b, const char *const *packages);

@@ -175,7 +175,7 @@ print("  manifest: %d files, %d skipped, %d values scrubbed" % (len(listed), len
 PY
 
 # what a Xen support case needs is there
-for f in README.txt bundle.log check/report.txt check/report.json check/facts.json check/packages.txt \
+for f in README.txt bundle.log index.html check/report.txt check/report.json check/facts.json check/packages.txt \
 	files/etc/xen/xend-config.sxp files/etc/xen/vm_rhel5_i386 files/var/log/xen/xend.log files/sys/hypervisor/type \
 	files/etc/redhat-release files/proc/cpuinfo selinux/avc-virt.log listings/var_lib_xen_images.txt \
 	hypervisor/samples.json hypervisor/capabilities.xml hypervisor/domains/test.xml hypervisor/networks/default.xml; do

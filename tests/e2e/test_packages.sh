@@ -76,7 +76,7 @@ note "installed: check, top, exporter, bundle and the man page's example rules w
 
 # every man page: man renders it, groff -ww says nothing
 pages=$(dpkg -L hvscope | grep -E '/man[15]/.*\.gz$')
-[ "$(echo "$pages" | wc -l)" = 6 ] || fail "expected 6 man pages: $pages"
+[ "$(echo "$pages" | wc -l)" = 7 ] || fail "expected 7 man pages: $pages"
 for p in $pages; do
 	MANWIDTH=80 man -l "$p" > "$TMP/man.txt" 2> "$TMP/man.err" || fail "man -l $p"
 	[ -s "$TMP/man.txt" ] && [ ! -s "$TMP/man.err" ] || fail "man -l $p: $(cat "$TMP/man.err")"
@@ -84,7 +84,7 @@ for p in $pages; do
 	[ ! -s "$TMP/groff.err" ] || fail "groff warns on $p: $(cat "$TMP/groff.err")"
 done
 man -w hvscope-rules | grep -q man5 || fail "man does not find hvscope-rules(5)"
-note "6 man pages render; groff -ww: no warnings"
+note "7 man pages render; groff -ww: no warnings"
 
 # bash completion, as an interactive shell loads it
 cat > "$TMP/comp.sh" <<'SH'
@@ -98,9 +98,10 @@ echo "4:$(comp hvscope top --so)"
 echo "5:$(comp hvscope bundle --r)"
 echo "6:$(comp hvscope top -s cpu)"
 echo "7:$(comp hvscope exporter --no-collector.m)"
+echo "8:$(comp hvscope fleet --o)"
 SH
 bash "$TMP/comp.sh" > "$TMP/comp.out" 2>&1 || { cat "$TMP/comp.out"; fail "completion script"; }
-grep -q '^1:check top exporter bundle help$' "$TMP/comp.out" &&
+grep -q '^1:check top exporter bundle fleet help$' "$TMP/comp.out" && grep -q '^8:--output$' "$TMP/comp.out" &&
 	grep -q '^2:.*rhel5-xen.*' "$TMP/comp.out" && grep -q '^2:.*kvm' "$TMP/comp.out" &&
 	grep -q '^3:vt-enabled$' "$TMP/comp.out" && grep -q '^4:--sort$' "$TMP/comp.out" &&
 	grep -q '^5:--root$' "$TMP/comp.out" && grep -q '^6:cpu_seconds cpu_pct$' "$TMP/comp.out" &&
@@ -145,7 +146,7 @@ for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/lib64/hvscope/cm
 	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope; do
 	grep -qx "$f" "$R/files" || fail "$f not in the RPM"
 done
-grep -c '/man[15]/' "$R/files" | grep -qx 6 || fail "the RPM lacks man pages"
+grep -c '/man[15]/' "$R/files" | grep -qx 7 || fail "the RPM lacks man pages"
 if command -v rpmlint >/dev/null; then
 	rpmlint "$RPM" "$R"/SRPMS/*.src.rpm > "$R/rpmlint.txt" 2>&1 || true
 	note "rpmlint: $(tail -1 "$R/rpmlint.txt")"

@@ -92,14 +92,19 @@ search() {
 
 n=0
 for profile in rhel5-xen xen kvm; do
-	for fmt in text json junit prometheus; do
+	for fmt in text json junit prometheus html; do
 		run_hv check --root "$R" --profile "$profile" --format "$fmt" > "$TMP/out" 2> "$TMP/err"
 		[ "$RC" -lt 3 ] || fail "check --profile $profile --format $fmt could not run: $(cat "$TMP/err")"
 		search "check --profile $profile --format $fmt" "$TMP/out"
 		search "check's stderr" "$TMP/err"
+		[ "$fmt" != json ] || cp "$TMP/out" "$TMP/report-$profile.json"
 		n=$((n + 1))
 	done
 done
+# The fleet's page of those reports.
+run_hv fleet -o "$TMP/fleet.html" "$TMP"/report-*.json 2> "$TMP/err"
+[ "$RC" = 0 ] || fail "fleet exited $RC: $(cat "$TMP/err")"
+search "hvscope fleet" "$TMP/fleet.html"
 # The guests are still read: the key files are skipped, the bad line named.
 run_hv check --root "$R" --profile rhel5-xen --format json > "$TMP/out.json"
 field "$TMP/out.json" guest-configs-parse seen | grep -q "/etc/xen/broken:3:8: expected '=' after 'rootpw'" ||

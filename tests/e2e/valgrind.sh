@@ -32,6 +32,13 @@ for g in debian12-ifupdown debian12-networkd centos7-nm rhel5-ifcfg ubuntu22-net
 done
 vg check --root "$FIXTURES/golden/debian12-ifupdown" --profile kvm
 vg check --root "$TMP" --profile xen
+vg check --root "$R" --format html
+# the fleet's page: reports read back, one that does not parse, one missing
+vg check --root "$R" --format json
+cp "$TMP/vg.out" "$TMP/vg-r1.json"
+printf '{"host": "cut",\n "checks": [{"id": "a", "verdict": "fa' > "$TMP/vg-cut.json"
+vg fleet -o "$TMP/vg-fleet.html" "$TMP/vg-r1.json" "$TMP/vg-cut.json" "$TMP/vg-missing.json"
+grep -q 'vg-cut.json:2:' "$TMP/vg-fleet.html" || fail "valgrind: the fleet page does not name the report that does not parse"
 vg check --list
 vg check --explain hwvirt
 mkdir -p "$TMP/bad"
