@@ -239,6 +239,11 @@ check-layers: all
 
 check: check-layers check-asan check-valgrind check-fuzz check-xen
 
+# contrib/ansible's role and example play, installed as documentation
+# (examples/ansible): an admin copies the role into a roles path.
+ANSIBLE_DIRS := roles/hvscope/defaults roles/hvscope/meta roles/hvscope/tasks roles/hvscope/templates
+ANSIBLE_FILES := README.md hvscope-check.yml inventory.example.yml \
+	$(patsubst contrib/ansible/%,%,$(sort $(wildcard $(addprefix contrib/ansible/,$(addsuffix /*,$(ANSIBLE_DIRS))))))
 MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
 MAN5 := man/hvscope-rules.5
 install: all
@@ -255,6 +260,8 @@ install: all
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
+	for d in $(ANSIBLE_DIRS); do install -d $(DESTDIR)$(DOCDIR)/examples/ansible/$$d; done
+	for f in $(ANSIBLE_FILES); do install -m 644 contrib/ansible/$$f $(DESTDIR)$(DOCDIR)/examples/ansible/$$f; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
