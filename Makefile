@@ -206,7 +206,8 @@ check-valgrind:
 # with the sanitizers and installed as a package would install it, checked
 # inside dom0 against xl, xentop and libvirt's Xen driver (tests/xen/); then
 # the same image's kernel without Xen, systemd as PID 1, for the service
-# facts against Debian's own libvirt units.
+# facts against Debian's own libvirt units; and that boot again as a host
+# contrib/ansible's role manages over SSH, with this machine beside it.
 XEN_BUILD := build/xen
 # The second Xen boot's CPU: AMD-V, which TCG emulates, with nested paging,
 # so that Xen offers HVM (PVH and HVM guests run there; the first boot,
@@ -223,6 +224,7 @@ check-xen:
 	HVSCOPE_XEN_CPU=$(XEN_HVM_CPU) HVSCOPE_XEN_OUT=$(abspath $(XEN_BUILD))/xen-hvm-results \
 		HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 	HVSCOPE_BOOT=systemd HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
+	HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/ansible.sh
 
 # Every fuzz target for a fixed number of inputs: the same work on any
 # machine, a finding fails the check.
