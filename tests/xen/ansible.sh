@@ -19,6 +19,9 @@
 #   HVSCOPE_BUILD    the build directory it came from
 #   HVSCOPE_XEN_IMAGE, HVSCOPE_XEN_CACHE  as tests/xen/run.sh
 #   HVSCOPE_ANSIBLE_OUT  logs and results (default $HVSCOPE_BUILD/ansible-results)
+#   HVSCOPE_ANSIBLE_FLEET  the hvscope that writes the fleet page on the
+#                    controller in run 1 (default: the install tree's, when
+#                    this tree has hvscope fleet: cli/cmd_fleet.c)
 #   HVSCOPE_XEN_TIMEOUT  seconds before QEMU is stopped (default 1800)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -130,11 +133,15 @@ retry_files_enabled = False
 pipelining = True
 EOF
 export ANSIBLE_CONFIG=$ctl/ansible.cfg ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-# inventory RUN LOCAL_WAIVE DOM0_WAIVE BUNDLES (waivers as JSON lists)
+# inventory RUN LOCAL_WAIVE DOM0_WAIVE BUNDLES [FLEET_BIN] (waivers as JSON lists)
 inventory() {
+	local fleetvars="    # no fleet page"
+	[ -z "${5:-}" ] || fleetvars="    hvscope_fleet_page: $out/fleet.html
+    hvscope_controller_bin: $5"
 	cat > "$ctl/inventory-$1.yml" << EOF
 all:
   vars:
+$fleetvars
     ansible_python_interpreter: /usr/bin/python3
     hvscope_profile: kvm
     hvscope_reports_dir: $out/reports
@@ -224,7 +231,10 @@ local_fails=$("$HVSCOPE_PAYLOAD/usr/bin/hvscope" check --profile kvm --rules "$h
 	python3 -c 'import json,sys; print(json.dumps(sorted({c["rule"] for c in json.load(sys.stdin)["checks"] if c["verdict"] in ("fail","error")})))') ||
 	true
 [ -n "$local_fails" ] || fail "hvscope check here gave no report"
-inventory 1 "$local_fails" "[]" true
+fleet=${HVSCOPE_ANSIBLE_FLEET:-}
+[ -z "$fleet" ] && [ -f "$top/cli/cmd_fleet.c" ] && fleet=$HVSCOPE_PAYLOAD/usr/bin/hvscope
+[ -n "$fleet" ] || log "NOT TESTED: the fleet page (this tree has no hvscope fleet: cli/cmd_fleet.c)"
+inventory 1 "$local_fails" "[]" true "$fleet"
 play 1
 recap 1 local failed 0
 recap 1 local unreachable 0
@@ -241,6 +251,17 @@ for h in local dom0; do
 	log "run 1: $h's bundle: $(stat -c %s "$out/bundles/$h.tar.xz") bytes"
 done
 facts 1
+if [ -n "$fleet" ]; then
+	python3 - "$out/fleet.html" "$out/reports/local.json" "$out/reports/dom0.json" << 'PY' || fail "run 1: the fleet page"
+import html, json, sys
+page = open(sys.argv[1]).read()
+hosts = [json.load(open(p))["host"] for p in sys.argv[2:]]
+missing = [h for h in hosts if html.escape(h) not in page] + (["fleet-gate"] if "fleet-gate" not in page else [])
+if missing:
+    sys.exit("not on the page: %s" % missing)
+print("  run 1: the fleet page (%d bytes) shows %s and fleet-gate" % (len(page), " and ".join(hosts)))
+PY
+fi
 
 # Run 2: the dom0 waives fleet-gate and what its run-1 report failed; this
 # machine waives nothing: it alone fails, the dom0's tasks all complete.
