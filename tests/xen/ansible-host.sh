@@ -6,7 +6,9 @@ set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 ifc=
 for _ in $(seq 60); do
-	ifc=$(ls /sys/class/net | grep -vx lo | head -n1)
+	for n in /sys/class/net/*; do
+		[ "${n##*/}" = lo ] || [ ! -e "$n" ] || { ifc=${n##*/}; break; }
+	done
 	[ -n "$ifc" ] && break
 	sleep 1
 done

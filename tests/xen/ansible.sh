@@ -19,6 +19,9 @@
 #   HVSCOPE_BUILD    the build directory it came from
 #   HVSCOPE_XEN_IMAGE, HVSCOPE_XEN_CACHE  as tests/xen/run.sh
 #   HVSCOPE_ANSIBLE_OUT  logs and results (default $HVSCOPE_BUILD/ansible-results)
+#   HVSCOPE_ANSIBLE_DEBS  the .deb files the role installs on the dom0 (those
+#                    dpkg-buildpackage made, say); default: the install tree,
+#                    packed by dpkg-deb
 #   HVSCOPE_ANSIBLE_FLEET  the hvscope that writes the fleet page on the
 #                    controller in run 1 (default: the install tree's, when
 #                    this tree has hvscope fleet: cli/cmd_fleet.c)
@@ -55,15 +58,16 @@ trap 'exit 130' INT TERM
 
 # --- the .deb the role installs on the dom0: the install tree, depending
 # on the packages of the libraries it loads ---
-version=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$top/debian/changelog")
-d=$work/deb/root
-mkdir -p "$d/DEBIAN"
-cp -a "$HVSCOPE_PAYLOAD/." "$d/"
-deps=$(ldd "$d/usr/bin/hvscope" "$d"/usr/lib/hvscope/*.so | awk '/=> \//{print $3}' | sort -u |
-	xargs -r -n1 readlink -f | { xargs -r dpkg -S 2> /dev/null || true; } | cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g')
-# (dpkg -S knows no /usr/lib path of a library under /lib: libc6's,
-# essential, is not named)
-cat > "$d/DEBIAN/control" << EOF
+pack() {
+	version=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$top/debian/changelog")
+	d=$work/deb/root
+	mkdir -p "$d/DEBIAN"
+	cp -a "$HVSCOPE_PAYLOAD/." "$d/"
+	deps=$(ldd "$d/usr/bin/hvscope" "$d"/usr/lib/hvscope/*.so | awk '/=> \//{print $3}' | sort -u |
+		xargs -r -n1 readlink -f | { xargs -r dpkg -S 2> /dev/null || true; } | cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g')
+	# (dpkg -S knows no /usr/lib path of a library under /lib: libc6's,
+	# essential, is not named)
+	cat > "$d/DEBIAN/control" << EOF
 Package: hvscope
 Version: $version
 Architecture: amd64
@@ -74,9 +78,17 @@ Priority: optional
 Description: hvscope, packed by tests/xen/ansible.sh from make install's tree
  Installed on the test dom0 by contrib/ansible's role.
 EOF
-deb=$work/deb/hvscope_${version}_amd64.deb
-dpkg-deb --root-owner-group --build "$d" "$deb" > /dev/null
-log "packed $(basename "$deb") ($(stat -c %s "$deb") bytes; depends on $deps)"
+	deb=$work/deb/hvscope_${version}_amd64.deb
+	dpkg-deb --root-owner-group --build "$d" "$deb" > /dev/null
+	log "packed $(basename "$deb") ($(stat -c %s "$deb") bytes; depends on $deps)"
+}
+if [ -n "${HVSCOPE_ANSIBLE_DEBS:-}" ]; then
+	deb=$(printf '%s\n' $HVSCOPE_ANSIBLE_DEBS | paste -sd,)
+	version=$(dpkg-deb -f "${HVSCOPE_ANSIBLE_DEBS%% *}" Version) || fail "not a .deb: ${HVSCOPE_ANSIBLE_DEBS%% *}"
+	log "the role installs $HVSCOPE_ANSIBLE_DEBS on the dom0"
+else
+	pack
+fi
 
 # --- the SSH key, and the payload the dom0's init unpacks over / ---
 ssh-keygen -q -t ed25519 -N '' -C hvscope-ansible-test -f "$work/id_ed25519"
