@@ -206,7 +206,8 @@ check-valgrind:
 # with the sanitizers and installed as a package would install it, checked
 # inside dom0 against xl, xentop and libvirt's Xen driver (tests/xen/); then
 # the same image's kernel without Xen, systemd as PID 1, for the service
-# facts against Debian's own libvirt units.
+# facts against Debian's own libvirt units; and that boot again as a host
+# contrib/ansible's role manages over SSH, with this machine beside it.
 XEN_BUILD := build/xen
 # The second Xen boot's CPU: AMD-V, which TCG emulates, with nested paging,
 # so that Xen offers HVM (PVH and HVM guests run there; the first boot,
@@ -223,6 +224,7 @@ check-xen:
 	HVSCOPE_XEN_CPU=$(XEN_HVM_CPU) HVSCOPE_XEN_OUT=$(abspath $(XEN_BUILD))/xen-hvm-results \
 		HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
 	HVSCOPE_BOOT=systemd HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/run.sh
+	HVSCOPE_BUILD=$(abspath $(XEN_BUILD)) HVSCOPE_PAYLOAD=$(abspath $(XEN_BUILD))/payload tests/xen/ansible.sh
 
 # Every fuzz target for a fixed number of inputs: the same work on any
 # machine, a finding fails the check.
@@ -239,6 +241,11 @@ check-layers: all
 
 check: check-layers check-asan check-valgrind check-fuzz check-xen
 
+# contrib/ansible's role and example play, installed as documentation
+# (examples/ansible): an admin copies the role into a roles path.
+ANSIBLE_DIRS := roles/hvscope/defaults roles/hvscope/meta roles/hvscope/tasks roles/hvscope/templates
+ANSIBLE_FILES := README.md hvscope-check.yml inventory.example.yml \
+	$(patsubst contrib/ansible/%,%,$(sort $(wildcard $(addprefix contrib/ansible/,$(addsuffix /*,$(ANSIBLE_DIRS))))))
 MAN1 := man/hvscope.1 man/hvscope-check.1 man/hvscope-fleet.1 man/hvscope-top.1 man/hvscope-exporter.1 man/hvscope-bundle.1
 MAN5 := man/hvscope-rules.5
 install: all
@@ -255,6 +262,8 @@ install: all
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
+	for d in $(ANSIBLE_DIRS); do install -d $(DESTDIR)$(DOCDIR)/examples/ansible/$$d; done
+	for f in $(ANSIBLE_FILES); do install -m 644 contrib/ansible/$$f $(DESTDIR)$(DOCDIR)/examples/ansible/$$f; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service

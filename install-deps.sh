@@ -25,13 +25,16 @@ build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
 # and .rpm packages, their man pages and the shell completion; and what
 # builds the Xen dom0 image and the guest's initramfs (make check-xen);
 # chromium (headless) renders the HTML report and fleet pages
-# (tests/e2e/test_html_pages.sh).
+# (tests/e2e/test_html_pages.sh); Debian's ansible and the SSH client it
+# drives, for contrib/ansible's role run against this machine and the dom0
+# image over SSH (tests/xen/ansible.sh).
 test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
  libvirt-clients qemu-system-x86 clang libclang-rt-14-dev tmux procps
  python3 libxml2-utils prometheus valgrind util-linux curl openssl
  prometheus-libvirt-exporter wrk xz-utils zstd sosreport debhelper lintian
  rpmlint groff man-db bash-completion git
- debootstrap busybox-static cpio e2fsprogs time chromium"
+ debootstrap busybox-static cpio e2fsprogs time chromium
+ ansible openssh-client"
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"

@@ -45,3 +45,17 @@ if command -v systemd-analyze >/dev/null; then
 	[ ! -s "$TMP/v.log" ] || fail "systemd-analyze verify: $(cat "$TMP/v.log")"
 	note "systemd-analyze verify: clean"
 fi
+
+# The Ansible role's example play and inventory, as Debian's ansible parses
+# them (the role itself runs against two hosts in make check-xen:
+# tests/xen/ansible.sh).
+need ansible-playbook ansible-inventory
+A=$C/ansible
+ANSIBLE_ROLES_PATH=$A/roles ansible-playbook -i "$A/inventory.example.yml" --syntax-check "$A/hvscope-check.yml" > "$TMP/a.log" 2>&1 ||
+	fail "ansible-playbook --syntax-check: $(cat "$TMP/a.log")"
+ANSIBLE_ROLES_PATH=$A/roles ansible-playbook -i "$A/inventory.example.yml" --list-tasks "$A/hvscope-check.yml" > "$TMP/tasks.txt" 2>&1 ||
+	fail "ansible-playbook --list-tasks: $(cat "$TMP/tasks.txt")"
+grep -q 'hvscope : Gate the host on its unwaived FAIL verdicts' "$TMP/tasks.txt" || fail "the role's gate is not among the tasks: $(cat "$TMP/tasks.txt")"
+ansible-inventory -i "$A/inventory.example.yml" --host kvm02.example.org > "$TMP/a.json" 2> "$TMP/a.log" || fail "ansible-inventory: $(cat "$TMP/a.log")"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["hvscope_waive"], "no waivers"' "$TMP/a.json" || fail "kvm02's waivers are not in the example inventory"
+note "contrib/ansible: the example play parses; the role's tasks: $(grep -c 'hvscope :' "$TMP/tasks.txt") (the included files' not counted)"

@@ -31,6 +31,7 @@ dpkg-deb -c "$XDEB" | grep -q '/usr/lib/hvscope/hv-xenstat.so$' || fail "hvscope
 dpkg-deb -f "$DEB" Depends | grep -q 'libxen' && fail "hvscope depends on Xen's libraries: $(dpkg-deb -f "$DEB" Depends)"
 dpkg-deb -f "$XDEB" Depends | grep -q 'libxen' || fail "hvscope-xen does not depend on libxen: $(dpkg-deb -f "$XDEB" Depends)"
 dpkg-deb -f "$DEB" Suggests | grep -q 'hvscope-xen' || fail "hvscope does not suggest hvscope-xen"
+dpkg-deb -c "$DEB" | grep '/usr/share/doc/hvscope/examples/ansible/roles/hvscope/tasks/main.yml$' > /dev/null || fail "hvscope lacks the Ansible role (examples/ansible)"
 note "hvscope depends on: $(dpkg-deb -f "$DEB" Depends | tr -d '\n')"
 note "hvscope-xen depends on: $(dpkg-deb -f "$XDEB" Depends | tr -d '\n')"
 lintian --fail-on error --pedantic -I "$TMP"/deb/hvscope_*.changes > "$TMP/lintian.txt" 2>&1 || { cat "$TMP/lintian.txt"; fail "lintian reports errors"; }
@@ -143,7 +144,8 @@ rpm -qlp "$XRPM" | grep -qx /usr/lib64/hvscope/hv-xenstat.so || fail "hvscope-xe
 for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/lib64/hvscope/cmd-top.so /usr/lib64/hvscope/cmd-exporter.so \
 	/usr/lib64/hvscope/cmd-bundle.so /usr/lib64/hvscope/probe-rpm.so /usr/lib64/hvscope/probe-unpack.so \
 	/usr/lib64/hvscope/probe-xml.so /usr/lib64/hvscope/probe-semanage.so /usr/share/hvscope/rules/10-kvm.yaml /etc/hvscope/rules.d \
-	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope; do
+	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope \
+	/usr/share/doc/hvscope/examples/ansible/roles/hvscope/tasks/main.yml; do
 	grep -qx "$f" "$R/files" || fail "$f not in the RPM"
 done
 grep -c '/man[15]/' "$R/files" | grep -qx 7 || fail "the RPM lacks man pages"

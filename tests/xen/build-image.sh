@@ -16,10 +16,14 @@ cache=${1:?usage: build-image.sh CACHE_DIR}
 
 # The dom0: Xen's tools and hypervisor, a kernel, libvirt's Xen driver (the
 # libvirt backend over xen:///system), curl to scrape the exporter, and the
-# runtime libraries of the freshly built hvscope (hvscope_libs below).
+# runtime libraries of the freshly built hvscope (hvscope_libs below); and
+# for the systemd boot as a host Ansible manages over SSH
+# (tests/e2e/test_ansible.sh): sshd, and python3 with python3-apt, which
+# Ansible's modules (apt among them) run with on the managed host.
 base_pkgs="xen-utils-4.17 xen-utils-common xen-hypervisor-4.17-amd64
  linux-image-amd64 procps iproute2 udev kmod systemd-sysv
- libvirt-daemon libvirt-daemon-driver-xen libvirt-clients curl ca-certificates"
+ libvirt-daemon libvirt-daemon-driver-xen libvirt-clients curl ca-certificates
+ openssh-server python3 python3-apt"
 # Debian's libvirt units (the systemd boot checks the service facts against
 # them), and Xen's device model for HVM guests (qemu-system-xen); apt in
 # the root installs them, as debootstrap does not choose between

@@ -20,14 +20,18 @@ mkdir -p /results /run/lock
 hostname hvscope-dom0
 
 # "hvscope.systemd" on the command line (the kernel booted without Xen):
-# systemd is PID 1 this time.  The payload's unit runs the service checks
-# under it (systemd-run.sh), writes the results disk and powers off.
+# systemd is PID 1 this time.  The payload's units start under it: the
+# service checks (systemd-run.sh), which write the results disk and power
+# off, or the network and sshd of a host Ansible manages (test_ansible.sh).
 if grep -qw hvscope.systemd /proc/cmdline; then
 	echo "hvscope-init: unpacking the payload, then systemd"
 	tar -xf /dev/vdb -C / 2>/results/payload.err
-	cp /opt/hvscope-xen/hvscope-systemd-test.service /etc/systemd/system/
 	mkdir -p /etc/systemd/system/multi-user.target.wants
-	ln -sf ../hvscope-systemd-test.service /etc/systemd/system/multi-user.target.wants/
+	for u in /opt/hvscope-xen/*.service; do
+		[ -f "$u" ] || continue
+		cp "$u" /etc/systemd/system/
+		ln -sf "../${u##*/}" /etc/systemd/system/multi-user.target.wants/
+	done
 	umount /dev/shm /dev/pts /tmp 2>/dev/null
 	exec /lib/systemd/systemd
 fi
