@@ -23,8 +23,7 @@
 #                    dpkg-buildpackage made, say); default: the install tree,
 #                    packed by dpkg-deb
 #   HVSCOPE_ANSIBLE_FLEET  the hvscope that writes the fleet page on the
-#                    controller in run 1 (default: the install tree's, when
-#                    this tree has hvscope fleet: cli/cmd_fleet.c)
+#                    controller in run 1 (default: the install tree's)
 #   HVSCOPE_XEN_TIMEOUT  seconds before QEMU is stopped (default 1800)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -243,9 +242,7 @@ local_fails=$("$HVSCOPE_PAYLOAD/usr/bin/hvscope" check --profile kvm --rules "$h
 	python3 -c 'import json,sys; print(json.dumps(sorted({c["rule"] for c in json.load(sys.stdin)["checks"] if c["verdict"] in ("fail","error")})))') ||
 	true
 [ -n "$local_fails" ] || fail "hvscope check here gave no report"
-fleet=${HVSCOPE_ANSIBLE_FLEET:-}
-[ -z "$fleet" ] && [ -f "$top/cli/cmd_fleet.c" ] && fleet=$HVSCOPE_PAYLOAD/usr/bin/hvscope
-[ -n "$fleet" ] || log "NOT TESTED: the fleet page (this tree has no hvscope fleet: cli/cmd_fleet.c)"
+fleet=${HVSCOPE_ANSIBLE_FLEET:-$HVSCOPE_PAYLOAD/usr/bin/hvscope}
 inventory 1 "$local_fails" "[]" true "$fleet"
 play 1
 recap 1 local failed 0
