@@ -192,7 +192,13 @@ static int open_context(struct probe_ctx *ctx, const struct check_opts *o, struc
 		return 0;
 	}
 	int r = bundle_in_open(o->bundle, in, e);
-	return r < 0 ? r : bundle_in_context(in, ctx, e);
+	if (r == 0 && (r = bundle_in_context(in, ctx, e)) > 0) {
+		fprintf(stderr, "hvscope check: %s: hvscope's facts in it do not load (%s): reading sos's own files\n", o->bundle,
+			err_msg(e));
+		err_clear(e);
+		r = 0;
+	}
+	return r;
 }
 
 /* The options that do not run the checks; -1 when they do not apply. */
