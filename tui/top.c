@@ -117,32 +117,31 @@ static bool print_history(const struct hv_snapshot *snaps, size_t n, double inte
 }
 
 /* -f snapshot: the samples kept (the newest HV_HISTORY_MAX_SAMPLES) until
- * the iterations or a signal, then written as one document. */
+ * the iterations or a signal, then written as one document.  A sample
+ * that failed is kept as such (up false, its error), as the screen shows
+ * it, not said on stderr: sos keeps stderr in the same file as the
+ * document.  1 when none answered. */
 static int record_batch(struct hv *hv, int iterations, double delay)
 {
 	struct hv_snapshot *snaps = xcalloc(HV_HISTORY_MAX_SAMPLES, sizeof(*snaps));
-	size_t n = 0;
+	size_t n = 0, good = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	hv_set_want(hv, HV_WANT_RECORD);
 	for (int i = 1; !stop && (iterations <= 0 || i <= iterations); i++) {
 		struct hv_snapshot s = { 0 };
-		if (hv_sample(hv, &s) < 0) {
-			fprintf(stderr, "hvscope top: %s\n", s.error ? s.error : "no answer");
-			hv_snapshot_free(&s);
-		} else {
-			if (n == HV_HISTORY_MAX_SAMPLES) {
-				hv_snapshot_free(&snaps[0]);
-				memmove(snaps, snaps + 1, --n * sizeof(*snaps));
-			}
-			snaps[n++] = s;
+		good += hv_sample(hv, &s) == 0;
+		if (n == HV_HISTORY_MAX_SAMPLES) {
+			hv_snapshot_free(&snaps[0]);
+			memmove(snaps, snaps + 1, --n * sizeof(*snaps));
 		}
+		snaps[n++] = s;
 		hv_tidy(hv);
 		if (iterations <= 0 || i < iterations)
 			sleep_s(delay);
 	}
-	int rc = n && print_history(snaps, n, delay) ? 0 : 1;
+	int rc = n && print_history(snaps, n, delay) && good ? 0 : 1;
 	for (size_t i = 0; i < n; i++)
 		hv_snapshot_free(&snaps[i]);
 	free(snaps);
