@@ -68,7 +68,7 @@ CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c 
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services_systemd.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c probe/bootcfg.c \
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
-	probe/guest_copy.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
+	probe/guest_copy.c probe/sos_own.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
 	probe/svirt.c
 RULES_SRC := rules/field.c rules/expect.c rules/rule.c rules/ruleset.c rules/engine.c rules/report.c rules/report_html.c rules/fleet.c rules/check.c
 HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
@@ -261,6 +261,9 @@ install: all
 	install -m 644 contrib/bash-completion/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	install -d $(DESTDIR)$(SYSCONFDIR)/sos/extras.d
+	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/sos/hvscope > $(DESTDIR)$(SYSCONFDIR)/sos/extras.d/hvscope
+	chmod 644 $(DESTDIR)$(SYSCONFDIR)/sos/extras.d/hvscope
 	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 	for d in $(ANSIBLE_DIRS); do install -d $(DESTDIR)$(DOCDIR)/examples/ansible/$$d; done
 	for f in $(ANSIBLE_FILES); do install -m 644 contrib/ansible/$$f $(DESTDIR)$(DOCDIR)/examples/ansible/$$f; done
@@ -270,6 +273,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(DOCDIR)
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d $(DESTDIR)$(SYSCONFDIR)/hvscope 2>/dev/null
+	rm -f $(DESTDIR)$(SYSCONFDIR)/sos/extras.d/hvscope
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/sos/extras.d $(DESTDIR)$(SYSCONFDIR)/sos 2>/dev/null
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=

@@ -43,7 +43,9 @@ static const struct opt rows[] = {
 	{ ROW('l', "list", OPT_TRUE, O(list), NULL, "list the profiles and their rules") },
 	{ ROW(0, "explain", OPT_STR, O(explain), "ID", "what a rule checks, why, and how to fix it") },
 	{ ROW(0, "facts", OPT_TRUE, O(facts), NULL, "list the facts the probes provide and where each comes\n"
-	  "from (live, --root image, bundle, sosreport)") },
+	  "from (live, --root image, bundle, sosreport); with --format\n"
+	  "json, every fact each profile reads, as a bundle's\n"
+	  "check/facts.json holds them") },
 	{ ROW('q', "quiet", OPT_TRUE, O(quiet), NULL, "print only what needs attention") },
 	{ ROW(0, "no-color", OPT_TRUE, O(no_color), NULL, "no colours (also when NO_COLOR is set, or not on a terminal)") },
 	{ ROW('h', "help", OPT_HELP, 0, NULL, "this text") },
@@ -152,12 +154,26 @@ static void list_facts(void)
 	}
 }
 
+/* text on stdout, through the scrubber; -1 when stdout failed. */
+static int print_scrubbed(const struct buf *out)
+{
+	struct buf clean = BUF_INIT;
+	scrub_text(buf_str(out), out->len, &clean);
+	fwrite(buf_str(&clean), 1, clean.len, stdout);
+	buf_free(&clean);
+	if (fflush(stdout) != 0) {
+		perror("hvscope check: stdout");
+		return -1;
+	}
+	return 0;
+}
+
 /* The report on stdout.  Facts quote what hosts hold (a kernel command
  * line, a config's values): the same scrubber as a bundle's, on every
  * format. */
 static int print_report(const struct report *rep, enum fmt fmt, const struct report_opts *ro)
 {
-	struct buf out = BUF_INIT, clean = BUF_INIT;
+	struct buf out = BUF_INIT;
 	switch (fmt) {
 	case FMT_TEXT: report_write_text(rep, ro, &out); break;
 	case FMT_JSON: report_write_json(rep, &out); break;
@@ -165,15 +181,9 @@ static int print_report(const struct report *rep, enum fmt fmt, const struct rep
 	case FMT_PROM: report_write_prometheus(rep, &out); break;
 	case FMT_HTML: report_write_html(rep, &out); break;
 	}
-	scrub_text(buf_str(&out), out.len, &clean);
-	fwrite(buf_str(&clean), 1, clean.len, stdout);
-	buf_free(&clean);
+	int r = print_scrubbed(&out);
 	buf_free(&out);
-	if (fflush(stdout) != 0) {
-		perror("hvscope check: stdout");
-		return -1;
-	}
-	return 0;
+	return r;
 }
 
 /* The probes' context: the host (or --root's tree), or the host a bundle
@@ -185,7 +195,13 @@ static int open_context(struct probe_ctx *ctx, const struct check_opts *o, struc
 		return 0;
 	}
 	int r = bundle_in_open(o->bundle, in, e);
-	return r < 0 ? r : bundle_in_context(in, ctx, e);
+	if (r == 0 && (r = bundle_in_context(in, ctx, e)) > 0) {
+		fprintf(stderr, "hvscope check: %s: hvscope's facts in it do not load (%s): reading sos's own files\n", o->bundle,
+			err_msg(e));
+		err_clear(e);
+		r = 0;
+	}
+	return r;
 }
 
 /* The options that do not run the checks; -1 when they do not apply. */
@@ -211,6 +227,26 @@ static int bad_places(const struct check_opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+/* --facts --format json: every fact each profile reads, of the context
+ * the options name, as a bundle records them (rules/check.c writes both). */
+static int print_facts_json(const struct check_opts *o, struct ruleset *set, struct err *e)
+{
+	struct probe_ctx ctx;
+	struct bundle_in in = { 0 };
+	if (open_context(&ctx, o, &in, e) < 0) {
+		fprintf(stderr, "hvscope check: %s\n", err_msg(e));
+		bundle_in_close(&in);
+		return EXIT_CANNOT;
+	}
+	struct buf out = BUF_INIT;
+	check_facts_json(&ctx, set, &out);
+	int rc = print_scrubbed(&out) == 0 ? EXIT_PASS : EXIT_CANNOT;
+	buf_free(&out);
+	probe_ctx_free(&ctx);
+	bundle_in_close(&in);
+	return rc;
 }
 
 /* The checks run on the context the options name, the report printed. */
@@ -251,12 +287,16 @@ int cmd_check(int argc, char **argv)
 	int rc = EXIT_CANNOT, pr = opts_parse(&cmd, argc, argv, &o);
 	if (pr == OPTS_HELP) {
 		rc = EXIT_PASS;
-	} else if (pr == OPTS_OK && o.facts) {
+	} else if (pr == OPTS_OK && o.facts && o.fmt == FMT_TEXT) {
 		list_facts();
 		rc = EXIT_PASS;
+	} else if (pr == OPTS_OK && o.facts && o.fmt != FMT_JSON) {
+		fprintf(stderr, "hvscope check: --facts prints text or json\n");
 	} else if (pr == OPTS_OK && bad_places(&o) == 0) {
 		if (check_load(&o.dirs, &set, &e) < 0)
 			fprintf(stderr, "hvscope check: %s\n", err_msg(&e));
+		else if (o.facts)
+			rc = print_facts_json(&o, &set, &e);
 		else if ((rc = list_or_explain(&o, &set)) < 0)
 			rc = run_checks(&o, &set, &e);
 	}

@@ -28,7 +28,7 @@ static int set_sort(void *opts, const struct opt *row, const char *arg)
 }
 
 #define O(f) offsetof(struct top_opts, f)
-static const char *const formats[] = { "text", "csv", "json", NULL };
+static const char *const formats[] = { "text", "csv", "json", "snapshot", NULL };
 static const struct opt rows[] = {
 	{ ROW('c', "connect", OPT_STR, O(uri), "URI", "xen (native libxenstat), or a libvirt URI such as\n"
 	  "qemu:///system, xen:///system, test:///default (a demo that\n"
@@ -37,7 +37,9 @@ static const struct opt rows[] = {
 	{ ROW('d', "delay", OPT_DOUBLE, O(delay), "SECONDS", "between samples (default 3)"), .lo = 0.1, .hi = 3600, .give = "seconds between 0.1 and 3600" },
 	{ ROW('b', "batch", OPT_TRUE, O(batch), NULL, "no screen: print every sample to stdout") },
 	{ ROW('i', "iterations", OPT_LL, O(iterations), "N", "stop after N samples (batch mode; default: forever)"), .lo = 1, .hi = INT_MAX, .give = "a count between 1 and 2147483647" },
-	{ ROW('f', "format", OPT_CHOICE, O(fmt), "FMT", "batch output: text (default, xentop -b's layout), csv, json"), .choices = formats },
+	{ ROW('f', "format", OPT_CHOICE, O(fmt), "FMT", "batch output: text (default, xentop -b's layout), csv,\n"
+	  "json (lines), snapshot (one document of every sample, as\n"
+	  "a bundle records them and --replay reads them)"), .choices = formats },
 	{ ROW('s', "sort", OPT_CALL, O(sort), "COLUMN", "sort by a column: name, cpu_pct, mem_kib ... (default name)"), .call = set_sort },
 	{ ROW('r', "reverse", OPT_TRUE, O(reverse), NULL, "reverse the sort order") },
 	{ ROW(0, "filter", OPT_STR, O(filter), "TEXT", "only domains whose name contains TEXT") },

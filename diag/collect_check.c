@@ -58,19 +58,6 @@ static void collect_cpuid(struct bundle *b)
 	buf_free(&text);
 }
 
-/* Every fact each profile reads, into ctx: hvscope check --bundle runs
- * any profile on the bundle with the facts its host's probes saw. */
-static void record_every_profile(struct probe_ctx *ctx, struct ruleset *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		struct report rep = { 0 };
-		struct err e = ERR_INIT;
-		check_run(ctx, set, set->v[i].name, NULL, &rep, &e);
-		report_free(&rep);
-		err_clear(&e);
-	}
-}
-
 void bundle_check(struct bundle *b, const char *const *packages)
 {
 	struct ruleset set = { 0 };
@@ -99,12 +86,9 @@ void bundle_check(struct bundle *b, const char *const *packages)
 		buf_free(&out);
 	}
 	collect_packages(b, &ctx, packages);
-	record_every_profile(&ctx, &set);
 	collect_cpuid(b);
-	probe_fact(&ctx, "selinux.mode");
-	probe_fact(&ctx, "selinux.policy");
 	struct buf facts = BUF_INIT;
-	facts_write_json(&ctx.facts, &facts);
+	check_facts_json(&ctx, &set, &facts);
 	bundle_add(b, "check/facts.json", facts.s, facts.len, "hvscope probes", time(NULL), 0);
 	buf_free(&facts);
 	probe_ctx_free(&ctx);

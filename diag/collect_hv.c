@@ -76,8 +76,7 @@ void bundle_hv_start(struct bundle *b)
 		return;
 	}
 	hv_set_deadline(hv, b->o->cmd_timeout_ms);
-	/* a few samples: what each figure costs does not matter */
-	hv_set_want(hv, HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB);
+	hv_set_want(hv, HV_WANT_RECORD);
 	struct hv_sampler *s = xcalloc(1, sizeof(*s));
 	*s = (struct hv_sampler){ .hv = hv, .want = b->o->samples > 0 ? b->o->samples : 1, .interval = b->o->sample_interval };
 	int r = pthread_create(&s->thread, NULL, sample_all, s);
@@ -147,13 +146,7 @@ void bundle_hv_finish(struct bundle *b)
 	} else {
 		struct buf out = BUF_INIT;
 		/* The newest samples that top --replay reads back. */
-		size_t first = 0;
-		hv_history_write_json(s->snap, s->n, s->interval, &out);
-		while (out.len > HV_HISTORY_MAX_BYTES && first + 1 < s->n) {
-			first++;
-			buf_reset(&out);
-			hv_history_write_json(s->snap + first, s->n - first, s->interval, &out);
-		}
+		size_t first = hv_history_write_json_fit(s->snap, s->n, s->interval, HV_HISTORY_MAX_BYTES, &out);
 		if (first)
 			bundle_log(b, "%s: the oldest %zu samples left out: the rest fill the %u MiB top --replay reads", src, first,
 				   HV_HISTORY_MAX_BYTES >> 20);

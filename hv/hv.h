@@ -64,6 +64,9 @@ void hv_history_write_json(const struct hv_snapshot *snaps, size_t n, double int
  * HV_HISTORY_MAX_SAMPLES samples (bundles record at most 600). */
 #define HV_HISTORY_MAX_BYTES (16u << 20)
 #define HV_HISTORY_MAX_SAMPLES 10000
+/* The newest of the n samples whose history fits in max bytes (at least
+ * the last one), written; returns how many of the oldest were left out. */
+size_t hv_history_write_json_fit(const struct hv_snapshot *snaps, size_t n, double interval, size_t max, struct buf *out);
 /* rel under top (a bundle's directory, as a root): a history, or one
  * snapshot (format 1, hv/snap_keys.h); an error names shown:line:column,
  * the sample and what is wrong with it, or a format newer than this

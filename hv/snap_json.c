@@ -212,3 +212,16 @@ void hv_history_write_json(const struct hv_snapshot *snaps, size_t n, double int
 	buf_puts(out, "\n]}\n");
 }
 
+
+size_t hv_history_write_json_fit(const struct hv_snapshot *snaps, size_t n, double interval, size_t max, struct buf *out)
+{
+	size_t start = out->len, first = 0;
+	hv_history_write_json(snaps, n, interval, out);
+	while (out->len - start > max && first + 1 < n) {
+		first++;
+		out->len = start;
+		out->s[start] = '\0';
+		hv_history_write_json(snaps + first, n - first, interval, out);
+	}
+	return first;
+}

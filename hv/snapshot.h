@@ -180,6 +180,9 @@ enum {
 	/* Storage pools. */
 	HV_WANT_POOLS = 1u << 5,
 };
+/* What a recorded history (a bundle's samples, top -f snapshot) asks
+ * for: a few samples, so what each figure costs does not matter. */
+#define HV_WANT_RECORD (HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB)
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or
  * why one could not be had. */

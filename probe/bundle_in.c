@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "core/module.h"
 #include "probe/fact_load.h"
+#include "probe/sos_own.h"
 #include "probe/unpack.h"
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -95,9 +96,13 @@ static void found_top(struct bundle_in *in)
 	in->kind = (enum bundle_kind)kind_of(in->top);
 	if (in->kind == BUNDLE_SOS) { /* the host's files are where they were */
 		in->files = xstrdup(in->top);
+		sos_own_find(in->top, &in->facts, &in->samples);
 		return;
 	}
 	in->files = xasprintf("%s/files", in->top);
+	in->facts = xstrdup("check/facts.json");
+	const char *hist = "hypervisor/samples.json", *one = "hypervisor/domains.json";
+	in->samples = root_exists(in->top, hist) ? xstrdup(hist) : root_exists(in->top, one) ? xstrdup(one) : NULL;
 	in->cpuid = xasprintf("%s/check/cpuid.raw", in->top);
 	struct stat st;
 	if (lstat(in->cpuid, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -168,12 +173,14 @@ int bundle_in_open(const char *path, struct bundle_in *in, struct err *e)
 
 int bundle_in_context(const struct bundle_in *in, struct probe_ctx *ctx, struct err *e)
 {
-	if (in->kind == BUNDLE_SOS) {
-		probe_ctx_init_offline(ctx, OFFLINE_SOS, NULL, in->files, NULL);
-		return 0;
-	}
 	struct facts recorded = { 0 };
-	int r = facts_load_json(&recorded, in->top, "check/facts.json", e);
+	int r = in->facts ? facts_load_json(&recorded, in->top, in->facts, e) : 0;
+	if (in->kind == BUNDLE_SOS) {
+		/* a broken record (a run cut short) leaves sos's own files */
+		probe_ctx_init_offline(ctx, OFFLINE_SOS, r == 0 && in->facts ? &recorded : NULL, in->files, NULL);
+		facts_free(&recorded);
+		return r < 0 ? 1 : 0;
+	}
 	if (r < 0) {
 		facts_free(&recorded);
 		return r;
@@ -192,5 +199,7 @@ void bundle_in_close(struct bundle_in *in)
 	free(in->top);
 	free(in->files);
 	free(in->cpuid);
+	free(in->facts);
+	free(in->samples);
 	memset(in, 0, sizeof(*in));
 }

@@ -95,6 +95,26 @@ int check_run(struct probe_ctx *ctx, struct ruleset *set, const char *profile_na
 	return 0;
 }
 
+void check_record_facts(struct probe_ctx *ctx, struct ruleset *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct report rep = { 0 };
+		struct err e = ERR_INIT;
+		check_run(ctx, set, set->v[i].name, NULL, &rep, &e);
+		report_free(&rep);
+		err_clear(&e);
+	}
+	/* what a bundle's reader shows beside the verdicts */
+	probe_fact(ctx, "selinux.mode");
+	probe_fact(ctx, "selinux.policy");
+}
+
+void check_facts_json(struct probe_ctx *ctx, struct ruleset *set, struct buf *out)
+{
+	check_record_facts(ctx, set);
+	facts_write_json(&ctx->facts, out);
+}
+
 int check_report(const char *profile_name, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
 		 struct err *e)
 {

@@ -18,6 +18,12 @@ int check_load(const struct strv *dirs, struct ruleset *set, struct err *e);
  * in e. */
 int check_run(struct probe_ctx *ctx, struct ruleset *set, const char *profile, const struct strv *only, struct report *rep,
 	      struct err *e);
+/* Every fact each profile of set reads (and SELinux's mode and policy),
+ * asked of ctx: what check --bundle needs to run any profile again. */
+void check_record_facts(struct probe_ctx *ctx, struct ruleset *set);
+/* check_record_facts, then every fact ctx holds as a bundle's
+ * check/facts.json holds them (probe/fact_load.c reads them back). */
+void check_facts_json(struct probe_ctx *ctx, struct ruleset *set, struct buf *out);
 /* check_load and check_run on a probe context of root's own. */
 int check_report(const char *profile, const struct strv *dirs, const char *root, struct ruleset *set, struct report *rep,
 		 struct err *e);

@@ -134,6 +134,8 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 		case BATCH_JSON:
 			write_json_record(out, cur, sample_no, r);
 			break;
+		case BATCH_SNAPSHOT:
+			break;
 		}
 	}
 	buf_free(&cell);

@@ -8,7 +8,9 @@
 #include "core/buf.h"
 #include "hv/hv.h"
 
-enum batch_fmt { BATCH_TEXT, BATCH_CSV, BATCH_JSON };
+/* BATCH_SNAPSHOT: not lines but one document, the samples as a bundle
+ * records them (tui/top.c writes it through hv/). */
+enum batch_fmt { BATCH_TEXT, BATCH_CSV, BATCH_JSON, BATCH_SNAPSHOT };
 
 struct batch_opts {
 	enum batch_fmt fmt;

@@ -16,19 +16,15 @@ int top_replay_load(const char *path, struct hv_history *h, char **desc, struct 
 	int r = bundle_in_open(path, &in, e);
 	if (r < 0)
 		return r;
-	if (in.kind == BUNDLE_SOS) {
-		bundle_in_close(&in);
-		return err_set(e, -ENOENT, "%s: an sosreport records no hypervisor samples (hvscope bundle does)", path);
-	}
-	/* samples.json; a bundle of format 1 has one sample in domains.json */
-	const char *hist = "hypervisor/samples.json", *one = "hypervisor/domains.json";
-	const char *file = root_exists(in.top, hist) ? hist : root_exists(in.top, one) ? one : NULL;
-	_cleanup_free_ char *shown = file ? xasprintf("%s: %s", path, file) : NULL;
-	if (!file)
+	_cleanup_free_ char *shown = in.samples ? xasprintf("%s: %s", path, in.samples) : NULL;
+	if (in.samples)
+		r = hv_history_load(in.top, in.samples, shown, h, e);
+	else if (in.kind == BUNDLE_SOS)
+		r = err_set(e, -ENOENT, "%s: an sosreport records no hypervisor samples of its own, and this one holds "
+				       "none of hvscope's (its /etc/sos/extras.d/hvscope file adds them: hvscope-bundle(1), SOS)", path);
+	else
 		r = err_set(e, -ENOENT, "%s: the bundle holds no samples of the hypervisor (made with --no-hypervisor, "
 				       "or the hypervisor did not answer: its manifest.json says which)", path);
-	else
-		r = hv_history_load(in.top, file, shown, h, e);
 	if (r == 0) {
 		const struct hv_host *host = &h->snap[0].host;
 		*desc = xasprintf("replay of %s (%s)", path, host->source ? host->source : "?");

@@ -98,10 +98,65 @@ static int run_batch(struct hv *hv, int iterations, double delay, const struct b
 	return good ? 0 : 1;
 }
 
+/* The history document on stdout (what a bundle's
+ * hypervisor/samples.json holds); false when stdout failed. */
+static bool print_history(const struct hv_snapshot *snaps, size_t n, double interval)
+{
+	struct buf out = BUF_INIT;
+	size_t left_out = hv_history_write_json_fit(snaps, n, interval, HV_HISTORY_MAX_BYTES, &out);
+	if (left_out)
+		fprintf(stderr, "hvscope top: the oldest %zu samples left out: the rest fill the %u MiB top --replay reads\n", left_out,
+			HV_HISTORY_MAX_BYTES >> 20);
+	fwrite(buf_str(&out), 1, out.len, stdout);
+	buf_free(&out);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "hvscope top: stdout: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* -f snapshot: the samples kept (the newest HV_HISTORY_MAX_SAMPLES) until
+ * the iterations or a signal, then written as one document.  A sample
+ * that failed is kept as such (up false, its error), as the screen shows
+ * it, not said on stderr: sos keeps stderr in the same file as the
+ * document.  1 when none answered. */
+static int record_batch(struct hv *hv, int iterations, double delay)
+{
+	struct hv_snapshot *snaps = xcalloc(HV_HISTORY_MAX_SAMPLES, sizeof(*snaps));
+	size_t n = 0, good = 0;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	hv_set_want(hv, HV_WANT_RECORD);
+	for (int i = 1; !stop && (iterations <= 0 || i <= iterations); i++) {
+		struct hv_snapshot s = { 0 };
+		good += hv_sample(hv, &s) == 0;
+		if (n == HV_HISTORY_MAX_SAMPLES) {
+			hv_snapshot_free(&snaps[0]);
+			memmove(snaps, snaps + 1, --n * sizeof(*snaps));
+		}
+		snaps[n++] = s;
+		hv_tidy(hv);
+		if (iterations <= 0 || i < iterations)
+			sleep_s(delay);
+	}
+	int rc = n && print_history(snaps, n, delay) && good ? 0 : 1;
+	for (size_t i = 0; i < n; i++)
+		hv_snapshot_free(&snaps[i]);
+	free(snaps);
+	return rc;
+}
+
 /* The recorded samples, one after another, as fast as stdout takes them:
  * a script reading a bundle wants them all, not the recorded pace. */
 static int replay_batch(const struct hv_history *h, int iterations, const struct batch_view *v)
 {
+	if (v->bo->fmt == BATCH_SNAPSHOT) { /* the recorded document again, as recorded */
+		size_t n = iterations > 0 && (size_t)iterations < h->n ? (size_t)iterations : h->n;
+		double span = n > 1 ? h->snap[n - 1].wall - h->snap[0].wall : 0;
+		return print_history(h->snap, n, n > 1 ? span / (double)(n - 1) : 0) ? 0 : 1;
+	}
 	for (size_t i = 0; i < h->n && (iterations <= 0 || i < (size_t)iterations); i++)
 		if (!print_sample(i ? &h->snap[i - 1] : NULL, &h->snap[i], (int)i + 1, i == 0, v))
 			break;
@@ -148,7 +203,9 @@ int top_run(const struct top_opts *o)
 	/* the TYPE column: libvirt tells it in each domain's XML, read once
 	 * while it runs */
 	hv_set_want(hv, HV_WANT_INFO);
-	int rc = o->batch ? run_batch(hv, (int)o->iterations, o->delay, &bv) : top_screen_run(hv, &so);
+	int rc = !o->batch			? top_screen_run(hv, &so)
+		 : bo.fmt == BATCH_SNAPSHOT ? record_batch(hv, (int)o->iterations, o->delay)
+					    : run_batch(hv, (int)o->iterations, o->delay, &bv);
 	hv_close(hv);
 	free(so.filter);
 	return rc;

@@ -2,7 +2,7 @@
 # /etc/xen, keys under names that do not say so, passwords in guest
 # configs of every format, in a line that does not parse, in the kernel
 # command line and grub.conf, a network disk's key) reach no output:
-# hvscope check in every format and profile, and every file of a bundle.
+# hvscope check in every format and profile, its facts as JSON, and every file of a bundle.
 . "$(dirname "$0")/lib.sh"
 need openssl tar xz python3
 
@@ -105,6 +105,12 @@ done
 run_hv fleet -o "$TMP/fleet.html" "$TMP"/report-*.json 2> "$TMP/err"
 [ "$RC" = 0 ] || fail "fleet exited $RC: $(cat "$TMP/err")"
 search "hvscope fleet" "$TMP/fleet.html"
+# every fact each profile reads, as sos's extras.d file records them
+run_hv check --root "$R" --facts --format json > "$TMP/out" 2> "$TMP/err"
+[ "$RC" = 0 ] || fail "check --facts --format json could not run: $(cat "$TMP/err")"
+search "check --facts --format json" "$TMP/out"
+search "check --facts's stderr" "$TMP/err"
+n=$((n + 1))
 # The guests are still read: the key files are skipped, the bad line named.
 run_hv check --root "$R" --profile rhel5-xen --format json > "$TMP/out.json"
 field "$TMP/out.json" guest-configs-parse seen | grep -q "/etc/xen/broken:3:8: expected '=' after 'rootpw'" ||

@@ -170,12 +170,42 @@ static void test_format(void **state)
 	free(path);
 }
 
+/* top -f snapshot and a bundle: the newest samples that fit, at least
+ * the last, the rest left out from the oldest. */
+static void test_fit(void **state)
+{
+	(void)state;
+	struct hv_snapshot s[3];
+	memset(s, 0, sizeof(s));
+	for (int i = 0; i < 3; i++)
+		fill(&s[i], 1796087882.25 + i, 1000 * (uint64_t)(i + 1));
+	struct buf all = BUF_INIT, two = BUF_INIT, out = BUF_INIT;
+	hv_history_write_json(s, 3, 1.0, &all);
+	hv_history_write_json(s + 1, 2, 1.0, &two);
+	buf_puts(&out, "kept:");
+	assert_int_equal(hv_history_write_json_fit(s, 3, 1.0, all.len, &out), 0);
+	assert_string_equal(buf_str(&out) + 5, buf_str(&all));
+	buf_reset(&out);
+	buf_puts(&out, "kept:");
+	assert_int_equal(hv_history_write_json_fit(s, 3, 1.0, all.len - 1, &out), 1);
+	assert_string_equal(buf_str(&out) + 5, buf_str(&two));
+	buf_reset(&out);
+	assert_int_equal(hv_history_write_json_fit(s, 3, 1.0, 1, &out), 2);
+	assert_non_null(strstr(buf_str(&out), "\"time\":1796087884.250"));
+	for (int i = 0; i < 3; i++)
+		hv_snapshot_free(&s[i]);
+	buf_free(&all);
+	buf_free(&two);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_fit),
 	};
 	return cmocka_run_group_tests_name("snap_json", tests, tmpdir_setup, tmpdir_teardown);
 }
