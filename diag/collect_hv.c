@@ -77,7 +77,7 @@ void bundle_hv_start(struct bundle *b)
 	}
 	hv_set_deadline(hv, b->o->cmd_timeout_ms);
 	/* a few samples: what each figure costs does not matter */
-	hv_set_want(hv, HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB);
+	hv_set_want(hv, HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB | HV_WANT_PCPU | HV_WANT_VCPU);
 	struct hv_sampler *s = xcalloc(1, sizeof(*s));
 	*s = (struct hv_sampler){ .hv = hv, .want = b->o->samples > 0 ? b->o->samples : 1, .interval = b->o->sample_interval };
 	int r = pthread_create(&s->thread, NULL, sample_all, s);
