@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/json.h"
 #include "tui/batch.h"
@@ -35,6 +36,12 @@ static char *vcpu_name(const struct hv_domain *d, size_t k)
 	return buf_steal(&b);
 }
 
+/* By name, a domain's vCPUs in their order (web:2 before web:10). */
+static int vcpu_cmp(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
 struct pcpu_row *top_pcpu_rows(const struct hv_snapshot *prev, const struct hv_snapshot *cur, size_t *n)
 {
 	*n = pcpu_count(cur);
@@ -55,6 +62,9 @@ struct pcpu_row *top_pcpu_rows(const struct hv_snapshot *prev, const struct hv_s
 			if (d->vcpu[k].online && d->vcpu[k].have_pcpu && d->vcpu[k].pcpu < *n)
 				strv_push_take(&rows[d->vcpu[k].pcpu].vcpus, vcpu_name(d, k));
 	}
+	for (size_t i = 0; i < *n; i++)
+		if (rows[i].vcpus.n > 1)
+			qsort(rows[i].vcpus.v, rows[i].vcpus.n, sizeof(char *), vcpu_cmp);
 	return rows;
 }
 
