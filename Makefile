@@ -71,10 +71,10 @@ PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.
 	probe/guest_copy.c probe/sos_own.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
 	probe/svirt.c
 RULES_SRC := rules/field.c rules/expect.c rules/rule.c rules/ruleset.c rules/engine.c rules/report.c rules/report_html.c rules/fleet.c rules/check.c
-HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
+HV_SRC := hv/snapshot.c hv/pcpu.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/snap_load.c
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
 	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
-TUI_SRC := tui/fields.c tui/batch.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
+TUI_SRC := tui/fields.c tui/batch.c tui/pcpu.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
 EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.c diag/collect_virt.c diag/collect_check.c diag/collect.c diag/collect_hv.c diag/make.c

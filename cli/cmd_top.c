@@ -46,6 +46,9 @@ static const struct opt rows[] = {
 	{ ROW('v', "vcpus", OPT_TRUE, O(vcpus), NULL, "show each domain's vCPUs") },
 	{ ROW('n', "networks", OPT_TRUE, O(nets), NULL, "show each domain's network interfaces") },
 	{ ROW('x', "vbds", OPT_TRUE, O(vbds), NULL, "show each domain's block devices") },
+	{ ROW(0, "pcpu", OPT_TRUE, O(pcpu), NULL, "show the physical CPUs in place of the domains: each\n"
+	  "one's busy %, and the vCPUs (domain:vcpu) on it (the 1 key)") },
+	{ ROW('z', "dom0-first", OPT_TRUE, O(dom0_first), NULL, "Domain-0 first whatever the sort (as xentop -z)") },
 	{ ROW(0, "deadline", OPT_LL, O(deadline), "MS", "how long one domain may take to answer (default 2000)"), .lo = 1, .hi = 3600000, .give = "milliseconds between 1 and 3600000" },
 	{ ROW(0, "connections", OPT_LL, O(connections), "N", "libvirt connections the block, memory and vCPU figures\n"
 	  "are asked over at once, 1 to 16 (default 4)"), .lo = 1, .hi = 16, .give = "1 to 16" },

@@ -50,7 +50,8 @@ static int lv_open(struct hv *hv, const char *uri, struct err *e)
 	return 0;
 }
 
-static void fill_host(struct lv *lv, struct hv_snapshot *snap, const struct hv_host *node)
+/* The call's node figures into snap; its pCPU arrays are taken. */
+static void fill_host(struct lv *lv, struct hv_snapshot *snap, struct hv_host *node)
 {
 	snap->host.hostname = lv->hostname ? xstrdup(lv->hostname) : NULL;
 	snap->host.type = xstrdup(lv->type ? lv->type : "?");
@@ -67,6 +68,12 @@ static void fill_host(struct lv *lv, struct hv_snapshot *snap, const struct hv_h
 	h->cpu_system_ns = node->cpu_system_ns;
 	h->cpu_idle_ns = node->cpu_idle_ns;
 	h->cpu_iowait_ns = node->cpu_iowait_ns;
+	h->npcpu = node->npcpu;
+	h->pcpu_idle_ns = node->pcpu_idle_ns;
+	h->pcpu_modes = node->pcpu_modes;
+	node->npcpu = 0;
+	node->pcpu_idle_ns = NULL;
+	node->pcpu_modes = NULL;
 }
 
 /* Keep the figures for stuck domains, and what they say of block devices
@@ -455,7 +462,7 @@ static int lv_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		return r;
 	lv->groups = STATS_BASE;
 	lv->metadata = &hv->metadata;
-	lv->node_want = hv->want & (HV_WANT_INACTIVE | HV_WANT_POOLS);
+	lv->node_want = hv->want & (HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_PCPU);
 	lv->sample_gen = lv_sink_gen(lv);
 	bool missed = false;
 	if (!lv->outstanding && !lv->no_bulk) {

@@ -153,7 +153,7 @@ static int run_list(struct call *call)
 	int n = virConnectListAllDomains(c->conn, &c->listed, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	c->nlisted = n > 0 ? n : 0;
 	if (n >= 0) {
-		lv_node_figures(c->conn, &c->node);
+		lv_node_figures(c->conn, &c->node, c->nx.asked & HV_WANT_PCPU);
 		lv_node_extra_run(c->conn, &c->nx);
 	}
 	return n;
@@ -167,6 +167,8 @@ static void free_list(struct call *call)
 	free(c->listed);
 	virConnectClose(c->conn);
 	lv_node_extra_free(&c->nx);
+	free(c->node.pcpu_idle_ns);
+	free(c->node.pcpu_modes);
 	free(c);
 }
 
@@ -188,7 +190,7 @@ static int run_all(struct call *call)
 					    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	if (n < 0)
 		return n;
-	lv_node_figures(c->conn, &c->node);
+	lv_node_figures(c->conn, &c->node, c->nx.asked & HV_WANT_PCPU);
 	lv_node_extra_run(c->conn, &c->nx);
 	c->got.nrec = n;
 	c->got.per = ask_per_domain(&c->known, c->got.recs, n);
@@ -203,6 +205,8 @@ static void free_all(struct call *call)
 	virConnectClose(c->conn);
 	known_free(&c->known);
 	lv_node_extra_free(&c->nx);
+	free(c->node.pcpu_idle_ns);
+	free(c->node.pcpu_modes);
 	got_free(&c->got);
 	free(c);
 }

@@ -21,7 +21,46 @@
 		found_;                                            \
 	})
 
-void lv_node_figures(virConnectPtr conn, struct hv_host *h)
+/* One CPU's time by mode (cpu >= 0) or all CPUs' (VIR_NODE_CPU_STATS_ALL_CPUS);
+ * false where the driver has none, or the CPU is offline. */
+static bool cpu_times(virConnectPtr conn, int cpu, uint64_t *user, uint64_t *sys, uint64_t *idle, uint64_t *iowait)
+{
+	virNodeCPUStats st[8];
+	int n = 0;
+	unsigned long long v;
+	if (virNodeGetCPUStats(conn, cpu, NULL, &n, 0) < 0 || n <= 0 || n > 8 || virNodeGetCPUStats(conn, cpu, st, &n, 0) < 0)
+		return false;
+	bool ok = NODE_PARAM(st, n, VIR_NODE_CPU_STATS_USER, &v);
+	*user = ok ? v : 0;
+	*sys = NODE_PARAM(st, n, VIR_NODE_CPU_STATS_KERNEL, &v) ? v : 0;
+	*idle = NODE_PARAM(st, n, VIR_NODE_CPU_STATS_IDLE, &v) ? v : 0;
+	*iowait = NODE_PARAM(st, n, VIR_NODE_CPU_STATS_IOWAIT, &v) ? v : 0;
+	return ok;
+}
+
+/* Each present CPU's time, a call each (an offline CPU has none: the
+ * Linux driver reads its line of /proc/stat, which it then lacks). */
+static void per_cpu_times(virConnectPtr conn, struct hv_host *h)
+{
+	unsigned char *map = NULL;
+	unsigned int online = 0;
+	int n = virNodeGetCPUMap(conn, &map, &online, 0);
+	if (n <= 0) {
+		free(map);
+		return;
+	}
+	h->npcpu = (size_t)n;
+	h->pcpu_idle_ns = xcalloc(h->npcpu, sizeof(*h->pcpu_idle_ns));
+	h->pcpu_modes = xcalloc(h->npcpu, sizeof(*h->pcpu_modes));
+	for (int i = 0; i < n; i++) {
+		struct hv_pcpu_modes *m = &h->pcpu_modes[i];
+		if (VIR_CPU_USED(map, i))
+			m->online = cpu_times(conn, i, &m->user_ns, &m->system_ns, &h->pcpu_idle_ns[i], &m->iowait_ns);
+	}
+	free(map);
+}
+
+void lv_node_figures(virConnectPtr conn, struct hv_host *h, bool per_cpu)
 {
 	/* The node's own meminfo: virNodeGetInfo's memory can differ from it
 	 * (it is what libvirt counts for guests, e.g. one NUMA node's or a
@@ -43,17 +82,9 @@ void lv_node_figures(virConnectPtr conn, struct hv_host *h)
 		/* Drivers without it (the test driver): the free memory alone. */
 		h->mem_free_kib = virNodeGetFreeMemory(conn) / 1024;
 	}
-	virNodeCPUStats cpu[8];
-	nparams = 0;
-	if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &nparams, 0) == 0 && nparams > 0 && nparams <= 8 &&
-	    virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &nparams, 0) == 0) {
-		bool ok = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_USER, &v);
-		h->cpu_user_ns = ok ? v : 0;
-		h->cpu_system_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_KERNEL, &v) ? v : 0;
-		h->cpu_idle_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IDLE, &v) ? v : 0;
-		h->cpu_iowait_ns = NODE_PARAM(cpu, nparams, VIR_NODE_CPU_STATS_IOWAIT, &v) ? v : 0;
-		h->have_cpu_time = ok;
-	}
+	h->have_cpu_time = cpu_times(conn, VIR_NODE_CPU_STATS_ALL_CPUS, &h->cpu_user_ns, &h->cpu_system_ns, &h->cpu_idle_ns, &h->cpu_iowait_ns);
+	if (per_cpu)
+		per_cpu_times(conn, h);
 }
 
 /* What a domain's job does, as virsh domjobinfo words it. */

@@ -8,15 +8,16 @@
 
 #pragma GCC visibility push(hidden)
 
-/* The node's memory and CPU figures into h (its numbers only). */
-void lv_node_figures(virConnectPtr conn, struct hv_host *h);
+/* The node's memory and CPU figures into h (its numbers only), and with
+ * per_cpu each CPU's (h's pCPU arrays, which the caller frees). */
+void lv_node_figures(virConnectPtr conn, struct hv_host *h, bool per_cpu);
 
 /* Connection-wide figures a listing or bulk call asks beside the domains
  * when wanted: the defined domains that do not run, and the storage
  * pools.  Neither asks a guest's monitor, so they ride on the sample's own
  * call rather than on threads of their own.  [0] inactive, [1] pools. */
 struct node_extra {
-	unsigned asked; /* HV_WANT_INACTIVE, HV_WANT_POOLS */
+	unsigned asked; /* HV_WANT_INACTIVE, HV_WANT_POOLS (and HV_WANT_PCPU, for lv_node_figures) */
 	struct hv_snapshot out;
 	bool ok[2];
 	double took[2];

@@ -47,6 +47,20 @@ static void write_vcpus(struct json *j, const struct hv_domain *d)
 	for (size_t k = 0; k < d->nvcpu; k++)
 		json_int(j, NULL, d->vcpu[k].have_pcpu ? (long long)d->vcpu[k].pcpu : -1);
 	json_close(j);
+	/* wait and delay (steal) where the source gave them, null elsewhere */
+	bool wait = false;
+	for (size_t k = 0; k < d->nvcpu; k++)
+		wait |= d->vcpu[k].have_wait;
+	for (int f = 0; wait && f < 2; f++) {
+		json_array(j, f ? "vcpu_delay_ns" : "vcpu_wait_ns", JSON_INLINE);
+		for (size_t k = 0; k < d->nvcpu; k++) {
+			if (d->vcpu[k].have_wait)
+				put_u64(j, NULL, f ? d->vcpu[k].delay_ns : d->vcpu[k].wait_ns);
+			else
+				json_null(j, NULL);
+		}
+		json_close(j);
+	}
 }
 
 static void write_devices(struct json *j, const struct hv_domain *d)
@@ -129,6 +143,24 @@ static void write_domain(struct json *j, const struct hv_domain *d)
 	json_close(j);
 }
 
+/* Each pCPU's counters as arrays by CPU number, null for a CPU offline
+ * in this sample; user, system and iowait where the source has them. */
+static void write_pcpus(struct json *j, const struct hv_host *h)
+{
+	static const char *const keys[4] = { "pcpu_idle_ns", "pcpu_user_ns", "pcpu_system_ns", "pcpu_iowait_ns" };
+	for (int k = 0; h->npcpu && k < (h->pcpu_modes ? 4 : 1); k++) {
+		json_array(j, keys[k], JSON_INLINE);
+		for (size_t i = 0; i < h->npcpu; i++) {
+			const struct hv_pcpu_modes *m = h->pcpu_modes ? &h->pcpu_modes[i] : NULL;
+			if (m && !m->online)
+				json_null(j, NULL);
+			else
+				put_u64(j, NULL, k == 0 ? h->pcpu_idle_ns[i] : k == 1 ? m->user_ns : k == 2 ? m->system_ns : m->iowait_ns);
+		}
+		json_close(j);
+	}
+}
+
 static void write_host(struct json *j, const struct hv_host *h)
 {
 	json_object(j, "host", JSON_INLINE);
@@ -147,12 +179,7 @@ static void write_host(struct json *j, const struct hv_host *h)
 		put_u64(j, "cpu_idle_ns", h->cpu_idle_ns);
 		put_u64(j, "cpu_iowait_ns", h->cpu_iowait_ns);
 	}
-	if (h->npcpu) {
-		json_array(j, "pcpu_idle_ns", JSON_INLINE);
-		for (size_t i = 0; i < h->npcpu; i++)
-			put_u64(j, NULL, h->pcpu_idle_ns[i]);
-		json_close(j);
-	}
+	write_pcpus(j, h);
 	json_close(j);
 }
 

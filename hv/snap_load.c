@@ -42,6 +42,28 @@ static int read_counters(json_t *o, void *dev, const struct snap_counter *keys, 
 	return 0;
 }
 
+/* vcpu_wait_ns and vcpu_delay_ns: written where the source gave them
+ * (null for a vCPU without), absent from older files. */
+static int read_vcpu_waits(json_t *o, struct hv_domain *d)
+{
+	json_t *w = json_object_get(o, "vcpu_wait_ns"), *dl = json_object_get(o, "vcpu_delay_ns");
+	if (!w && !dl)
+		return 0;
+	if (json_array_size(w) != d->nvcpu || json_array_size(dl) != d->nvcpu)
+		return -1;
+	for (size_t k = 0; k < d->nvcpu; k++) {
+		json_t *a = json_array_get(w, k), *b = json_array_get(dl, k);
+		if (json_is_null(a) && json_is_null(b))
+			continue;
+		if (!json_is_integer(a) || !json_is_integer(b) || json_integer_value(a) < 0 || json_integer_value(b) < 0)
+			return -1;
+		d->vcpu[k].have_wait = true;
+		d->vcpu[k].wait_ns = (uint64_t)json_integer_value(a);
+		d->vcpu[k].delay_ns = (uint64_t)json_integer_value(b);
+	}
+	return 0;
+}
+
 static int read_vcpus(json_t *o, struct hv_domain *d, int format)
 {
 	json_t *ns = json_object_get(o, "vcpu_ns"), *st = json_object_get(o, "vcpu_state"), *pc = json_object_get(o, "vcpu_pcpu");
@@ -67,7 +89,7 @@ static int read_vcpus(json_t *o, struct hv_domain *d, int format)
 		v->have_pcpu = p && json_integer_value(p) >= 0;
 		v->pcpu = v->have_pcpu ? (unsigned)json_integer_value(p) : 0;
 	}
-	return 0;
+	return read_vcpu_waits(o, d);
 }
 
 static int read_devices(json_t *o, struct hv_domain *d)
@@ -174,6 +196,51 @@ static int read_domain(json_t *o, struct hv_domain *d, int format, const char **
 	return 0;
 }
 
+/* A pCPU counter: a non-negative integer, or null (offline); false
+ * for anything else. */
+static bool pcpu_value(json_t *a, size_t i, bool *online, uint64_t *v)
+{
+	json_t *x = json_array_get(a, i);
+	*online = !json_is_null(x);
+	*v = *online ? (uint64_t)json_integer_value(x) : 0;
+	return json_is_null(x) || (json_is_integer(x) && json_integer_value(x) >= 0);
+}
+
+/* pcpu_idle_ns (Xen's, since format 2; libvirt's with the three other
+ * modes beside it, null where a CPU was offline, absent from older
+ * files). */
+static int read_pcpus(json_t *o, struct hv_host *h)
+{
+	static const char *const keys[3] = { "pcpu_user_ns", "pcpu_system_ns", "pcpu_iowait_ns" };
+	json_t *idle = json_object_get(o, "pcpu_idle_ns"), *mode[3];
+	if (idle && !json_is_array(idle))
+		return -1;
+	h->npcpu = json_array_size(idle);
+	bool modes = h->npcpu > 0;
+	for (int k = 0; k < 3; k++) {
+		mode[k] = json_object_get(o, keys[k]);
+		if (mode[k] && json_array_size(mode[k]) != h->npcpu)
+			return -1;
+		modes &= mode[k] != NULL;
+	}
+	h->pcpu_idle_ns = h->npcpu ? xcalloc(h->npcpu, sizeof(*h->pcpu_idle_ns)) : NULL;
+	h->pcpu_modes = modes ? xcalloc(h->npcpu, sizeof(*h->pcpu_modes)) : NULL;
+	for (size_t i = 0; i < h->npcpu; i++) {
+		bool on, on_k;
+		if (!pcpu_value(idle, i, &on, &h->pcpu_idle_ns[i]) || (!modes && !on))
+			return -1;
+		if (!modes)
+			continue;
+		struct hv_pcpu_modes *m = &h->pcpu_modes[i];
+		uint64_t *out[3] = { &m->user_ns, &m->system_ns, &m->iowait_ns };
+		for (int k = 0; k < 3; k++)
+			if (!pcpu_value(mode[k], i, &on_k, out[k]) || on_k != on)
+				return -1;
+		m->online = on;
+	}
+	return 0;
+}
+
 static int read_host(json_t *o, struct hv_host *h)
 {
 	uint64_t cpus = 0;
@@ -190,12 +257,7 @@ static int read_host(json_t *o, struct hv_host *h)
 	if (get_u64(o, "cpu_user_ns", &h->cpu_user_ns) < 0 || get_u64(o, "cpu_system_ns", &h->cpu_system_ns) < 0 ||
 	    get_u64(o, "cpu_idle_ns", &h->cpu_idle_ns) < 0 || get_u64(o, "cpu_iowait_ns", &h->cpu_iowait_ns) < 0)
 		return -1;
-	json_t *idle = json_object_get(o, "pcpu_idle_ns");
-	h->npcpu = json_array_size(idle);
-	h->pcpu_idle_ns = h->npcpu ? xcalloc(h->npcpu, sizeof(*h->pcpu_idle_ns)) : NULL;
-	for (size_t i = 0; i < h->npcpu; i++)
-		h->pcpu_idle_ns[i] = (uint64_t)json_integer_value(json_array_get(idle, i));
-	return 0;
+	return read_pcpus(o, h);
 }
 
 /* One sample; its time stands for the monotonic clock too (rates between

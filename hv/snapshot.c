@@ -102,6 +102,7 @@ void hv_snapshot_free(struct hv_snapshot *snap)
 	free(snap->host.version);
 	free(snap->host.source);
 	free(snap->host.pcpu_idle_ns);
+	free(snap->host.pcpu_modes);
 	memset(snap, 0, sizeof(*snap));
 }
 
@@ -145,6 +146,9 @@ void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)
 	dst->host.pcpu_idle_ns = src->host.npcpu ? xmalloc(src->host.npcpu * sizeof(*src->host.pcpu_idle_ns)) : NULL;
 	if (src->host.npcpu)
 		memcpy(dst->host.pcpu_idle_ns, src->host.pcpu_idle_ns, src->host.npcpu * sizeof(*src->host.pcpu_idle_ns));
+	dst->host.pcpu_modes = src->host.npcpu && src->host.pcpu_modes ? xmalloc(src->host.npcpu * sizeof(*src->host.pcpu_modes)) : NULL;
+	if (dst->host.pcpu_modes)
+		memcpy(dst->host.pcpu_modes, src->host.pcpu_modes, src->host.npcpu * sizeof(*src->host.pcpu_modes));
 	dst->dom = src->ndom ? xcalloc(src->ndom, sizeof(*dst->dom)) : NULL;
 	for (size_t i = 0; i < src->ndom; i++)
 		domain_copy(&dst->dom[i], &src->dom[i]);
@@ -245,6 +249,22 @@ static double rate(uint64_t now, uint64_t then, double dt)
 	return now >= then ? (double)(now - then) / dt : 0.0;
 }
 
+/* The vCPUs' delay over the interval, of those that have it in both
+ * samples; a vCPU whose counter went back (hot-unplugged and plugged)
+ * counts nothing. */
+static void steal(const struct hv_domain *d, const struct hv_domain *p, double dt, struct hv_rates *out)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < d->nvcpu && i < p->nvcpu; i++) {
+		if (!d->vcpu[i].have_wait || !p->vcpu[i].have_wait)
+			continue;
+		out->have_steal = true;
+		if (d->vcpu[i].delay_ns >= p->vcpu[i].delay_ns)
+			sum += d->vcpu[i].delay_ns - p->vcpu[i].delay_ns;
+	}
+	out->steal_pct = out->have_steal ? (double)sum / 10.0 / (dt * 1e6) : 0.0;
+}
+
 void hv_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, const struct hv_domain *d, struct hv_rates *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -272,6 +292,7 @@ void hv_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, con
 	out->rd_bps = rate(HV_BLK_SUM(d, rd_bytes), HV_BLK_SUM(p, rd_bytes), dt);
 	out->wr_bps = rate(HV_BLK_SUM(d, wr_bytes), HV_BLK_SUM(p, wr_bytes), dt);
 	out->oo_ps = rate(HV_BLK_SUM(d, oo_reqs), HV_BLK_SUM(p, oo_reqs), dt);
+	steal(d, p, dt, out);
 }
 
 void hv_rates_free(struct hv_rates *r)

@@ -129,6 +129,14 @@ struct hv_part {
 	char error[160];
 };
 
+/* A physical CPU's time by mode (libvirt's per-CPU node statistics:
+ * user and nice as user, system with irq and softirq as system); offline:
+ * it did not answer in this sample (offline, unplugged), no figures. */
+struct hv_pcpu_modes {
+	bool online;
+	uint64_t user_ns, system_ns, iowait_ns;
+};
+
 struct hv_host {
 	char *hostname, *type, *version, *source; /* source: "libvirt test:///default", "xenstat" */
 	unsigned cpus;
@@ -141,9 +149,14 @@ struct hv_host {
 	bool have_cpu_time;
 	uint64_t cpu_user_ns, cpu_system_ns, cpu_idle_ns, cpu_iowait_ns;
 	/* Each physical CPU's idle time, where the hypervisor keeps it (Xen:
-	 * its own scheduler's, which dom0's /proc/stat cannot see). */
+	 * its own scheduler's, which dom0's /proc/stat cannot see; libvirt:
+	 * its per-CPU node statistics, HV_WANT_PCPU). */
 	uint64_t *pcpu_idle_ns;
 	size_t npcpu;
+	/* The other modes of each of those CPUs where the source has them
+	 * (libvirt); NULL where it has idle time alone (Xen), every CPU then
+	 * online. */
+	struct hv_pcpu_modes *pcpu_modes;
 };
 
 struct hv_snapshot {
@@ -179,10 +192,14 @@ enum {
 	HV_WANT_JOB = 1u << 4,
 	/* Storage pools. */
 	HV_WANT_POOLS = 1u << 5,
+	/* Each host CPU's time (libvirt: one call per CPU) and, on Xen, the
+	 * pCPU each vCPU runs on (a hypercall per vCPU; libvirt tells it
+	 * anyway). */
+	HV_WANT_PCPU = 1u << 6,
 };
 /* What a recorded history (a bundle's samples, top -f snapshot) asks
  * for: a few samples, so what each figure costs does not matter. */
-#define HV_WANT_RECORD (HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB)
+#define HV_WANT_RECORD (HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB | HV_WANT_PCPU | HV_WANT_VCPU)
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or
  * why one could not be had. */
@@ -217,12 +234,33 @@ struct hv_rates {
 	size_t nvcpu;
 	double net_rx_bps, net_tx_bps; /* bytes per second, all interfaces */
 	double rd_reqs_ps, wr_reqs_ps, rd_bps, wr_bps, oo_ps;
+	/* Time its vCPUs were runnable but not run (KVM: libvirt's
+	 * vcpu.N.delay; HV_WANT_VCPU), in percent of one CPU as cpu_pct;
+	 * have_steal false where the source gives none. */
+	bool have_steal;
+	double steal_pct;
 };
 
 /* The domain in prev matching d (same uuid, else same id and name). */
 const struct hv_domain *hv_find_prev(const struct hv_snapshot *prev, const struct hv_domain *d);
 void hv_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, const struct hv_domain *d, struct hv_rates *out);
 void hv_rates_free(struct hv_rates *r);
+
+/* A physical CPU's use over the interval between two samples, in percent
+ * of that CPU.  valid false where it cannot be told: the CPU is offline
+ * in either sample or absent from prev (hotplug), nothing was counted in
+ * the interval (a source whose counters stand still), or a counter came
+ * back implausibly far (reset by an unplug and plug). */
+struct hv_pcpu_rate {
+	bool valid;
+	bool have_modes;  /* user/system/iowait below; else busy alone (Xen) */
+	double busy_pct;  /* not idle (libvirt: user + system of all counted; Xen: 100 - idle over wall time) */
+	double user_pct, system_pct, idle_pct, iowait_pct;
+};
+/* out: cur->host.npcpu entries. */
+void hv_pcpu_rates(const struct hv_snapshot *prev, const struct hv_snapshot *cur, struct hv_pcpu_rate *out);
+/* Whether pCPU i answered in the sample. */
+bool hv_pcpu_online(const struct hv_host *h, size_t i);
 
 /* Sums over a domain's devices. */
 uint64_t hv_net_tx_bytes(const struct hv_domain *d);

@@ -46,6 +46,21 @@ static void read_pcpus(struct xs *xs, unsigned ncpus, struct hv_host *h)
 	free(info);
 }
 
+/* The pCPU each online vCPU of d last ran on, from the hypervisor's
+ * vCPU record (as xl vcpu-list prints it; libxenstat has no such field).
+ * Xen keeps no runnable-not-running time a dom0 can read (only a guest's
+ * own runstate area or xentrace), so its vCPUs have no delay. */
+static void read_placement(struct xs *xs, struct hv_domain *d)
+{
+	for (size_t k = 0; xs->xc && d->id >= 0 && k < d->nvcpu; k++) {
+		xc_vcpuinfo_t vi;
+		if (d->vcpu[k].online && xc_vcpu_getinfo(xs->xc, (uint32_t)d->id, (uint32_t)k, &vi) == 0 && vi.online) {
+			d->vcpu[k].pcpu = vi.cpu;
+			d->vcpu[k].have_pcpu = true;
+		}
+	}
+}
+
 /* The domain's UUID and how it is virtualized, from the hypervisor's own
  * record: not an HVM container is PV; an HVM container without the
  * emulated legacy PIC is PVH (libxl gives a PVH guest the local APIC
@@ -207,7 +222,10 @@ static int xst_sample(struct hv *hv, struct hv_snapshot *snap, struct err *e)
 		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
 		if (!xd)
 			continue;
-		fill_domain(xs, xd, hv_snapshot_add(snap));
+		struct hv_domain *d = hv_snapshot_add(snap);
+		fill_domain(xs, xd, d);
+		if (hv->want & HV_WANT_PCPU)
+			read_placement(xs, d);
 	}
 	xenstat_free_node(node);
 	attribute_device_models(snap);

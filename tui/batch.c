@@ -73,6 +73,20 @@ static void write_json_record(struct buf *out, const struct hv_snapshot *cur, in
 	for (size_t k = 0; k < r->d->nvcpu; k++)
 		json_uint(&j, NULL, r->d->vcpu[k].time_ns);
 	json_close(&j);
+	/* the vCPUs' delay behind STEAL(%), where the source gives it */
+	bool delay = false;
+	for (size_t k = 0; k < r->d->nvcpu; k++)
+		delay |= r->d->vcpu[k].have_wait;
+	if (delay) {
+		json_array(&j, "vcpu_delay_ns", JSON_INLINE);
+		for (size_t k = 0; k < r->d->nvcpu; k++) {
+			if (r->d->vcpu[k].have_wait)
+				json_uint(&j, NULL, r->d->vcpu[k].delay_ns);
+			else
+				json_null(&j, NULL);
+		}
+		json_close(&j);
+	}
 	json_bool(&j, "stuck", r->d->stuck);
 	if (r->d->note)
 		json_string(&j, "note", r->d->note);
@@ -86,6 +100,8 @@ void top_batch_write(const struct hv_snapshot *prev, const struct hv_snapshot *c
 	size_t n;
 	struct top_row *rows = top_rows(prev, cur, &n);
 	top_sort(rows, n, o->sort, o->reverse);
+	if (o->dom0_first)
+		top_dom0_first(rows, n);
 	struct buf cell = BUF_INIT;
 	if (o->fmt == BATCH_TEXT) {
 		/* As xentop -b: the header before every sample. */

@@ -16,6 +16,7 @@ struct batch_opts {
 	enum batch_fmt fmt;
 	int sort;
 	bool reverse;
+	bool dom0_first; /* Domain-0 above the sort (xentop -z) */
 	const char *filter; /* substring of the name, or NULL */
 };
 

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "tui/detail.h"
 #include "tui/fields.h"
+#include "tui/pcpu.h"
 #include "tui/term.h"
 
 static const char *const help_text[] = {
@@ -25,6 +26,8 @@ static const char *const help_text[] = {
 	"  v           show / hide each domain's vCPUs",
 	"  n           show / hide each domain's network interfaces",
 	"  b, x        show / hide each domain's block devices",
+	"  1           physical CPUs: each one's use and the vCPUs on it / the domains",
+	"  z           Domain-0 first whatever the sort (xentop -z)",
 	"  space       sample now (replay: play / pause)",
 	"  arrows, PgUp, PgDn, Home, End   scroll",
 	"",
@@ -190,6 +193,32 @@ static void build_body(const struct screen_view *v, const struct top_row *tr, si
 	buf_free(&cell);
 }
 
+/* The physical-CPU view: its header on line y, a line per CPU in the
+ * body, the bar as wide as the screen leaves. */
+static void build_pcpu(const struct screen_shared *sh, int y, int cols, struct body *out)
+{
+	const struct hv_snapshot *prev = sh->prev.mono > 0 ? &sh->prev : NULL;
+	size_t n;
+	struct pcpu_row *rows = top_pcpu_rows(prev, &sh->cur, &n);
+	int bar = cols > 120 ? 20 : cols > 90 ? 10 : 0;
+	struct buf line = BUF_INIT;
+	top_pcpu_header(bar, &line);
+	attron(A_REVERSE);
+	mvaddnstr(y, 0, buf_str(&line), cols);
+	for (int x = (int)line.len; x < cols; x++)
+		mvaddch(y, x, ' ');
+	attroff(A_REVERSE);
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&line);
+		top_pcpu_line(&rows[i], bar, &line);
+		body_add(out, buf_steal(&line), rows[i].known && !rows[i].online ? C_PAUSED : 0);
+	}
+	if (!n)
+		body_add(out, xstrdup("(the source counts no host CPU and places no vCPU)"), 0);
+	buf_free(&line);
+	top_pcpu_rows_free(rows, n);
+}
+
 /* The body from line y down, scrolled (the scroll kept in range). */
 static void draw_body(struct screen_view *v, const struct body *b, int y, int rows, int cols)
 {
@@ -223,11 +252,17 @@ void screen_draw(struct screen_shared *sh, struct screen_view *v)
 	size_t n;
 	struct top_row *tr = top_rows(sh->prev.ndom ? &sh->prev : NULL, &sh->cur, &n);
 	top_sort(tr, n, v->o->sort, v->o->reverse);
+	if (v->o->dom0_first)
+		top_dom0_first(tr, n);
 	draw_summary(sh, v, tr, n, cols);
-	build_body(v, tr, n, &body);
+	if (v->o->show_pcpu)
+		build_pcpu(sh, 4, cols, &body);
+	else
+		build_body(v, tr, n, &body);
 	top_rows_free(tr, n);
 	pthread_mutex_unlock(&sh->mu);
-	draw_columns(v, 4, cols);
+	if (!v->o->show_pcpu)
+		draw_columns(v, 4, cols);
 	draw_body(v, &body, 5, rows, cols);
 	strv_free(&body.text);
 	free(body.pair);

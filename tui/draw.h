@@ -14,6 +14,8 @@ struct screen_opts {
 	int sort;
 	bool reverse;
 	bool show_vcpus, show_nets, show_vbds;
+	bool show_pcpu;  /* the physical-CPU view in place of the domains */
+	bool dom0_first; /* Domain-0 above the sort */
 	char *filter; /* owned by the caller */
 };
 

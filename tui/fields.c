@@ -161,6 +161,20 @@ static void f_type(const struct top_row *r, struct buf *o)
 		buf_putc(o, (char)(*p - 'a' + 'A'));
 }
 
+/* STEAL(%): vCPU time runnable but not run, of one CPU as CPU(%) */
+static int c_steal(const struct top_row *a, const struct top_row *b)
+{
+	return cmp_dbl(a->r.have_steal ? a->r.steal_pct : -1, b->r.have_steal ? b->r.steal_pct : -1);
+}
+static void f_steal(const struct top_row *r, struct buf *o)
+{
+	if (r->r.have_steal)
+		put_fixed1(o, r->r.steal_pct);
+	else
+		buf_putc(o, '-');
+}
+static double n_steal(const struct top_row *r) { return r->r.have_steal ? r->r.steal_pct : NAN; }
+
 static int c_memp(const struct top_row *a, const struct top_row *b) { return c_mem(a, b); }
 static int c_maxmemp(const struct top_row *a, const struct top_row *b) { return c_maxmem(a, b); }
 static double n_text(const struct top_row *r) { (void)r; return NAN; }
@@ -186,6 +200,7 @@ const struct field top_fields[] = {
 	{ "VBD_WSECT", "vbd_wsect", 10, false, c_wsect, f_wsect, n_wsect },
 	/* after xentop's columns, which scripts read by position */
 	{ "TYPE", "type", 4, true, c_type, f_type, n_text },
+	{ "STEAL(%)", "steal_pct", 8, false, c_steal, f_steal, n_steal },
 };
 const int top_nfields = (int)ARRAY_SIZE(top_fields);
 
@@ -235,4 +250,16 @@ void top_sort(struct top_row *rows, size_t n, int field, bool reverse)
 {
 	struct sort_ctx sc = { field < 0 || field >= top_nfields ? 0 : field, reverse };
 	qsort_r(rows, n, sizeof(*rows), row_cmp, &sc);
+}
+
+void top_dom0_first(struct top_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].d->id != 0)
+			continue;
+		struct top_row r = rows[i];
+		memmove(rows + 1, rows, i * sizeof(*rows));
+		rows[0] = r;
+		return;
+	}
 }

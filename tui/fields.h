@@ -36,6 +36,8 @@ struct top_row *top_rows(const struct hv_snapshot *prev, const struct hv_snapsho
 void top_rows_free(struct top_row *rows, size_t n);
 /* Sort rows by field index; reverse flips the order. */
 void top_sort(struct top_row *rows, size_t n, int field, bool reverse);
+/* Domain-0 (id 0) moved to the top, the others' order kept (xentop -z). */
+void top_dom0_first(struct top_row *rows, size_t n);
 /* xentop's six-letter state: d s b c p r positions, '-' elsewhere. */
 void top_state_flags(enum hv_state s, char out[7]);
 int top_field_by_key(const char *key);

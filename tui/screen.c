@@ -35,6 +35,8 @@ static bool handle_key(struct screen_shared *sh, struct screen_view *v, struct s
 	case 'v': case 'V': o->show_vcpus = !o->show_vcpus; break;
 	case 'n': case 'N': o->show_nets = !o->show_nets; break;
 	case 'b': case 'B': case 'x': o->show_vbds = !o->show_vbds; break;
+	case '1': o->show_pcpu = !o->show_pcpu; v->scroll = 0; break;
+	case 'z': case 'Z': o->dom0_first = !o->dom0_first; break;
 	case KEY_UP: v->scroll--; break;
 	case KEY_DOWN: v->scroll++; break;
 	case KEY_PPAGE: v->scroll -= LINES - 6; break;

@@ -15,6 +15,7 @@
 #include "tui/batch.h"
 #include "tui/detail.h"
 #include "tui/fields.h"
+#include "tui/pcpu.h"
 #include "tui/replay.h"
 #include "tui/screen.h"
 
@@ -34,7 +35,7 @@ static void sleep_s(double s)
 
 struct batch_view {
 	const struct batch_opts *bo;
-	bool vcpus, nets, vbds;
+	bool vcpus, nets, vbds, pcpu;
 };
 
 /* One sample printed: the table, then per domain its detail lines (as
@@ -43,11 +44,16 @@ static bool print_sample(const struct hv_snapshot *prev, const struct hv_snapsho
 {
 	const struct batch_opts *bo = v->bo;
 	struct buf out = BUF_INIT;
-	top_batch_write(prev, cur, no, bo, first, &out);
-	if (bo->fmt == BATCH_TEXT && (v->vcpus || v->nets || v->vbds)) {
+	if (v->pcpu)
+		top_pcpu_batch(prev, cur, no, bo->fmt, first, &out);
+	else
+		top_batch_write(prev, cur, no, bo, first, &out);
+	if (!v->pcpu && bo->fmt == BATCH_TEXT && (v->vcpus || v->nets || v->vbds)) {
 		size_t n;
 		struct top_row *rows = top_rows(prev, cur, &n);
 		top_sort(rows, n, bo->sort, bo->reverse);
+		if (bo->dom0_first)
+			top_dom0_first(rows, n);
 		for (size_t k = 0; k < n; k++) {
 			if (bo->filter && *bo->filter && !strcasestr(rows[k].d->name, bo->filter))
 				continue;
@@ -181,10 +187,12 @@ static int run_replay(const char *path, bool batch, int iterations, const struct
 
 int top_run(const struct top_opts *o)
 {
-	struct batch_opts bo = { .fmt = (enum batch_fmt)o->fmt, .sort = o->sort, .reverse = o->reverse, .filter = o->filter };
-	struct batch_view bv = { .bo = &bo, .vcpus = o->vcpus, .nets = o->nets, .vbds = o->vbds };
+	struct batch_opts bo = { .fmt = (enum batch_fmt)o->fmt, .sort = o->sort, .reverse = o->reverse, .dom0_first = o->dom0_first,
+				 .filter = o->filter };
+	struct batch_view bv = { .bo = &bo, .vcpus = o->vcpus, .nets = o->nets, .vbds = o->vbds, .pcpu = o->pcpu };
 	struct screen_opts so = { .delay = o->delay, .sort = o->sort, .reverse = o->reverse, .show_vcpus = o->vcpus,
-				  .show_nets = o->nets, .show_vbds = o->vbds, .filter = o->filter ? xstrdup(o->filter) : NULL };
+				  .show_nets = o->nets, .show_vbds = o->vbds, .show_pcpu = o->pcpu, .dom0_first = o->dom0_first,
+				  .filter = o->filter ? xstrdup(o->filter) : NULL };
 	if (o->replay) {
 		int rc = run_replay(o->replay, o->batch, (int)o->iterations, &bv, &so);
 		free(so.filter);
@@ -201,8 +209,9 @@ int top_run(const struct top_opts *o)
 	hv_set_deadline(hv, (int)o->deadline);
 	hv_set_connections(hv, (int)o->connections);
 	/* the TYPE column: libvirt tells it in each domain's XML, read once
-	 * while it runs */
-	hv_set_want(hv, HV_WANT_INFO);
+	 * while it runs; STEAL(%): the vCPUs' delay; the 1 view: each host
+	 * CPU's time */
+	hv_set_want(hv, HV_WANT_INFO | HV_WANT_VCPU | HV_WANT_PCPU);
 	int rc = !o->batch			? top_screen_run(hv, &so)
 		 : bo.fmt == BATCH_SNAPSHOT ? record_batch(hv, (int)o->iterations, o->delay)
 					    : run_batch(hv, (int)o->iterations, o->delay, &bv);

@@ -10,6 +10,8 @@ struct top_opts {
 	const char *replay; /* a bundle's samples in place of a live source; NULL: none */
 	double delay;
 	bool batch, reverse, vcpus, nets, vbds;
+	bool pcpu;       /* the physical-CPU view (batch --pcpu; the 1 key) */
+	bool dom0_first; /* -z */
 	long long iterations; /* 0: forever */
 	long long deadline, connections;
 	int fmt;  /* enum batch_fmt */

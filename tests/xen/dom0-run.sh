@@ -141,6 +141,17 @@ top_vs_xentop() {
 	hvscope top -b -i 1 -f json | grep -q '"name":"Domain-0"' || die "auto did not find Domain-0"
 }
 
+# --- top's physical-CPU view, -z and STEAL(%) against xl info and vcpu-list ---
+top_pcpu() {
+	xl info > "$R/pcpu-xl-info.txt"
+	xl vcpu-list > "$R/pcpu-vcpu-before.txt"
+	hvscope top -b -c xen --pcpu -d 1 -i 3 -f json > "$R/pcpu.json" || die "top --pcpu exited $?"
+	xl vcpu-list > "$R/pcpu-vcpu-after.txt"
+	hvscope top -b -c xen -z -s name -r -i 1 -f json > "$R/pcpu-z.json" || die "top -z exited $?"
+	hvscope top -b -c xen --pcpu -i 2 -d 1
+	py pcpu "$R/pcpu.json" "$R/pcpu-xl-info.txt" "$R/pcpu-vcpu-before.txt" "$R/pcpu-vcpu-after.txt" "$R/pcpu-z.json"
+}
+
 # --- a guest started and destroyed during one top -b run -----------------------
 top_follows() {
 	# TCG makes xl create take seconds: follow the guest's life, not a clock,
@@ -369,6 +380,7 @@ step guest1 start_guest1
 step check check_xen
 sleep 2 # let guest1 run a little
 step top-vs-xentop top_vs_xentop
+step top-pcpu top_pcpu
 step top-follows-guest top_follows
 step hvm-guests hvm_guests
 step exporter exporter

@@ -446,7 +446,54 @@ def guest_types(top_path, xl_list_l_path, xentop_path, xl_list_path, dm_rss_path
     print("PV, PVH and HVM guests as xl list -l types them; figures as xl list and xentop")
 
 
+def vcpu_list(path):
+    """xl vcpu-list: {"name:vcpu": cpu} of the vCPUs on a pCPU (CPU not "-")."""
+    out = {}
+    for line in open(path):
+        f = line.split()
+        if len(f) < 5 or f[0] == "Name" or not f[2].isdigit():
+            continue
+        if f[3].isdigit():
+            out["%s:%s" % (f[0], f[2])] = int(f[3])
+    return out
+
+
+def pcpu(pcpu_path, xl_info_path, before_path, after_path, z_path):
+    """top -b --pcpu on Xen: a row per pCPU xl info counts, busy from Xen's
+    idle time alone, the vCPUs where xl vcpu-list puts them; -z; no steal."""
+    info = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in open(xl_info_path) if ":" in l)}
+    ncpu = int(info["nr_cpus"].strip())
+    recs = [json.loads(l) for l in open(pcpu_path)]
+    bad = []
+    if len(recs) != 3 * ncpu:
+        bad.append("%d records for 3 samples of %d pCPUs (xl info nr_cpus)" % (len(recs), ncpu))
+    for r in recs:
+        if r["online"] is not True or r["user_pct"] is not None or r["iowait_pct"] is not None:
+            bad.append("cpu %d: %r" % (r["cpu"], r))
+        if r["sample"] > 1 and not (r["busy_pct"] is not None and 0 <= r["busy_pct"] <= 100):
+            bad.append("cpu %d sample %d: busy %r" % (r["cpu"], r["sample"], r["busy_pct"]))
+    before, after = vcpu_list(before_path), vcpu_list(after_path)
+    last = {v: r["cpu"] for r in recs if r["sample"] == 3 for v in r["vcpus"]}
+    if set(last) != set(after) and set(last) != set(before):
+        bad.append("vCPUs %s, xl vcpu-list %s" % (sorted(last), sorted(after)))
+    for v, c in sorted(last.items()):
+        # a vCPU that stayed on one pCPU over the run is on it in top too
+        if before.get(v) == after.get(v) is not None and c != after[v]:
+            bad.append("%s on pCPU %d, xl vcpu-list says %d" % (v, c, after[v]))
+    z = [json.loads(l) for l in open(z_path)]
+    if not z or z[0]["name"] != "Domain-0":
+        bad.append("-z -s name -r: first %r" % (z[0]["name"] if z else None))
+    if any(r["steal_pct"] is not None for r in z):
+        bad.append("STEAL(%%) on Xen: %r" % [r["steal_pct"] for r in z])
+    for b in bad:
+        print(b)
+    if bad:
+        die("%d differences in the pCPU view" % len(bad))
+    print("pCPU view: %d pCPUs as xl info says, busy %s, vCPUs as xl vcpu-list places them; -z puts Domain-0 first" % (
+        ncpu, [r["busy_pct"] for r in recs if r["sample"] == 3]))
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"check-verdicts": check_verdicts, "top-vs-xentop": top_vs_xentop, "follow": follow,
-     "metrics": metrics, "bundle": bundle, "libvirt": libvirt, "guest-types": guest_types}[cmd](*args)
+     "metrics": metrics, "bundle": bundle, "libvirt": libvirt, "guest-types": guest_types, "pcpu": pcpu}[cmd](*args)
