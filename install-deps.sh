@@ -5,7 +5,7 @@
 # RHEL 9 / Fedora (dnf), the same set under their names:
 #   dnf install gcc make pkgconf-pkg-config libcpuid-devel libselinux-devel \
 #     libsemanage-devel rpm-devel libyaml-devel libcmocka-devel libvirt-devel \
-#     xen-devel libmicrohttpd-devel gnutls-devel ncurses-devel libarchive-devel jansson-devel \
+#     xen-devel libmicrohttpd-devel zlib-devel gnutls-devel ncurses-devel libarchive-devel jansson-devel \
 #     libxcrypt-devel rpm-build selinux-policy-targeted attr libvirt-daemon-kvm \
 #     libvirt-client qemu-kvm clang tmux
 #   (libcpuid-devel and xen-devel come from EPEL on RHEL.)
@@ -14,10 +14,11 @@
 #   --build-only   only what compiling needs, not the test components.
 set -eu
 
+# zlib1g-dev: the exporter module's gzip-compressed scrapes.
 build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
  libsemanage-dev librpm-dev libyaml-dev libcmocka-dev libvirt-dev libxen-dev
  libmicrohttpd-dev libgnutls28-dev libncurses-dev libarchive-dev libcrypt-dev
- libxml2-dev nettle-dev libjansson-dev"
+ libxml2-dev nettle-dev libjansson-dev zlib1g-dev"
 # Real components the tests drive: rpmbuild and rpm for an RPM database,
 # Debian's reference SELinux policy, setfattr, libvirtd + virt-host-validate,
 # QEMU for a real KVM guest, clang for the fuzzers, tmux for the curses view,
