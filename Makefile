@@ -255,6 +255,9 @@ install: all
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 contrib/systemd/hvscope-exporter.socket $(DESTDIR)$(DOCDIR)/examples/
+	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter-socket.conf > $(DESTDIR)$(DOCDIR)/examples/hvscope-exporter-socket.conf
+	chmod 644 $(DESTDIR)$(DOCDIR)/examples/hvscope-exporter-socket.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service

@@ -24,13 +24,14 @@ build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
 # QEMU for a real KVM guest, clang for the fuzzers, tmux for the curses view,
 # sosreport for the bundle's benchmark; what builds and checks the .deb
 # and .rpm packages, their man pages and the shell completion; and what
-# builds the Xen dom0 image and the guest's initramfs (make check-xen).
+# builds the Xen dom0 image and the guest's initramfs (make check-xen);
+# systemd for systemd-socket-activate (the exporter's --web.systemd-socket).
 test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
  libvirt-clients qemu-system-x86 clang libclang-rt-14-dev tmux procps
  python3 libxml2-utils prometheus valgrind util-linux curl openssl
  prometheus-libvirt-exporter wrk xz-utils zstd sosreport debhelper lintian
  rpmlint groff man-db bash-completion git
- debootstrap busybox-static cpio e2fsprogs time"
+ debootstrap busybox-static cpio e2fsprogs time systemd"
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"
