@@ -64,7 +64,14 @@ static enum MHD_Result queue(struct MHD_Connection *c, const struct exporter *x,
 	return ret;
 }
 
-static struct MHD_Response *text_response(struct buf *body, const char *type);
+static struct MHD_Response *text_response(struct buf *body, const char *type)
+{
+	size_t len = body->len;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, buf_steal(body), MHD_RESPMEM_MUST_FREE);
+	if (r)
+		MHD_add_response_header(r, "Content-Type", type);
+	return r;
+}
 
 /* Over --web.max-requests: promhttp's answer (node_exporter's). */
 static enum MHD_Result over_limit(struct MHD_Connection *c, struct exporter *x)
@@ -105,14 +112,6 @@ static enum MHD_Result reply_scrape(struct MHD_Connection *c, struct exporter *x
 	return queue(c, x, MHD_HTTP_OK, r);
 }
 
-static struct MHD_Response *text_response(struct buf *body, const char *type)
-{
-	size_t len = body->len;
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, buf_steal(body), MHD_RESPMEM_MUST_FREE);
-	if (r)
-		MHD_add_response_header(r, "Content-Type", type);
-	return r;
-}
 
 static enum MHD_Result reply(struct MHD_Connection *c, const struct exporter *x, unsigned status, const char *type, struct buf *body)
 {
