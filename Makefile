@@ -49,7 +49,7 @@ PKG_CONFIG ?= pkg-config
 # loaded by core/module.c when a command or probe first needs it, since
 # dynamic loading is most of a short command's run.
 BIN_PKGS := libcpuid libselinux yaml-0.1 jansson
-PKGS := $(BIN_PKGS) libsemanage rpm libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle
+PKGS := $(BIN_PKGS) libsemanage rpm libxml-2.0 ncursesw libmicrohttpd gnutls libarchive nettle zlib
 MOD_PKGS := libvirt xenstat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(MOD_PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) libcrypt) -lpthread -lm
@@ -75,16 +75,16 @@ HV_SRC := hv/snapshot.c hv/pcpu.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
 	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
 TUI_SRC := tui/fields.c tui/batch.c tui/pcpu.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
-EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
-	exporter/scrape.c exporter/http.c exporter/serve.c
+EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/ratelimit.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+	exporter/scrape.c exporter/gzip.c exporter/http.c exporter/listen.c exporter/serve.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.c diag/collect_virt.c diag/collect_check.c diag/collect.c diag/collect_hv.c diag/make.c
 CLI_SRC := cli/cmd_check.c cli/cmd_fleet.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
 LIB_SRC := $(CORE_SRC) $(PROBE_SRC) $(RULES_SRC) $(HV_SRC) $(TUI_SRC) $(EXPORTER_SRC) $(DIAG_SRC) $(CLI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # The parts in modules of their own, and the libraries each brings.
 TOP_MOD_SRC := $(filter-out tui/fields.c,$(TUI_SRC))
-EXPORTER_MOD_SRC := exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c \
-	exporter/ahead.c exporter/scrape.c exporter/http.c exporter/serve.c
+EXPORTER_MOD_SRC := exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/ratelimit.c exporter/sampling.c exporter/readiness.c \
+	exporter/ahead.c exporter/scrape.c exporter/gzip.c exporter/http.c exporter/listen.c exporter/serve.c
 BUNDLE_MOD_SRC := $(DIAG_SRC)
 UNPACK_MOD_SRC := probe/unpack.c
 RPM_MOD_SRC := probe/rpmdb.c
@@ -139,7 +139,7 @@ $(BUILD)/cmd-top.so: $(TOP_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs ncursesw) -lpthread -lm $(MOD_LIBC)
 
 $(BUILD)/cmd-exporter.so: $(EXPORTER_MOD_SRC:%.c=$(BUILD)/%.pic.o)
-	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls nettle libxml-2.0 libcrypt) -lpthread $(MOD_LIBC)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls nettle libxml-2.0 libcrypt zlib) -lpthread -lm $(MOD_LIBC)
 
 $(BUILD)/cmd-bundle.so: $(BUNDLE_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libarchive nettle libcpuid) -lpthread $(MOD_LIBC)
@@ -267,6 +267,9 @@ install: all
 	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 	for d in $(ANSIBLE_DIRS); do install -d $(DESTDIR)$(DOCDIR)/examples/ansible/$$d; done
 	for f in $(ANSIBLE_FILES); do install -m 644 contrib/ansible/$$f $(DESTDIR)$(DOCDIR)/examples/ansible/$$f; done
+	install -m 644 contrib/systemd/hvscope-exporter.socket $(DESTDIR)$(DOCDIR)/examples/
+	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter-socket.conf > $(DESTDIR)$(DOCDIR)/examples/hvscope-exporter-socket.conf
+	chmod 644 $(DESTDIR)$(DOCDIR)/examples/hvscope-exporter-socket.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service

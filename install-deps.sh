@@ -5,7 +5,7 @@
 # RHEL 9 / Fedora (dnf), the same set under their names:
 #   dnf install gcc make pkgconf-pkg-config libcpuid-devel libselinux-devel \
 #     libsemanage-devel rpm-devel libyaml-devel libcmocka-devel libvirt-devel \
-#     xen-devel libmicrohttpd-devel gnutls-devel ncurses-devel libarchive-devel jansson-devel \
+#     xen-devel libmicrohttpd-devel zlib-devel gnutls-devel ncurses-devel libarchive-devel jansson-devel \
 #     libxcrypt-devel rpm-build selinux-policy-targeted attr libvirt-daemon-kvm \
 #     libvirt-client qemu-kvm clang tmux
 #   (libcpuid-devel and xen-devel come from EPEL on RHEL.)
@@ -14,10 +14,11 @@
 #   --build-only   only what compiling needs, not the test components.
 set -eu
 
+# zlib1g-dev: the exporter module's gzip-compressed scrapes.
 build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
  libsemanage-dev librpm-dev libyaml-dev libcmocka-dev libvirt-dev libxen-dev
  libmicrohttpd-dev libgnutls28-dev libncurses-dev libarchive-dev libcrypt-dev
- libxml2-dev nettle-dev libjansson-dev"
+ libxml2-dev nettle-dev libjansson-dev zlib1g-dev"
 # Real components the tests drive: rpmbuild and rpm for an RPM database,
 # Debian's reference SELinux policy, setfattr, libvirtd + virt-host-validate,
 # QEMU for a real KVM guest, clang for the fuzzers, tmux for the curses view,
@@ -27,14 +28,15 @@ build_pkgs="build-essential pkg-config libcpuid-dev libselinux1-dev
 # chromium (headless) renders the HTML report and fleet pages
 # (tests/e2e/test_html_pages.sh); Debian's ansible and the SSH client it
 # drives, for contrib/ansible's role run against this machine and the dom0
-# image over SSH (tests/xen/ansible.sh).
+# image over SSH (tests/xen/ansible.sh);
+# systemd for systemd-socket-activate (the exporter's --web.systemd-socket).
 test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
  libvirt-clients qemu-system-x86 clang libclang-rt-14-dev tmux procps
  python3 libxml2-utils prometheus valgrind util-linux curl openssl
  prometheus-libvirt-exporter wrk xz-utils zstd sosreport debhelper lintian
  rpmlint groff man-db bash-completion git
  debootstrap busybox-static cpio e2fsprogs time chromium
- ansible openssh-client"
+ ansible openssh-client systemd"
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"

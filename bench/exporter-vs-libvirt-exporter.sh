@@ -7,6 +7,10 @@
 # run there.
 # Also: p99 latency, throughput under 4 concurrent scrapers (wrk), and the
 # metric families each exports that the other does not.
+# First, as Prometheus scrapes (bench_gzip): its own request headers,
+# Accept-Encoding: gzip included, so both exporters compress; latency,
+# bytes on the wire and CPU per scrape, interleaved.  ONLY=gzip: that
+# part alone.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
 RUNS=${RUNS:-101}
@@ -24,6 +28,61 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# The headers Debian's Prometheus (2.42) sends with every scrape, as a
+# listening socket records them (tests/e2e/test_exporter_web.sh checks
+# that Prometheus does send Accept-Encoding: gzip).
+PROM_ACCEPT='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+PROM_HEADERS=(-H "Accept: $PROM_ACCEPT" -H 'Accept-Encoding: gzip' -H 'User-Agent: Prometheus/2.42.0+ds' -H 'X-Prometheus-Scrape-Timeout-Seconds: 10')
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+
+# One scrape as Prometheus makes it: "seconds wire-bytes content-encoding"
+# (curl does not decode: size_download is what came over the socket, plus
+# size_header).
+prom_scrape() {
+	curl -fs -o /dev/null "${PROM_HEADERS[@]}" -w '%{time_total} %{size_download} %{size_header} %header{content-encoding}\n' "$1" |
+		awk '{ print $1, $2 + $3, ($4 == "" ? "identity" : $4) }'
+}
+
+bench_gzip() { # URI LABEL [HVSCOPE EXPORTER FLAGS...]
+	local uri=$1 label=$2 ph pp i hz
+	shift 2
+	ph=$(port); pp=$(port)
+	"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$ph --connect "$uri" --check.interval 3600 "$@" 2>/dev/null &
+	local hpid=$!; pids+=($hpid)
+	"$PEER" --web.listen-address 127.0.0.1:$pp --libvirt.uri "$uri" > /dev/null 2>&1 &
+	local ppid=$!; pids+=($ppid)
+	for i in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$ph/metrics" && curl -fs -o /dev/null "http://127.0.0.1:$pp/metrics" && break; sleep 0.1; done
+	# a few scrapes each to warm both up (the first sample, Go's heap)
+	for i in 1 2 3; do prom_scrape "http://127.0.0.1:$ph/metrics" > /dev/null; prom_scrape "http://127.0.0.1:$pp/metrics" > /dev/null; done
+	: > "$tmp/gh"; : > "$tmp/gp"
+	local hc=0 pc=0 a b
+	for ((i = 0; i < RUNS; i++)); do
+		# CPU of each exporter over its own scrape only: ticks before
+		# and after (the other one idles meanwhile)
+		a=$(cpu_ticks $hpid); prom_scrape "http://127.0.0.1:$ph/metrics" >> "$tmp/gh"; b=$(cpu_ticks $hpid); hc=$((hc + b - a))
+		a=$(cpu_ticks $ppid); prom_scrape "http://127.0.0.1:$pp/metrics" >> "$tmp/gp"; b=$(cpu_ticks $ppid); pc=$((pc + b - a))
+	done
+	hz=$(getconf CLK_TCK)
+	local hl pl h99 p99 hw pw hcs pcs he pe
+	hl=$(awk '{ print $1 * 1000 }' "$tmp/gh" | median); pl=$(awk '{ print $1 * 1000 }' "$tmp/gp" | median)
+	h99=$(awk '{ print $1 * 1000 }' "$tmp/gh" | sort -g | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')
+	p99=$(awk '{ print $1 * 1000 }' "$tmp/gp" | sort -g | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')
+	hw=$(awk '{ print $2 }' "$tmp/gh" | median); pw=$(awk '{ print $2 }' "$tmp/gp" | median)
+	he=$(awk '{ print $3 }' "$tmp/gh" | sort | uniq -c | awk '{ printf "%s%s x%d", (NR > 1 ? ", " : ""), $2, $1 }')
+	pe=$(awk '{ print $3 }' "$tmp/gp" | sort | uniq -c | awk '{ printf "%s%s x%d", (NR > 1 ? ", " : ""), $2, $1 }')
+	hcs=$(awk -v t="$hc" -v n="$RUNS" -v hz="$hz" 'BEGIN { print t / hz / n * 1000 }')
+	pcs=$(awk -v t="$pc" -v n="$RUNS" -v hz="$hz" 'BEGIN { print t / hz / n * 1000 }')
+	printf '%s (%s), as Prometheus scrapes (its Accept header, Accept-Encoding: gzip), %d interleaved scrapes each\n' "$label" "$uri" "$RUNS"
+	printf '  answers: hvscope %s; prometheus-libvirt-exporter %s\n' "$he" "$pe"
+	printf '  scrape latency (median): hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms: hvscope %sx faster\n' "$hl" "$pl" "$(ratio "$pl" "$hl")"
+	printf '  scrape latency (p99): hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms: %sx\n' "$h99" "$p99" "$(ratio "$p99" "$h99")"
+	printf '  bytes on the wire (median, headers and compressed body): hvscope %d, prometheus-libvirt-exporter %d: %sx\n' "$hw" "$pw" "$(ratio "$pw" "$hw")"
+	printf '  exporter CPU per scrape (user+system, %d scrapes): hvscope %.1f ms, prometheus-libvirt-exporter %.1f ms: %sx less\n' \
+		"$RUNS" "$hcs" "$pcs" "$(ratio "$pcs" "$hcs")"
+	kill $hpid $ppid 2>/dev/null || true
+	wait $hpid $ppid 2>/dev/null || true
+}
 
 bench_uri() { # URI LABEL [HVSCOPE EXPORTER FLAGS...]
 	local uri=$1 label=$2 ph pp i
@@ -112,6 +171,10 @@ bench_uri() { # URI LABEL [HVSCOPE EXPORTER FLAGS...]
 }
 
 python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" 1000
+bench_gzip "test://$tmp/node.xml" "1,000 test-driver domains"
+bench_gzip "test://$tmp/node.xml" "1,000 test-driver domains, hvscope without the info, inactive and pools collectors" \
+	--no-collector.info --no-collector.inactive --no-collector.pools
+[ "${ONLY:-}" != gzip ] || exit 0
 bench_uri "test://$tmp/node.xml" "1,000 test-driver domains"
 # the same with the collectors that add families the peer does not have
 # turned off: like for like

@@ -59,7 +59,12 @@ static int set_collector(void *opts, const struct opt *row, const char *arg)
 
 #define O(f) offsetof(struct exporter_opts, f)
 static const struct opt rows_before[] = {
-	{ ROW(0, "web.listen-address", OPT_STR, O(listen), "ADDR", "host:port or :port to listen on (default " EXPORTER_DEFAULT_LISTEN ")") },
+	{ ROW(0, "web.listen-address", OPT_STRV, O(listen), "ADDR", "host:port or :port to listen on (default " EXPORTER_DEFAULT_LISTEN ");\n"
+	  "repeatable: one listener each") },
+	{ ROW(0, "web.systemd-socket", OPT_TRUE, O(systemd_socket), NULL, "listen on the sockets systemd passes (socket\n"
+	  "activation) instead of --web.listen-address") },
+	{ ROW(0, "web.max-requests", OPT_LL, O(max_requests), "N", "scrapes served at once, more are answered 503\n"
+	  "(default 40, 0: no limit)"), .lo = 0, .hi = 1000000, .give = "a count from 0 (no limit) to 1000000" },
 	{ ROW(0, "web.telemetry-path", OPT_CALL, O(telemetry_path), "PATH", "where the metrics are (default /metrics)"), .call = set_path, .give = "a path that starts with /" },
 	{ ROW(0, "web.config.file", OPT_STR, O(web_config), "FILE", "TLS, client certificates, headers and basic auth\n"
 	  "(the exporter-toolkit format); read again on SIGHUP") },
@@ -142,13 +147,14 @@ void cmd_exporter_usage(FILE *f)
 static void opts_free(struct exporter_opts *o)
 {
 	strv_free(&o->metadata);
+	strv_free(&o->listen);
 }
 
 int cmd_exporter(int argc, char **argv)
 {
 	_cleanup_(opts_free) struct exporter_opts o = {
-		.listen = EXPORTER_DEFAULT_LISTEN, .telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300,
-		.deadline = 1500, .connections = HV_DEFAULT_CONNECTIONS,
+		.telemetry_path = "/metrics", .scrape_timeout = 8, .check_interval = 300,
+		.deadline = 1500, .connections = HV_DEFAULT_CONNECTIONS, .max_requests = 40,
 	};
 	for (size_t i = 0; i < COLLECTORS; i++)
 		o.want |= collectors[i].on ? collectors[i].want : 0;

@@ -10,10 +10,13 @@
  *                        (exporter/collectors.c, exporter/families.c),
  *                        over the series writers of exporter/series.c;
  *  exporter/ahead.c      a large scrape's next family written ahead;
- *  exporter/http.c       libmicrohttpd: routes, authentication, replies;
+ *  exporter/http.c       libmicrohttpd: routes, authentication, replies,
+ *                        compressed by exporter/gzip.c, limited by
+ *                        exporter/ratelimit.c and --web.max-requests;
  *  exporter/webconfig.c  --web.config.file, its sections read by
  *                        exporter/webtls.c, its users checked by
  *                        exporter/webauth.c;
+ *  exporter/listen.c     the listening sockets: addresses or systemd's;
  *  exporter/serve.c      the run: start, SIGHUP reloads, stop. */
 #ifndef HVSCOPE_EXPORTER_EXPORTER_H
 #define HVSCOPE_EXPORTER_EXPORTER_H
@@ -89,6 +92,8 @@ struct exporter {
 	const char *telemetry_path;
 	double scrape_timeout;
 	double start_time;
+	long max_requests;               /* scrapes at once; 0: no limit */
+	unsigned long scrapes_in_flight; /* atomic */
 };
 
 #endif

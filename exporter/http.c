@@ -7,23 +7,48 @@
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "exporter/exporter.h"
+#include "exporter/gzip.h"
+#include "exporter/ratelimit.h"
 #include "exporter/scrape.h"
 #include "exporter/webauth.h"
 
-static ssize_t scrape_reader(void *cls, uint64_t pos, char *out, size_t max)
+/* A scrape's answer as it goes out: plain, or through gzip. */
+struct body {
+	struct exporter *x;
+	struct scrape *sc;
+	struct gzip_stream *gz; /* NULL: identity */
+};
+
+static size_t plain_source(void *cls, char *out, size_t max)
+{
+	return scrape_read(cls, out, max);
+}
+
+static ssize_t body_reader(void *cls, uint64_t pos, char *out, size_t max)
 {
 	(void)pos;
-	size_t n = scrape_read(cls, out, max);
+	struct body *b = cls;
+	if (b->gz) {
+		ssize_t n = gzip_read(b->gz, out, max);
+		return n > 0 ? n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	size_t n = scrape_read(b->sc, out, max);
 	return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
 }
 
-static void scrape_done(void *cls)
+static void body_done(void *cls)
 {
-	scrape_free(cls);
+	struct body *b = cls;
+	gzip_free(b->gz);
+	scrape_free(b->sc);
+	__atomic_sub_fetch(&b->x->scrapes_in_flight, 1, __ATOMIC_RELAXED);
+	free(b);
 }
 
 /* Queue r (NULL: libmicrohttpd could not make it, and the connection is
@@ -39,20 +64,6 @@ static enum MHD_Result queue(struct MHD_Connection *c, const struct exporter *x,
 	return ret;
 }
 
-/* Sent as it is written (chunked); the scrape is freed with the response. */
-static enum MHD_Result reply_scrape(struct MHD_Connection *c, struct exporter *x, bool om)
-{
-	struct scrape *sc = scrape_new(x, om);
-	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, scrape_reader, sc, scrape_done);
-	if (!r) {
-		scrape_free(sc);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type",
-				om ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8");
-	return queue(c, x, MHD_HTTP_OK, r);
-}
-
 static struct MHD_Response *text_response(struct buf *body, const char *type)
 {
 	size_t len = body->len;
@@ -61,6 +72,46 @@ static struct MHD_Response *text_response(struct buf *body, const char *type)
 		MHD_add_response_header(r, "Content-Type", type);
 	return r;
 }
+
+/* Over --web.max-requests: promhttp's answer (node_exporter's). */
+static enum MHD_Result over_limit(struct MHD_Connection *c, struct exporter *x)
+{
+	__atomic_sub_fetch(&x->scrapes_in_flight, 1, __ATOMIC_RELAXED);
+	struct buf body = BUF_INIT;
+	buf_printf(&body, "Limit of concurrent requests reached (%ld), try again later.\n", x->max_requests);
+	struct MHD_Response *r = text_response(&body, "text/plain; charset=utf-8");
+	if (r)
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	return queue(c, x, MHD_HTTP_SERVICE_UNAVAILABLE, r);
+}
+
+/* Sent as it is written (chunked), gzip-compressed when the scraper
+ * allows it; the scrape is freed with the response. */
+static enum MHD_Result reply_scrape(struct MHD_Connection *c, struct exporter *x, bool om, bool gz)
+{
+	unsigned long n = __atomic_add_fetch(&x->scrapes_in_flight, 1, __ATOMIC_RELAXED);
+	if (x->max_requests > 0 && n > (unsigned long)x->max_requests)
+		return over_limit(c, x);
+	struct body *b = xcalloc(1, sizeof(*b));
+	b->x = x;
+	b->sc = scrape_new(x, om);
+	if (gz && !(b->gz = gzip_new(GZIP_LEVEL, plain_source, b->sc))) {
+		body_done(b);
+		return MHD_NO;
+	}
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, body_reader, b, body_done);
+	if (!r) {
+		body_done(b);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+				om ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8");
+	if (gz)
+		MHD_add_response_header(r, "Content-Encoding", "gzip");
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	return queue(c, x, MHD_HTTP_OK, r);
+}
+
 
 static enum MHD_Result reply(struct MHD_Connection *c, const struct exporter *x, unsigned status, const char *type, struct buf *body)
 {
@@ -151,6 +202,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		buf_printf(&body, "%s\n", why);
 		return reply(c, x, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8", &body);
 	}
+	/* The toolkit's order: the bucket before the credentials. */
+	if (x->web.limit && !rate_limit_allow(x->web.limit, clock_mono())) {
+		buf_puts(&body, "Too Many Requests\n");
+		return reply(c, x, MHD_HTTP_TOO_MANY_REQUESTS, "text/plain; charset=utf-8", &body);
+	}
 	enum MHD_Result ret;
 	if (!authorized(c, x, &ret))
 		return ret;
@@ -161,7 +217,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (strcmp(url, x->telemetry_path) == 0) {
 		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-		return reply_scrape(c, x, accept && strstr(accept, "application/openmetrics-text"));
+		const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+		return reply_scrape(c, x, accept && strstr(accept, "application/openmetrics-text"), gzip_accepted(ae));
 	}
 	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/-/healthy") == 0) {
 		buf_puts(&body, "OK\n");
@@ -182,7 +239,7 @@ struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage 
 	/* ITC: the daemon can be quiesced, handing its listening socket to the
 	 * next one (a reload keeps listening throughout). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG | MHD_USE_ITC;
-	if (addr->ss_family == AF_INET6)
+	if (addr && addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* A trust list makes libmicrohttpd ask for client certificates; for
 	 * the modes that ask without checking, the server's own certificate

@@ -12,7 +12,8 @@ struct exporter;
 struct MHD_Daemon;
 
 /* Listening on addr, or on listen_fd (>= 0: a socket already listening,
- * from http_quiesce). */
+ * quiesced from a server before or passed by systemd; addr may then be
+ * NULL); libmicrohttpd owns listen_fd from then on. */
 struct MHD_Daemon *http_start(struct exporter *x, const struct sockaddr_storage *addr, int listen_fd, struct err *e);
 
 #endif

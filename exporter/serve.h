@@ -10,9 +10,11 @@
 #define EXPORTER_DEFAULT_LISTEN ":9869"
 
 struct exporter_opts {
-	const char *listen, *telemetry_path, *uri, *web_config, *profile;
+	const char *telemetry_path, *uri, *web_config, *profile;
+	struct strv listen; /* --web.listen-address, repeatable; none: the default */
+	bool systemd_socket;
 	double check_interval, scrape_timeout;
-	long long deadline, connections;
+	long long deadline, connections, max_requests;
 	unsigned want; /* HV_WANT_* */
 	/* --domain.metadata: label name, XPath, label name, XPath... */
 	struct strv metadata;

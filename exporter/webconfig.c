@@ -9,6 +9,7 @@
 
 #include "core/root.h"
 #include "core/yaml.h"
+#include "exporter/ratelimit.h"
 #include "exporter/webauth.h"
 #include "exporter/webtls.h"
 
@@ -52,8 +53,12 @@ int web_config_load(const char *path, struct web_config *wc, struct err *e)
 				strv_push(&wc->users, u->s);
 				strv_push(&wc->hashes, h->s);
 			}
+		} else if (strcmp(k->s, "rate_limit") == 0) {
+			rate_limit_free(wc->limit);
+			r = rate_limit_parse(path, v, &wc->limit, e);
 		} else {
-			r = err_set(e, -EINVAL, "%s:%d:%d: '%s' is not supported (tls_server_config, http_server_config and basic_auth_users are)",
+			r = err_set(e, -EINVAL,
+				    "%s:%d:%d: '%s' is not supported (tls_server_config, http_server_config, basic_auth_users and rate_limit are)",
 				    AT(path, k), k->s);
 		}
 	}
@@ -74,6 +79,7 @@ bool web_config_has_users(const struct web_config *wc)
 void web_config_free(struct web_config *wc)
 {
 	web_auth_free(wc);
+	rate_limit_free(wc->limit);
 	free(wc->dummy);
 	free(wc->client_ca_pem);
 	free(wc->priorities);

@@ -5,6 +5,7 @@
  *     curve_preferences, prefer_server_cipher_suites}
  *   http_server_config: {headers: {NAME: VALUE}, http2}
  *   basic_auth_users: {NAME: BCRYPT-HASH, ...}
+ *   rate_limit: {interval: DURATION, burst: N} (exporter/ratelimit.c)
  * Relative paths are relative to the file's directory.  Its server
  * sections are read by exporter/webtls.c, credentials checked against its
  * users by exporter/webauth.c. */

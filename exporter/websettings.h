@@ -8,6 +8,7 @@
 #include "core/util.h"
 
 struct auth_cache;
+struct rate_limit;
 /* client_auth_type, Go's order. */
 enum client_auth { CLIENT_NONE, CLIENT_REQUEST, CLIENT_REQUIRE_ANY, CLIENT_VERIFY_IF_GIVEN, CLIENT_REQUIRE_VERIFY };
 struct web_config {
@@ -19,6 +20,7 @@ struct web_config {
 	struct strv users, hashes;
 	char *dummy;               /* the bcrypt setting unknown users are hashed with */
 	struct auth_cache *cache;  /* verified credentials */
+	struct rate_limit *limit;  /* rate_limit; NULL: none */
 };
 
 #endif

@@ -43,7 +43,16 @@ if command -v systemd-analyze >/dev/null; then
 	cp "$TOP"/man/*.5 "$TMP/man/man5/"
 	MANPATH=$TMP/man systemd-analyze verify "$TMP/hvscope-exporter.service" > "$TMP/v.log" 2>&1 || true
 	[ ! -s "$TMP/v.log" ] || fail "systemd-analyze verify: $(cat "$TMP/v.log")"
-	note "systemd-analyze verify: clean"
+	# the socket-activation example: the socket unit, and the service
+	# with its drop-in
+	mkdir -p "$TMP/sa/hvscope-exporter.service.d"
+	cp "$C/systemd/hvscope-exporter.socket" "$TMP/sa/"
+	cp "$TMP/hvscope-exporter.service" "$TMP/sa/"
+	sed "s|/usr/bin/hvscope|$HVSCOPE|" "$C/systemd/hvscope-exporter-socket.conf" > "$TMP/sa/hvscope-exporter.service.d/socket.conf"
+	(cd "$TMP/sa" && MANPATH=$TMP/man SYSTEMD_UNIT_PATH=$TMP/sa: systemd-analyze verify hvscope-exporter.socket hvscope-exporter.service) > "$TMP/v2.log" 2>&1 || true
+	[ ! -s "$TMP/v2.log" ] || fail "systemd-analyze verify, socket activation: $(cat "$TMP/v2.log")"
+	grep -q -- '--web.systemd-socket' "$TMP/sa/hvscope-exporter.service.d/socket.conf" || fail "the drop-in does not ask for systemd's sockets"
+	note "systemd-analyze verify: clean (the service, and the socket-activation example)"
 fi
 
 # The Ansible role's example play and inventory, as Debian's ansible parses

@@ -15,6 +15,7 @@
 
 #include "core/util.h"
 #include "tests/unit/tmpdir.h"
+#include "exporter/ratelimit.h"
 #include "exporter/webauth.h"
 #include "exporter/webconfig.h"
 
@@ -167,6 +168,31 @@ static void test_errors(void **state)
 		     "4:16", "min_version is above max_version");
 	expect_error("e9.yml", "http_server_config:\n  headers: [a]\n", "2:12", "maps header names");
 	expect_error("e6.yml", "basic_auth_users: [a, b]\n", "1:19", "maps user names");
+	expect_error("r1.yml", "rate_limit:\n  interval: 5 seconds\n  burst: 2\n", "2:13", "interval '5 seconds' is not a duration");
+	expect_error("r2.yml", "rate_limit:\n  interval: 1s\n  burst: -1\n", "3:10", "burst '-1' is not a whole number");
+	expect_error("r3.yml", "rate_limit:\n  interval: 1s\n", "2:3", "burst must be 1 or more");
+	expect_error("r4.yml", "rate_limit:\n  interval: 1s\n  burst: 1\n  every: 2\n", "4:3", "'every' is not supported");
+	expect_error("r5.yml", "rate_limit: 10\n", "1:13", "rate_limit is a mapping");
+}
+
+/* rate_limit as the toolkit has it: interval 0 (or none) is off. */
+static void test_rate_limit(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct web_config wc;
+	_cleanup_free_ char *on = write_file("rl.yml", "rate_limit:\n  interval: 1m30s\n  burst: 3\n");
+	assert_int_equal(web_config_load(on, &wc, &e), 0);
+	assert_non_null(wc.limit);
+	assert_true(rate_limit_allow(wc.limit, 100) && rate_limit_allow(wc.limit, 100) && rate_limit_allow(wc.limit, 100));
+	assert_false(rate_limit_allow(wc.limit, 100));
+	assert_false(rate_limit_allow(wc.limit, 189));
+	assert_true(rate_limit_allow(wc.limit, 190));
+	web_config_free(&wc);
+	_cleanup_free_ char *off = write_file("rl0.yml", "rate_limit:\n  interval: 0s\n  burst: 3\n");
+	assert_int_equal(web_config_load(off, &wc, &e), 0);
+	assert_null(wc.limit);
+	web_config_free(&wc);
 }
 
 int main(void)
@@ -177,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_tls_paths),
 		cmocka_unit_test(test_tls_settings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_rate_limit),
 	};
 	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
