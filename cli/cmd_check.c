@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
 #include "core/opts.h"
 #include "core/root.h"
 #include "core/scrub.h"
@@ -21,7 +22,7 @@ enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_CANNOT = 3 };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_PROM };
 
 struct check_opts {
-	const char *profile, *root, *bundle, *explain;
+	const char *profile, *root, *bundle, *explain, *output;
 	int fmt; /* enum fmt */
 	bool list, facts, quiet, no_color;
 	struct strv dirs, only;
@@ -37,6 +38,9 @@ static const struct opt rows[] = {
 	{ ROW('b', "bundle", OPT_STR, O(bundle), "PATH", "check the host an hvscope bundle or an sosreport (its archive\n"
 	  "or directory) was made on, from the facts and files it holds") },
 	{ ROW('f', "format", OPT_CHOICE, O(fmt), "FMT", "text (default), json, junit, prometheus"), .choices = formats },
+	{ ROW('o', "output", OPT_STR, O(output), "FILE", "write the report to FILE, not stdout: a temporary beside it,\n"
+	  "fsynced and renamed over FILE (its mode kept), as\n"
+	  "node_exporter's textfile directory wants") },
 	{ ROW(0, "only", OPT_CSV, O(only), "ID,...", "run only these rules") },
 	{ ROW('l', "list", OPT_TRUE, O(list), NULL, "list the profiles and their rules") },
 	{ ROW(0, "explain", OPT_STR, O(explain), "ID", "what a rule checks, why, and how to fix it") },
@@ -150,10 +154,27 @@ static void list_facts(void)
 	}
 }
 
-/* The report on stdout.  Facts quote what hosts hold (a kernel command
- * line, a config's values): the same scrubber as a bundle's, on every
- * format. */
-static int print_report(const struct report *rep, enum fmt fmt, const struct report_opts *ro)
+/* To --output's file, replaced whole or not at all; the verdict's exit
+ * code stays the caller's. */
+static int write_output(const char *path, const struct buf *text)
+{
+	struct atomicfile f;
+	struct err e = ERR_INIT;
+	int r = atomicfile_open(&f, path, 0, &e);
+	if (r == 0 && (r = atomicfile_write(&f, buf_str(text), text->len, &e)) == 0)
+		r = atomicfile_commit(&f, &e);
+	else
+		atomicfile_abort(&f);
+	if (r < 0)
+		fprintf(stderr, "hvscope check: --output %s\n", err_msg(&e));
+	err_clear(&e);
+	return r;
+}
+
+/* The report on stdout or in --output's file.  Facts quote what hosts
+ * hold (a kernel command line, a config's values): the same scrubber as a
+ * bundle's, on every format. */
+static int print_report(const struct report *rep, enum fmt fmt, const struct report_opts *ro, const char *output)
 {
 	struct buf out = BUF_INIT, clean = BUF_INIT;
 	switch (fmt) {
@@ -163,14 +184,19 @@ static int print_report(const struct report *rep, enum fmt fmt, const struct rep
 	case FMT_PROM: report_write_prometheus(rep, &out); break;
 	}
 	scrub_text(buf_str(&out), out.len, &clean);
-	fwrite(buf_str(&clean), 1, clean.len, stdout);
-	buf_free(&clean);
 	buf_free(&out);
-	if (fflush(stdout) != 0) {
-		perror("hvscope check: stdout");
-		return -1;
+	int r = 0;
+	if (output) {
+		r = write_output(output, &clean);
+	} else {
+		fwrite(buf_str(&clean), 1, clean.len, stdout);
+		if (fflush(stdout) != 0) {
+			perror("hvscope check: stdout");
+			r = -1;
+		}
 	}
-	return 0;
+	buf_free(&clean);
+	return r;
 }
 
 /* The probes' context: the host (or --root's tree), or the host a bundle
@@ -230,8 +256,8 @@ static int run_checks(const struct check_opts *o, struct ruleset *set, struct er
 			rep.root = xasprintf("bundle %s", o->bundle);
 		}
 		const char *nc = getenv("NO_COLOR");
-		struct report_opts ro = { .color = isatty(STDOUT_FILENO) && !o->no_color && !(nc && *nc), .quiet = o->quiet };
-		if (print_report(&rep, (enum fmt)o->fmt, &ro) == 0)
+		struct report_opts ro = { .color = !o->output && isatty(STDOUT_FILENO) && !o->no_color && !(nc && *nc), .quiet = o->quiet };
+		if (print_report(&rep, (enum fmt)o->fmt, &ro, o->output) == 0)
 			rc = report_exit_code(&rep);
 	}
 	report_free(&rep);
