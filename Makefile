@@ -24,6 +24,9 @@ DOCDIR ?= $(PREFIX)/share/doc/hvscope
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Packages set UNITDIR=/lib/systemd/system (Debian 12) or %{_unitdir}.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# node_exporter's textfile directory, which hvscope-check.service writes
+# into: Debian's default; contrib/hvscope.spec sets RHEL's.
+TEXTFILE_DIR ?= /var/lib/prometheus/node-exporter
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 
@@ -254,10 +257,16 @@ install: all
 	install -m 644 contrib/bash-completion/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
-	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
+	sed -e 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' -e 's|@TEXTFILE_DIR@|$(TEXTFILE_DIR)|' contrib/systemd/hvscope-check.service \
+		> $(DESTDIR)$(UNITDIR)/hvscope-check.service
+	install -m 644 contrib/systemd/hvscope-check.timer $(DESTDIR)$(UNITDIR)/hvscope-check.timer
+	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-check.service
+	install -m 644 contrib/prometheus/hvscope-alerts.yml \
+		contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service \
+		$(DESTDIR)$(UNITDIR)/hvscope-check.service $(DESTDIR)$(UNITDIR)/hvscope-check.timer
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(DOCDIR)
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d $(DESTDIR)$(SYSCONFDIR)/hvscope 2>/dev/null
