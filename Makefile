@@ -261,7 +261,7 @@ install: all
 		> $(DESTDIR)$(UNITDIR)/hvscope-check.service
 	install -m 644 contrib/systemd/hvscope-check.timer $(DESTDIR)$(UNITDIR)/hvscope-check.timer
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-check.service
-	install -m 644 contrib/prometheus/hvscope-alerts.yml \
+	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/prometheus/hvscope-federation.yml \
 		contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
