@@ -308,6 +308,7 @@ bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-vs-libvirt-exporter.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/bundle-vs-sosreport.sh
+	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/textfile.sh
 
 # The source tarball the RPM spec builds from (tracked files only).
 dist:
