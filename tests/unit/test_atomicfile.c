@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,14 +115,16 @@ static void test_abort_keeps_old(void **state)
  * of the same process goes too. */
 static void killed(unsigned flags, int sig)
 {
-	_cleanup_free_ char *p = path_in("s.prom");
+	/* On the stack: the child ends by the signal, freeing nothing. */
+	char p[PATH_MAX], td[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/s.prom", dir);
+	snprintf(td, sizeof(td), "%s/guarded-XXXXXX", dir);
 	put(p, "old\n", 0);
 	int ready[2];
 	assert_int_equal(pipe(ready), 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		_cleanup_free_ char *td = path_in("guarded-XXXXXX");
 		struct atomicfile f;
 		if (!tmpguard_mkdtemp(td) || atomicfile_open(&f, p, flags, NULL) < 0 ||
 		    atomicfile_write(&f, "new, half", 9, NULL) < 0)
