@@ -96,12 +96,8 @@ static int link_into_place(struct atomicfile *f, struct err *e)
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
 	_cleanup_free_ char *tmp = xasprintf("%s.%ld.tmp", f->path, (long)getpid());
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigset_t old;
+	tmpguard_block(&old);
 	int r = 0;
 	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0) {
 		r = err_set(e, -errno, "%s: %s", tmp, strerror(errno));

@@ -73,7 +73,7 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static void block_guarded(sigset_t *old)
+void tmpguard_block(sigset_t *old)
 {
 	sigset_t block;
 	sigemptyset(&block);
@@ -116,7 +116,7 @@ char *tmpguard_mkdtemp(char *template)
 {
 	/* No signal between the directory's creation and its guard. */
 	sigset_t old;
-	block_guarded(&old);
+	tmpguard_block(&old);
 	char *dir = mkdtemp(template);
 	int saved = errno;
 	if (dir && arm(dir) < 0) {
@@ -132,7 +132,7 @@ char *tmpguard_mkdtemp(char *template)
 int tmpguard_mkostemp(char *template, int flags)
 {
 	sigset_t old;
-	block_guarded(&old);
+	tmpguard_block(&old);
 	int fd = mkostemp(template, flags);
 	int saved = errno;
 	if (fd >= 0 && arm(template) < 0) {
@@ -149,7 +149,7 @@ int tmpguard_mkostemp(char *template, int flags)
 void tmpguard_release(const char *path)
 {
 	sigset_t old;
-	block_guarded(&old);
+	tmpguard_block(&old);
 	for (int i = 0; i < NSLOTS; i++) {
 		if (!slot_used[i] || strcmp(guard_path[i], path))
 			continue;
