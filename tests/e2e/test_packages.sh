@@ -32,8 +32,9 @@ dpkg-deb -f "$DEB" Depends | grep -q 'libxen' && fail "hvscope depends on Xen's 
 dpkg-deb -f "$XDEB" Depends | grep -q 'libxen' || fail "hvscope-xen does not depend on libxen: $(dpkg-deb -f "$XDEB" Depends)"
 dpkg-deb -f "$DEB" Suggests | grep -q 'hvscope-xen' || fail "hvscope does not suggest hvscope-xen"
 # The textfile timer, writing where Debian's prometheus-node-exporter reads.
+dpkg-deb -c "$DEB" > "$TMP/deb.list"
 for f in ./lib/systemd/system/hvscope-check.service ./lib/systemd/system/hvscope-check.timer ./usr/share/doc/hvscope/examples/hvscope-federation.yml; do
-	dpkg-deb -c "$DEB" | grep -q " $f\$" || fail "$f not in the .deb"
+	grep -q " $f\$" "$TMP/deb.list" || fail "$f not in the .deb"
 done
 dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./lib/systemd/system/hvscope-check.service |
 	grep -qx 'Environment=HVSCOPE_TEXTFILE_DIR=/var/lib/prometheus/node-exporter' || fail "the .deb's hvscope-check.service writes elsewhere"
