@@ -24,6 +24,9 @@ DOCDIR ?= $(PREFIX)/share/doc/hvscope
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Packages set UNITDIR=/lib/systemd/system (Debian 12) or %{_unitdir}.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# node_exporter's textfile directory, which hvscope-check.service writes
+# into: Debian's default; contrib/hvscope.spec sets RHEL's.
+TEXTFILE_DIR ?= /var/lib/prometheus/node-exporter
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 
@@ -64,7 +67,7 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -I. $(PKG_CFL
 	-MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/json_in.c core/yaml.c core/opts.c core/module.c
+CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/atomicfile.c core/json_in.c core/yaml.c core/opts.c core/module.c
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
 	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services_systemd.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c probe/bootcfg.c \
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
@@ -261,10 +264,15 @@ install: all
 	install -m 644 contrib/bash-completion/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/systemd/hvscope-exporter.service > $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	sed -e 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' -e 's|@TEXTFILE_DIR@|$(TEXTFILE_DIR)|' contrib/systemd/hvscope-check.service \
+		> $(DESTDIR)$(UNITDIR)/hvscope-check.service
+	install -m 644 contrib/systemd/hvscope-check.timer $(DESTDIR)$(UNITDIR)/hvscope-check.timer
+	chmod 644 $(DESTDIR)$(UNITDIR)/hvscope-check.service
+	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/prometheus/hvscope-federation.yml \
+		contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 	install -d $(DESTDIR)$(SYSCONFDIR)/sos/extras.d
 	sed 's|/usr/bin/hvscope|$(BINDIR)/hvscope|' contrib/sos/hvscope > $(DESTDIR)$(SYSCONFDIR)/sos/extras.d/hvscope
 	chmod 644 $(DESTDIR)$(SYSCONFDIR)/sos/extras.d/hvscope
-	install -m 644 contrib/prometheus/hvscope-alerts.yml contrib/grafana/hvscope-dashboard.json $(DESTDIR)$(DOCDIR)/examples/
 	for d in $(ANSIBLE_DIRS); do install -d $(DESTDIR)$(DOCDIR)/examples/ansible/$$d; done
 	for f in $(ANSIBLE_FILES); do install -m 644 contrib/ansible/$$f $(DESTDIR)$(DOCDIR)/examples/ansible/$$f; done
 	install -m 644 contrib/systemd/hvscope-exporter.socket $(DESTDIR)$(DOCDIR)/examples/
@@ -272,7 +280,8 @@ install: all
 	chmod 644 $(DESTDIR)$(DOCDIR)/examples/hvscope-exporter-socket.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service
+	rm -f $(DESTDIR)$(BINDIR)/hvscope $(DESTDIR)$(BASHCOMPDIR)/hvscope $(DESTDIR)$(UNITDIR)/hvscope-exporter.service \
+		$(DESTDIR)$(UNITDIR)/hvscope-check.service $(DESTDIR)$(UNITDIR)/hvscope-check.timer
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(DOCDIR)
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/hvscope/rules.d $(DESTDIR)$(SYSCONFDIR)/hvscope 2>/dev/null
@@ -316,6 +325,7 @@ bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-vs-libvirt-exporter.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/bundle-vs-sosreport.sh
+	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/textfile.sh
 
 # The source tarball the RPM spec builds from (tracked files only).
 dist:

@@ -37,6 +37,10 @@ test_pkgs="rpm selinux-policy-default attr libvirt-daemon-system
  rpmlint groff man-db bash-completion git
  debootstrap busybox-static cpio e2fsprogs time chromium
  ansible openssh-client systemd"
+# node_exporter reading check --output's textfile directory and strace
+# holding a check in its fsync there (test_textfile); moreutils' sponge,
+# node_exporter's own recipe, for bench/textfile.sh to compare with.
+test_pkgs="$test_pkgs prometheus-node-exporter strace moreutils"
 
 pkgs=$build_pkgs
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
 #include "core/opts.h"
 #include "core/root.h"
 #include "core/scrub.h"
@@ -22,7 +23,7 @@ enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_CANNOT = 3 };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_PROM, FMT_HTML };
 
 struct check_opts {
-	const char *profile, *root, *bundle, *explain;
+	const char *profile, *root, *bundle, *explain, *output;
 	int fmt; /* enum fmt */
 	bool list, facts, quiet, no_color;
 	struct strv dirs, only;
@@ -39,6 +40,9 @@ static const struct opt rows[] = {
 	  "or directory) was made on, from the facts and files it holds") },
 	{ ROW('f', "format", OPT_CHOICE, O(fmt), "FMT", "text (default), json, junit, prometheus,\n"
 	  "html (one self-contained page, failing checks first)"), .choices = formats },
+	{ ROW('o', "output", OPT_STR, O(output), "FILE", "write the report to FILE, not stdout: a temporary beside it,\n"
+	  "fsynced and renamed over FILE (its mode kept), as\n"
+	  "node_exporter's textfile directory wants") },
 	{ ROW(0, "only", OPT_CSV, O(only), "ID,...", "run only these rules") },
 	{ ROW('l', "list", OPT_TRUE, O(list), NULL, "list the profiles and their rules") },
 	{ ROW(0, "explain", OPT_STR, O(explain), "ID", "what a rule checks, why, and how to fix it") },
@@ -154,24 +158,46 @@ static void list_facts(void)
 	}
 }
 
-/* text on stdout, through the scrubber; -1 when stdout failed. */
-static int print_scrubbed(const struct buf *out)
+/* To --output's file, replaced whole or not at all; the verdict's exit
+ * code stays the caller's. */
+static int write_output(const char *path, const struct buf *text)
 {
-	struct buf clean = BUF_INIT;
-	scrub_text(buf_str(out), out->len, &clean);
-	fwrite(buf_str(&clean), 1, clean.len, stdout);
-	buf_free(&clean);
-	if (fflush(stdout) != 0) {
-		perror("hvscope check: stdout");
-		return -1;
-	}
-	return 0;
+	struct atomicfile f;
+	struct err e = ERR_INIT;
+	int r = atomicfile_open(&f, path, 0, &e);
+	if (r == 0 && (r = atomicfile_write(&f, buf_str(text), text->len, &e)) == 0)
+		r = atomicfile_commit(&f, &e);
+	else
+		atomicfile_abort(&f);
+	if (r < 0)
+		fprintf(stderr, "hvscope check: --output %s\n", err_msg(&e));
+	err_clear(&e);
+	return r;
 }
 
-/* The report on stdout.  Facts quote what hosts hold (a kernel command
- * line, a config's values): the same scrubber as a bundle's, on every
- * format. */
-static int print_report(const struct report *rep, enum fmt fmt, const struct report_opts *ro)
+/* Through the scrubber (facts quote what hosts hold: a kernel command
+ * line, a config's values), to stdout or to --output's file; -1 when
+ * either failed. */
+static int emit(const struct buf *raw, const char *output)
+{
+	struct buf clean = BUF_INIT;
+	scrub_text(buf_str(raw), raw->len, &clean);
+	int r = 0;
+	if (output) {
+		r = write_output(output, &clean);
+	} else {
+		fwrite(buf_str(&clean), 1, clean.len, stdout);
+		if (fflush(stdout) != 0) {
+			perror("hvscope check: stdout");
+			r = -1;
+		}
+	}
+	buf_free(&clean);
+	return r;
+}
+
+/* The report in the format asked for, scrubbed as a bundle's is. */
+static int print_report(const struct report *rep, enum fmt fmt, const struct report_opts *ro, const char *output)
 {
 	struct buf out = BUF_INIT;
 	switch (fmt) {
@@ -181,7 +207,7 @@ static int print_report(const struct report *rep, enum fmt fmt, const struct rep
 	case FMT_PROM: report_write_prometheus(rep, &out); break;
 	case FMT_HTML: report_write_html(rep, &out); break;
 	}
-	int r = print_scrubbed(&out);
+	int r = emit(&out, output);
 	buf_free(&out);
 	return r;
 }
@@ -242,7 +268,7 @@ static int print_facts_json(const struct check_opts *o, struct ruleset *set, str
 	}
 	struct buf out = BUF_INIT;
 	check_facts_json(&ctx, set, &out);
-	int rc = print_scrubbed(&out) == 0 ? EXIT_PASS : EXIT_CANNOT;
+	int rc = emit(&out, o->output) == 0 ? EXIT_PASS : EXIT_CANNOT;
 	buf_free(&out);
 	probe_ctx_free(&ctx);
 	bundle_in_close(&in);
@@ -269,8 +295,8 @@ static int run_checks(const struct check_opts *o, struct ruleset *set, struct er
 			rep.root = xasprintf("bundle %s", o->bundle);
 		}
 		const char *nc = getenv("NO_COLOR");
-		struct report_opts ro = { .color = isatty(STDOUT_FILENO) && !o->no_color && !(nc && *nc), .quiet = o->quiet };
-		if (print_report(&rep, (enum fmt)o->fmt, &ro) == 0)
+		struct report_opts ro = { .color = !o->output && isatty(STDOUT_FILENO) && !o->no_color && !(nc && *nc), .quiet = o->quiet };
+		if (print_report(&rep, (enum fmt)o->fmt, &ro, o->output) == 0)
 			rc = report_exit_code(&rep);
 	}
 	report_free(&rep);

@@ -15,9 +15,13 @@
 
 static const int guarded[] = { SIGINT, SIGTERM, SIGHUP };
 enum { NGUARDED = sizeof(guarded) / sizeof(*guarded) };
-static char guard_dir[PATH_MAX];
+/* A few paths at once: a bundle unpacked for reading while a report is
+ * written atomically beside its target. */
+enum { NSLOTS = 4 };
+static char guard_path[NSLOTS][PATH_MAX];
+static volatile sig_atomic_t slot_used[NSLOTS];
 static struct sigaction before[NGUARDED];
-static volatile sig_atomic_t armed;
+static int narmed; /* handlers installed while > 0 */
 
 /* Remove name (in the directory dfd) and all under it, with only calls a
  * signal handler may make: no allocation, no stdio, no nftw.  A pass
@@ -54,10 +58,11 @@ static void remove_at(int dfd, const char *name)
 static void on_signal(int sig)
 {
 	int saved = errno;
-	if (armed) {
-		armed = 0;
-		remove_at(AT_FDCWD, guard_dir);
-	}
+	for (int i = 0; i < NSLOTS; i++)
+		if (slot_used[i]) {
+			slot_used[i] = 0;
+			remove_at(AT_FDCWD, guard_path[i]);
+		}
 	/* Pending until this handler returns, then as before: the default
 	 * ends the process by the signal, a curses handler restores the
 	 * terminal first. */
@@ -68,14 +73,21 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static void arm(const char *dir)
+void tmpguard_block(sigset_t *old)
 {
-	snprintf(guard_dir, sizeof(guard_dir), "%s", dir);
+	sigset_t block;
+	sigemptyset(&block);
+	for (int i = 0; i < NGUARDED; i++)
+		sigaddset(&block, guarded[i]);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+static void install(void)
+{
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigfillset(&sa.sa_mask); /* one removal at a time */
-	armed = 1;
 	/* A signal the process ignores (SIGHUP under nohup) ends nothing:
 	 * it removes nothing either. */
 	for (int i = 0; i < NGUARDED; i++) {
@@ -85,28 +97,67 @@ static void arm(const char *dir)
 	}
 }
 
+/* Called with the signals blocked.  0, or -1 when every slot is taken. */
+static int arm(const char *path)
+{
+	for (int i = 0; i < NSLOTS; i++) {
+		if (slot_used[i])
+			continue;
+		snprintf(guard_path[i], sizeof(guard_path[i]), "%s", path);
+		slot_used[i] = 1;
+		if (narmed++ == 0)
+			install();
+		return 0;
+	}
+	return -1;
+}
+
 char *tmpguard_mkdtemp(char *template)
 {
 	/* No signal between the directory's creation and its guard. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	for (int i = 0; i < NGUARDED; i++)
-		sigaddset(&block, guarded[i]);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigset_t old;
+	tmpguard_block(&old);
 	char *dir = mkdtemp(template);
 	int saved = errno;
-	if (dir)
-		arm(dir);
+	if (dir && arm(dir) < 0) {
+		rmdir(dir);
+		dir = NULL;
+		saved = EMFILE;
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	errno = saved;
 	return dir;
 }
 
-void tmpguard_disarm(void)
+int tmpguard_mkostemp(char *template, int flags)
 {
-	if (!armed)
-		return;
-	for (int i = 0; i < NGUARDED; i++)
-		sigaction(guarded[i], &before[i], NULL);
-	armed = 0;
+	sigset_t old;
+	tmpguard_block(&old);
+	int fd = mkostemp(template, flags);
+	int saved = errno;
+	if (fd >= 0 && arm(template) < 0) {
+		unlink(template);
+		close(fd);
+		fd = -1;
+		saved = EMFILE;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return fd;
+}
+
+void tmpguard_release(const char *path)
+{
+	sigset_t old;
+	tmpguard_block(&old);
+	for (int i = 0; i < NSLOTS; i++) {
+		if (!slot_used[i] || strcmp(guard_path[i], path))
+			continue;
+		slot_used[i] = 0;
+		if (--narmed == 0)
+			for (int k = 0; k < NGUARDED; k++)
+				sigaction(guarded[k], &before[k], NULL);
+		break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }

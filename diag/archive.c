@@ -1,24 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Writing the bundle.  The archive is built in an unnamed file (O_TMPFILE)
- * in the target's directory and linked into place only when complete: a
- * run killed half-way, even by SIGKILL, leaves nothing behind.  Where the
- * filesystem has no O_TMPFILE, a mkstemp file is removed by the signal
- * handler instead. */
+/* Writing the bundle.  The archive is built through core/atomicfile (an
+ * unnamed file in the target's directory, 0600) and renamed into place
+ * only when complete: a run killed half-way leaves nothing behind. */
 #include "diag/bundle.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <nettle/sha2.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/json.h"
@@ -62,17 +57,6 @@ static const char readme[] =
 	"too (host1, 240.0.0.1, 02:00:00:00:00:01, user1); the mapping stayed on\n"
 	"the host.\n";
 
-/* For the mkstemp fallback: the path a signal must remove. */
-static char tmp_for_signal[PATH_MAX];
-
-static void on_signal(int sig)
-{
-	if (tmp_for_signal[0])
-		unlink(tmp_for_signal);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 char *bundle_safe_name(const char *name)
 {
 	char *s = xstrdup(name && *name ? name : "_");
@@ -109,23 +93,9 @@ static int set_filter(struct archive *a, const char *out, struct err *e)
 
 static int open_output(struct bundle *b, struct err *e)
 {
-	const char *out = b->o->output;
-	_cleanup_free_ char *dir = path_dir(out);
-	b->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-	if (b->fd >= 0)
-		return 0;
-	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
-	b->tmp_path = xasprintf("%s.XXXXXX", out);
-	b->fd = mkstemp(b->tmp_path);
-	if (b->fd < 0)
-		return err_set(e, -errno, "%s: %s", b->tmp_path, strerror(errno));
-	fchmod(b->fd, 0600);
-	snprintf(tmp_for_signal, sizeof(tmp_for_signal), "%s", b->tmp_path);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	return 0;
+	int r = atomicfile_open(&b->out, b->o->output, ATOMICFILE_PRIVATE, e);
+	b->fd = b->out.fd;
+	return r;
 }
 
 void bundle_stamp(time_t t, char out[32])
@@ -139,7 +109,7 @@ int bundle_open(struct bundle *b, const struct bundle_opts *o, struct cleaner *c
 {
 	memset(b, 0, sizeof(*b));
 	b->o = o;
-	b->fd = -1;
+	b->fd = b->out.fd = -1;
 	b->t0 = clock_mono();
 	b->cleaner = cleaner;
 	time_t now = time(NULL);
@@ -173,19 +143,14 @@ void bundle_abort(struct bundle *b)
 		archive_write_free(b->a);
 		b->a = NULL;
 	}
-	if (b->fd >= 0)
-		close(b->fd);
+	atomicfile_abort(&b->out);
 	b->fd = -1;
-	if (b->tmp_path)
-		unlink(b->tmp_path);
-	tmp_for_signal[0] = '\0';
-	free(b->tmp_path);
 	free(b->top);
 	cleaner_free(b->cleaner);
 	strv_free(&b->files);
 	strv_free(&b->skipped);
 	buf_free(&b->log);
-	b->tmp_path = b->top = NULL;
+	b->top = NULL;
 	b->cleaner = NULL;
 }
 
@@ -330,30 +295,6 @@ static int add_own(struct bundle *b, const char *rel, const struct buf *text)
 	return r;
 }
 
-static int link_into_place(struct bundle *b, struct err *e)
-{
-	const char *out = b->o->output;
-	if (b->tmp_path) {
-		if (rename(b->tmp_path, out) < 0)
-			return err_set(e, -errno, "%s: %s", out, strerror(errno));
-		tmp_for_signal[0] = '\0';
-		return 0;
-	}
-	/* An unnamed file: link it under a temporary name, then rename over
-	 * the target (linkat cannot replace). */
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", b->fd);
-	_cleanup_free_ char *tmp = xasprintf("%s.%ld.tmp", out, (long)getpid());
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
-		return err_set(e, -errno, "%s: %s", tmp, strerror(errno));
-	if (rename(tmp, out) < 0) {
-		int er = errno;
-		unlink(tmp);
-		return err_set(e, -er, "%s: %s", out, strerror(er));
-	}
-	return 0;
-}
-
 /* manifest.json: what the bundle is, how it was made, every file with its
  * size and checksum (bundle.log last: logc_len and sha are its), and what
  * was left out and why. */
@@ -455,25 +396,12 @@ int bundle_finish(struct bundle *b, const char *host_desc, struct err *e)
 			return r;
 		}
 	}
-	if (fsync(b->fd) < 0) {
-		r = err_set(e, -errno, "%s: %s", b->o->output, strerror(errno));
-		bundle_abort(b);
-		return r;
-	}
-	r = link_into_place(b, e);
+	r = atomicfile_commit(&b->out, e);
+	b->fd = -1;
 	if (r < 0) {
 		bundle_abort(b);
 		return r;
 	}
-	/* The rename is durable once the directory is. */
-	_cleanup_free_ char *dir = path_dir(b->o->output);
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(b->tmp_path);
-	b->tmp_path = NULL;
 	bundle_abort(b); /* frees the rest; nothing left to remove */
 	return 0;
 }

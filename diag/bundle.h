@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "core/atomicfile.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/util.h"
@@ -45,8 +46,8 @@ struct bundle {
 	bool live;
 	char *top; /* directory inside the archive */
 	struct archive *a;
-	int fd;
-	char *tmp_path; /* where the archive is written until renamed (mkstemp fallback) */
+	struct atomicfile out; /* the archive until it is renamed into place */
+	int fd;                /* out's */
 	struct cleaner *cleaner;
 	struct strv files, skipped; /* the manifest's entries, each one JSON object */
 	struct buf log;             /* bundle.log */

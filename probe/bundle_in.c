@@ -193,7 +193,7 @@ void bundle_in_close(struct bundle_in *in)
 {
 	if (in->tmp) {
 		remove_tree(in->tmp);
-		tmpguard_disarm();
+		tmpguard_release(in->tmp);
 	}
 	free(in->tmp);
 	free(in->top);

@@ -19,6 +19,7 @@
 
 #include "core/module.h"
 #include "core/root.h"
+#include "core/tmpguard.h"
 #include "core/util.h"
 #include "probe/offline.h"
 #include "probe/ask.h"
@@ -186,12 +187,8 @@ static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_
 	/* SIGINT, SIGTERM and SIGHUP wait until the copies are gone: the
 	 * directory lives only for this call, and a signal that ended the
 	 * process inside it would leave it behind. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigset_t old;
+	tmpguard_block(&old);
 	_cleanup_free_ char *dir = xasprintf("%s/hvscope-policy-XXXXXX", tmp_dir());
 	if (mkdtemp(dir))
 		copy_and_open(ctx, rel, dir, st);

@@ -32,6 +32,13 @@ dpkg-deb -f "$DEB" Depends | grep -q 'libxen' && fail "hvscope depends on Xen's 
 dpkg-deb -f "$XDEB" Depends | grep -q 'libxen' || fail "hvscope-xen does not depend on libxen: $(dpkg-deb -f "$XDEB" Depends)"
 dpkg-deb -f "$DEB" Suggests | grep -q 'hvscope-xen' || fail "hvscope does not suggest hvscope-xen"
 dpkg-deb -c "$DEB" | grep '/usr/share/doc/hvscope/examples/ansible/roles/hvscope/tasks/main.yml$' > /dev/null || fail "hvscope lacks the Ansible role (examples/ansible)"
+# The textfile timer, writing where Debian's prometheus-node-exporter reads.
+dpkg-deb -c "$DEB" > "$TMP/deb.list"
+for f in ./lib/systemd/system/hvscope-check.service ./lib/systemd/system/hvscope-check.timer ./usr/share/doc/hvscope/examples/hvscope-federation.yml; do
+	grep -q " $f\$" "$TMP/deb.list" || fail "$f not in the .deb"
+done
+dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./lib/systemd/system/hvscope-check.service |
+	grep -qx 'Environment=HVSCOPE_TEXTFILE_DIR=/var/lib/prometheus/node-exporter' || fail "the .deb's hvscope-check.service writes elsewhere"
 note "hvscope depends on: $(dpkg-deb -f "$DEB" Depends | tr -d '\n')"
 note "hvscope-xen depends on: $(dpkg-deb -f "$XDEB" Depends | tr -d '\n')"
 lintian --fail-on error --pedantic -I "$TMP"/deb/hvscope_*.changes > "$TMP/lintian.txt" 2>&1 || { cat "$TMP/lintian.txt"; fail "lintian reports errors"; }
@@ -145,9 +152,14 @@ for f in /usr/bin/hvscope /usr/lib64/hvscope/hv-libvirt.so /usr/lib64/hvscope/cm
 	/usr/lib64/hvscope/cmd-bundle.so /usr/lib64/hvscope/probe-rpm.so /usr/lib64/hvscope/probe-unpack.so \
 	/usr/lib64/hvscope/probe-xml.so /usr/lib64/hvscope/probe-semanage.so /usr/share/hvscope/rules/10-kvm.yaml /etc/hvscope/rules.d \
 	/usr/lib/systemd/system/hvscope-exporter.service /usr/share/bash-completion/completions/hvscope \
-	/usr/share/doc/hvscope/examples/ansible/roles/hvscope/tasks/main.yml; do
+	/usr/share/doc/hvscope/examples/ansible/roles/hvscope/tasks/main.yml \
+	/usr/lib/systemd/system/hvscope-check.service /usr/lib/systemd/system/hvscope-check.timer \
+	/usr/share/doc/hvscope/examples/hvscope-federation.yml; do
 	grep -qx "$f" "$R/files" || fail "$f not in the RPM"
 done
+rpm2cpio "$RPM" | (cd "$R" && cpio -id --quiet ./usr/lib/systemd/system/hvscope-check.service)
+grep -qx 'Environment=HVSCOPE_TEXTFILE_DIR=/var/lib/node_exporter/textfile_collector' "$R/usr/lib/systemd/system/hvscope-check.service" ||
+	fail "the RPM's hvscope-check.service writes elsewhere: $(grep TEXTFILE_DIR= "$R/usr/lib/systemd/system/hvscope-check.service")"
 grep -c '/man[15]/' "$R/files" | grep -qx 7 || fail "the RPM lacks man pages"
 if command -v rpmlint >/dev/null; then
 	rpmlint "$RPM" "$R"/SRPMS/*.src.rpm > "$R/rpmlint.txt" 2>&1 || true

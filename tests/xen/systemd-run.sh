@@ -5,7 +5,9 @@
 # idle (libvirtd exited by its --timeout, libvirtd.socket listening), the
 # daemon running but disabled at boot, the sockets disabled.  Each step
 # prints PASS/FAIL into /results/summary.txt; then the results disk is
-# written and the machine powered off.
+# written and the machine powered off.  Also hvscope-check.timer as the
+# package installs it: enabled, it runs the check by itself and
+# hvscope.prom appears in node_exporter's directory.
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 R=/results
@@ -118,7 +120,36 @@ Y
 	want vt-enabled-fw pass "used: "
 }
 
+# The timer as shipped (Debian's directory, as the payload's make install
+# set it): enabled and started well after boot, its OnBootSec has passed,
+# so systemd runs the check at once (within RandomizedDelaySec); nothing
+# starts the service by hand.
+textfile_timer() {
+	local dir f i
+	dir=$(systemctl show -p Environment --value hvscope-check.service | tr ' ' '\n' | sed -n 's/^HVSCOPE_TEXTFILE_DIR=//p')
+	[ "$dir" = /var/lib/prometheus/node-exporter ] || die "the unit's textfile directory is '$dir'"
+	f=$dir/hvscope.prom
+	mkdir -p "$dir"
+	rm -f "$f"
+	systemd-analyze verify --man=no hvscope-check.timer hvscope-check.service
+	systemctl enable --now hvscope-check.timer
+	systemctl is-active hvscope-check.timer
+	systemctl list-timers --all hvscope-check.timer | cat
+	for i in $(seq 120); do [ -s "$f" ] && break; sleep 1; done
+	[ -s "$f" ] || die "no $f $i s after the timer started: $(systemctl status hvscope-check.service | tail -n 5)"
+	for i in $(seq 30); do [ "$(systemctl show -p ActiveState --value hvscope-check.service)" = inactive ] && break; sleep 1; done
+	systemctl show -p Result -p ExecMainStatus -p ActiveState hvscope-check.service | paste -sd' '
+	[ "$(systemctl show -p Result --value hvscope-check.service)" = success ] || die "hvscope-check.service: $(systemctl status hvscope-check.service | tail -n 5)"
+	grep -c '^hvscope_check_status{' "$f"
+	grep -q '^hvscope_check_results{' "$f" || die "$f holds no hvscope_check_results"
+	stat -c '%a %U %n' "$f"
+	[ "$(stat -c %a "$f")" = 644 ] || die "$f has mode $(stat -c %a "$f")"
+	[ "$(ls -A "$dir")" = hvscope.prom ] || die "left in $dir: $(ls -A "$dir")"
+	systemctl disable --now hvscope-check.timer
+}
+
 step systemd-pid1 systemd_pid1
+step textfile-timer textfile_timer
 step msr msr
 step busy busy
 step idle idle
