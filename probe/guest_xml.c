@@ -42,7 +42,7 @@ static char *prop(xmlNode *n, const char *name)
  * bytes; k, M, G, T, P, E alone or with iB powers of 1024, with B powers of
  * 1000; KiB when none).  0 and *mib, or a message naming what is wrong: a
  * size that does not fit is refused, never wrapped. */
-static char *mib_from(const char *text, const char *unit, long long *mib)
+static char *bytes_from(const char *text, const char *unit, unsigned long long *out)
 {
 	static const char powers[] = "kmgtpe";
 	unsigned long long base = 1024, power = 1, v, bytes;
@@ -70,6 +70,16 @@ static char *mib_from(const char *text, const char *unit, long long *mib)
 	for (unsigned long long i = 0; i < power; i++)
 		if (__builtin_mul_overflow(bytes, base, &bytes))
 			return xasprintf("%s %s is too large", text, unit && *unit ? unit : "KiB");
+	*out = bytes;
+	return NULL;
+}
+
+static char *mib_from(const char *text, const char *unit, long long *mib)
+{
+	unsigned long long bytes = 0;
+	char *why = bytes_from(text, unit, &bytes);
+	if (why)
+		return why;
 	if (bytes / (1024 * 1024) > (unsigned long long)LLONG_MAX)
 		return xasprintf("%s %s is too large", text, unit && *unit ? unit : "KiB");
 	*mib = (long long)(bytes / (1024 * 1024));
@@ -92,6 +102,41 @@ static long long memory_of(struct guests *gs, const char *path, xmlNode *root, c
 		return -1;
 	}
 	return mib;
+}
+
+/* <memoryBacking><hugepages/> backs the whole <memory> with the host's
+ * default huge page size; a <page size= unit=> without nodeset names
+ * another (libvirt's formatdomain, "Memory Backing"); with nodeset only,
+ * the first one's size stands for the guest. */
+static void hugepages_of(struct guests *gs, const char *path, xmlNode *root, struct guest *g)
+{
+	xmlNode *hp = xml_child(xml_child(root, "memoryBacking"), "hugepages");
+	if (!hp)
+		return;
+	g->hugepage_kib = -1;
+	xmlNode *pick = NULL;
+	for (xmlNode *c = hp->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "page"))
+			continue;
+		_cleanup_free_ char *nodeset = prop(c, "nodeset");
+		if (!pick || !nodeset)
+			pick = c;
+		if (!nodeset)
+			break;
+	}
+	_cleanup_free_ char *size = prop(pick, "size"), *unit = prop(pick, "unit");
+	if (!size)
+		return;
+	unsigned long long bytes = 0;
+	char *why = bytes_from(size, unit, &bytes);
+	if (!why && (bytes < 4096 || bytes / 1024 > (unsigned long long)LLONG_MAX))
+		why = xasprintf("%s %s is no page size", size, unit && *unit ? unit : "KiB");
+	if (why) {
+		strv_push_take(&gs->errors, xasprintf("%s:%d: <page size='%s'>: %s", path, pick->line, size, why));
+		free(why);
+		return;
+	}
+	g->hugepage_kib = (long long)(bytes / 1024);
 }
 
 static void disk_of(xmlNode *d, struct guest *g)
@@ -212,6 +257,7 @@ int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *pat
 		g->memory_mib = cur;
 	if (gs->errors.n > nerr)
 		g->memory_mib = g->maxmem_mib = -1; /* unknown, not a default */
+	hugepages_of(gs, path, root, g);
 	devices_of(root, g);
 	xmlFreeDoc(doc);
 	return 1;

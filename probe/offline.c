@@ -28,6 +28,12 @@ static const char *const sos_bridges[] = { "/sos_commands/networking/brctl_show"
 /* df -al (1.7 to 3.4), df -al -x autofs (3.5 on) */
 static const char *const sos_df[] = { "/sos_commands/filesys/df_-al_-x_autofs", "/sos_commands/filesys/df_-al", "/df", NULL };
 static const char *const sos_cpuinfo[] = { "/proc/cpuinfo", NULL };
+/* the processor plugin copies all of /sys/devices/system/cpu */
+static const char *const sos_vulns[] = { "/sys/devices/system/cpu/vulnerabilities", NULL };
+static const char *const sos_smt[] = { "/sys/devices/system/cpu/smt/control", "/sys/devices/system/cpu/smt/active", NULL };
+/* the memory plugin copies /sys/kernel/mm/ksm and hugepages, numa the nodes' */
+static const char *const sos_hugepages[] = { "/sys/kernel/mm/hugepages", NULL };
+static const char *const sos_ksm[] = { "/sys/kernel/mm/ksm/run", NULL };
 static const char *const sos_meminfo[] = { "/proc/meminfo", NULL };
 static const char *const sos_cmdline[] = { "/proc/cmdline", NULL };
 static const char *const sos_xen[] = { "/sys/hypervisor/type", "/sys/hypervisor/properties/capabilities", "/proc/xen/capabilities",
@@ -60,9 +66,15 @@ static const char *const sos_guests[] = { "/etc/xen", "/etc/libvirt/qemu", NULL 
 static const char *const sos_any[] = { "(the path, where sos copied it)", NULL };
 static const char *const sos_fc[] = { "/etc/selinux", NULL };
 
+#define HP_LIVE "/sys/kernel/mm/hugepages/hugepages-*kB, /sys/devices/system/node/node*/hugepages, /proc/meminfo, the guests' <memoryBacking>"
+
 /* First match wins: the narrower patterns come first. */
 static const struct offline_row rows[] = {
 	{ "cpu.vt_*", "msr", "running CPU's model-specific registers", "/dev/cpu/0/msr (the msr driver)", NULL, NULL, NULL },
+	{ "cpu.vuln.*", "cpusec", "running kernel's report of the CPU's vulnerabilities", "/sys/devices/system/cpu/vulnerabilities/*", NULL,
+	  "files/sys/devices/system/cpu/vulnerabilities", sos_vulns },
+	{ "cpu.smt.*", "cpusec", "running kernel's SMT state", "/sys/devices/system/cpu/smt/control, active", NULL,
+	  "files/sys/devices/system/cpu/smt", sos_smt },
 	{ "cpu.*", "cpu", "running CPU", "CPUID (libcpuid) and /proc/cpuinfo", NULL, "check/cpuid.raw, files/proc/cpuinfo", sos_cpuinfo },
 	{ "xen.*", "hypervisor", "running hypervisor", "/sys/hypervisor, /proc/xen/capabilities", NULL,
 	  "files/sys/hypervisor, files/proc/xen/capabilities", sos_xen },
@@ -106,6 +118,8 @@ static const struct offline_row rows[] = {
 	{ "fs.type.*", "svirt", "mounts", "/proc/self/mounts", "/etc/fstab", NULL, sos_mounts },
 	{ "storage.image_fstypes", "svirt", "mounts", "/proc/self/mounts and the guests' image directories", "/etc/fstab", NULL,
 	  sos_mounts },
+	{ "hugepages.*", "mm", "reserved huge pages", HP_LIVE, NULL, "files/sys/kernel/mm/hugepages, files/etc/libvirt", sos_hugepages },
+	{ "ksm.*", "mm", "kernel's same-page merging", "/sys/kernel/mm/ksm/run, pages_sharing", NULL, "files/sys/kernel/mm/ksm", sos_ksm },
 	{ "mem.*", "resources", "memory", "/proc/meminfo", NULL, "files/proc/meminfo", sos_meminfo },
 	/* an image's own file system is not the disk its host will mount there */
 	{ "disk.free_mib.*", "resources", "mounted file systems", "statvfs of the nearest existing directory", NULL, NULL, sos_df },

@@ -33,5 +33,7 @@ extern const struct probe probe_guests;
 extern const struct probe probe_path;
 extern const struct probe probe_msr;
 extern const struct probe probe_svirt;
+extern const struct probe probe_cpusec;
+extern const struct probe probe_mm;
 
 #endif

@@ -1,0 +1,97 @@
+# The host checks of issue 30 that read the running kernel's /sys: CPU
+# vulnerabilities and SMT, huge pages reserved against the guests backed
+# by them, KSM.  Each over a fixture root that passes (host-hardened) and
+# one that fails (host-exposed: an L1TF/MDS-era Intel host with SMT on, a
+# spectre_v2 hole, KSM stopped with pages still merged, 1 GiB pages short),
+# the same files in an sosreport's layout (sos's processor and memory
+# plugins copy /sys/devices/system/cpu and /sys/kernel/mm), an image
+# (SKIP), a site rule that tightens the shipped WARN to FAIL, and this
+# machine's own /sys against the kernel's files read here by the shell.
+. "$(dirname "$0")/lib.sh"
+need python3
+ONLY=cpu-vulnerability,cpu-smt-exposure,hugepages-reserved,ksm-unmerged
+
+G=$TMP/good
+mkroot "$G" kvm-host host-hardened
+run_hv check --root "$G" --profile kvm --only $ONLY --format json > "$TMP/good.json"
+[ -z "$(all_verdicts "$TMP/good.json" | awk '$2 != "pass"')" ] || fail "hardened host: $(all_verdicts "$TMP/good.json")"
+expect_verdict "$TMP/good.json" "cpu-vulnerability[itlb_multihit]" pass
+expect_verdict "$TMP/good.json" hugepages-reserved pass
+field "$TMP/good.json" hugepages-reserved evidence | grep -q "hugepages-\*kB/nr_hugepages" || fail "hugepages evidence"
+
+B=$TMP/bad
+mkroot "$B" kvm-host host-exposed
+run_hv check --root "$B" --profile kvm --only $ONLY --format json > "$TMP/bad.json"
+[ "$RC" -ne 0 ] || fail "a FAIL must set the exit code"
+expect_verdict "$TMP/bad.json" "cpu-vulnerability[spectre_v2]" warn
+expect_verdict "$TMP/bad.json" "cpu-vulnerability[itlb_multihit]" warn
+expect_verdict "$TMP/bad.json" "cpu-vulnerability[l1tf]" pass
+expect_verdict "$TMP/bad.json" "cpu-vulnerability[tsx_async_abort]" pass
+expect_verdict "$TMP/bad.json" cpu-smt-exposure warn
+field "$TMP/bad.json" cpu-smt-exposure seen | grep -q "^l1tf: Mitigation: PTE Inversion; VMX: conditional cache flushes, SMT vulnerable, mds: " ||
+	fail "SMT exposure names l1tf and mds: $(field "$TMP/bad.json" cpu-smt-exposure seen)"
+expect_verdict "$TMP/bad.json" hugepages-reserved fail
+field "$TMP/bad.json" hugepages-reserved seen | grep -qx "1048576kB: the guests need 4 pages (db2 4096 MiB), 2 reserved" ||
+	fail "hugepage shortfall: $(field "$TMP/bad.json" hugepages-reserved seen)"
+expect_verdict "$TMP/bad.json" ksm-unmerged warn
+field "$TMP/bad.json" ksm-unmerged remedy | grep -q "echo 2 > /sys/kernel/mm/ksm/run" || fail "ksm remedy"
+
+# A site that hosts untrusted guests: hvscope-rules(5)'s example, as written there.
+mkdir -p "$TMP/site"
+sed -n '/^# site\\-untrusted\\-guests$/,/^# end$/p' "$TOP/man/hvscope-rules.5" | sed '1d;$d; s/\\-/-/g' > "$TMP/site/untrusted.yaml"
+grep -q "cpu-smt-off" "$TMP/site/untrusted.yaml" || fail "the man page's site rule example was not found"
+run_hv check --root "$B" --profile kvm --rules "$TMP/site" --only $ONLY,cpu-smt-off,ksm-off --format json > "$TMP/site.json"
+expect_verdict "$TMP/site.json" "cpu-vulnerability[spectre_v2]" fail
+expect_verdict "$TMP/site.json" "cpu-smt-off[l1tf]" fail
+expect_verdict "$TMP/site.json" "cpu-smt-off[mds]" fail
+expect_verdict "$TMP/site.json" ksm-off fail
+run_hv check --root "$G" --profile kvm --rules "$TMP/site" --only cpu-smt-off,ksm-off --format json > "$TMP/site-good.json"
+expect_verdict "$TMP/site-good.json" "cpu-smt-off[l1tf]" pass
+expect_verdict "$TMP/site-good.json" ksm-off fail   # the hardened host runs KSM: this site says no
+
+# The same host as an sosreport (sos 4.x layout): the same verdicts.
+S=$TMP/sos
+mkroot "$S" kvm-host host-exposed
+mkdir -p "$S/sos_logs" "$S/sos_reports" "$S/sos_commands/kernel"
+echo "sos report version 4.5.6" > "$S/sos_logs/sos.log"
+run_hv check --bundle "$S" --profile kvm --only $ONLY --format json > "$TMP/sos.json"
+python3 - "$TMP/bad.json" "$TMP/sos.json" <<'PY' || fail "sosreport verdicts differ"
+import json, sys
+a, b = ({(c["id"], c.get("item")): c["verdict"] for c in json.load(open(p))["checks"]} for p in sys.argv[1:])
+diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+sys.exit(f"root vs sosreport: {diff}" if diff else 0)
+PY
+rm -rf "$S/sys/kernel/mm/ksm"
+run_hv check --bundle "$S" --profile kvm --only ksm-unmerged --format json > "$TMP/sos-noksm.json"
+expect_verdict "$TMP/sos-noksm.json" ksm-unmerged skip
+field "$TMP/sos-noksm.json" ksm-unmerged reason | grep -q "not in the sosreport" || fail "sos SKIP reason"
+
+# An image (an empty /proc) has no running kernel: SKIP, never a verdict.
+I=$TMP/image
+mkroot "$I" kvm-host host-exposed
+rm -rf "$I/proc"; mkdir "$I/proc"
+run_hv check --root "$I" --profile kvm --only $ONLY --format json > "$TMP/image.json"
+[ -z "$(all_verdicts "$TMP/image.json" | awk '$2 != "skip"')" ] || fail "image: $(all_verdicts "$TMP/image.json")"
+
+# This machine: each entry the kernel lists, with its own words.
+if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
+	run_hv check --profile kvm --only cpu-vulnerability --format json > "$TMP/live.json"
+	n=0
+	for f in /sys/devices/system/cpu/vulnerabilities/*; do
+		name=$(basename "$f")
+		seen=$(field "$TMP/live.json" "cpu-vulnerability[$name]" seen)
+		[ "$seen" = "$(cat "$f")" ] || fail "live $name: '$seen' vs '$(cat "$f")'"
+		case "$(cat "$f")" in
+		"Not affected"|Mitigation:*|"KVM: Mitigation:"*) want=pass ;;
+		*) want=warn ;;
+		esac
+		expect_verdict "$TMP/live.json" "cpu-vulnerability[$name]" $want
+		n=$((n + 1))
+	done
+	note "live: $n vulnerability entries agree with /sys"
+fi
+if [ -r /sys/kernel/mm/ksm/run ]; then
+	run_hv check --profile kvm --only ksm-unmerged --format json > "$TMP/ksm.json"
+	field "$TMP/ksm.json" ksm-unmerged evidence | grep -q "run = $(cat /sys/kernel/mm/ksm/run), pages_sharing = $(cat /sys/kernel/mm/ksm/pages_sharing)" ||
+		fail "live ksm: $(field "$TMP/ksm.json" ksm-unmerged evidence)"
+fi
