@@ -53,6 +53,8 @@ static const struct item items[] = {
 	{ K_FILE, "/proc/modules", NULL, 0, { NULL } },
 	{ K_TREE, "/sys/devices/system/cpu/vulnerabilities", NULL, OPTIONAL, { NULL } },
 	{ K_TREE, "/sys/devices/system/cpu/smt", NULL, OPTIONAL, { NULL } },
+	{ K_FILE, "/sys/devices/system/cpu/present", NULL, OPTIONAL, { NULL } },
+	{ K_FILE, "/sys/devices/system/cpu/isolated", NULL, OPTIONAL, { NULL } },
 	{ K_FILE, "/etc/os-release", NULL, OPTIONAL, { NULL } },
 	{ K_FILE, "/etc/redhat-release", NULL, OPTIONAL, { NULL } },
 	{ K_FILE, "/etc/debian_version", NULL, OPTIONAL, { NULL } },

@@ -22,6 +22,7 @@ void guest_free(struct guest *g)
 	strv_free(&g->macs);
 	strv_free(&g->disks);
 	strv_free(&g->remote_disks);
+	strv_free(&g->pins);
 	memset(g, 0, sizeof(*g));
 }
 

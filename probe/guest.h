@@ -18,6 +18,9 @@ struct guest {
 	long long maxmem_mib;  /* the ceiling: Xen's maxmem=, libvirt's <memory> */
 	long long hugepage_kib;/* <memoryBacking><hugepages>: 0 none, -1 the host's default size, else its page size */
 	struct strv macs, disks, remote_disks;
+	struct strv pins;      /* <cputune>: "vcpu N:CPUSET" per <vcpupin>, "emulator:CPUSET" for <emulatorpin> */
+	bool vsock;            /* a <vsock> device: needs /dev/vhost-vsock */
+	bool nested;           /* its <cpu> passes vmx/svm through: host-passthrough, maximum, host-model, or the feature required */
 	bool autostart;
 };
 

@@ -156,6 +156,46 @@ static void disk_of(xmlNode *d, struct guest *g)
 	}
 }
 
+/* <cpu mode=...>: host-passthrough and maximum give the guest the host's
+ * CPU as KVM offers it, vmx/svm included when nested is on; host-model
+ * copies vmx/svm too (libvirt 2.x on); a custom model passes it through
+ * only with <feature name='vmx|svm'> required or forced. */
+static void cpu_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *cpu = xml_child(root, "cpu");
+	if (!cpu)
+		return;
+	_cleanup_free_ char *mode = prop(cpu, "mode");
+	if (mode && (!strcmp(mode, "host-passthrough") || !strcmp(mode, "maximum") || !strcmp(mode, "host-model"))) {
+		g->nested = true;
+		return;
+	}
+	for (xmlNode *c = cpu->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "feature"))
+			continue;
+		_cleanup_free_ char *name = prop(c, "name"), *policy = prop(c, "policy");
+		if (name && (!strcmp(name, "vmx") || !strcmp(name, "svm")) && (!policy || !strcmp(policy, "require") || !strcmp(policy, "force")))
+			g->nested = true;
+	}
+}
+
+/* <cputune><vcpupin vcpu='N' cpuset='...'/><emulatorpin cpuset='...'/> */
+static void pins_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *tune = xml_child(root, "cputune");
+	for (xmlNode *c = tune ? tune->children : NULL; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		_cleanup_free_ char *cpuset = prop(c, "cpuset"), *vcpu = prop(c, "vcpu");
+		if (!cpuset)
+			continue;
+		if (!strcmp((const char *)c->name, "vcpupin") && vcpu)
+			strv_push_take(&g->pins, xasprintf("vcpu %s:%s", vcpu, cpuset));
+		else if (!strcmp((const char *)c->name, "emulatorpin"))
+			strv_push_take(&g->pins, xasprintf("emulator:%s", cpuset));
+	}
+}
+
 static void devices_of(xmlNode *root, struct guest *g)
 {
 	xmlNode *devs = xml_child(root, "devices");
@@ -168,6 +208,8 @@ static void devices_of(xmlNode *root, struct guest *g)
 			_cleanup_free_ char *a = prop(xml_child(d, "mac"), "address");
 			if (a)
 				strv_push(&g->macs, a);
+		} else if (strcmp((const char *)d->name, "vsock") == 0) {
+			g->vsock = true;
 		}
 	}
 }
@@ -258,6 +300,8 @@ int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *pat
 	if (gs->errors.n > nerr)
 		g->memory_mib = g->maxmem_mib = -1; /* unknown, not a default */
 	hugepages_of(gs, path, root, g);
+	cpu_of(root, g);
+	pins_of(root, g);
 	devices_of(root, g);
 	xmlFreeDoc(doc);
 	return 1;

@@ -34,6 +34,8 @@ static const char *const sos_smt[] = { "/sys/devices/system/cpu/smt/control", "/
 /* the memory plugin copies /sys/kernel/mm/ksm and hugepages, numa the nodes' */
 static const char *const sos_hugepages[] = { "/sys/kernel/mm/hugepages", NULL };
 static const char *const sos_ksm[] = { "/sys/kernel/mm/ksm/run", NULL };
+static const char *const sos_cpu_present[] = { "/sys/devices/system/cpu/present", NULL };
+static const char *const sos_isolated[] = { "/sys/devices/system/cpu/isolated", "/proc/cmdline", NULL };
 static const char *const sos_meminfo[] = { "/proc/meminfo", NULL };
 static const char *const sos_cmdline[] = { "/proc/cmdline", NULL };
 static const char *const sos_xen[] = { "/sys/hypervisor/type", "/sys/hypervisor/properties/capabilities", "/proc/xen/capabilities",
@@ -42,6 +44,7 @@ static const char *const sos_xen[] = { "/sys/hypervisor/type", "/sys/hypervisor/
 static const char *const sos_cgroups[] = { "/proc/cgroups", "/proc/self/mounts", "/proc/mounts", NULL };
 static const char *const sos_modules[] = { "/sys/module/kvm_intel/parameters", "/sys/module/kvm_amd/parameters",
 					   "/sys/module/kvm_pvm/parameters", NULL };
+static const char *const sos_nested[] = { "/sys/module/kvm_intel/parameters/nested", "/sys/module/kvm_amd/parameters/nested", NULL };
 static const char *const sos_sev[] = { "/sys/module/kvm_amd/parameters/sev", NULL };
 static const char *const sos_grub[] = { "/boot/grub/grub.conf", "/boot/grub/menu.lst", "/boot/grub2/grub.cfg", "/boot/grub/grub.cfg",
 					NULL };
@@ -75,6 +78,13 @@ static const struct offline_row rows[] = {
 	  "files/sys/devices/system/cpu/vulnerabilities", sos_vulns },
 	{ "cpu.smt.*", "cpusec", "running kernel's SMT state", "/sys/devices/system/cpu/smt/control, active", NULL,
 	  "files/sys/devices/system/cpu/smt", sos_smt },
+	{ "cpu.present", "pinning", "running kernel's CPUs", "/sys/devices/system/cpu/present", NULL,
+	  "files/sys/devices/system/cpu/present", sos_cpu_present },
+	{ "cpu.isolated", "pinning", "running kernel's isolated CPUs", "/sys/devices/system/cpu/isolated, else isolcpus= in /proc/cmdline",
+	  NULL, "files/sys/devices/system/cpu/isolated, files/proc/cmdline", sos_isolated },
+	{ "pinning.guests", "pinning", NULL, "the guests' <cputune>", "the same files", "files/etc/libvirt", sos_guests },
+	{ "pinning.*", "pinning", "running kernel's CPUs", "the guests' <cputune> against cpu.present and cpu.isolated", NULL,
+	  "files/sys/devices/system/cpu, files/etc/libvirt", sos_cpu_present },
 	{ "cpu.*", "cpu", "running CPU", "CPUID (libcpuid) and /proc/cpuinfo", NULL, "check/cpuid.raw, files/proc/cpuinfo", sos_cpuinfo },
 	{ "xen.*", "hypervisor", "running hypervisor", "/sys/hypervisor, /proc/xen/capabilities", NULL,
 	  "files/sys/hypervisor, files/proc/xen/capabilities", sos_xen },
@@ -86,6 +96,10 @@ static const struct offline_row rows[] = {
 	  "files/boot/grub*/", sos_grub },
 	{ "kvm.module", "kvm", "loaded kernel modules", "/sys/module/kvm_intel, kvm_amd, kvm_pvm", NULL, "files/sys/module/kvm_*",
 	  sos_modules },
+	{ "kvm.nested", "nested", "loaded kernel modules", "/sys/module/kvm_intel/parameters/nested, kvm_amd's", NULL,
+	  "files/sys/module/kvm_*/parameters", sos_nested },
+	{ "nested.guests", "nested", NULL, "the guests' <cpu>", "the same files", "files/etc/libvirt", sos_guests },
+	{ "vsock.guests", "nested", NULL, "the guests' <vsock> devices", "the same files", "files/etc/libvirt", sos_guests },
 	{ "kvm.*", "kvm", "device nodes", "/dev/kvm (KVM_GET_API_VERSION, KVM_CREATE_VM)", NULL, NULL, NULL },
 	{ "virt.accel*", "kvm", "running CPU and /dev/kvm", "/dev/kvm, CPUID, the VMX/SVM MSRs, the KVM module", NULL, NULL, NULL },
 	{ "cgroup.*", "kvm", "mounts and cgroup controllers", "/proc/cgroups, /proc/self/mounts, the cgroup2 mount's cgroup.controllers",

@@ -35,5 +35,7 @@ extern const struct probe probe_msr;
 extern const struct probe probe_svirt;
 extern const struct probe probe_cpusec;
 extern const struct probe probe_mm;
+extern const struct probe probe_pinning;
+extern const struct probe probe_nested;
 
 #endif
