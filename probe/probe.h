@@ -37,5 +37,6 @@ extern const struct probe probe_cpusec;
 extern const struct probe probe_mm;
 extern const struct probe probe_pinning;
 extern const struct probe probe_nested;
+extern const struct probe probe_versions;
 
 #endif
