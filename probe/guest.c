@@ -23,6 +23,7 @@ void guest_free(struct guest *g)
 	strv_free(&g->disks);
 	strv_free(&g->remote_disks);
 	strv_free(&g->pins);
+	free(g->launch_security);
 	memset(g, 0, sizeof(*g));
 }
 

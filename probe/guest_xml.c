@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "core/root.h"
@@ -179,6 +180,19 @@ static void cpu_of(xmlNode *root, struct guest *g)
 	}
 }
 
+/* <launchSecurity type='sev'> with <policy> bit 2 (0x4) asks for SEV-ES
+ * (libvirt formatdomain, "Launch Security"; AMD's SEV API, guest policy). */
+static void launch_security_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *ls = xml_child(root, "launchSecurity");
+	_cleanup_free_ char *type = prop(ls, "type");
+	if (!type)
+		return;
+	const char *policy = xml_text(xml_child(ls, "policy"));
+	unsigned long long bits = policy ? strtoull(policy, NULL, 0) : 0;
+	g->launch_security = xstrdup(!strcmp(type, "sev") && (bits & 0x4) ? "sev-es" : type);
+}
+
 /* <cputune><vcpupin vcpu='N' cpuset='...'/><emulatorpin cpuset='...'/> */
 static void pins_of(xmlNode *root, struct guest *g)
 {
@@ -302,6 +316,7 @@ int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *pat
 	hugepages_of(gs, path, root, g);
 	cpu_of(root, g);
 	pins_of(root, g);
+	launch_security_of(root, g);
 	devices_of(root, g);
 	xmlFreeDoc(doc);
 	return 1;

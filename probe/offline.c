@@ -45,7 +45,7 @@ static const char *const sos_cgroups[] = { "/proc/cgroups", "/proc/self/mounts",
 static const char *const sos_modules[] = { "/sys/module/kvm_intel/parameters", "/sys/module/kvm_amd/parameters",
 					   "/sys/module/kvm_pvm/parameters", NULL };
 static const char *const sos_nested[] = { "/sys/module/kvm_intel/parameters/nested", "/sys/module/kvm_amd/parameters/nested", NULL };
-static const char *const sos_sev[] = { "/sys/module/kvm_amd/parameters/sev", NULL };
+static const char *const sos_sev[] = { "/sys/module/kvm_amd/parameters/sev", "/sys/module/kvm_intel/parameters", "/proc/cpuinfo", NULL };
 static const char *const sos_grub[] = { "/boot/grub/grub.conf", "/boot/grub/menu.lst", "/boot/grub2/grub.cfg", "/boot/grub/grub.cfg",
 					NULL };
 static const char *const sos_release[] = { "/etc/os-release", "/usr/lib/os-release", "/etc/redhat-release", NULL };
@@ -105,8 +105,10 @@ static const struct offline_row rows[] = {
 	{ "cgroup.*", "kvm", "mounts and cgroup controllers", "/proc/cgroups, /proc/self/mounts, the cgroup2 mount's cgroup.controllers",
 	  NULL, NULL, sos_cgroups },
 	{ "iommu.*", "kvm", "firmware tables and IOMMU groups", "/sys/firmware/acpi/tables, /sys/kernel/iommu_groups", NULL, NULL, NULL },
-	{ "secure_guest.*", "kvm", "loaded kernel modules", "/sys/module/kvm_amd/parameters/sev", NULL,
-	  "files/sys/module/kvm_amd/parameters", sos_sev },
+	{ "secure_guest.guests", "secure", NULL, "the guests' <launchSecurity>", "the same files", "files/etc/libvirt", sos_guests },
+	{ "secure_guest.*", "secure", "running CPU and loaded kernel modules",
+	  "CPUID 0x8000001F, /proc/cpuinfo, kvm_amd's sev, sev_es, sev_snp, kvm_intel's tdx, /dev/sev", NULL,
+	  "check/cpuid.raw, files/proc/cpuinfo, files/sys/module/kvm_*/parameters", sos_sev },
 	{ "host.name", "host", NULL, "gethostname()", "/etc/hostname, /etc/sysconfig/network HOSTNAME", NULL, sos_hostname },
 	{ "os.*", "host", NULL, "/etc/os-release, /etc/redhat-release", "the same files", "files/etc/os-release, files/etc/redhat-release",
 	  sos_release },

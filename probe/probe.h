@@ -38,5 +38,6 @@ extern const struct probe probe_mm;
 extern const struct probe probe_pinning;
 extern const struct probe probe_nested;
 extern const struct probe probe_versions;
+extern const struct probe probe_secure;
 
 #endif

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 need python3
 ONLY=cpu-vulnerability,cpu-smt-exposure,hugepages-reserved,ksm-unmerged,vhost-vsock,nested-virt,guest-pins-present,guest-pins-isolated
-ONLY=$ONLY,qemu-for-libvirt-8.7.0,qemu-for-libvirt-8.3.0,qemu-for-libvirt-7.4.0
+ONLY=$ONLY,qemu-for-libvirt-8.7.0,qemu-for-libvirt-8.3.0,qemu-for-libvirt-7.4.0,secure-guest,secure-guest-launch
 
 G=$TMP/good
 mkroot "$G" kvm-host host-hardened
@@ -50,6 +50,14 @@ expect_verdict "$TMP/bad.json" guest-pins-isolated warn
 field "$TMP/bad.json" guest-pins-isolated seen | grep -q "db2 vcpu 0: cpuset 2-5 spans isolated CPUs 2-5.*, db2: emulator threads on isolated CPU 4 (isolated: 2-7)" ||
 	fail "isolated pins: $(field "$TMP/bad.json" guest-pins-isolated seen)"
 field "$TMP/bad.json" guest-pins-isolated evidence | grep -q "isolcpus= on the kernel command line" || fail "isolcpus evidence"
+
+# SEV with SEV-ES off in kvm_amd, and db2's policy 0x0007 asking for SEV-ES;
+# the hardened host launches SEV-SNP (its db1 asks for it).
+expect_verdict "$TMP/bad.json" secure-guest pass
+field "$TMP/bad.json" secure-guest seen | grep -qx sev || fail "secure kind: $(field "$TMP/bad.json" secure-guest seen)"
+expect_verdict "$TMP/bad.json" secure-guest-launch fail
+field "$TMP/bad.json" secure-guest-launch seen | grep -qx "db2: sev-es (this host launches: sev)" || fail "unmet SEV-ES guest"
+field "$TMP/good.json" secure-guest seen | grep -qx sev-snp || fail "SNP host: $(field "$TMP/good.json" secure-guest seen)"
 
 # libvirt 8.7.0 with Ubuntu's QEMU 1:4.0: libvirt dropped QEMU < 4.2 in
 # 8.7.0; the epoch does not carry it past.
@@ -137,6 +145,13 @@ if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
 		n=$((n + 1))
 	done
 	note "live: $n vulnerability entries agree with /sys"
+fi
+# CPUID leaf 0x8000001F, read here by the instruction: the kind agrees
+# with the kernel's flags (this CPU has none of sev, sev_es, sev_snp).
+run_hv check --profile kvm --only secure-guest --format json > "$TMP/sev.json"
+field "$TMP/sev.json" secure-guest seen | grep -qx none || grep -qw sev /proc/cpuinfo || fail "live SEV: $(field "$TMP/sev.json" secure-guest evidence)"
+if grep -q AuthenticAMD /proc/cpuinfo; then
+	field "$TMP/sev.json" secure-guest evidence | grep -q "CPUID leaf 0x8000001F" || fail "live CPUID not read: $(field "$TMP/sev.json" secure-guest evidence)"
 fi
 if [ -r /sys/kernel/mm/ksm/run ]; then
 	run_hv check --profile kvm --only ksm-unmerged --format json > "$TMP/ksm.json"
