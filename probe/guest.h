@@ -16,6 +16,7 @@ struct guest {
 	long long vcpus_online;/* at boot: xl's vcpus, xm's vcpu_avail, libvirt's current= */
 	long long memory_mib;  /* at boot: Xen's memory=, libvirt's <currentMemory> */
 	long long maxmem_mib;  /* the ceiling: Xen's maxmem=, libvirt's <memory> */
+	char *numa_nodeset;    /* <numatune><memory nodeset=> unless mode='preferred'; NULL none */
 	long long hugepage_kib;/* <memoryBacking><hugepages>: 0 none, -1 the host's default size, else its page size */
 	struct strv macs, disks, remote_disks;
 	struct strv pins;      /* <cputune>: "vcpu N:CPUSET" per <vcpupin>, "emulator:CPUSET" for <emulatorpin> */

@@ -140,6 +140,17 @@ static void hugepages_of(struct guests *gs, const char *path, xmlNode *root, str
 	g->hugepage_kib = (long long)(bytes / 1024);
 }
 
+/* <numatune><memory mode= nodeset=>: strict (the default), interleave and
+ * restrictive keep the guest's memory on those nodes; preferred may fall
+ * back to others. */
+static void numatune_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *mem = xml_child(xml_child(root, "numatune"), "memory");
+	_cleanup_free_ char *mode = prop(mem, "mode"), *nodeset = prop(mem, "nodeset");
+	if (nodeset && (!mode || strcmp(mode, "preferred")))
+		g->numa_nodeset = xstrdup(nodeset);
+}
+
 static void disk_of(xmlNode *d, struct guest *g)
 {
 	xmlNode *src = xml_child(d, "source");
@@ -314,6 +325,7 @@ int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *pat
 	if (gs->errors.n > nerr)
 		g->memory_mib = g->maxmem_mib = -1; /* unknown, not a default */
 	hugepages_of(gs, path, root, g);
+	numatune_of(root, g);
 	cpu_of(root, g);
 	pins_of(root, g);
 	launch_security_of(root, g);

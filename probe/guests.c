@@ -4,7 +4,7 @@
  * the domains xend manages (/var/lib/xend/domains), libvirt's domain XML
  * under /etc/libvirt/qemu and /etc/libvirt/libxl (and their autostart/).
  * Facts per guest (guest.NAME.vcpus, .vcpus_online, .memory_mib,
- * .maxmem_mib, .hugepage_kib, .vsock, .nested, .pins, .launch_security, .macs, .disks, .remote_disks, .disks_missing, .uuid, .file,
+ * .maxmem_mib, .hugepage_kib, .numa_nodeset, .vsock, .nested, .pins, .launch_security, .macs, .disks, .remote_disks, .disks_missing, .uuid, .file,
  * .autostart) and across them (guest.names, guest.count, guest.configs,
  * guest.parse_errors, guest.skipped, guest.copies, guest.scripts, guest.autostart,
  * guest.mac_duplicates, guest.uuid_duplicates, guest.name_duplicates,
@@ -28,7 +28,7 @@ static const char *const patterns[] = { "guest.names", "guest.count", "guest.con
 					"guest.skipped", "guest.copies", "guest.scripts", "guest.autostart", "guest.mac_duplicates",
 					"guest.uuid_duplicates", "guest.name_duplicates", "guest.disk_dirs",
 					"guest.memory_total_mib", "guest.*.vcpus", "guest.*.vcpus_online",
-					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.hugepage_kib", "guest.*.vsock", "guest.*.nested", "guest.*.pins", "guest.*.launch_security", "guest.*.macs", "guest.*.disks",
+					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.hugepage_kib", "guest.*.numa_nodeset", "guest.*.vsock", "guest.*.nested", "guest.*.pins", "guest.*.launch_security", "guest.*.macs", "guest.*.disks",
 					"guest.*.remote_disks", "guest.*.disks_missing", "guest.*.uuid", "guest.*.file",
 					"guest.*.autostart", NULL };
 
@@ -404,6 +404,9 @@ static void fill_guest(struct probe_ctx *ctx, struct guests *gs, const char *gna
 				      g->hugepage_kib < 0 ? " without a page size: the host's default" : "");
 		else
 			facts_set_int(fs, fname, 0, "%s: no <memoryBacking><hugepages>", g->file);
+	} else if (strcmp(attr, "numa_nodeset") == 0) {
+		facts_set_str(fs, fname, g->numa_nodeset ? g->numa_nodeset : "", "%s: %s", g->file,
+			      g->numa_nodeset ? "<numatune><memory nodeset>" : "no <numatune> binding (any node)");
 	} else if (strcmp(attr, "vsock") == 0) {
 		facts_set_bool(fs, fname, g->vsock, "%s: %s", g->file, g->vsock ? "a <vsock> device" : "no <vsock> device");
 	} else if (strcmp(attr, "nested") == 0) {

@@ -10,6 +10,7 @@
 
 #include "core/root.h"
 #include "probe/ask.h"
+#include "probe/cpuset.h"
 
 #define HP_DIR "/sys/kernel/mm/hugepages"
 #define NODE_DIR "/sys/devices/system/node"
@@ -102,64 +103,97 @@ static void probe_sizes(struct probe_ctx *ctx)
 	buf_free(&mi);
 }
 
+/* The guests' demand for one page size, on every node or on one
+ * <numatune> nodeset (a guest bound there finds its pages only there). */
 struct demand {
 	long long kib, pages;
+	char *nodeset; /* NULL: any node */
 	struct buf who;
 };
 
-static struct demand *demand_for(struct demand *d, size_t *n, long long kib)
+static struct demand *demand_for(struct demand *d, size_t *n, long long kib, const char *nodeset)
 {
 	for (size_t i = 0; i < *n; i++)
-		if (d[i].kib == kib)
+		if (d[i].kib == kib && (d[i].nodeset && nodeset ? !strcmp(d[i].nodeset, nodeset) : d[i].nodeset == nodeset))
 			return &d[i];
-	d[*n] = (struct demand){ .kib = kib, .who = BUF_INIT };
+	d[*n] = (struct demand){ .kib = kib, .nodeset = nodeset ? xstrdup(nodeset) : NULL, .who = BUF_INIT };
 	return &d[(*n)++];
+}
+
+/* Pages of size kib reserved on the nodes of nodeset; -1 when unknown. */
+static long long pool_pages(struct probe_ctx *ctx, long long kib, const char *nodeset)
+{
+	_cleanup_free_ char *ft = xasprintf("hugepages.%lldkB.total", kib);
+	const struct fact *t = probe_fact(ctx, ft);
+	if (!nodeset)
+		return t->status == FACT_OK ? t->i : -1;
+	struct cpuset *set = xcalloc(1, sizeof(*set));
+	char *why = NULL;
+	long long have = 0;
+	if (cpuset_parse(nodeset, set, &why) < 0) {
+		free(why);
+		free(set);
+		return -1;
+	}
+	for (unsigned n = 0; n < 1024 && have >= 0; n++) {
+		if (!cpuset_has(set, n))
+			continue;
+		_cleanup_free_ char *fn = xasprintf("hugepages.%lldkB.node%u", kib, n);
+		const struct fact *f = probe_fact(ctx, fn);
+		have = f->status == FACT_OK ? have + f->i : -1;
+	}
+	free(set);
+	return have;
+}
+
+/* One guest's demand added to d. */
+static void guest_demand(struct probe_ctx *ctx, const char *name, long long def, struct demand *d, size_t *n, struct strv *users)
+{
+	_cleanup_free_ char *fk = xasprintf("guest.%s.hugepage_kib", name), *fm = xasprintf("guest.%s.maxmem_mib", name);
+	_cleanup_free_ char *fn = xasprintf("guest.%s.numa_nodeset", name);
+	const struct fact *k = probe_fact(ctx, fk);
+	if (k->status != FACT_OK || k->i == 0)
+		return;
+	strv_push(users, name);
+	long long kib = k->i > 0 ? k->i : def;
+	const struct fact *m = probe_fact(ctx, fm), *ns = probe_fact(ctx, fn);
+	if (kib <= 0 || m->status != FACT_OK)
+		return;
+	struct demand *e = demand_for(d, n, kib, ns->status == FACT_OK && ns->s[0] ? ns->s : NULL);
+	e->pages += (m->i * 1024 + kib - 1) / kib;
+	buf_printf(&e->who, "%s%s %lld MiB", e->who.len ? ", " : "", name, m->i);
 }
 
 /* What the guests backed by huge pages ask for, per page size: their whole
  * <memory> (QEMU maps it all from hugetlbfs at start), in pages of the
- * size they name or the host's default, against the pages reserved. */
+ * size they name or the host's default, against the pages reserved: on
+ * every node, or on the nodes a guest's <numatune> binds it to. */
 static void probe_demand(struct probe_ctx *ctx)
 {
-	struct facts *fs = &ctx->facts;
 	const struct fact *names = probe_fact(ctx, "guest.names");
 	const struct fact *def = probe_fact(ctx, "hugepages.default_kib");
-	struct strv users = { 0 }, shortfall = { 0 };
+	struct strv users = { 0 }, shortfall = { 0 }, gnames = { 0 };
 	size_t n = 0, cap = names->status == FACT_OK ? names->list.n : 0;
 	struct demand *d = xcalloc(cap + 1, sizeof(*d));
-	struct strv gnames = { 0 };
 	for (size_t i = 0; i < cap; i++)
 		strv_push(&gnames, names->list.v[i]);
-	for (size_t i = 0; i < gnames.n; i++) {
-		_cleanup_free_ char *fk = xasprintf("guest.%s.hugepage_kib", gnames.v[i]), *fm = xasprintf("guest.%s.maxmem_mib", gnames.v[i]);
-		const struct fact *k = probe_fact(ctx, fk);
-		if (k->status != FACT_OK || k->i == 0)
-			continue;
-		long long kib = k->i > 0 ? k->i : def->status == FACT_OK ? def->i : 0;
-		const struct fact *m = probe_fact(ctx, fm);
-		strv_push(&users, gnames.v[i]);
-		if (kib <= 0 || m->status != FACT_OK)
-			continue;
-		struct demand *e = demand_for(d, &n, kib);
-		long long pages = (m->i * 1024 + kib - 1) / kib;
-		e->pages += pages;
-		buf_printf(&e->who, "%s%s %lld MiB", e->who.len ? ", " : "", gnames.v[i], m->i);
-	}
+	for (size_t i = 0; i < gnames.n; i++)
+		guest_demand(ctx, gnames.v[i], def->status == FACT_OK ? def->i : 0, d, &n, &users);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *ft = xasprintf("hugepages.%lldkB.total", d[i].kib);
-		const struct fact *t = probe_fact(ctx, ft);
-		long long have = t->status == FACT_OK ? t->i : 0;
-		if (d[i].pages > have)
-			strv_push_take(&shortfall, xasprintf("%lldkB: the guests need %lld pages (%s), %lld reserved%s%s%s", d[i].kib, d[i].pages,
-							     buf_str(&d[i].who), have, t->status == FACT_OK ? "" : " (", t->status == FACT_OK ? "" : t->evidence,
-							     t->status == FACT_OK ? "" : ")"));
+		long long have = pool_pages(ctx, d[i].kib, d[i].nodeset);
+		_cleanup_free_ char *where = d[i].nodeset ? xasprintf(" on node %s", d[i].nodeset) : xstrdup("");
+		if (d[i].pages > (have < 0 ? 0 : have))
+			strv_push_take(&shortfall, xasprintf("%lldkB%s: the guests need %lld pages (%s), %s%lld reserved", d[i].kib, where,
+							     d[i].pages, buf_str(&d[i].who), have < 0 ? "unknown: taken as " : "", have < 0 ? 0 : have));
 		buf_free(&d[i].who);
+		free(d[i].nodeset);
 	}
 	free(d);
 	strv_free(&gnames);
-	facts_set_list_take(fs, "hugepages.guests", &users, "the guests whose configuration has <memoryBacking><hugepages>");
-	facts_set_list_take(fs, "hugepages.shortfall", &shortfall,
-			    "each page size the guests use: their <memory> in pages against " HP_DIR "/hugepages-*kB/nr_hugepages");
+	facts_set_list_take(&ctx->facts, "hugepages.guests", &users, "the guests whose configuration has <memoryBacking><hugepages>");
+	facts_set_list_take(&ctx->facts, "hugepages.shortfall", &shortfall,
+			    "each page size the guests use (and <numatune> nodeset): their <memory> in pages against " HP_DIR
+			    "/hugepages-*kB/nr_hugepages (the nodes' under " NODE_DIR ")");
 }
 
 /* run: 0 stopped (merged pages stay merged), 1 running, 2 stopped after

@@ -50,6 +50,12 @@ static void guest(const char *name, int mib, const char *page)
 	put(path, text);
 }
 
+static void remove_guest(const char *name)
+{
+	_cleanup_free_ char *p = xasprintf("%s/etc/libvirt/qemu/%s.xml", dir, name);
+	assert_int_equal(unlink(p), 0);
+}
+
 static void test_hugepages(void **state)
 {
 	(void)state;
@@ -83,6 +89,24 @@ static void test_hugepages(void **state)
 	assert_string_equal(sf->list.v[0], "2048kB: the guests need 545 pages (a 512 MiB, b 513 MiB, d 64 MiB), 512 reserved");
 	assert_string_equal(sf->list.v[1], "1048576kB: the guests need 2 pages (c 2048 MiB), 1 reserved");
 	probe_ctx_free(&ctx);
+
+	/* bound by <numatune> to node 1: its 256 pages there, not the 512 of both */
+	guest("a", 512, "");
+	guest("b", 512, "");
+	guest("c", 1024, "<page size='1' unit='G'/>");
+	guest("d", 64, "<page size='2' unit='M'/>");
+	_cleanup_free_ char *bound = xasprintf(xml, "e", 600, "");
+	char *at = strstr(bound, "</domain>");
+	*at = '\0';
+	_cleanup_free_ char *full = xasprintf("%s<numatune><memory mode='strict' nodeset='1'/></numatune></domain>\n", bound);
+	put("/etc/libvirt/qemu/e.xml", full);
+	guest("a", 64, "");
+	probe_ctx_init(&ctx, dir);
+	sf = probe_fact(&ctx, "hugepages.shortfall");
+	assert_int_equal(sf->list.n, 1);
+	assert_string_equal(sf->list.v[0], "2048kB on node 1: the guests need 300 pages (e 600 MiB), 256 reserved");
+	probe_ctx_free(&ctx);
+	remove_guest("e");
 
 	/* a page size libvirt cannot mean is the guest's parse error, never a demand */
 	guest("b", 513, "<page size='1' unit='parsec'/>");
