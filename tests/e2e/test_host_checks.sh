@@ -1,14 +1,18 @@
-# The host checks of issue 30 that read the running kernel's /sys: CPU
-# vulnerabilities and SMT, huge pages reserved against the guests backed
-# by them, KSM.  Each over a fixture root that passes (host-hardened) and
-# one that fails (host-exposed: an L1TF/MDS-era Intel host with SMT on, a
-# spectre_v2 hole, KSM stopped with pages still merged, 1 GiB pages short),
-# the same files in an sosreport's layout (sos's processor and memory
-# plugins copy /sys/devices/system/cpu and /sys/kernel/mm), an image
-# (SKIP), a site rule that tightens the shipped WARN to FAIL, and this
-# machine's own /sys against the kernel's files read here by the shell.
+# The host checks of issue 30: CPU vulnerabilities and SMT, huge pages
+# reserved against the guests backed by them (per size and <numatune>
+# node), KSM, /dev/vhost-vsock and nested virtualization for the guests
+# that need them, vCPU and emulator pins, QEMU against libvirt's oldest,
+# secure guests (SEV, SEV-ES, SEV-SNP).  Each over a fixture root that
+# passes (host-hardened: an SEV-SNP EPYC host) and one that fails
+# (host-exposed: L1TF/MDS with SMT on, a spectre_v2 hole, KSM stopped with
+# pages still merged, 1 GiB pages short, a vsock guest without the device,
+# svm passed through with nested off, pins onto CPU 64 and across
+# isolcpus=, libvirt 8.7 with QEMU 4.0, an SEV-ES guest on an SEV host);
+# the same files in an sosreport's layout, an image (SKIP), the man page's
+# site rules (untrusted guests, OpenStack's minimums), a real sosreport of
+# this machine, and this machine's own /sys and CPUID.
 . "$(dirname "$0")/lib.sh"
-need python3
+need python3 sos xz
 ONLY=cpu-vulnerability,cpu-smt-exposure,hugepages-reserved,ksm-unmerged,vhost-vsock,nested-virt,guest-pins-present,guest-pins-isolated
 ONLY=$ONLY,qemu-for-libvirt-8.7.0,qemu-for-libvirt-8.3.0,qemu-for-libvirt-7.4.0,secure-guest,secure-guest-launch
 
@@ -128,6 +132,22 @@ run_hv check --root "$I" --profile kvm --only $ONLY --format json > "$TMP/image.
 [ -z "$(all_verdicts "$TMP/image.json" | grep -v '^qemu-for-libvirt' | awk '$2 != "skip"')" ] || fail "image: $(all_verdicts "$TMP/image.json")"
 # its package database is there: the versions are its own
 expect_verdict "$TMP/image.json" qemu-for-libvirt-8.7.0 fail
+
+# A real sosreport of this machine (Debian's sos: the processor, memory,
+# numa, kernel and dpkg plugins copy what these rules read): the live
+# verdicts, rule by rule.
+mkdir -p "$TMP/realsos"
+sos report --batch -o processor,memory,numa,kernel,dpkg --tmp-dir "$TMP/realsos" --quiet > "$TMP/realsos/log" 2>&1 ||
+	fail "sos report: $(tail -3 "$TMP/realsos/log")"
+run_hv check --profile kvm --only $ONLY --format json > "$TMP/live-all.json"
+run_hv check --bundle "$(ls "$TMP"/realsos/sosreport-*.tar.xz)" --profile kvm --only $ONLY --format json > "$TMP/realsos.json"
+python3 - "$TMP/live-all.json" "$TMP/realsos.json" <<'PY' || fail "live vs sosreport"
+import json, sys
+a, b = ({(c["id"], c.get("item")): c["verdict"] for c in json.load(open(p))["checks"]} for p in sys.argv[1:])
+diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+sys.exit(f"live vs sosreport: {diff}" if diff else 0)
+PY
+note "live and a real sosreport agree on $(all_verdicts "$TMP/realsos.json" | wc -l) checks"
 
 # This machine: each entry the kernel lists, with its own words.
 if [ -d /sys/devices/system/cpu/vulnerabilities ]; then
