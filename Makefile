@@ -69,7 +69,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 CORE_SRC := core/clock.c core/json.c core/procself.c core/scrub.c core/secret.c core/util.c core/buf.c core/err.c core/root.c core/escape.c core/spawn.c core/tmpguard.c core/atomicfile.c core/json_in.c core/yaml.c core/opts.c core/module.c
 PROBE_SRC := probe/fact.c probe/fact_load.c probe/ctx.c probe/ask.c probe/probe.c probe/offline.c probe/cpu.c probe/hypervisor.c probe/kvm.c probe/host.c \
-	probe/path.c probe/msr.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services_systemd.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c probe/bootcfg.c \
+	probe/path.c probe/msr.c probe/cpusec.c probe/mm.c probe/cpuset.c probe/pinning.c probe/nested.c probe/versions.c probe/secure.c probe/packages.c probe/dpkgver.c probe/svc.c probe/services_systemd.c probe/services.c probe/services_sos.c probe/services_image.c probe/selinux.c probe/resources.c probe/resources_sos.c probe/netcfg.c probe/grubdefault.c probe/bls.c probe/bootcfg.c \
 	probe/guest.c probe/guests.c probe/guest_xen.c probe/guest_xml.c probe/sxp.c probe/pyval.c probe/pyops.c probe/pylex.c probe/pyvars.c probe/pyexpr.c probe/xencfg.c probe/xenspec.c \
 	probe/guest_copy.c probe/sos_own.c probe/bundle_in.c probe/unpack.c probe/rpmdb.c probe/netxml.c probe/selocal.c \
 	probe/svirt.c

@@ -22,6 +22,9 @@ void guest_free(struct guest *g)
 	strv_free(&g->macs);
 	strv_free(&g->disks);
 	strv_free(&g->remote_disks);
+	strv_free(&g->pins);
+	free(g->launch_security);
+	free(g->numa_nodeset);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -16,7 +16,13 @@ struct guest {
 	long long vcpus_online;/* at boot: xl's vcpus, xm's vcpu_avail, libvirt's current= */
 	long long memory_mib;  /* at boot: Xen's memory=, libvirt's <currentMemory> */
 	long long maxmem_mib;  /* the ceiling: Xen's maxmem=, libvirt's <memory> */
+	char *numa_nodeset;    /* <numatune><memory nodeset=> unless mode='preferred'; NULL none */
+	long long hugepage_kib;/* <memoryBacking><hugepages>: 0 none, -1 the host's default size, else its page size */
 	struct strv macs, disks, remote_disks;
+	struct strv pins;      /* <cputune>: "vcpu N:CPUSET" per <vcpupin>, "emulator:CPUSET" for <emulatorpin> */
+	char *launch_security; /* <launchSecurity type=>: sev (sev-es when its policy sets bit 2), sev-snp, tdx, s390-pv; NULL none */
+	bool vsock;            /* a <vsock> device: needs /dev/vhost-vsock */
+	bool nested;           /* its <cpu> passes vmx/svm through: host-passthrough, maximum, host-model, or the feature required */
 	bool autostart;
 };
 

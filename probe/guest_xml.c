@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "core/root.h"
@@ -42,7 +43,7 @@ static char *prop(xmlNode *n, const char *name)
  * bytes; k, M, G, T, P, E alone or with iB powers of 1024, with B powers of
  * 1000; KiB when none).  0 and *mib, or a message naming what is wrong: a
  * size that does not fit is refused, never wrapped. */
-static char *mib_from(const char *text, const char *unit, long long *mib)
+static char *bytes_from(const char *text, const char *unit, unsigned long long *out)
 {
 	static const char powers[] = "kmgtpe";
 	unsigned long long base = 1024, power = 1, v, bytes;
@@ -70,6 +71,16 @@ static char *mib_from(const char *text, const char *unit, long long *mib)
 	for (unsigned long long i = 0; i < power; i++)
 		if (__builtin_mul_overflow(bytes, base, &bytes))
 			return xasprintf("%s %s is too large", text, unit && *unit ? unit : "KiB");
+	*out = bytes;
+	return NULL;
+}
+
+static char *mib_from(const char *text, const char *unit, long long *mib)
+{
+	unsigned long long bytes = 0;
+	char *why = bytes_from(text, unit, &bytes);
+	if (why)
+		return why;
 	if (bytes / (1024 * 1024) > (unsigned long long)LLONG_MAX)
 		return xasprintf("%s %s is too large", text, unit && *unit ? unit : "KiB");
 	*mib = (long long)(bytes / (1024 * 1024));
@@ -94,6 +105,52 @@ static long long memory_of(struct guests *gs, const char *path, xmlNode *root, c
 	return mib;
 }
 
+/* <memoryBacking><hugepages/> backs the whole <memory> with the host's
+ * default huge page size; a <page size= unit=> without nodeset names
+ * another (libvirt's formatdomain, "Memory Backing"); with nodeset only,
+ * the first one's size stands for the guest. */
+static void hugepages_of(struct guests *gs, const char *path, xmlNode *root, struct guest *g)
+{
+	xmlNode *hp = xml_child(xml_child(root, "memoryBacking"), "hugepages");
+	if (!hp)
+		return;
+	g->hugepage_kib = -1;
+	xmlNode *pick = NULL;
+	for (xmlNode *c = hp->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "page"))
+			continue;
+		_cleanup_free_ char *nodeset = prop(c, "nodeset");
+		if (!pick || !nodeset)
+			pick = c;
+		if (!nodeset)
+			break;
+	}
+	_cleanup_free_ char *size = prop(pick, "size"), *unit = prop(pick, "unit");
+	if (!size)
+		return;
+	unsigned long long bytes = 0;
+	char *why = bytes_from(size, unit, &bytes);
+	if (!why && (bytes < 4096 || bytes / 1024 > (unsigned long long)LLONG_MAX))
+		why = xasprintf("%s %s is no page size", size, unit && *unit ? unit : "KiB");
+	if (why) {
+		strv_push_take(&gs->errors, xasprintf("%s:%d: <page size='%s'>: %s", path, pick->line, size, why));
+		free(why);
+		return;
+	}
+	g->hugepage_kib = (long long)(bytes / 1024);
+}
+
+/* <numatune><memory mode= nodeset=>: strict (the default), interleave and
+ * restrictive keep the guest's memory on those nodes; preferred may fall
+ * back to others. */
+static void numatune_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *mem = xml_child(xml_child(root, "numatune"), "memory");
+	_cleanup_free_ char *mode = prop(mem, "mode"), *nodeset = prop(mem, "nodeset");
+	if (nodeset && (!mode || strcmp(mode, "preferred")))
+		g->numa_nodeset = xstrdup(nodeset);
+}
+
 static void disk_of(xmlNode *d, struct guest *g)
 {
 	xmlNode *src = xml_child(d, "source");
@@ -111,6 +168,59 @@ static void disk_of(xmlNode *d, struct guest *g)
 	}
 }
 
+/* <cpu mode=...>: host-passthrough and maximum give the guest the host's
+ * CPU as KVM offers it, vmx/svm included when nested is on; host-model
+ * copies vmx/svm too (libvirt 2.x on); a custom model passes it through
+ * only with <feature name='vmx|svm'> required or forced. */
+static void cpu_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *cpu = xml_child(root, "cpu");
+	if (!cpu)
+		return;
+	_cleanup_free_ char *mode = prop(cpu, "mode");
+	if (mode && (!strcmp(mode, "host-passthrough") || !strcmp(mode, "maximum") || !strcmp(mode, "host-model"))) {
+		g->nested = true;
+		return;
+	}
+	for (xmlNode *c = cpu->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "feature"))
+			continue;
+		_cleanup_free_ char *name = prop(c, "name"), *policy = prop(c, "policy");
+		if (name && (!strcmp(name, "vmx") || !strcmp(name, "svm")) && (!policy || !strcmp(policy, "require") || !strcmp(policy, "force")))
+			g->nested = true;
+	}
+}
+
+/* <launchSecurity type='sev'> with <policy> bit 2 (0x4) asks for SEV-ES
+ * (libvirt formatdomain, "Launch Security"; AMD's SEV API, guest policy). */
+static void launch_security_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *ls = xml_child(root, "launchSecurity");
+	_cleanup_free_ char *type = prop(ls, "type");
+	if (!type)
+		return;
+	const char *policy = xml_text(xml_child(ls, "policy"));
+	unsigned long long bits = policy ? strtoull(policy, NULL, 0) : 0;
+	g->launch_security = xstrdup(!strcmp(type, "sev") && (bits & 0x4) ? "sev-es" : type);
+}
+
+/* <cputune><vcpupin vcpu='N' cpuset='...'/><emulatorpin cpuset='...'/> */
+static void pins_of(xmlNode *root, struct guest *g)
+{
+	xmlNode *tune = xml_child(root, "cputune");
+	for (xmlNode *c = tune ? tune->children : NULL; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		_cleanup_free_ char *cpuset = prop(c, "cpuset"), *vcpu = prop(c, "vcpu");
+		if (!cpuset)
+			continue;
+		if (!strcmp((const char *)c->name, "vcpupin") && vcpu)
+			strv_push_take(&g->pins, xasprintf("vcpu %s:%s", vcpu, cpuset));
+		else if (!strcmp((const char *)c->name, "emulatorpin"))
+			strv_push_take(&g->pins, xasprintf("emulator:%s", cpuset));
+	}
+}
+
 static void devices_of(xmlNode *root, struct guest *g)
 {
 	xmlNode *devs = xml_child(root, "devices");
@@ -123,6 +233,8 @@ static void devices_of(xmlNode *root, struct guest *g)
 			_cleanup_free_ char *a = prop(xml_child(d, "mac"), "address");
 			if (a)
 				strv_push(&g->macs, a);
+		} else if (strcmp((const char *)d->name, "vsock") == 0) {
+			g->vsock = true;
 		}
 	}
 }
@@ -212,6 +324,11 @@ int guest_read_libvirt(struct probe_ctx *ctx, struct guests *gs, const char *pat
 		g->memory_mib = cur;
 	if (gs->errors.n > nerr)
 		g->memory_mib = g->maxmem_mib = -1; /* unknown, not a default */
+	hugepages_of(gs, path, root, g);
+	numatune_of(root, g);
+	cpu_of(root, g);
+	pins_of(root, g);
+	launch_security_of(root, g);
 	devices_of(root, g);
 	xmlFreeDoc(doc);
 	return 1;

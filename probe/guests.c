@@ -4,7 +4,7 @@
  * the domains xend manages (/var/lib/xend/domains), libvirt's domain XML
  * under /etc/libvirt/qemu and /etc/libvirt/libxl (and their autostart/).
  * Facts per guest (guest.NAME.vcpus, .vcpus_online, .memory_mib,
- * .maxmem_mib, .macs, .disks, .remote_disks, .disks_missing, .uuid, .file,
+ * .maxmem_mib, .hugepage_kib, .numa_nodeset, .vsock, .nested, .pins, .launch_security, .macs, .disks, .remote_disks, .disks_missing, .uuid, .file,
  * .autostart) and across them (guest.names, guest.count, guest.configs,
  * guest.parse_errors, guest.skipped, guest.copies, guest.scripts, guest.autostart,
  * guest.mac_duplicates, guest.uuid_duplicates, guest.name_duplicates,
@@ -28,7 +28,7 @@ static const char *const patterns[] = { "guest.names", "guest.count", "guest.con
 					"guest.skipped", "guest.copies", "guest.scripts", "guest.autostart", "guest.mac_duplicates",
 					"guest.uuid_duplicates", "guest.name_duplicates", "guest.disk_dirs",
 					"guest.memory_total_mib", "guest.*.vcpus", "guest.*.vcpus_online",
-					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.macs", "guest.*.disks",
+					"guest.*.memory_mib", "guest.*.maxmem_mib", "guest.*.hugepage_kib", "guest.*.numa_nodeset", "guest.*.vsock", "guest.*.nested", "guest.*.pins", "guest.*.launch_security", "guest.*.macs", "guest.*.disks",
 					"guest.*.remote_disks", "guest.*.disks_missing", "guest.*.uuid", "guest.*.file",
 					"guest.*.autostart", NULL };
 
@@ -398,6 +398,25 @@ static void fill_guest(struct probe_ctx *ctx, struct guests *gs, const char *gna
 		facts_set_int(fs, fname, g->memory_mib, "%s (at boot)", g->file);
 	} else if (strcmp(attr, "maxmem_mib") == 0) {
 		facts_set_int(fs, fname, g->maxmem_mib, "%s (the ceiling)", g->file);
+	} else if (strcmp(attr, "hugepage_kib") == 0) {
+		if (g->hugepage_kib)
+			facts_set_int(fs, fname, g->hugepage_kib, "%s: <memoryBacking><hugepages>%s", g->file,
+				      g->hugepage_kib < 0 ? " without a page size: the host's default" : "");
+		else
+			facts_set_int(fs, fname, 0, "%s: no <memoryBacking><hugepages>", g->file);
+	} else if (strcmp(attr, "numa_nodeset") == 0) {
+		facts_set_str(fs, fname, g->numa_nodeset ? g->numa_nodeset : "", "%s: %s", g->file,
+			      g->numa_nodeset ? "<numatune><memory nodeset>" : "no <numatune> binding (any node)");
+	} else if (strcmp(attr, "vsock") == 0) {
+		facts_set_bool(fs, fname, g->vsock, "%s: %s", g->file, g->vsock ? "a <vsock> device" : "no <vsock> device");
+	} else if (strcmp(attr, "nested") == 0) {
+		facts_set_bool(fs, fname, g->nested, "%s: its <cpu> %s vmx/svm", g->file, g->nested ? "passes" : "does not pass");
+	} else if (strcmp(attr, "launch_security") == 0) {
+		facts_set_str(fs, fname, g->launch_security ? g->launch_security : "none", "%s: %s", g->file,
+			      g->launch_security ? "<launchSecurity>" : "no <launchSecurity>");
+	} else if (strcmp(attr, "pins") == 0) {
+		copy_list(&g->pins, &list);
+		facts_set_list_take(fs, fname, &list, "%s: <cputune> <vcpupin>, <emulatorpin>", g->file);
 	} else if (strcmp(attr, "uuid") == 0) {
 		if (g->uuid)
 			facts_set_str(fs, fname, g->uuid, "%s", g->file);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* KVM host facts: /dev/kvm and whether it accepts KVM_GET_API_VERSION and
- * KVM_CREATE_VM, the KVM vendor module, cgroup controllers, IOMMU and secure
- * guest support: what virt-host-validate's QEMU checks look at. */
+ * KVM_CREATE_VM, the KVM vendor module, cgroup controllers and IOMMU
+ * (secure guests: probe/secure.c): what virt-host-validate's QEMU checks look at. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -14,7 +14,7 @@
 
 static const char *const patterns[] = { "kvm.dev.exists", "kvm.dev.usable", "kvm.api_version", "kvm.module",
 					"virt.accel", "virt.accel.kind", "cgroup.controller.*", "iommu.hw", "iommu.kernel",
-					"secure_guest.sev", NULL };
+					NULL };
 
 static void probe_kvm_dev(struct probe_ctx *ctx)
 {
@@ -235,12 +235,6 @@ static void probe_iommu(struct probe_ctx *ctx)
 	else
 		facts_set_bool(fs, "iommu.kernel", groups.n > 0, "/sys/kernel/iommu_groups holds %zu groups", groups.n);
 	strv_free(&groups);
-
-	_cleanup_free_ char *sev = NULL;
-	if (root_read_line(ctx->root, "/sys/module/kvm_amd/parameters/sev", &sev, NULL) == 0)
-		facts_set_bool(fs, "secure_guest.sev", sev[0] == 'Y' || sev[0] == '1', "/sys/module/kvm_amd/parameters/sev = %s", sev);
-	else
-		facts_set_status(fs, "secure_guest.sev", FACT_MISSING, "/sys/module/kvm_amd/parameters/sev absent (no AMD SEV, and not s390 PV)");
 }
 
 static void resolve(struct probe_ctx *ctx, const char *name)
@@ -251,13 +245,13 @@ static void resolve(struct probe_ctx *ctx, const char *name)
 		probe_accel(ctx);
 	else if (str_starts(name, "cgroup.") && probe_once(ctx, "cgroup"))
 		probe_cgroups(ctx);
-	else if ((str_starts(name, "iommu.") || str_starts(name, "secure_guest.")) && probe_once(ctx, "iommu"))
+	else if (str_starts(name, "iommu.") && probe_once(ctx, "iommu"))
 		probe_iommu(ctx);
 }
 
 const struct probe probe_kvm = {
 	.name = "kvm",
-	.summary = "/dev/kvm, KVM acceleration, cgroup controllers, IOMMU, secure guests",
+	.summary = "/dev/kvm, KVM acceleration, cgroup controllers, IOMMU",
 	.patterns = patterns,
 	.resolve = resolve,
 };

@@ -28,6 +28,14 @@ static const char *const sos_bridges[] = { "/sos_commands/networking/brctl_show"
 /* df -al (1.7 to 3.4), df -al -x autofs (3.5 on) */
 static const char *const sos_df[] = { "/sos_commands/filesys/df_-al_-x_autofs", "/sos_commands/filesys/df_-al", "/df", NULL };
 static const char *const sos_cpuinfo[] = { "/proc/cpuinfo", NULL };
+/* the processor plugin copies all of /sys/devices/system/cpu */
+static const char *const sos_vulns[] = { "/sys/devices/system/cpu/vulnerabilities", NULL };
+static const char *const sos_smt[] = { "/sys/devices/system/cpu/smt/control", "/sys/devices/system/cpu/smt/active", NULL };
+/* the memory plugin copies /sys/kernel/mm/ksm and hugepages, numa the nodes' */
+static const char *const sos_hugepages[] = { "/sys/kernel/mm/hugepages", NULL };
+static const char *const sos_ksm[] = { "/sys/kernel/mm/ksm/run", NULL };
+static const char *const sos_cpu_present[] = { "/sys/devices/system/cpu/present", NULL };
+static const char *const sos_isolated[] = { "/sys/devices/system/cpu/isolated", "/proc/cmdline", NULL };
 static const char *const sos_meminfo[] = { "/proc/meminfo", NULL };
 static const char *const sos_cmdline[] = { "/proc/cmdline", NULL };
 static const char *const sos_xen[] = { "/sys/hypervisor/type", "/sys/hypervisor/properties/capabilities", "/proc/xen/capabilities",
@@ -36,7 +44,8 @@ static const char *const sos_xen[] = { "/sys/hypervisor/type", "/sys/hypervisor/
 static const char *const sos_cgroups[] = { "/proc/cgroups", "/proc/self/mounts", "/proc/mounts", NULL };
 static const char *const sos_modules[] = { "/sys/module/kvm_intel/parameters", "/sys/module/kvm_amd/parameters",
 					   "/sys/module/kvm_pvm/parameters", NULL };
-static const char *const sos_sev[] = { "/sys/module/kvm_amd/parameters/sev", NULL };
+static const char *const sos_nested[] = { "/sys/module/kvm_intel/parameters/nested", "/sys/module/kvm_amd/parameters/nested", NULL };
+static const char *const sos_sev[] = { "/sys/module/kvm_amd/parameters/sev", "/sys/module/kvm_intel/parameters", "/proc/cpuinfo", NULL };
 static const char *const sos_grub[] = { "/boot/grub/grub.conf", "/boot/grub/menu.lst", "/boot/grub2/grub.cfg", "/boot/grub/grub.cfg",
 					NULL };
 static const char *const sos_release[] = { "/etc/os-release", "/usr/lib/os-release", "/etc/redhat-release", NULL };
@@ -60,9 +69,22 @@ static const char *const sos_guests[] = { "/etc/xen", "/etc/libvirt/qemu", NULL 
 static const char *const sos_any[] = { "(the path, where sos copied it)", NULL };
 static const char *const sos_fc[] = { "/etc/selinux", NULL };
 
+#define HP_LIVE "/sys/kernel/mm/hugepages/hugepages-*kB, /sys/devices/system/node/node*/hugepages, /proc/meminfo, the guests' <memoryBacking>"
+
 /* First match wins: the narrower patterns come first. */
 static const struct offline_row rows[] = {
 	{ "cpu.vt_*", "msr", "running CPU's model-specific registers", "/dev/cpu/0/msr (the msr driver)", NULL, NULL, NULL },
+	{ "cpu.vuln.*", "cpusec", "running kernel's report of the CPU's vulnerabilities", "/sys/devices/system/cpu/vulnerabilities/*", NULL,
+	  "files/sys/devices/system/cpu/vulnerabilities", sos_vulns },
+	{ "cpu.smt.*", "cpusec", "running kernel's SMT state", "/sys/devices/system/cpu/smt/control, active", NULL,
+	  "files/sys/devices/system/cpu/smt", sos_smt },
+	{ "cpu.present", "pinning", "running kernel's CPUs", "/sys/devices/system/cpu/present", NULL,
+	  "files/sys/devices/system/cpu/present", sos_cpu_present },
+	{ "cpu.isolated", "pinning", "running kernel's isolated CPUs", "/sys/devices/system/cpu/isolated, else isolcpus= in /proc/cmdline",
+	  NULL, "files/sys/devices/system/cpu/isolated, files/proc/cmdline", sos_isolated },
+	{ "pinning.guests", "pinning", NULL, "the guests' <cputune>", "the same files", "files/etc/libvirt", sos_guests },
+	{ "pinning.*", "pinning", "running kernel's CPUs", "the guests' <cputune> against cpu.present and cpu.isolated", NULL,
+	  "files/sys/devices/system/cpu, files/etc/libvirt", sos_cpu_present },
 	{ "cpu.*", "cpu", "running CPU", "CPUID (libcpuid) and /proc/cpuinfo", NULL, "check/cpuid.raw, files/proc/cpuinfo", sos_cpuinfo },
 	{ "xen.*", "hypervisor", "running hypervisor", "/sys/hypervisor, /proc/xen/capabilities", NULL,
 	  "files/sys/hypervisor, files/proc/xen/capabilities", sos_xen },
@@ -74,16 +96,26 @@ static const struct offline_row rows[] = {
 	  "files/boot/grub*/", sos_grub },
 	{ "kvm.module", "kvm", "loaded kernel modules", "/sys/module/kvm_intel, kvm_amd, kvm_pvm", NULL, "files/sys/module/kvm_*",
 	  sos_modules },
+	{ "kvm.nested", "nested", "loaded kernel modules", "/sys/module/kvm_intel/parameters/nested, kvm_amd's", NULL,
+	  "files/sys/module/kvm_*/parameters", sos_nested },
+	{ "nested.guests", "nested", NULL, "the guests' <cpu>", "the same files", "files/etc/libvirt", sos_guests },
+	{ "vsock.guests", "nested", NULL, "the guests' <vsock> devices", "the same files", "files/etc/libvirt", sos_guests },
 	{ "kvm.*", "kvm", "device nodes", "/dev/kvm (KVM_GET_API_VERSION, KVM_CREATE_VM)", NULL, NULL, NULL },
 	{ "virt.accel*", "kvm", "running CPU and /dev/kvm", "/dev/kvm, CPUID, the VMX/SVM MSRs, the KVM module", NULL, NULL, NULL },
 	{ "cgroup.*", "kvm", "mounts and cgroup controllers", "/proc/cgroups, /proc/self/mounts, the cgroup2 mount's cgroup.controllers",
 	  NULL, NULL, sos_cgroups },
 	{ "iommu.*", "kvm", "firmware tables and IOMMU groups", "/sys/firmware/acpi/tables, /sys/kernel/iommu_groups", NULL, NULL, NULL },
-	{ "secure_guest.*", "kvm", "loaded kernel modules", "/sys/module/kvm_amd/parameters/sev", NULL,
-	  "files/sys/module/kvm_amd/parameters", sos_sev },
+	{ "secure_guest.guests", "secure", NULL, "the guests' <launchSecurity>", "the same files", "files/etc/libvirt", sos_guests },
+	{ "secure_guest.*", "secure", "running CPU and loaded kernel modules",
+	  "CPUID 0x8000001F, /proc/cpuinfo, kvm_amd's sev, sev_es, sev_snp, kvm_intel's tdx, /dev/sev", NULL,
+	  "check/cpuid.raw, files/proc/cpuinfo, files/sys/module/kvm_*/parameters", sos_sev },
 	{ "host.name", "host", NULL, "gethostname()", "/etc/hostname, /etc/sysconfig/network HOSTNAME", NULL, sos_hostname },
 	{ "os.*", "host", NULL, "/etc/os-release, /etc/redhat-release", "the same files", "files/etc/os-release, files/etc/redhat-release",
 	  sos_release },
+	{ "version.kernel", "versions", "running kernel", "kernel.release's upstream part", "the boot loader's default entry's kernel",
+	  "files/proc/version, files/boot/grub*/", sos_uname },
+	{ "version.*", "versions", NULL, "the upstream part of the package's version (rpm or dpkg database)", "the same database", NULL,
+	  sos_packages },
 	{ "package*", "packages", NULL, "the RPM database (librpm) or dpkg's status", "the same database", NULL, sos_packages },
 	{ "init.systemd", "services", NULL, "/run/systemd/system (systemd is PID 1)", "whether the init it boots is systemd (init.system)", NULL,
 	  sos_systemd },
@@ -106,6 +138,8 @@ static const struct offline_row rows[] = {
 	{ "fs.type.*", "svirt", "mounts", "/proc/self/mounts", "/etc/fstab", NULL, sos_mounts },
 	{ "storage.image_fstypes", "svirt", "mounts", "/proc/self/mounts and the guests' image directories", "/etc/fstab", NULL,
 	  sos_mounts },
+	{ "hugepages.*", "mm", "reserved huge pages", HP_LIVE, NULL, "files/sys/kernel/mm/hugepages, files/etc/libvirt", sos_hugepages },
+	{ "ksm.*", "mm", "kernel's same-page merging", "/sys/kernel/mm/ksm/run, pages_sharing", NULL, "files/sys/kernel/mm/ksm", sos_ksm },
 	{ "mem.*", "resources", "memory", "/proc/meminfo", NULL, "files/proc/meminfo", sos_meminfo },
 	/* an image's own file system is not the disk its host will mount there */
 	{ "disk.free_mib.*", "resources", "mounted file systems", "statvfs of the nearest existing directory", NULL, NULL, sos_df },

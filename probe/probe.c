@@ -8,7 +8,7 @@
 
 const struct probe *const probe_table[] = {
 	&probe_cpu, &probe_hypervisor, &probe_kvm, &probe_host, &probe_packages,
-	&probe_services, &probe_selinux, &probe_resources, &probe_guests, &probe_path, &probe_msr, &probe_svirt,
+	&probe_services, &probe_selinux, &probe_resources, &probe_guests, &probe_path, &probe_msr, &probe_svirt, &probe_cpusec, &probe_mm, &probe_pinning, &probe_nested, &probe_versions, &probe_secure,
 	NULL,
 };
 

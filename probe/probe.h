@@ -33,5 +33,11 @@ extern const struct probe probe_guests;
 extern const struct probe probe_path;
 extern const struct probe probe_msr;
 extern const struct probe probe_svirt;
+extern const struct probe probe_cpusec;
+extern const struct probe probe_mm;
+extern const struct probe probe_pinning;
+extern const struct probe probe_nested;
+extern const struct probe probe_versions;
+extern const struct probe probe_secure;
 
 #endif
