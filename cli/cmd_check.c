@@ -162,13 +162,8 @@ static void list_facts(void)
  * code stays the caller's. */
 static int write_output(const char *path, const struct buf *text)
 {
-	struct atomicfile f;
 	struct err e = ERR_INIT;
-	int r = atomicfile_open(&f, path, 0, &e);
-	if (r == 0 && (r = atomicfile_write(&f, buf_str(text), text->len, &e)) == 0)
-		r = atomicfile_commit(&f, &e);
-	else
-		atomicfile_abort(&f);
+	int r = atomicfile_save(path, buf_str(text), text->len, 0, &e);
 	if (r < 0)
 		fprintf(stderr, "hvscope check: --output %s\n", err_msg(&e));
 	err_clear(&e);

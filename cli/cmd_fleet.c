@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/atomicfile.h"
 #include "core/opts.h"
 #include "rules/fleet.h"
 
@@ -19,7 +20,7 @@ struct fleet_opts {
 
 #define O(f) offsetof(struct fleet_opts, f)
 static const struct opt rows[] = {
-	{ ROW('o', "output", OPT_STR, O(output), "FILE", "write the page to FILE (default: standard output)") },
+	{ ROW('o', "output", OPT_STR, O(output), "FILE", "write the page to FILE (replaced whole; default: standard output)") },
 	{ ROW('h', "help", OPT_HELP, 0, NULL, "this text") },
 };
 
@@ -46,20 +47,23 @@ void cmd_fleet_usage(FILE *f)
 	opts_usage(&cmd, f);
 }
 
+/* --output's file is replaced whole (a temporary beside it, fsynced and
+ * renamed), so a web server publishing it never serves half a page. */
 static int write_page(const char *output, const struct buf *page)
 {
-	FILE *f = output ? fopen(output, "w") : stdout;
-	if (!f) {
-		fprintf(stderr, "hvscope fleet: %s: %s\n", output, strerror(errno));
-		return -1;
+	if (output) {
+		struct err e = ERR_INIT;
+		int r = atomicfile_save(output, buf_str(page), page->len, 0, &e);
+		if (r < 0)
+			fprintf(stderr, "hvscope fleet: --output %s\n", err_msg(&e));
+		err_clear(&e);
+		return r;
 	}
-	size_t w = fwrite(buf_str(page), 1, page->len, f);
-	int r = w == page->len && fflush(f) == 0 ? 0 : -1;
-	if (output && fclose(f) != 0)
-		r = -1;
-	if (r < 0)
-		fprintf(stderr, "hvscope fleet: %s: %s\n", output ? output : "stdout", strerror(errno));
-	return r;
+	size_t w = fwrite(buf_str(page), 1, page->len, stdout);
+	if (w == page->len && fflush(stdout) == 0)
+		return 0;
+	fprintf(stderr, "hvscope fleet: stdout: %s\n", strerror(errno));
+	return -1;
 }
 
 int cmd_fleet(int argc, char **argv)

@@ -142,3 +142,13 @@ void atomicfile_abort(struct atomicfile *f)
 	free(f->path);
 	f->tmp = f->path = NULL;
 }
+
+int atomicfile_save(const char *path, const void *data, size_t len, unsigned flags, struct err *e)
+{
+	struct atomicfile f;
+	int r = atomicfile_open(&f, path, flags, e);
+	if (r == 0 && (r = atomicfile_write(&f, data, len, e)) == 0)
+		return atomicfile_commit(&f, e);
+	atomicfile_abort(&f);
+	return r;
+}

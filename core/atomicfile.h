@@ -39,5 +39,7 @@ int atomicfile_commit(struct atomicfile *f, struct err *e);
 /* Drops what was written; the target stays as it was.  Safe on a cleared
  * or failed f. */
 void atomicfile_abort(struct atomicfile *f);
+/* open, write and commit in one: a report or a page written whole. */
+int atomicfile_save(const char *path, const void *data, size_t len, unsigned flags, struct err *e);
 
 #endif
