@@ -17,28 +17,6 @@
 
 #include "tmpdir.h"
 
-/* path's text under the test's directory, its parents made */
-static void put(const char *path, const char *text)
-{
-	char *full = xasprintf("%s%s", dir, path);
-	for (char *p = full + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(full, 0755);
-		*p = '/';
-	}
-	FILE *f = fopen(full, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(full);
-}
-
-static void clear(void)
-{
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'/*", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 static void test_classify(void **state)
 {
 	(void)state;
@@ -62,17 +40,17 @@ static void test_classify(void **state)
 static void test_facts(void **state)
 {
 	(void)state;
-	put("/sys/devices/system/cpu/vulnerabilities/mds", "Mitigation: Clear CPU buffers; SMT vulnerable\n");
-	put("/sys/devices/system/cpu/vulnerabilities/spectre_v2", "Vulnerable\n");
-	put("/sys/devices/system/cpu/vulnerabilities/meltdown", "Not affected\n");
-	put("/sys/devices/system/cpu/smt/control", "on\n");
-	put("/sys/devices/system/cpu/smt/active", "1\n");
+	tmpdir_put("/sys/devices/system/cpu/vulnerabilities/mds", "Mitigation: Clear CPU buffers; SMT vulnerable\n");
+	tmpdir_put("/sys/devices/system/cpu/vulnerabilities/spectre_v2", "Vulnerable\n");
+	tmpdir_put("/sys/devices/system/cpu/vulnerabilities/meltdown", "Not affected\n");
+	tmpdir_put("/sys/devices/system/cpu/smt/control", "on\n");
+	tmpdir_put("/sys/devices/system/cpu/smt/active", "1\n");
 	/* without a /proc the root is an image, which has no running kernel */
 	struct probe_ctx ctx;
 	probe_ctx_init(&ctx, dir);
 	assert_int_equal(probe_fact(&ctx, "cpu.vuln.names")->status, FACT_UNKNOWN);
 	probe_ctx_free(&ctx);
-	put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
 	probe_ctx_init(&ctx, dir);
 	const struct fact *names = probe_fact(&ctx, "cpu.vuln.names");
 	assert_int_equal(names->status, FACT_OK);
@@ -91,9 +69,9 @@ static void test_facts(void **state)
 	probe_ctx_free(&ctx);
 
 	/* a kernel before 4.15 / 4.19: the facts are missing, not failures of parsing */
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\n");
-	put("/sys/devices/system/cpu/smt/active", "yes\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_put("/sys/devices/system/cpu/smt/active", "yes\n");
 	probe_ctx_init(&ctx, dir);
 	assert_int_equal(probe_fact(&ctx, "cpu.vuln.names")->status, FACT_MISSING);
 	assert_int_equal(probe_fact(&ctx, "cpu.smt.control")->status, FACT_MISSING);

@@ -16,29 +16,6 @@
 
 #include "tmpdir.h"
 
-/* path's text under the test's directory, its parents made */
-static void put(const char *path, const char *text)
-{
-	char *full = xasprintf("%s%s", dir, path);
-	for (char *p = full + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(full, 0755);
-		*p = '/';
-	}
-	FILE *f = fopen(full, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(full);
-}
-
-static void clear(void)
-{
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'/*", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-
 static const char *const xml =
 	"<domain type='kvm'><name>%s</name><memory unit='MiB'>%d</memory>"
 	"<memoryBacking><hugepages>%s</hugepages></memoryBacking><vcpu>1</vcpu></domain>\n";
@@ -47,7 +24,7 @@ static void guest(const char *name, int mib, const char *page)
 {
 	_cleanup_free_ char *path = xasprintf("/etc/libvirt/qemu/%s.xml", name);
 	_cleanup_free_ char *text = xasprintf(xml, name, mib, page);
-	put(path, text);
+	tmpdir_put(path, text);
 }
 
 static void remove_guest(const char *name)
@@ -59,15 +36,15 @@ static void remove_guest(const char *name)
 static void test_hugepages(void **state)
 {
 	(void)state;
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\n");
-	put("/proc/meminfo", "MemTotal: 8000000 kB\nHugepagesize:       2048 kB\n");
-	put("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "512\n");
-	put("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "100\n");
-	put("/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "1\n");
-	put("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "1\n");
-	put("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "256\n");
-	put("/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "256\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_put("/proc/meminfo", "MemTotal: 8000000 kB\nHugepagesize:       2048 kB\n");
+	tmpdir_put("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "512\n");
+	tmpdir_put("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "100\n");
+	tmpdir_put("/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "1\n");
+	tmpdir_put("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "1\n");
+	tmpdir_put("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "256\n");
+	tmpdir_put("/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "256\n");
 	guest("a", 512, "");                                   /* default size: 256 pages of 2 MiB */
 	guest("b", 513, "<page size='2048' unit='KiB'/>");     /* 257, rounded up: 513 of 512 */
 	guest("c", 2048, "<page size='1' unit='G'/>");         /* 2 of 1 reserved */
@@ -99,7 +76,7 @@ static void test_hugepages(void **state)
 	char *at = strstr(bound, "</domain>");
 	*at = '\0';
 	_cleanup_free_ char *full = xasprintf("%s<numatune><memory mode='strict' nodeset='1'/></numatune></domain>\n", bound);
-	put("/etc/libvirt/qemu/e.xml", full);
+	tmpdir_put("/etc/libvirt/qemu/e.xml", full);
 	guest("a", 64, "");
 	probe_ctx_init(&ctx, dir);
 	sf = probe_fact(&ctx, "hugepages.shortfall");
@@ -119,10 +96,10 @@ static void test_hugepages(void **state)
 
 static void ksm(const char *run, const char *sharing, const char *want)
 {
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\n");
-	put("/sys/kernel/mm/ksm/run", run);
-	put("/sys/kernel/mm/ksm/pages_sharing", sharing);
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_put("/sys/kernel/mm/ksm/run", run);
+	tmpdir_put("/sys/kernel/mm/ksm/pages_sharing", sharing);
 	struct probe_ctx ctx;
 	probe_ctx_init(&ctx, dir);
 	assert_string_equal(probe_fact(&ctx, "ksm.state")->s, want);
@@ -136,8 +113,8 @@ static void test_ksm(void **state)
 	ksm("0\n", "0\n", "stopped");
 	ksm("0\n", "7\n", "stopped-merged");
 	ksm("2\n", "0\n", "unmerged");
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
 	struct probe_ctx ctx;
 	probe_ctx_init(&ctx, dir);
 	assert_int_equal(probe_fact(&ctx, "ksm.state")->status, FACT_MISSING); /* no CONFIG_KSM */

@@ -17,44 +17,20 @@
 
 #include "tmpdir.h"
 
-/* path's text under the test's directory, its parents made */
-static void put(const char *path, const char *text)
-{
-	char *full = xasprintf("%s%s", dir, path);
-	for (char *p = full + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(full, 0755);
-		*p = '/';
-	}
-	FILE *f = fopen(full, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(full);
-}
-
-static void clear(void)
-{
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'/*", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-
-
 static void domain(const char *name, const char *inner)
 {
 	_cleanup_free_ char *path = xasprintf("/etc/libvirt/qemu/%s.xml", name);
 	_cleanup_free_ char *text = xasprintf("<domain type='kvm'><name>%s</name><memory>1048576</memory><vcpu>2</vcpu>%s</domain>\n", name, inner);
-	put(path, text);
+	tmpdir_put(path, text);
 }
 
 static void test_pins(void **state)
 {
 	(void)state;
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\n");
-	put("/proc/cmdline", "ro isolcpus=nohz,domain,managed_irq,4-7 quiet\n");
-	put("/sys/devices/system/cpu/present", "0-7\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_put("/proc/cmdline", "ro isolcpus=nohz,domain,managed_irq,4-7 quiet\n");
+	tmpdir_put("/sys/devices/system/cpu/present", "0-7\n");
 	domain("ok", "<cputune><vcpupin vcpu='0' cpuset='4'/><vcpupin vcpu='1' cpuset='5'/><emulatorpin cpuset='0-3'/></cputune>");
 	domain("bad", "<cputune><vcpupin vcpu='0' cpuset='6-7'/><vcpupin vcpu='1' cpuset='3,8-9'/><emulatorpin cpuset='x'/></cputune>");
 	domain("free", "");
@@ -73,7 +49,7 @@ static void test_pins(void **state)
 	probe_ctx_free(&ctx);
 
 	/* the kernel's own list wins over the command line; empty: none */
-	put("/sys/devices/system/cpu/isolated", "\n");
+	tmpdir_put("/sys/devices/system/cpu/isolated", "\n");
 	probe_ctx_init(&ctx, dir);
 	assert_string_equal(probe_fact(&ctx, "cpu.isolated")->s, "");
 	assert_int_equal(probe_fact(&ctx, "pinning.isolated")->list.n, 0);
@@ -83,9 +59,9 @@ static void test_pins(void **state)
 static void test_nested(void **state)
 {
 	(void)state;
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\n");
-	put("/sys/module/kvm_intel/parameters/nested", "N\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\n");
+	tmpdir_put("/sys/module/kvm_intel/parameters/nested", "N\n");
 	domain("pass", "<cpu mode='host-passthrough' check='none'/>");
 	domain("model", "<cpu mode='host-model'/>");
 	domain("feat", "<cpu mode='custom'><model>Skylake-Server</model><feature policy='require' name='vmx'/></cpu>");
@@ -104,7 +80,7 @@ static void test_nested(void **state)
 	assert_int_equal(vs->list.n, 1);
 	assert_string_equal(vs->list.v[0], "sock");
 	probe_ctx_free(&ctx);
-	put("/sys/module/kvm_intel/parameters/nested", "1\n"); /* before Linux 4.20 */
+	tmpdir_put("/sys/module/kvm_intel/parameters/nested", "1\n"); /* before Linux 4.20 */
 	probe_ctx_init(&ctx, dir);
 	assert_true(probe_fact(&ctx, "kvm.nested")->b);
 	probe_ctx_free(&ctx);

@@ -16,35 +16,11 @@
 
 #include "tmpdir.h"
 
-/* path's text under the test's directory, its parents made */
-static void put(const char *path, const char *text)
-{
-	char *full = xasprintf("%s%s", dir, path);
-	for (char *p = full + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(full, 0755);
-		*p = '/';
-	}
-	FILE *f = fopen(full, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(full);
-}
-
-static void clear(void)
-{
-	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'/*", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-
-
 static void domain(const char *name, const char *inner)
 {
 	_cleanup_free_ char *path = xasprintf("/etc/libvirt/qemu/%s.xml", name);
 	_cleanup_free_ char *text = xasprintf("<domain type='kvm'><name>%s</name><memory>1048576</memory><vcpu>2</vcpu>%s</domain>\n", name, inner);
-	put(path, text);
+	tmpdir_put(path, text);
 }
 
 static const char *kind(void)
@@ -61,21 +37,21 @@ static const char *kind(void)
 static void test_amd(void **state)
 {
 	(void)state;
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu svm sme sev sev_es sev_snp\n\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu svm sme sev sev_es sev_snp\n\n");
 	assert_string_equal(kind(), "none"); /* the CPU has it, KVM does not enable it */
-	put("/sys/module/kvm_amd/parameters/sev", "Y\n");
-	put("/sys/module/kvm_amd/parameters/sev_es", "Y\n");
-	put("/sys/module/kvm_amd/parameters/sev_snp", "N\n");
+	tmpdir_put("/sys/module/kvm_amd/parameters/sev", "Y\n");
+	tmpdir_put("/sys/module/kvm_amd/parameters/sev_es", "Y\n");
+	tmpdir_put("/sys/module/kvm_amd/parameters/sev_snp", "N\n");
 	assert_string_equal(kind(), "none"); /* no /dev/sev */
-	put("/dev/sev", "");
+	tmpdir_put("/dev/sev", "");
 	assert_string_equal(kind(), "sev-es");
-	put("/sys/module/kvm_amd/parameters/sev_snp", "Y\n");
+	tmpdir_put("/sys/module/kvm_amd/parameters/sev_snp", "Y\n");
 	assert_string_equal(kind(), "sev-snp");
-	put("/sys/module/kvm_amd/parameters/sev_es", "0\n");
+	tmpdir_put("/sys/module/kvm_amd/parameters/sev_es", "0\n");
 	assert_string_equal(kind(), "sev-snp");
 
-	put("/sys/module/kvm_amd/parameters/sev_snp", "N\n");
+	tmpdir_put("/sys/module/kvm_amd/parameters/sev_snp", "N\n");
 	domain("plain", "<launchSecurity type='sev'><policy>0x0003</policy></launchSecurity>");
 	domain("es", "<launchSecurity type='sev'><policy>0x0007</policy></launchSecurity>");
 	domain("snp", "<launchSecurity type='sev-snp'><policy>0x00030000</policy></launchSecurity>");
@@ -94,11 +70,11 @@ static void test_amd(void **state)
 static void test_tdx(void **state)
 {
 	(void)state;
-	clear();
-	put("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx tdx_host_platform\n\n");
-	put("/sys/module/kvm_intel/parameters/tdx", "N\n");
+	tmpdir_clear();
+	tmpdir_put("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx tdx_host_platform\n\n");
+	tmpdir_put("/sys/module/kvm_intel/parameters/tdx", "N\n");
 	assert_string_equal(kind(), "none");
-	put("/sys/module/kvm_intel/parameters/tdx", "Y\n");
+	tmpdir_put("/sys/module/kvm_intel/parameters/tdx", "Y\n");
 	assert_string_equal(kind(), "tdx");
 	domain("td", "<launchSecurity type='tdx'><policy>0x10000000</policy></launchSecurity>");
 	domain("sev", "<launchSecurity type='sev'/>");
@@ -110,8 +86,8 @@ static void test_tdx(void **state)
 	probe_ctx_free(&ctx);
 
 	/* an image: no running CPU, no modules */
-	clear();
-	put("/etc/hostname", "img\n");
+	tmpdir_clear();
+	tmpdir_put("/etc/hostname", "img\n");
 	assert_string_equal(kind(), "unknown");
 }
 
