@@ -6,6 +6,7 @@
  * families in a scrape. */
 #include "exporter/collectors.h"
 
+#include "exporter/fam_tune.h"
 #include "exporter/families.h"
 #include "hv/hv.h"
 
@@ -18,6 +19,10 @@ static const struct collector rows[] = {
 	  .cost = "each domain's XML, read once while it runs", .write = families_info },
 	{ .name = "jobs", .on = false, .want = HV_WANT_JOB, .help = "migrations, saves, dumps",
 	  .cost = "a call per domain", .write = families_jobs },
+	{ .name = "iotune", .on = false, .want = HV_WANT_IOTUNE, .help = "block devices' I/O limits",
+	  .cost = "a QEMU monitor round trip per disk", .write = families_iotune },
+	{ .name = "numa", .on = false, .want = HV_WANT_NUMA, .help = "NUMA nodes' free memory, domains' placement",
+	  .cost = "a call per domain", .write = families_numa },
 	{ .name = "inactive", .on = true, .want = HV_WANT_INACTIVE, .help = "defined domains that do not run",
 	  .cost = "a list call, none to a guest's QEMU", .write = NULL },
 	{ .name = "pools", .on = true, .want = HV_WANT_POOLS, .help = "storage pools",

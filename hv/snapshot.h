@@ -59,7 +59,17 @@ struct hv_blk {
 	bool have_sizes;
 	uint64_t capacity, allocation, physical; /* bytes */
 	struct hv_labels info; /* source, bus, driver, cache, serial (HV_WANT_INFO) */
+	/* Its I/O limits (HV_WANT_IOTUNE), virDomainGetBlockIoTune's figures
+	 * in enum hv_iotune's order; 0: no limit. */
+	bool have_iotune;
+	uint64_t iotune[18];
 };
+
+/* The I/O limits of a block device in hv_blk.iotune: six groups of three
+ * (total, read, write): bytes and requests per second, their bursts
+ * (_max), and how long a burst may last (_max_length, seconds);
+ * hv/lv_query_tune.c names libvirt's fields. */
+enum { HV_IOT_GROUPS = 6, HV_IOT_N = 18 };
 
 /* The guest's own memory statistics through its balloon driver
  * (HV_WANT_BALLOON); a field is 0 and its bit clear when the guest did
@@ -121,7 +131,7 @@ struct hv_pool {
 /* How one part of a sample went: the domains' figures ("domains"), and
  * each group asked apart from them, which can fail or miss the deadline
  * alone. */
-#define HV_MAX_PARTS 8
+#define HV_MAX_PARTS 12
 struct hv_part {
 	const char *name; /* static */
 	bool ok;
@@ -129,6 +139,7 @@ struct hv_part {
 	char error[160];
 };
 
+#define HV_MAX_NUMA 64
 struct hv_host {
 	char *hostname, *type, *version, *source; /* source: "libvirt test:///default", "xenstat" */
 	unsigned cpus;
@@ -144,6 +155,10 @@ struct hv_host {
 	 * its own scheduler's, which dom0's /proc/stat cannot see). */
 	uint64_t *pcpu_idle_ns;
 	size_t npcpu;
+	/* Free memory of each NUMA node, by node number (HV_WANT_NUMA;
+	 * virNodeGetCellsFreeMemory); nnuma 0: not asked or none. */
+	unsigned nnuma;
+	uint64_t numa_free_bytes[HV_MAX_NUMA];
 };
 
 struct hv_snapshot {
@@ -179,6 +194,13 @@ enum {
 	HV_WANT_JOB = 1u << 4,
 	/* Storage pools. */
 	HV_WANT_POOLS = 1u << 5,
+	/* Each block device's I/O limits: a QEMU monitor round trip per
+	 * disk. */
+	HV_WANT_IOTUNE = 1u << 6,
+	/* The host's free memory per NUMA node, and each domain's memory
+	 * placement (numatune mode and nodeset, as "numa:mode" and
+	 * "numa:nodeset" in its info labels): a call per domain. */
+	HV_WANT_NUMA = 1u << 7,
 };
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or

@@ -306,6 +306,8 @@ static void rich_snapshot(struct hv_snapshot *s)
 	s->host.npcpu = 2;
 	s->host.pcpu_idle_ns = xcalloc(2, sizeof(*s->host.pcpu_idle_ns));
 	s->host.pcpu_idle_ns[1] = 3000000001ULL;
+	s->host.nnuma = 2;
+	s->host.numa_free_bytes[0] = 2147483648ULL, s->host.numa_free_bytes[1] = 1;
 	for (int n = 0; n < 2; n++) {
 		struct hv_domain *d = full_dom(s, n + 1, n ? "we\"b" : "db", n ? "00000000-0000-0000-0000-000000000002" : "u1");
 		d->have |= n ? HV_HAVE_OO : 0;
@@ -345,12 +347,18 @@ static void rich_snapshot(struct hv_snapshot *s)
 			b->capacity = 10737418240ULL, b->allocation = 1048576, b->physical = 2097152;
 			if (!k)
 				hv_labels_add(&b->info, "source", "/img/\"x\".qcow2");
+			b->have_iotune = n && !k;
+			for (int f = 0; f < HV_IOT_N; f++)
+				b->iotune[f] = 1000ULL * (f + 1);
 		}
 		d->balloon.have = n ? 0x1ff : HV_BAL_UNUSED;
 		d->balloon.unused_kib = 1, d->balloon.available_kib = 2, d->balloon.usable_kib = 3, d->balloon.disk_caches_kib = 4;
 		d->balloon.swap_in_kib = 5, d->balloon.swap_out_kib = 6, d->balloon.major_faults = 7, d->balloon.minor_faults = 8;
 		d->balloon.last_update = 1700000000;
 		hv_labels_add(&d->info, "os_type", "hvm");
+		if (n)
+			hv_labels_add(&d->info, "numa:mode", "interleave");
+		hv_labels_add(&d->info, "numa:nodeset", n ? "0-1" : "");
 		if (n) {
 			hv_labels_add(&d->info, "nova:instance_name", "instance-0001");
 			hv_labels_add(&d->info, "meta:team", "db\nops");
