@@ -298,6 +298,7 @@ bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/top-vs-virsh-domstats.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-vs-libvirt-exporter.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh
+	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh testdriver
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/bundle-vs-sosreport.sh
 
 # The source tarball the RPM spec builds from (tracked files only).
