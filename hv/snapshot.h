@@ -86,12 +86,25 @@ struct hv_balloon {
 	uint64_t last_update; /* unix seconds */
 };
 
+/* A job's details, by index into hv_job.fig: rates in bytes and pages
+ * per second, downtime in milliseconds, the throttle in percent. */
+enum hv_job_fig {
+	HV_JOB_MEMORY_BPS, HV_JOB_DISK_BPS, HV_JOB_DIRTY_RATE, HV_JOB_PAGE_SIZE, HV_JOB_ITERATION, HV_JOB_POSTCOPY_REQS,
+	HV_JOB_DOWNTIME_MS, HV_JOB_SETUP_MS, HV_JOB_COMP_CACHE, HV_JOB_COMP_BYTES, HV_JOB_COMP_PAGES, HV_JOB_COMP_MISSES,
+	HV_JOB_COMP_OVERFLOW, HV_JOB_THROTTLE, HV_JOB_FIGS
+};
+
 /* A background job (migration, save, dump) and its progress
  * (HV_WANT_JOB). */
 struct hv_job {
 	const char *type; /* "none" when no job runs; else "migration", "save", ... (static) */
 	uint64_t elapsed_ms, remaining_ms;
 	uint64_t data_total, data_processed, data_remaining; /* bytes */
+	/* A migration's (or save's: QEMU saves by migrating to a file)
+	 * details, where libvirt gives them: fig[k] with bit 1 << k in have
+	 * (hv/lv_job.c names libvirt's fields). */
+	unsigned have;
+	uint64_t fig[HV_JOB_FIGS];
 };
 
 struct hv_domain {

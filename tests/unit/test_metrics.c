@@ -366,6 +366,12 @@ static void rich_snapshot(struct hv_snapshot *s)
 		d->job.type = n ? "migration out" : "none";
 		d->job.elapsed_ms = 2500, d->job.remaining_ms = 1, d->job.data_total = 9;
 		d->job.data_processed = 4, d->job.data_remaining = 5;
+		/* every detail; the job of n 0 is none: none written */
+		d->job.have = (1u << HV_JOB_FIGS) - 1;
+		for (int k = 0; k < HV_JOB_FIGS; k++)
+			d->job.fig[k] = 10ULL * k + 1;
+		d->job.fig[HV_JOB_DOWNTIME_MS] = 1500;
+		d->job.fig[HV_JOB_THROTTLE] = 7;
 	}
 	struct hv_domain *off = dom(s, -1, "off", "00000000-0000-0000-0000-000000000009");
 	off->state = HV_SHUTOFF;
