@@ -23,6 +23,8 @@ static const struct collector rows[] = {
 	  .cost = "a QEMU monitor round trip per disk", .write = families_iotune },
 	{ .name = "numa", .on = false, .want = HV_WANT_NUMA, .help = "NUMA nodes' free memory, domains' placement",
 	  .cost = "a call per domain", .write = families_numa },
+	{ .name = "iothread", .on = false, .want = HV_WANT_IOTHREAD, .help = "IOThreads' polling and affinity",
+	  .cost = "a QEMU monitor round trip per guest", .write = families_iothread },
 	{ .name = "inactive", .on = true, .want = HV_WANT_INACTIVE, .help = "defined domains that do not run",
 	  .cost = "a list call, none to a guest's QEMU", .write = NULL },
 	{ .name = "pools", .on = true, .want = HV_WANT_POOLS, .help = "storage pools",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The families of the tuning collectors: each block device's I/O limits
  * as libvirt's blkdeviotune gives them, the host's free memory per NUMA
- * node, and each domain's NUMA memory placement.  A family whose figures
+ * node, each domain's NUMA memory placement, and its IOThreads.  A family whose figures
  * nothing has is left out whole. */
 #include "exporter/fam_tune.h"
 
@@ -83,5 +83,54 @@ void families_numa(const struct series_ctx *c, struct buf *o)
 		head = true;
 		const char *kv[4] = { "mode", mode ? mode : "", "nodeset", set ? set : "" };
 		series_info(o, "hvscope_domain_numa_info", c->l, i, kv, 2);
+	}
+}
+
+/* An IOThread's figure: what it is and where in struct hv_iothread. */
+static const struct {
+	const char *name, *help;
+	size_t off;
+	bool ns;
+} io_figures[] = {
+	{ "hvscope_domain_iothread_poll_max_seconds", "Longest an IOThread polls for events before it sleeps (0: it does not poll).",
+	  offsetof(struct hv_iothread, poll_max_ns), true },
+	{ "hvscope_domain_iothread_poll_grow", "Factor by which an IOThread grows its polling time (0: QEMU's own).",
+	  offsetof(struct hv_iothread, poll_grow), false },
+	{ "hvscope_domain_iothread_poll_shrink", "Divisor by which an IOThread shrinks its polling time (0: QEMU's own).",
+	  offsetof(struct hv_iothread, poll_shrink), false },
+};
+
+void families_iothread(const struct series_ctx *c, struct buf *o)
+{
+	const struct hv_snapshot *s = c->s;
+	size_t n = 0, polled = 0;
+	for (size_t i = 0; i < s->ndom; i++)
+		for (size_t k = 0; k < s->dom[i].niothread; k++)
+			n++, polled += s->dom[i].iothread[k].have_poll;
+	if (!n)
+		return;
+	char v[24];
+	v[sizeof(v) - 1] = '\0';
+	series_head(o, c->om, "hvscope_domain_iothread_info", "gauge", "An IOThread of a domain and the host CPUs it may run on.");
+	for (size_t i = 0; i < s->ndom; i++)
+		for (size_t k = 0; k < s->dom[i].niothread; k++) {
+			const struct hv_iothread *t = &s->dom[i].iothread[k];
+			const char *kv[4] = { "iothread", digits(v + sizeof(v) - 1, t->id), "cpus", t->cpus };
+			series_info(o, "hvscope_domain_iothread_info", c->l, i, kv, 2);
+		}
+	for (size_t f = 0; polled && f < sizeof(io_figures) / sizeof(*io_figures); f++) {
+		domain_family(o, c, io_figures[f].name, "gauge", io_figures[f].help, polled);
+		for (size_t i = 0; i < s->ndom; i++)
+			for (size_t k = 0; k < s->dom[i].niothread; k++) {
+				const struct hv_iothread *t = &s->dom[i].iothread[k];
+				if (!t->have_poll)
+					continue;
+				uint64_t x = *(const uint64_t *)((const char *)t + io_figures[f].off);
+				const char *id = digits(v + sizeof(v) - 1, t->id);
+				if (io_figures[f].ns)
+					series_ns(o, io_figures[f].name, c->l, i, "iothread", id, x);
+				else
+					series_u64(o, io_figures[f].name, c->l, i, "iothread", id, x);
+			}
 	}
 }

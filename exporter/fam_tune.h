@@ -12,5 +12,7 @@
 void families_iotune(const struct series_ctx *c, struct buf *o);
 /* Free memory per NUMA node; each domain's numatune mode and nodeset. */
 void families_numa(const struct series_ctx *c, struct buf *o);
+/* Each IOThread: its affinity (info), its polling. */
+void families_iothread(const struct series_ctx *c, struct buf *o);
 
 #endif

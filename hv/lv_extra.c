@@ -96,6 +96,20 @@ static void merge_numa(struct hv_snapshot *snap, struct call *call, const size_t
 	}
 }
 
+/* Each domain's IOThreads, moved. */
+static void merge_iothread(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	struct q_iothread *c = CALL_OWNER(struct q_iothread, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		free(d->iothread);
+		d->iothread = c->out.dom[i].iothread;
+		d->niothread = c->out.dom[i].niothread;
+		c->out.dom[i].iothread = NULL;
+		c->out.dom[i].niothread = 0;
+	}
+}
+
 /* The I/O limits' call, of the disks each domain has in the sample. */
 static struct call *iotune_call(struct lv *lv, const struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n)
 {
@@ -136,7 +150,7 @@ static void merge_shares(struct hv_snapshot *snap, const struct shares *s, const
 void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 		      struct node_extra *nx)
 {
-	struct extra ex[4];
+	struct extra ex[5];
 	size_t nex = 0;
 	/* The balloon and vcpu groups each take the domain's job: asked in
 	 * two calls at once, with NOWAIT, one would find the other's job held
@@ -161,6 +175,8 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		ex[nex++] = (struct extra){ "jobs", &q_jobs_new(lv, doms, n)->c, merge_jobs, NULL };
 	if (hv->want & HV_WANT_IOTUNE && n)
 		ex[nex++] = (struct extra){ "iotune", iotune_call(lv, snap, doms, slot, n), merge_iotune, NULL };
+	if (hv->want & HV_WANT_IOTHREAD && n)
+		ex[nex++] = (struct extra){ "iothread", &q_iothread_new(lv, doms, n)->c, merge_iothread, NULL };
 	if (hv->want & HV_WANT_NUMA)
 		ex[nex++] = (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL };
 	for (size_t i = 0; i < nex; i++)

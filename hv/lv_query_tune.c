@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a call asks of each domain's tuning, on the call's thread: its
- * disks' I/O limits, its NUMA memory placement, and the host's free
- * memory per NUMA node. */
+ * disks' I/O limits, its NUMA memory placement, the host's free memory
+ * per NUMA node, and its IOThreads' polling and affinity. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hv/lv_query_tune.h"
@@ -168,6 +170,121 @@ struct q_numa *q_numa_new(struct lv *lv, virDomainPtr *doms, int n)
 	call_init(&c->c, lv, run_numa, free_numa);
 	virConnectRef(lv->conn);
 	c->conn = lv->conn;
+	c->ndoms = n;
+	c->doms = ref_doms(doms, n);
+	return c;
+}
+
+/* Domain d's IOThread of this id, added when new. */
+static struct hv_iothread *iothread_of(struct hv_domain *d, unsigned id)
+{
+	for (size_t k = 0; k < d->niothread; k++)
+		if (d->iothread[k].id == id)
+			return &d->iothread[k];
+	d->iothread = xrealloc(d->iothread, (d->niothread + 1) * sizeof(*d->iothread));
+	struct hv_iothread *t = &d->iothread[d->niothread++];
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	return t;
+}
+
+/* The iothread group's "iothread.<id>.poll-max-ns", -grow, -shrink. */
+static void iothread_record(struct hv_domain *d, const virDomainStatsRecord *r)
+{
+	for (int k = 0; k < r->nparams; k++) {
+		const virTypedParameter *p = &r->params[k];
+		char *end;
+		if (strncmp(p->field, "iothread.", 9) != 0 || p->field[9] < '0' || p->field[9] > '9')
+			continue;
+		unsigned long id = strtoul(p->field + 9, &end, 10);
+		unsigned long long v = p->type == VIR_TYPED_PARAM_ULLONG ? p->value.ul : p->type == VIR_TYPED_PARAM_UINT ? p->value.ui : 0;
+		uint64_t *to = NULL;
+		struct hv_iothread *t = iothread_of(d, (unsigned)id);
+		if (strcmp(end, ".poll-max-ns") == 0)
+			to = &t->poll_max_ns;
+		else if (strcmp(end, ".poll-grow") == 0)
+			to = &t->poll_grow;
+		else if (strcmp(end, ".poll-shrink") == 0)
+			to = &t->poll_shrink;
+		if (to) {
+			*to = v;
+			t->have_poll = true;
+		}
+	}
+}
+
+/* A CPU map as a list, "0-3,8", into out. */
+static void cpulist(const unsigned char *map, int len, char *out, size_t size)
+{
+	size_t at = 0;
+	out[0] = '\0';
+	for (int c = 0; c < len * 8; c++) {
+		if (!(map[c / 8] & (1u << (c % 8))))
+			continue;
+		int e = c;
+		while (e + 1 < len * 8 && (map[(e + 1) / 8] & (1u << ((e + 1) % 8))))
+			e++;
+		int w = e > c ? snprintf(out + at, size - at, "%s%d-%d", at ? "," : "", c, e)
+			      : snprintf(out + at, size - at, "%s%d", at ? "," : "", c);
+		if (w < 0 || (size_t)w >= size - at)
+			return; /* cut at the last whole range */
+		at += (size_t)w;
+		c = e;
+	}
+}
+
+static void iothread_affinity(virDomainPtr dom, struct hv_domain *d)
+{
+	virDomainIOThreadInfoPtr *info = NULL;
+	int n = virDomainGetIOThreadInfo(dom, &info, VIR_DOMAIN_AFFECT_LIVE);
+	for (int k = 0; k < n; k++) {
+		struct hv_iothread *t = iothread_of(d, info[k]->iothread_id);
+		cpulist(info[k]->cpumap, info[k]->cpumaplen, t->cpus, sizeof(t->cpus));
+		virDomainIOThreadInfoFree(info[k]);
+	}
+	free(info);
+}
+
+static int run_iothread(struct call *call)
+{
+	struct q_iothread *c = CALL_OWNER(struct q_iothread, call);
+	for (int i = 0; i < c->ndoms; i++)
+		lv_uuid(c->doms[i], hv_snapshot_add(&c->out)->uuid);
+	virDomainStatsRecordPtr *recs = NULL;
+	int nrec = virDomainListGetStats(c->doms, VIR_DOMAIN_STATS_IOTHREAD, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+	if (nrec < 0)
+		return -1;
+	/* records come in the order asked, less domains that went away */
+	int at = 0;
+	for (int r = 0; r < nrec; r++) {
+		char u[VIR_UUID_STRING_BUFLEN];
+		if (lv_uuid(recs[r]->dom, u) < 0)
+			continue;
+		while (at < c->ndoms && strcmp(c->out.dom[at].uuid, u) != 0)
+			at++;
+		if (at < c->ndoms)
+			iothread_record(&c->out.dom[at++], recs[r]);
+	}
+	virDomainStatsRecordListFree(recs);
+	for (int i = 0; i < c->ndoms; i++)
+		iothread_affinity(c->doms[i], &c->out.dom[i]);
+	return c->ndoms;
+}
+
+static void free_iothread(struct call *call)
+{
+	struct q_iothread *c = CALL_OWNER(struct q_iothread, call);
+	for (int i = 0; i < c->ndoms; i++)
+		virDomainFree(c->doms[i]);
+	free(c->doms);
+	hv_snapshot_free(&c->out);
+	free(c);
+}
+
+struct q_iothread *q_iothread_new(struct lv *lv, virDomainPtr *doms, int n)
+{
+	struct q_iothread *c = xcalloc(1, sizeof(*c));
+	call_init(&c->c, lv, run_iothread, free_iothread);
 	c->ndoms = n;
 	c->doms = ref_doms(doms, n);
 	return c;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a call asks of each domain's tuning, on the call's thread: its
- * disks' I/O limits (virDomainGetBlockIoTune), and its NUMA memory
- * placement with the host's free memory per NUMA node. */
+ * disks' I/O limits (virDomainGetBlockIoTune), its NUMA memory placement
+ * with the host's free memory per NUMA node, and its IOThreads. */
 #ifndef HVSCOPE_HV_LV_QUERY_TUNE_H
 #define HVSCOPE_HV_LV_QUERY_TUNE_H
 
@@ -35,6 +35,17 @@ struct q_numa {
 	struct hv_snapshot out;
 };
 struct q_numa *q_numa_new(struct lv *lv, virDomainPtr *doms, int n);
+
+/* Each domain's IOThreads into out.dom[i] (its UUID set): their polling
+ * from the iothread group of the bulk statistics, their affinity from
+ * virDomainGetIOThreadInfo. */
+struct q_iothread {
+	struct call c;
+	virDomainPtr *doms; /* referenced, NULL-terminated */
+	int ndoms;
+	struct hv_snapshot out;
+};
+struct q_iothread *q_iothread_new(struct lv *lv, virDomainPtr *doms, int n);
 
 #pragma GCC visibility pop
 

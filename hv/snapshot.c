@@ -86,6 +86,7 @@ static void domain_free(struct hv_domain *d)
 	free(d->blk);
 	free(d->note);
 	hv_labels_free(&d->info);
+	free(d->iothread);
 }
 
 void hv_snapshot_free(struct hv_snapshot *snap)
@@ -131,6 +132,9 @@ static void domain_copy(struct hv_domain *dst, const struct hv_domain *src)
 		labels_copy(&dst->blk[i].info, &src->blk[i].info);
 	}
 	labels_copy(&dst->info, &src->info);
+	dst->iothread = src->niothread ? xmalloc(src->niothread * sizeof(*src->iothread)) : NULL;
+	if (src->niothread)
+		memcpy(dst->iothread, src->iothread, src->niothread * sizeof(*src->iothread));
 }
 
 void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)

@@ -107,6 +107,15 @@ struct hv_job {
 	uint64_t fig[HV_JOB_FIGS];
 };
 
+/* An IOThread of a domain (HV_WANT_IOTHREAD): its polling, from
+ * libvirt's iothread group, and the host CPUs it may run on. */
+struct hv_iothread {
+	unsigned id;
+	bool have_poll;
+	uint64_t poll_max_ns, poll_grow, poll_shrink;
+	char cpus[64]; /* "0-3,8": its affinity; "" unknown */
+};
+
 struct hv_domain {
 	int id;        /* -1 when not running */
 	char *name;
@@ -131,6 +140,8 @@ struct hv_domain {
 	struct hv_balloon balloon;
 	struct hv_job job;
 	struct hv_labels info;   /* os_type, arch, machine, and metadata (HV_WANT_INFO) */
+	struct hv_iothread *iothread; /* not in packed copies */
+	size_t niothread;
 };
 
 /* A storage pool (HV_WANT_POOLS). */
@@ -214,6 +225,9 @@ enum {
 	 * placement (numatune mode and nodeset, as "numa:mode" and
 	 * "numa:nodeset" in its info labels): a call per domain. */
 	HV_WANT_NUMA = 1u << 7,
+	/* Each domain's IOThreads: their polling (libvirt's iothread group,
+	 * a QEMU monitor round trip per guest) and affinity. */
+	HV_WANT_IOTHREAD = 1u << 8,
 };
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or

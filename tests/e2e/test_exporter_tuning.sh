@@ -1,9 +1,11 @@
 # The exporter's tuning collectors on libvirt's test driver (no daemon),
 # each value against virsh for the same domain: every disk's I/O limits
 # (iotune) against `virsh blkdeviotune`, each domain's numatune mode and
-# nodeset (numa) against `virsh numatune`, and the host's free memory per
+# nodeset (numa) against `virsh numatune`, the host's free memory per
 # NUMA node against `virsh freecell --all` (test:///default: a node file
-# has no NUMA cells); off by default; promtool on the output.
+# has no NUMA cells), each IOThread's affinity and polling (iothread)
+# against `virsh iothreadinfo` and `virsh domstats --iothread`; off by
+# default; promtool on the output.
 . "$(dirname "$0")/lib.sh"
 need python3 curl virsh promtool
 N=6
@@ -27,9 +29,10 @@ scrape_with() {
 val() { awk -v k="$1" 'index($0, k) == 1 { print $NF }' "$TMP/m.txt"; }
 
 scrape_with "$URI"
-! grep -q 'hvscope_domain_block_limit_\|numa' "$TMP/m.txt" || fail "iotune or numa families with the collectors off by default"
+! grep -q 'hvscope_domain_block_limit_\|numa\|iothread' "$TMP/m.txt" || fail "iotune, numa or iothread families with the collectors off by default"
 
-scrape_with "$URI" --collector.iotune --collector.numa
+scrape_with "$URI" --collector.iotune --collector.numa --collector.iothread
+grep -qx 'hvscope_scrape_collector_success{collector="iothread"} 1' "$TMP/m.txt" || fail "iothread collector failed: $(grep collector= "$TMP/m.txt")"
 grep -qx 'hvscope_scrape_collector_success{collector="iotune"} 1' "$TMP/m.txt" || fail "iotune collector failed: $(grep collector= "$TMP/m.txt")"
 grep -qx 'hvscope_scrape_collector_success{collector="numa"} 1' "$TMP/m.txt" || fail "numa collector failed: $(grep collector= "$TMP/m.txt")"
 # virsh's field name -> hvscope's family and direction
@@ -46,7 +49,7 @@ fam() {
 	*) echo "" ;;
 	esac
 }
-checked=0 nonzero=0
+checked=0 nonzero=0 iothreads=0 polls=0
 for i in $(seq 0 $((N - 1))); do
 	d=$(printf 'dom%04d' "$i")
 	u=$(virsh -c "$URI" domuuid "$d")
@@ -64,7 +67,25 @@ for i in $(seq 0 $((N - 1))); do
 	set=$(virsh -c "$URI" numatune "$d" | awk -F': *' '$1 ~ /^numa_nodeset/ { print $2 }')
 	grep -qx "hvscope_domain_numa_info{domain=\"$d\",uuid=\"$u\",mode=\"$mode\",nodeset=\"$set\"} 1" "$TMP/m.txt" ||
 		fail "$d numatune: $(grep "numa_info{domain=\"$d\"" "$TMP/m.txt"), virsh $mode $set"
+	while read -r id cpus; do
+		grep -qx "hvscope_domain_iothread_info{domain=\"$d\",uuid=\"$u\",iothread=\"$id\",cpus=\"$cpus\"} 1" "$TMP/m.txt" ||
+			fail "$d IOThread $id: $(grep "iothread_info{domain=\"$d\"" "$TMP/m.txt"), virsh iothreadinfo $cpus"
+		iothreads=$((iothreads + 1))
+	done < <(virsh -c "$URI" iothreadinfo "$d" | awk '$1 ~ /^[0-9]+$/ { print $1, $2 }')
+	while IFS='=' read -r k v; do
+		k=${k# *} id=${k#iothread.} f=${id#*.} id=${id%%.*}
+		case $f in
+		poll-max-ns) got=$(val "hvscope_domain_iothread_poll_max_seconds{domain=\"$d\",uuid=\"$u\",iothread=\"$id\"}")
+			want=$(printf '%d.%09d' $((v / 1000000000)) $((v % 1000000000))) ;;
+		poll-grow | poll-shrink) got=$(val "hvscope_domain_iothread_${f/-/_}{domain=\"$d\",uuid=\"$u\",iothread=\"$id\"}") want=$v ;;
+		*) continue ;;
+		esac
+		[ "$got" = "$want" ] || fail "$d IOThread $id $f: exporter '$got', virsh domstats '$want'"
+		polls=$((polls + 1))
+	done < <(virsh -c "$URI" domstats --iothread "$d" | sed -n 's/^ *\(iothread\.[0-9].*\)/\1/p')
 done
+[ $iothreads -ge $N ] && [ $polls = $((iothreads * 3)) ] || fail "compared $iothreads IOThreads and $polls polling figures"
+note "iothread: $iothreads IOThreads' affinity equal to virsh iothreadinfo, $polls polling figures to virsh domstats --iothread"
 [ $checked = $((N * 18)) ] || fail "compared $checked limits, want $((N * 18))"
 [ $nonzero -ge $((N * 3)) ] || fail "only $nonzero limits set in the node file"
 note "iotune: $checked limits of $N disks equal to virsh blkdeviotune ($nonzero set); numa: $N placements equal to virsh numatune"

@@ -372,6 +372,14 @@ static void rich_snapshot(struct hv_snapshot *s)
 			d->job.fig[k] = 10ULL * k + 1;
 		d->job.fig[HV_JOB_DOWNTIME_MS] = 1500;
 		d->job.fig[HV_JOB_THROTTLE] = 7;
+		/* two IOThreads of the second domain, one without its polling */
+		d->niothread = 2 * (size_t)n;
+		d->iothread = n ? xcalloc(2, sizeof(*d->iothread)) : NULL;
+		for (size_t k = 0; k < d->niothread; k++) {
+			d->iothread[k] = (struct hv_iothread){ .id = (unsigned)k + 1, .have_poll = k == 0, .poll_max_ns = 32768,
+							      .poll_grow = 2, .poll_shrink = 3 };
+			snprintf(d->iothread[k].cpus, sizeof(d->iothread[k].cpus), "%s", k ? "" : "0-3,8");
+		}
 	}
 	struct hv_domain *off = dom(s, -1, "off", "00000000-0000-0000-0000-000000000009");
 	off->state = HV_SHUTOFF;
