@@ -75,7 +75,7 @@ HV_SRC := hv/snapshot.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_json.c hv/
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
 	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
 TUI_SRC := tui/fields.c tui/batch.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
-EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/fam_tune.c exporter/fam_jobs.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/fam_tune.c exporter/fam_jobs.c exporter/fam_perf.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/http.c exporter/serve.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.c diag/collect_virt.c diag/collect_check.c diag/collect.c diag/collect_hv.c diag/make.c
 CLI_SRC := cli/cmd_check.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
@@ -127,7 +127,7 @@ $(BUILD)/%.pic.o: %.c
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
-LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_job.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_query_tune.c hv/lv_map.c \
+LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_job.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_query_tune.c hv/lv_query_perf.c hv/lv_map.c \
 	hv/lv_fill.c hv/lv_share.c hv/lv_extra.c hv/lv_dump.c hv/libvirt.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread $(MOD_LIBC)

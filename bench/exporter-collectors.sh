@@ -17,10 +17,10 @@
 # hvscope-exporter(1) follow these figures.
 #
 # exporter-collectors.sh testdriver: the same for the collectors the test
-# driver serves (iotune, numa, iothread, jobs and the defaults), with DOMAINS
+# driver serves (iotune, numa, iothread, perf, jobs and the defaults), with DOMAINS
 # (default 1,000) domains of libvirt's test driver, each disk with I/O
-# limits and each domain with a numatune and IOThreads (tests/make-node-xml.py
-# tuned): no
+# limits and each domain with a numatune, IOThreads and perf events
+# (tests/make-node-xml.py tuned): no
 # daemon, no guest; what a collector costs hvscope itself per domain, with
 # the driver's own calls nearly free.
 set -eu
@@ -34,7 +34,7 @@ if [ "${1:-}" = testdriver ]; then
 	python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" "$N" tuned
 	port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 	median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-	configs=(core iotune numa iothread jobs default)
+	configs=(core iotune numa iothread perf jobs default)
 	declare -A url
 	for c in "${configs[@]}"; do
 		case $c in
@@ -55,7 +55,7 @@ if [ "${1:-}" = testdriver ]; then
 			curl -fs -o /dev/null -w '%{time_total}\n' "${url[$c]}" >> "$tmp/t.$c"
 		done
 	done
-	echo "$N test-driver domains, each with a disk with I/O limits, a numatune and IOThreads; median of $RUNS scrapes"
+	echo "$N test-driver domains, each with a disk with I/O limits, a numatune, IOThreads and perf events; median of $RUNS scrapes"
 	base=$(median < "$tmp/t.core")
 	printf '%-8s %10s %8s %12s   %s\n' config "median ms" "x core" "+ms/1000 dom" "collector's own duration (last scrape)"
 	for c in "${configs[@]}"; do
@@ -93,13 +93,13 @@ for i in $(seq "$N"); do
 done
 echo "$N guests ($(virsh -c qemu:///system dumpxml "${names[0]}" | sed -n "s/.*<domain type='\([a-z]*\)'.*/\1/p")), each with a disk, an interface and balloon statistics"
 
-configs=(core "memory" "vcpu" "info" "jobs" "iotune" "numa" "iothread" "inactive" "pools" all-c1 all-c2 all default-c1 default)
+configs=(core "memory" "vcpu" "info" "jobs" "iotune" "numa" "iothread" "perf" "inactive" "pools" all-c1 all-c2 all default-c1 default)
 declare -A url
 for c in "${configs[@]}"; do
 	case $c in
 	core) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools) ;;
-	all) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread) ;;
-	all-c*) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --libvirt.connections "${c#all-c}") ;;
+	all) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf) ;;
+	all-c*) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf --libvirt.connections "${c#all-c}") ;;
 	default-c1) args=(--libvirt.connections 1) ;;
 	default) args=() ;;
 	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c" --libvirt.connections 1) ;;

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "hv/lv_extra.h"
+#include "hv/lv_query_perf.h"
 #include "hv/lv_query_tune.h"
 
 /* The inactive domains and pools the sample's own call brought. */
@@ -110,6 +111,20 @@ static void merge_iothread(struct hv_snapshot *snap, struct call *call, const si
 	}
 }
 
+/* Each domain's perf events, moved. */
+static void merge_perf(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	struct q_perf *c = CALL_OWNER(struct q_perf, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		free(d->perf);
+		d->perf = c->out.dom[i].perf;
+		d->nperf = c->out.dom[i].nperf;
+		c->out.dom[i].perf = NULL;
+		c->out.dom[i].nperf = 0;
+	}
+}
+
 /* The I/O limits' call, of the disks each domain has in the sample. */
 static struct call *iotune_call(struct lv *lv, const struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n)
 {
@@ -150,7 +165,7 @@ static void merge_shares(struct hv_snapshot *snap, const struct shares *s, const
 void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 		      struct node_extra *nx)
 {
-	struct extra ex[5];
+	struct extra ex[6];
 	size_t nex = 0;
 	/* The balloon and vcpu groups each take the domain's job: asked in
 	 * two calls at once, with NOWAIT, one would find the other's job held
@@ -177,6 +192,8 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		ex[nex++] = (struct extra){ "iotune", iotune_call(lv, snap, doms, slot, n), merge_iotune, NULL };
 	if (hv->want & HV_WANT_IOTHREAD && n)
 		ex[nex++] = (struct extra){ "iothread", &q_iothread_new(lv, doms, n)->c, merge_iothread, NULL };
+	if (hv->want & HV_WANT_PERF && n)
+		ex[nex++] = (struct extra){ "perf", &q_perf_new(lv, doms, n)->c, merge_perf, NULL };
 	if (hv->want & HV_WANT_NUMA)
 		ex[nex++] = (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL };
 	for (size_t i = 0; i < nex; i++)

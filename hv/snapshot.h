@@ -116,6 +116,14 @@ struct hv_iothread {
 	char cpus[64]; /* "0-3,8": its affinity; "" unknown */
 };
 
+/* A perf event libvirt enabled for a domain (HV_WANT_PERF), and its
+ * figure from the perf group where the host gave one. */
+struct hv_perf {
+	char event[80]; /* libvirt's name ("cpu_cycles", "cmt"), a typed parameter's field */
+	bool have_value;
+	uint64_t value;
+};
+
 struct hv_domain {
 	int id;        /* -1 when not running */
 	char *name;
@@ -142,6 +150,8 @@ struct hv_domain {
 	struct hv_labels info;   /* os_type, arch, machine, and metadata (HV_WANT_INFO) */
 	struct hv_iothread *iothread; /* not in packed copies */
 	size_t niothread;
+	struct hv_perf *perf; /* enabled events; not in packed copies */
+	size_t nperf;
 };
 
 /* A storage pool (HV_WANT_POOLS). */
@@ -228,6 +238,10 @@ enum {
 	/* Each domain's IOThreads: their polling (libvirt's iothread group,
 	 * a QEMU monitor round trip per guest) and affinity. */
 	HV_WANT_IOTHREAD = 1u << 8,
+	/* The perf events each domain has enabled and their figures
+	 * (libvirt's perf group: counters QEMU's threads keep in the host's
+	 * kernel, no monitor). */
+	HV_WANT_PERF = 1u << 9,
 };
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or

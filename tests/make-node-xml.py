@@ -4,8 +4,8 @@
 # and one NIC each; with "special" the first five are named with a quote, a
 # backslash, a newline, UTF-8 and a space; with "tuned" each disk has I/O
 # limits (<iotune>, a value of its own for each) and each domain a
-# <numatune>, the mode and nodeset going round, and one or two IOThreads,
-# the first pinned.  Used by tests/e2e and bench/.
+# <numatune>, the mode and nodeset going round, one or two IOThreads,
+# the first pinned, and perf events (none for every third domain).  Used by tests/e2e and bench/.
 import sys
 import uuid
 from xml.sax.saxutils import escape
@@ -33,7 +33,11 @@ def iotune(i):
 def numatune(i):
     mode = ("strict", "interleave", "preferred")[i % 3]
     return (f"<numatune><memory mode='{mode}' nodeset='{i % 2}'/></numatune><iothreads>{1 + i % 2}</iothreads>"
-            f"<cputune><iothreadpin iothread='1' cpuset='{i % 4},{i % 4 + 2}-{i % 4 + 4}'/></cputune>")
+            f"<cputune><iothreadpin iothread='1' cpuset='{i % 4},{i % 4 + 2}-{i % 4 + 4}'/></cputune>"
+            + ("" if i % 3 == 2 else "<perf>" + "".join(f"<event name='{e}' enabled='yes'/>" for e in PERF[i % 3:i % 3 + 2]) + "</perf>"))
+
+
+PERF = ["cpu_cycles", "cmt", "page_faults", "mbml"]
 
 
 odd = ['q"uote', 'back\\slash', 'new\nline', 'ünïcødé-名前', 'with space']

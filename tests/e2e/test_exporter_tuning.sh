@@ -4,8 +4,12 @@
 # nodeset (numa) against `virsh numatune`, the host's free memory per
 # NUMA node against `virsh freecell --all` (test:///default: a node file
 # has no NUMA cells), each IOThread's affinity and polling (iothread)
-# against `virsh iothreadinfo` and `virsh domstats --iothread`; off by
-# default; promtool on the output.
+# against `virsh iothreadinfo` and `virsh domstats --iothread`, each
+# domain's perf events (perf) against `virsh perf`, and the count of
+# domains with perf events, 0 on a node with none; off by default;
+# promtool on the output.  The test driver gives no perf figures nor a
+# job: their values are tested by the unit tests' golden text, the jobs'
+# also live (test_exporter_jobs.sh).
 . "$(dirname "$0")/lib.sh"
 need python3 curl virsh promtool
 N=6
@@ -29,9 +33,10 @@ scrape_with() {
 val() { awk -v k="$1" 'index($0, k) == 1 { print $NF }' "$TMP/m.txt"; }
 
 scrape_with "$URI"
-! grep -q 'hvscope_domain_block_limit_\|numa\|iothread' "$TMP/m.txt" || fail "iotune, numa or iothread families with the collectors off by default"
+! grep -q 'hvscope_domain_block_limit_\|numa\|iothread\|perf' "$TMP/m.txt" || fail "iotune, numa, iothread or perf families with the collectors off by default"
 
-scrape_with "$URI" --collector.iotune --collector.numa --collector.iothread
+scrape_with "$URI" --collector.iotune --collector.numa --collector.iothread --collector.perf
+grep -qx 'hvscope_scrape_collector_success{collector="perf"} 1' "$TMP/m.txt" || fail "perf collector failed: $(grep collector= "$TMP/m.txt")"
 grep -qx 'hvscope_scrape_collector_success{collector="iothread"} 1' "$TMP/m.txt" || fail "iothread collector failed: $(grep collector= "$TMP/m.txt")"
 grep -qx 'hvscope_scrape_collector_success{collector="iotune"} 1' "$TMP/m.txt" || fail "iotune collector failed: $(grep collector= "$TMP/m.txt")"
 grep -qx 'hvscope_scrape_collector_success{collector="numa"} 1' "$TMP/m.txt" || fail "numa collector failed: $(grep collector= "$TMP/m.txt")"
@@ -49,7 +54,7 @@ fam() {
 	*) echo "" ;;
 	esac
 }
-checked=0 nonzero=0 iothreads=0 polls=0
+checked=0 nonzero=0 iothreads=0 polls=0 perfdoms=0
 for i in $(seq 0 $((N - 1))); do
 	d=$(printf 'dom%04d' "$i")
 	u=$(virsh -c "$URI" domuuid "$d")
@@ -67,6 +72,10 @@ for i in $(seq 0 $((N - 1))); do
 	set=$(virsh -c "$URI" numatune "$d" | awk -F': *' '$1 ~ /^numa_nodeset/ { print $2 }')
 	grep -qx "hvscope_domain_numa_info{domain=\"$d\",uuid=\"$u\",mode=\"$mode\",nodeset=\"$set\"} 1" "$TMP/m.txt" ||
 		fail "$d numatune: $(grep "numa_info{domain=\"$d\"" "$TMP/m.txt"), virsh $mode $set"
+	want=$(virsh -c "$URI" perf "$d" | awk -F' *: *' '$2 == "enabled" { print $1 }' | sort | tr '\n' ' ')
+	got=$(sed -n "s/^hvscope_domain_perf_event_enabled{domain=\"$d\",uuid=\"$u\",event=\"\([a-z_]*\)\"} 1\$/\1/p" "$TMP/m.txt" | sort | tr '\n' ' ')
+	[ "$got" = "$want" ] || fail "$d perf events: exporter '$got', virsh perf '$want'"
+	[ -z "$want" ] || perfdoms=$((perfdoms + 1))
 	while read -r id cpus; do
 		grep -qx "hvscope_domain_iothread_info{domain=\"$d\",uuid=\"$u\",iothread=\"$id\",cpus=\"$cpus\"} 1" "$TMP/m.txt" ||
 			fail "$d IOThread $id: $(grep "iothread_info{domain=\"$d\"" "$TMP/m.txt"), virsh iothreadinfo $cpus"
@@ -85,6 +94,11 @@ for i in $(seq 0 $((N - 1))); do
 	done < <(virsh -c "$URI" domstats --iothread "$d" | sed -n 's/^ *\(iothread\.[0-9].*\)/\1/p')
 done
 [ $iothreads -ge $N ] && [ $polls = $((iothreads * 3)) ] || fail "compared $iothreads IOThreads and $polls polling figures"
+[ "$(val hvscope_perf_domains)" = $perfdoms ] && [ $perfdoms -gt 0 ] || fail "perf domains: exporter $(val hvscope_perf_domains), virsh $perfdoms"
+note "perf: the enabled events of $N domains equal to virsh perf ($perfdoms with some)"
+make_node_xml "$TMP/plain.xml" 3
+scrape_with "test://$TMP/plain.xml" --collector.perf
+[ "$(val hvscope_perf_domains)" = 0 ] && ! grep -q '^hvscope_domain_perf' "$TMP/m.txt" || fail "perf on domains without events: $(grep perf "$TMP/m.txt")"
 note "iothread: $iothreads IOThreads' affinity equal to virsh iothreadinfo, $polls polling figures to virsh domstats --iothread"
 [ $checked = $((N * 18)) ] || fail "compared $checked limits, want $((N * 18))"
 [ $nonzero -ge $((N * 3)) ] || fail "only $nonzero limits set in the node file"

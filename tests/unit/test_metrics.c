@@ -372,6 +372,16 @@ static void rich_snapshot(struct hv_snapshot *s)
 			d->job.fig[k] = 10ULL * k + 1;
 		d->job.fig[HV_JOB_DOWNTIME_MS] = 1500;
 		d->job.fig[HV_JOB_THROTTLE] = 7;
+		/* perf events of the second domain: a count, RDT's gauges, one
+		 * enabled without a figure */
+		static const char *const ev[] = { "cpu_cycles", "cmt", "mbmt", "mbml" };
+		d->nperf = n ? 4 : 0;
+		d->perf = n ? xcalloc(4, sizeof(*d->perf)) : NULL;
+		for (size_t k = 0; k < d->nperf; k++) {
+			snprintf(d->perf[k].event, sizeof(d->perf[k].event), "%s", ev[k]);
+			d->perf[k].have_value = k < 3;
+			d->perf[k].value = 4096ULL * (k + 1);
+		}
 		/* two IOThreads of the second domain, one without its polling */
 		d->niothread = 2 * (size_t)n;
 		d->iothread = n ? xcalloc(2, sizeof(*d->iothread)) : NULL;
@@ -394,6 +404,7 @@ static void rich_snapshot(struct hv_snapshot *s)
 	}
 	hv_snapshot_part(s, "domains", true, 0.25, NULL);
 	hv_snapshot_part(s, "memory", false, 1.5, "no answer");
+	hv_snapshot_part(s, "perf", true, 0.125, NULL);
 }
 
 /* Every family of a rich snapshot, byte for byte, in both formats: the
