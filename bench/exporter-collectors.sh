@@ -93,13 +93,13 @@ for i in $(seq "$N"); do
 done
 echo "$N guests ($(virsh -c qemu:///system dumpxml "${names[0]}" | sed -n "s/.*<domain type='\([a-z]*\)'.*/\1/p")), each with a disk, an interface and balloon statistics"
 
-configs=(core "memory" "vcpu" "info" "jobs" "iotune" "numa" "iothread" "perf" "inactive" "pools" all-c1 all-c2 all default-c1 default)
+configs=(core "memory" "vcpu" "info" "jobs" "iotune" "numa" "iothread" "perf" "dirtyrate" "inactive" "pools" all-c1 all-c2 all default-c1 default)
 declare -A url
 for c in "${configs[@]}"; do
 	case $c in
 	core) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools) ;;
-	all) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf) ;;
-	all-c*) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf --libvirt.connections "${c#all-c}") ;;
+	all) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf --collector.dirtyrate) ;;
+	all-c*) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf --collector.dirtyrate --libvirt.connections "${c#all-c}") ;;
 	default-c1) args=(--libvirt.connections 1) ;;
 	default) args=() ;;
 	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c" --libvirt.connections 1) ;;

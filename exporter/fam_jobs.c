@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The details of a running migration or save, as virsh domjobinfo shows
- * them: a family per detail, written when a running job has it. */
+ * them: a family per detail, written when a running job has it; and the
+ * guests' measured memory dirty rate. */
 #include "exporter/fam_jobs.h"
 
 #include <stdio.h>
@@ -71,4 +72,26 @@ void families_job_details(const struct series_ctx *c, struct buf *o)
 			}
 		}
 	}
+}
+
+void families_dirtyrate(const struct series_ctx *c, struct buf *o)
+{
+	const struct hv_snapshot *s = c->s;
+	size_t n = 0;
+	for (size_t i = 0; i < s->ndom; i++)
+		n += s->dom[i].dirty.have;
+	if (!n)
+		return;
+	domain_family(o, c, "hvscope_domain_memory_dirty_rate_bytes_per_second", "gauge",
+		      "Memory the guest dirtied per second when last measured (QEMU's page sampling, once a minute).", n);
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].dirty.have)
+			series_u64(o, "hvscope_domain_memory_dirty_rate_bytes_per_second", c->l, i, NULL, NULL,
+				   s->dom[i].dirty.mib_per_s * 1048576ULL);
+	domain_family(o, c, "hvscope_domain_memory_dirty_rate_timestamp_seconds", "gauge", "When the guest's dirty rate was last measured.",
+		      n);
+	for (size_t i = 0; i < s->ndom; i++)
+		if (s->dom[i].dirty.have)
+			series_u64(o, "hvscope_domain_memory_dirty_rate_timestamp_seconds", c->l, i, NULL, NULL,
+				   s->dom[i].dirty.start + s->dom[i].dirty.period_s);
 }

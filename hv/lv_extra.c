@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "hv/lv_extra.h"
+#include "hv/lv_query_dirty.h"
 #include "hv/lv_query_perf.h"
 #include "hv/lv_query_tune.h"
 
@@ -125,6 +126,14 @@ static void merge_perf(struct hv_snapshot *snap, struct call *call, const size_t
 	}
 }
 
+/* Each domain's last dirty rate. */
+static void merge_dirty(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	const struct q_dirty *c = CALL_OWNER(struct q_dirty, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++)
+		snap->dom[slot[i]].dirty = c->out.dom[i].dirty;
+}
+
 /* The I/O limits' call, of the disks each domain has in the sample. */
 static struct call *iotune_call(struct lv *lv, const struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n)
 {
@@ -165,7 +174,7 @@ static void merge_shares(struct hv_snapshot *snap, const struct shares *s, const
 void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 		      struct node_extra *nx)
 {
-	struct extra ex[6];
+	struct extra ex[7];
 	size_t nex = 0;
 	/* The balloon and vcpu groups each take the domain's job: asked in
 	 * two calls at once, with NOWAIT, one would find the other's job held
@@ -194,6 +203,8 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		ex[nex++] = (struct extra){ "iothread", &q_iothread_new(lv, doms, n)->c, merge_iothread, NULL };
 	if (hv->want & HV_WANT_PERF && n)
 		ex[nex++] = (struct extra){ "perf", &q_perf_new(lv, doms, n)->c, merge_perf, NULL };
+	if (hv->want & HV_WANT_DIRTYRATE && n)
+		ex[nex++] = (struct extra){ "dirtyrate", &q_dirty_new(lv, doms, n, snap->wall)->c, merge_dirty, NULL };
 	if (hv->want & HV_WANT_NUMA)
 		ex[nex++] = (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL };
 	for (size_t i = 0; i < nex; i++)

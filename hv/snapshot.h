@@ -124,6 +124,15 @@ struct hv_perf {
 	uint64_t value;
 };
 
+/* The guest's memory dirty rate (HV_WANT_DIRTYRATE): the last
+ * calculation QEMU finished, which hv starts again on its schedule. */
+struct hv_dirtyrate {
+	bool have;          /* a calculation finished */
+	uint64_t mib_per_s; /* MiB dirtied per second */
+	uint64_t start;     /* unix seconds it started */
+	uint64_t period_s;  /* how long it measured */
+};
+
 struct hv_domain {
 	int id;        /* -1 when not running */
 	char *name;
@@ -152,6 +161,7 @@ struct hv_domain {
 	size_t niothread;
 	struct hv_perf *perf; /* enabled events; not in packed copies */
 	size_t nperf;
+	struct hv_dirtyrate dirty;
 };
 
 /* A storage pool (HV_WANT_POOLS). */
@@ -165,7 +175,7 @@ struct hv_pool {
 /* How one part of a sample went: the domains' figures ("domains"), and
  * each group asked apart from them, which can fail or miss the deadline
  * alone. */
-#define HV_MAX_PARTS 12
+#define HV_MAX_PARTS 16
 struct hv_part {
 	const char *name; /* static */
 	bool ok;
@@ -242,7 +252,14 @@ enum {
 	 * (libvirt's perf group: counters QEMU's threads keep in the host's
 	 * kernel, no monitor). */
 	HV_WANT_PERF = 1u << 9,
+	/* Each guest's memory dirty rate: libvirt's dirtyrate group (a QEMU
+	 * monitor round trip per guest), and a new calculation started
+	 * where the last is older than HV_DIRTYRATE_EVERY_S. */
+	HV_WANT_DIRTYRATE = 1u << 10,
 };
+/* How often a guest's dirty rate is measured, and for how long. */
+#define HV_DIRTYRATE_EVERY_S 60
+#define HV_DIRTYRATE_PERIOD_S 1
 /* What the hypervisor says about its configuration, for support bundles:
  * documents named like files ("capabilities.xml", "domains/web1.xml"), or
  * why one could not be had. */

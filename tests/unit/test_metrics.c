@@ -382,6 +382,7 @@ static void rich_snapshot(struct hv_snapshot *s)
 			d->perf[k].have_value = k < 3;
 			d->perf[k].value = 4096ULL * (k + 1);
 		}
+		d->dirty = (struct hv_dirtyrate){ .have = n, .mib_per_s = 3, .start = 1700000000, .period_s = 1 };
 		/* two IOThreads of the second domain, one without its polling */
 		d->niothread = 2 * (size_t)n;
 		d->iothread = n ? xcalloc(2, sizeof(*d->iothread)) : NULL;
