@@ -17,7 +17,7 @@
 # hvscope-exporter(1) follow these figures.
 #
 # exporter-collectors.sh testdriver: the same for the collectors the test
-# driver serves (iotune, numa, iothread, perf, jobs and the defaults), with DOMAINS
+# driver serves (iotune, numa, iothread, perf, dirtyrate, jobs and the defaults), with DOMAINS
 # (default 1,000) domains of libvirt's test driver, each disk with I/O
 # limits and each domain with a numatune, IOThreads and perf events
 # (tests/make-node-xml.py tuned): no
@@ -34,7 +34,7 @@ if [ "${1:-}" = testdriver ]; then
 	python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" "$N" tuned
 	port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 	median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-	configs=(core iotune numa iothread perf jobs default)
+	configs=(core iotune numa iothread perf dirtyrate jobs default)
 	declare -A url
 	for c in "${configs[@]}"; do
 		case $c in
