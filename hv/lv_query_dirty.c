@@ -3,7 +3,9 @@
  * runs in QEMU for HV_DIRTYRATE_PERIOD_S; the call never waits for one:
  * it reads the last result and starts the next where the last began
  * HV_DIRTYRATE_EVERY_S ago or none ever ran, so a scrape costs the read
- * and, once a minute per guest, the start. */
+ * and, once a minute per guest, the start, over a read-write connection
+ * opened for it (the sample's own are read-only, which libvirt refuses
+ * the start). */
 #include <string.h>
 
 #include "hv/lv_query_dirty.h"
@@ -42,6 +44,39 @@ static bool take(struct hv_domain *d, const struct dirty_rec *x, double now)
 	return x->status == VIR_DOMAIN_DIRTYRATE_UNSTARTED || now - (double)x->start >= HV_DIRTYRATE_EVERY_S;
 }
 
+/* Start a calculation on each domain due, over a read-write connection
+ * of its own; -1 (libvirt's error) when that connection is refused, as
+ * for an exporter without the right to write.  A guest that cannot (an
+ * old QEMU, a driver without it) refuses alone, the others unaffected. */
+static int start_due(struct q_dirty *c, const bool *due)
+{
+	bool any = false;
+	for (int i = 0; i < c->ndoms; i++)
+		any |= due[i];
+	if (!any)
+		return c->ndoms;
+	virConnectPtr rw = virConnectOpen(c->uri);
+	if (!rw)
+		return -1;
+	int r = c->ndoms;
+	for (int i = 0; i < c->ndoms; i++) {
+		unsigned char raw[VIR_UUID_BUFLEN];
+		if (!due[i] || virDomainGetUUID(c->doms[i], raw) < 0)
+			continue;
+		virDomainPtr d = virDomainLookupByUUID(rw, raw);
+		if (d && virDomainStartDirtyRateCalc(d, HV_DIRTYRATE_PERIOD_S, 0) == 0)
+			c->started++;
+		else if (virGetLastErrorCode() == VIR_ERR_OPERATION_DENIED)
+			r = -1;
+		if (d)
+			virDomainFree(d);
+		if (r < 0)
+			break;
+	}
+	virConnectClose(rw);
+	return r;
+}
+
 static int run_dirty(struct call *call)
 {
 	struct q_dirty *c = CALL_OWNER(struct q_dirty, call);
@@ -51,6 +86,7 @@ static int run_dirty(struct call *call)
 	int nrec = virDomainListGetStats(c->doms, VIR_DOMAIN_STATS_DIRTYRATE, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	if (nrec < 0)
 		return -1;
+	bool *due = xcalloc((size_t)c->ndoms + 1, sizeof(*due));
 	/* records come in the order asked, less domains that went away */
 	int at = 0;
 	for (int r = 0; r < nrec; r++) {
@@ -63,14 +99,13 @@ static int run_dirty(struct call *call)
 			break;
 		struct dirty_rec x = { 0 };
 		read_record(recs[r], &x);
-		/* a guest that cannot (not running, an old QEMU) refuses: no
-		 * figure, the others unaffected */
-		if (take(&c->out.dom[at], &x, c->now) && virDomainStartDirtyRateCalc(c->doms[at], HV_DIRTYRATE_PERIOD_S, 0) == 0)
-			c->started++;
+		due[at] = take(&c->out.dom[at], &x, c->now);
 		at++;
 	}
 	virDomainStatsRecordListFree(recs);
-	return c->ndoms;
+	int r = start_due(c, due);
+	free(due);
+	return r;
 }
 
 static void free_dirty(struct call *call)
@@ -79,6 +114,7 @@ static void free_dirty(struct call *call)
 	for (int i = 0; i < c->ndoms; i++)
 		virDomainFree(c->doms[i]);
 	free(c->doms);
+	free(c->uri);
 	hv_snapshot_free(&c->out);
 	free(c);
 }
@@ -89,6 +125,7 @@ struct q_dirty *q_dirty_new(struct lv *lv, virDomainPtr *doms, int n, double now
 	call_init(&c->c, lv, run_dirty, free_dirty);
 	c->ndoms = n;
 	c->now = now;
+	c->uri = xstrdup(lv->uri);
 	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
 	for (int i = 0; i < n; i++) {
 		virDomainRef(doms[i]);

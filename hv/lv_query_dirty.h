@@ -2,7 +2,9 @@
 /* Each guest's memory dirty rate, asked on a call's thread: the last
  * calculation's result from the dirtyrate group, and a new calculation
  * started (virDomainStartDirtyRateCalc, which QEMU runs on its own and
- * answers at once) where the last is older than the schedule. */
+ * answers at once) where the last is older than the schedule.  Starting
+ * one is refused on the read-only connections a sample uses: the call
+ * opens a read-write one to the same URI for it, only when one is due. */
 #ifndef HVSCOPE_HV_LV_QUERY_DIRTY_H
 #define HVSCOPE_HV_LV_QUERY_DIRTY_H
 
@@ -16,6 +18,7 @@ struct q_dirty {
 	virDomainPtr *doms; /* referenced, NULL-terminated */
 	int ndoms;
 	double now;      /* unix time of the sample */
+	char *uri;       /* for the read-write connection */
 	int started;     /* calculations started */
 	struct hv_snapshot out;
 };
