@@ -204,7 +204,7 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 	if (hv->want & HV_WANT_PERF && n)
 		ex[nex++] = (struct extra){ "perf", &q_perf_new(lv, doms, n)->c, merge_perf, NULL };
 	if (hv->want & HV_WANT_DIRTYRATE && n)
-		ex[nex++] = (struct extra){ "dirtyrate", &q_dirty_new(lv, doms, n, snap->wall)->c, merge_dirty, NULL };
+		ex[nex++] = (struct extra){ "dirtyrate", &q_dirty_new(lv, doms, n, snap->mono, snap->wall)->c, merge_dirty, NULL };
 	if (hv->want & HV_WANT_NUMA)
 		ex[nex++] = (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL };
 	for (size_t i = 0; i < nex; i++)

@@ -32,16 +32,19 @@ static void read_record(const virDomainStatsRecord *r, struct dirty_rec *x)
 	}
 }
 
-/* The domain's record into d; whether to start a calculation. */
-static bool take(struct hv_domain *d, const struct dirty_rec *x, double now)
+/* The domain's record into d (its start as unix time); whether to start
+ * a calculation. */
+static bool take(struct hv_domain *d, const struct dirty_rec *x, double mono, double wall)
 {
+	double age = mono - (double)x->start;
 	if (x->status == VIR_DOMAIN_DIRTYRATE_MEASURED && x->have_rate && x->mbps >= 0) {
-		d->dirty = (struct hv_dirtyrate){ .have = true, .mib_per_s = (uint64_t)x->mbps, .start = (uint64_t)x->start,
-						  .period_s = (uint64_t)x->period };
+		double start = wall - age;
+		d->dirty = (struct hv_dirtyrate){ .have = true, .mib_per_s = (uint64_t)x->mbps,
+						  .start = start > 0 ? (uint64_t)(start + 0.5) : 0, .period_s = (uint64_t)x->period };
 	}
 	if (x->status == VIR_DOMAIN_DIRTYRATE_MEASURING)
 		return false;
-	return x->status == VIR_DOMAIN_DIRTYRATE_UNSTARTED || now - (double)x->start >= HV_DIRTYRATE_EVERY_S;
+	return x->status == VIR_DOMAIN_DIRTYRATE_UNSTARTED || age >= HV_DIRTYRATE_EVERY_S || age < 0;
 }
 
 /* Start a calculation on each domain due, over a read-write connection
@@ -99,7 +102,7 @@ static int run_dirty(struct call *call)
 			break;
 		struct dirty_rec x = { 0 };
 		read_record(recs[r], &x);
-		due[at] = take(&c->out.dom[at], &x, c->now);
+		due[at] = take(&c->out.dom[at], &x, c->mono, c->wall);
 		at++;
 	}
 	virDomainStatsRecordListFree(recs);
@@ -119,12 +122,13 @@ static void free_dirty(struct call *call)
 	free(c);
 }
 
-struct q_dirty *q_dirty_new(struct lv *lv, virDomainPtr *doms, int n, double now)
+struct q_dirty *q_dirty_new(struct lv *lv, virDomainPtr *doms, int n, double mono, double wall)
 {
 	struct q_dirty *c = xcalloc(1, sizeof(*c));
 	call_init(&c->c, lv, run_dirty, free_dirty);
 	c->ndoms = n;
-	c->now = now;
+	c->mono = mono;
+	c->wall = wall;
 	c->uri = xstrdup(lv->uri);
 	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
 	for (int i = 0; i < n; i++) {

@@ -17,12 +17,14 @@ struct q_dirty {
 	struct call c;
 	virDomainPtr *doms; /* referenced, NULL-terminated */
 	int ndoms;
-	double now;      /* unix time of the sample */
+	double mono, wall; /* the sample's CLOCK_MONOTONIC and unix times */
 	char *uri;       /* for the read-write connection */
 	int started;     /* calculations started */
 	struct hv_snapshot out;
 };
-struct q_dirty *q_dirty_new(struct lv *lv, virDomainPtr *doms, int n, double now);
+/* QEMU times a calculation by the host's monotonic clock (seconds):
+ * mono, the sample's, is compared with it, which holds for a local URI. */
+struct q_dirty *q_dirty_new(struct lv *lv, virDomainPtr *doms, int n, double mono, double wall);
 
 #pragma GCC visibility pop
 
