@@ -78,7 +78,7 @@ HV_SRC := hv/snapshot.c hv/pcpu.c hv/snap_pack.c hv/hv.c hv/snap_keys.c hv/snap_
 MODULES := $(BUILD)/hv-libvirt.so $(BUILD)/hv-xenstat.so $(BUILD)/cmd-top.so $(BUILD)/cmd-exporter.so $(BUILD)/cmd-bundle.so \
 	$(BUILD)/probe-unpack.so $(BUILD)/probe-rpm.so $(BUILD)/probe-xml.so $(BUILD)/probe-semanage.so
 TUI_SRC := tui/fields.c tui/batch.c tui/pcpu.c tui/detail.c tui/sampler.c tui/term.c tui/draw.c tui/replay_keys.c tui/screen.c tui/replay.c tui/top.c
-EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/ratelimit.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
+EXPORTER_SRC := exporter/series.c exporter/devices.c exporter/families.c exporter/fam_tune.c exporter/fam_jobs.c exporter/fam_perf.c exporter/collectors.c exporter/metrics.c exporter/webtls.c exporter/webauth.c exporter/webconfig.c exporter/ratelimit.c exporter/sampling.c exporter/readiness.c exporter/ahead.c \
 	exporter/scrape.c exporter/gzip.c exporter/http.c exporter/listen.c exporter/serve.c
 DIAG_SRC := diag/clean.c diag/archive.c diag/copy.c diag/listing.c diag/command.c diag/collect_virt.c diag/collect_check.c diag/collect.c diag/collect_hv.c diag/make.c
 CLI_SRC := cli/cmd_check.c cli/cmd_fleet.c cli/cmd_top.c cli/cmd_exporter.c cli/cmd_bundle.c
@@ -130,7 +130,7 @@ $(BUILD)/%.pic.o: %.c
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
-LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_map.c \
+LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_job.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_query_tune.c hv/lv_query_perf.c hv/lv_query_dirty.c hv/lv_map.c \
 	hv/lv_fill.c hv/lv_share.c hv/lv_extra.c hv/lv_dump.c hv/libvirt.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread $(MOD_LIBC)
@@ -324,6 +324,7 @@ bench: all
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/top-vs-virsh-domstats.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-vs-libvirt-exporter.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh
+	HVSCOPE=$(abspath $(BUILD))/hvscope bench/exporter-collectors.sh testdriver
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/bundle-vs-sosreport.sh
 	HVSCOPE=$(abspath $(BUILD))/hvscope HVSCOPE_RULES_PATH=$(abspath rules/profiles) bench/textfile.sh
 

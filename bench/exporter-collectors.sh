@@ -15,8 +15,57 @@
 # groups (raw6, what every collector carries); and the collectors' own
 # durations (hvscope_scrape_collector_duration_seconds).  The defaults of
 # hvscope-exporter(1) follow these figures.
+#
+# exporter-collectors.sh testdriver: the same for the collectors the test
+# driver serves (iotune, numa, iothread, perf, dirtyrate, jobs and the defaults), with DOMAINS
+# (default 1,000) domains of libvirt's test driver, each disk with I/O
+# limits and each domain with a numatune, IOThreads and perf events
+# (tests/make-node-xml.py tuned): no
+# daemon, no guest; what a collector costs hvscope itself per domain, with
+# the driver's own calls nearly free.
 set -eu
 : "${HVSCOPE:?HVSCOPE must name the hvscope binary}"
+if [ "${1:-}" = testdriver ]; then
+	tmp=$(mktemp -d)
+	pids=()
+	trap 'for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+	N=${DOMAINS:-1000}
+	RUNS=${RUNS:-21}
+	python3 "$(dirname "$0")/../tests/make-node-xml.py" "$tmp/node.xml" "$N" tuned
+	port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+	median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	configs=(core iotune numa iothread perf dirtyrate jobs default)
+	declare -A url
+	for c in "${configs[@]}"; do
+		case $c in
+		core) args=(--no-collector.info --no-collector.inactive --no-collector.pools) ;;
+		default) args=() ;;
+		*) args=(--no-collector.info --no-collector.inactive --no-collector.pools "--collector.$c") ;;
+		esac
+		p=$(port)
+		"$HVSCOPE" exporter --web.listen-address 127.0.0.1:$p --connect "test://$tmp/node.xml" --check.interval 3600 "${args[@]}" 2>/dev/null &
+		pids+=($!)
+		url[$c]="http://127.0.0.1:$p/metrics"
+	done
+	for c in "${configs[@]}"; do
+		for i in $(seq 100); do curl -fs -o /dev/null "${url[$c]}" && break; sleep 0.1; done
+	done
+	for ((r = 0; r < RUNS; r++)); do
+		for c in "${configs[@]}"; do
+			curl -fs -o /dev/null -w '%{time_total}\n' "${url[$c]}" >> "$tmp/t.$c"
+		done
+	done
+	echo "$N test-driver domains, each with a disk with I/O limits, a numatune, IOThreads and perf events; median of $RUNS scrapes"
+	base=$(median < "$tmp/t.core")
+	printf '%-8s %10s %8s %12s   %s\n' config "median ms" "x core" "+ms/1000 dom" "collector's own duration (last scrape)"
+	for c in "${configs[@]}"; do
+		m=$(median < "$tmp/t.$c")
+		own=$(curl -fs "${url[$c]}" | awk -F'[{}" ]+' '/^hvscope_scrape_collector_duration_seconds/ && $3 != "domains" { printf "%s %.1f ms  ", $3, $4 * 1000 }')
+		printf '%-8s %10.1f %8.2f %12.1f   %s\n' "$c" "$(echo "$m * 1000" | bc -l)" "$(echo "$m / $base" | bc -l)" \
+			"$(echo "($m - $base) * 1000 * 1000 / $N" | bc -l)" "$own"
+	done
+	exit 0
+fi
 N=${GUESTS:-20}
 RUNS=${RUNS:-31}
 PEER=$(command -v prometheus-libvirt-exporter || true)
@@ -44,13 +93,13 @@ for i in $(seq "$N"); do
 done
 echo "$N guests ($(virsh -c qemu:///system dumpxml "${names[0]}" | sed -n "s/.*<domain type='\([a-z]*\)'.*/\1/p")), each with a disk, an interface and balloon statistics"
 
-configs=(core "memory" "vcpu" "info" "jobs" "inactive" "pools" all-c1 all-c2 all default-c1 default)
+configs=(core "memory" "vcpu" "info" "jobs" "iotune" "numa" "iothread" "perf" "dirtyrate" "inactive" "pools" all-c1 all-c2 all default-c1 default)
 declare -A url
 for c in "${configs[@]}"; do
 	case $c in
 	core) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools) ;;
-	all) args=(--collector.memory --collector.vcpu) ;;
-	all-c*) args=(--collector.memory --collector.vcpu --libvirt.connections "${c#all-c}") ;;
+	all) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf --collector.dirtyrate) ;;
+	all-c*) args=(--collector.memory --collector.vcpu --collector.iotune --collector.numa --collector.iothread --collector.perf --collector.dirtyrate --libvirt.connections "${c#all-c}") ;;
 	default-c1) args=(--libvirt.connections 1) ;;
 	default) args=() ;;
 	*) args=(--no-collector.info --no-collector.jobs --no-collector.inactive --no-collector.pools "--collector.$c" --libvirt.connections 1) ;;

@@ -6,6 +6,9 @@
  * families in a scrape. */
 #include "exporter/collectors.h"
 
+#include "exporter/fam_jobs.h"
+#include "exporter/fam_perf.h"
+#include "exporter/fam_tune.h"
 #include "exporter/families.h"
 #include "hv/hv.h"
 
@@ -18,6 +21,16 @@ static const struct collector rows[] = {
 	  .cost = "each domain's XML, read once while it runs", .write = families_info },
 	{ .name = "jobs", .on = false, .want = HV_WANT_JOB, .help = "migrations, saves, dumps",
 	  .cost = "a call per domain", .write = families_jobs },
+	{ .name = "iotune", .on = false, .want = HV_WANT_IOTUNE, .help = "block devices' I/O limits",
+	  .cost = "a QEMU monitor round trip per disk", .write = families_iotune },
+	{ .name = "numa", .on = false, .want = HV_WANT_NUMA, .help = "NUMA nodes' free memory, domains' placement",
+	  .cost = "a call per domain", .write = families_numa },
+	{ .name = "iothread", .on = false, .want = HV_WANT_IOTHREAD, .help = "IOThreads' polling and affinity",
+	  .cost = "a QEMU monitor round trip per guest", .write = families_iothread },
+	{ .name = "perf", .on = false, .want = HV_WANT_PERF, .help = "perf events, cache occupancy, memory bandwidth",
+	  .cost = "a call per domain and one bulk call", .write = families_perf },
+	{ .name = "dirtyrate", .on = false, .want = HV_WANT_DIRTYRATE, .help = "guests' memory dirty rate",
+	  .cost = "a QEMU monitor round trip per guest, and a calculation a minute", .write = families_dirtyrate },
 	{ .name = "inactive", .on = true, .want = HV_WANT_INACTIVE, .help = "defined domains that do not run",
 	  .cost = "a list call, none to a guest's QEMU", .write = NULL },
 	{ .name = "pools", .on = true, .want = HV_WANT_POOLS, .help = "storage pools",

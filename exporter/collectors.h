@@ -25,7 +25,7 @@ struct collector {
 
 /* How many rows the registry has (checked where they are), for callers
  * that size their tables by it. */
-#define COLLECTORS 6
+#define COLLECTORS 11
 extern const struct collector *const collectors;
 
 #endif

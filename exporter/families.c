@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "exporter/fam_jobs.h"
 #include "exporter/series.h"
 
 /* Each vCPU's wait and delay (steal) time, and the host CPU it runs on. */
@@ -215,6 +216,7 @@ void families_jobs(const struct series_ctx *c, struct buf *o)
 				series_u64(o, f[k].name, c->l, i, NULL, NULL, v);
 		}
 	}
+	families_job_details(c, o);
 }
 
 static void pool_series(struct buf *o, const char *name, const struct hv_pool *p, const char *state, uint64_t v)

@@ -8,7 +8,9 @@
  *  hv/lv_cache.c       what a domain's XML says, cached by (UUID, id);
  *  hv/lv_conn.c        connections (this header);
  *  hv/lv_call.c        a call on a thread of its own under a deadline;
+ *  hv/lv_job.c         a domain job's details, from its typed parameters;
  *  hv/lv_query_node.c, lv_query.c, lv_query_dev.c
+ *  hv/lv_query_tune.c, lv_query_perf.c, lv_query_dirty.c
  *                      what each call asks libvirt, on the call's thread;
  *  hv/lv_map.c         the answers mapped onto hv_domain (no libvirt calls);
  *  hv/lv_fill.c        what the statistics left out, asked under the deadline;

@@ -10,6 +10,9 @@
 
 #include "core/clock.h"
 #include "hv/lv_extra.h"
+#include "hv/lv_query_dirty.h"
+#include "hv/lv_query_perf.h"
+#include "hv/lv_query_tune.h"
 
 /* The inactive domains and pools the sample's own call brought. */
 static void merge_node_extra(struct hv_snapshot *snap, struct node_extra *nx)
@@ -66,6 +69,82 @@ static void merge_jobs(struct hv_snapshot *snap, struct call *call, const size_t
 		snap->dom[slot[i]].job = c->out.dom[i].job;
 }
 
+/* Each disk's limits, to the disk of the same name. */
+static void merge_iotune(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	const struct q_iotune *c = CALL_OWNER(struct q_iotune, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		const struct hv_domain *g = &c->out.dom[i];
+		for (size_t k = 0; k < g->nblk; k++)
+			for (size_t j = 0; j < d->nblk; j++)
+				if (g->blk[k].have_iotune && g->blk[k].name && d->blk[j].name && strcmp(g->blk[k].name, d->blk[j].name) == 0) {
+					d->blk[j].have_iotune = true;
+					memcpy(d->blk[j].iotune, g->blk[k].iotune, sizeof(d->blk[j].iotune));
+				}
+	}
+}
+
+/* The nodes' free memory, and each domain's placement labels. */
+static void merge_numa(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	const struct q_numa *c = CALL_OWNER(struct q_numa, call);
+	snap->host.nnuma = c->out.host.nnuma;
+	memcpy(snap->host.numa_free_bytes, c->out.host.numa_free_bytes, sizeof(snap->host.numa_free_bytes));
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++) {
+		const struct hv_labels *l = &c->out.dom[i].info;
+		for (size_t k = 0; k < l->n; k++)
+			hv_labels_add(&snap->dom[slot[i]].info, l->v[2 * k], l->v[2 * k + 1]);
+	}
+}
+
+/* Each domain's IOThreads, moved. */
+static void merge_iothread(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	struct q_iothread *c = CALL_OWNER(struct q_iothread, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		free(d->iothread);
+		d->iothread = c->out.dom[i].iothread;
+		d->niothread = c->out.dom[i].niothread;
+		c->out.dom[i].iothread = NULL;
+		c->out.dom[i].niothread = 0;
+	}
+}
+
+/* Each domain's perf events, moved. */
+static void merge_perf(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	struct q_perf *c = CALL_OWNER(struct q_perf, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++) {
+		struct hv_domain *d = &snap->dom[slot[i]];
+		free(d->perf);
+		d->perf = c->out.dom[i].perf;
+		d->nperf = c->out.dom[i].nperf;
+		c->out.dom[i].perf = NULL;
+		c->out.dom[i].nperf = 0;
+	}
+}
+
+/* Each domain's last dirty rate. */
+static void merge_dirty(struct hv_snapshot *snap, struct call *call, const size_t *slot)
+{
+	const struct q_dirty *c = CALL_OWNER(struct q_dirty, call);
+	for (size_t i = 0; i < c->out.ndom && i < (size_t)c->ndoms; i++)
+		snap->dom[slot[i]].dirty = c->out.dom[i].dirty;
+}
+
+/* The I/O limits' call, of the disks each domain has in the sample. */
+static struct call *iotune_call(struct lv *lv, const struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n)
+{
+	const struct hv_domain **ds = xcalloc((size_t)n + 1, sizeof(*ds));
+	for (int i = 0; i < n; i++)
+		ds[i] = &snap->dom[slot[i]];
+	struct call *c = &q_iotune_new(lv, doms, ds, n)->c;
+	free(ds);
+	return c;
+}
+
 /* The groups of doms, the records alone. */
 static struct call *groups_call(struct lv *lv, unsigned groups, virDomainPtr *doms, int n)
 {
@@ -95,7 +174,7 @@ static void merge_shares(struct hv_snapshot *snap, const struct shares *s, const
 void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 		      struct node_extra *nx)
 {
-	struct extra ex[2];
+	struct extra ex[7];
 	size_t nex = 0;
 	/* The balloon and vcpu groups each take the domain's job: asked in
 	 * two calls at once, with NOWAIT, one would find the other's job held
@@ -118,6 +197,16 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		ex[nex++] = (struct extra){ gname, groups_call(lv, groups, doms, n), merge_records, galso };
 	if (hv->want & HV_WANT_JOB && n)
 		ex[nex++] = (struct extra){ "jobs", &q_jobs_new(lv, doms, n)->c, merge_jobs, NULL };
+	if (hv->want & HV_WANT_IOTUNE && n)
+		ex[nex++] = (struct extra){ "iotune", iotune_call(lv, snap, doms, slot, n), merge_iotune, NULL };
+	if (hv->want & HV_WANT_IOTHREAD && n)
+		ex[nex++] = (struct extra){ "iothread", &q_iothread_new(lv, doms, n)->c, merge_iothread, NULL };
+	if (hv->want & HV_WANT_PERF && n)
+		ex[nex++] = (struct extra){ "perf", &q_perf_new(lv, doms, n)->c, merge_perf, NULL };
+	if (hv->want & HV_WANT_DIRTYRATE && n)
+		ex[nex++] = (struct extra){ "dirtyrate", &q_dirty_new(lv, doms, n, snap->mono, snap->wall)->c, merge_dirty, NULL };
+	if (hv->want & HV_WANT_NUMA)
+		ex[nex++] = (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL };
 	for (size_t i = 0; i < nex; i++)
 		call_start(ex[i].c);
 	struct timespec until = clock_after_ms(hv->deadline_ms);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "hv/lv_job.h"
 #include "hv/lv_query_node.h"
 
 /* A field of virNodeGetMemoryStats or virNodeGetCPUStats (two structs of
@@ -133,6 +134,7 @@ static int run_jobs(struct call *call)
 		d->job.data_total = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_TOTAL : VIR_DOMAIN_JOB_MEMORY_TOTAL);
 		d->job.data_processed = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_PROCESSED : VIR_DOMAIN_JOB_MEMORY_PROCESSED);
 		d->job.data_remaining = param_u64(p, n, data ? VIR_DOMAIN_JOB_DATA_REMAINING : VIR_DOMAIN_JOB_MEMORY_REMAINING);
+		lv_job_details(p, n, &d->job);
 		virTypedParamsFree(p, n);
 	}
 	return c->ndoms;

@@ -59,6 +59,10 @@ void hv_snapshot_copy_packed(struct hv_snapshot *dst, const struct hv_snapshot *
 		struct hv_domain *d = &dst->dom[i];
 		*d = *s;
 		d->info = (struct hv_labels){ 0 }; /* descriptive: not kept */
+		d->iothread = NULL; /* asked again each sample */
+		d->niothread = 0;
+		d->perf = NULL;
+		d->nperf = 0;
 		d->name = pack_str(&at, s->name);
 		d->note = pack_str(&at, s->note);
 		d->vcpu = s->nvcpu ? memcpy(pack_take(&at, s->nvcpu * sizeof(*s->vcpu)), s->vcpu, s->nvcpu * sizeof(*s->vcpu)) : NULL;

@@ -86,6 +86,8 @@ static void domain_free(struct hv_domain *d)
 	free(d->blk);
 	free(d->note);
 	hv_labels_free(&d->info);
+	free(d->iothread);
+	free(d->perf);
 }
 
 void hv_snapshot_free(struct hv_snapshot *snap)
@@ -132,6 +134,12 @@ static void domain_copy(struct hv_domain *dst, const struct hv_domain *src)
 		labels_copy(&dst->blk[i].info, &src->blk[i].info);
 	}
 	labels_copy(&dst->info, &src->info);
+	dst->iothread = src->niothread ? xmalloc(src->niothread * sizeof(*src->iothread)) : NULL;
+	if (src->niothread)
+		memcpy(dst->iothread, src->iothread, src->niothread * sizeof(*src->iothread));
+	dst->perf = src->nperf ? xmalloc(src->nperf * sizeof(*src->perf)) : NULL;
+	if (src->nperf)
+		memcpy(dst->perf, src->perf, src->nperf * sizeof(*src->perf));
 }
 
 void hv_snapshot_copy(struct hv_snapshot *dst, const struct hv_snapshot *src)

@@ -59,7 +59,17 @@ struct hv_blk {
 	bool have_sizes;
 	uint64_t capacity, allocation, physical; /* bytes */
 	struct hv_labels info; /* source, bus, driver, cache, serial (HV_WANT_INFO) */
+	/* Its I/O limits (HV_WANT_IOTUNE), virDomainGetBlockIoTune's figures
+	 * in enum hv_iotune's order; 0: no limit. */
+	bool have_iotune;
+	uint64_t iotune[18];
 };
+
+/* The I/O limits of a block device in hv_blk.iotune: six groups of three
+ * (total, read, write): bytes and requests per second, their bursts
+ * (_max), and how long a burst may last (_max_length, seconds);
+ * hv/lv_query_tune.c names libvirt's fields. */
+enum { HV_IOT_GROUPS = 6, HV_IOT_N = 18 };
 
 /* The guest's own memory statistics through its balloon driver
  * (HV_WANT_BALLOON); a field is 0 and its bit clear when the guest did
@@ -76,12 +86,51 @@ struct hv_balloon {
 	uint64_t last_update; /* unix seconds */
 };
 
+/* A job's details, by index into hv_job.fig: rates in bytes and pages
+ * per second, downtime in milliseconds, the throttle in percent. */
+enum hv_job_fig {
+	HV_JOB_MEMORY_BPS, HV_JOB_DISK_BPS, HV_JOB_DIRTY_RATE, HV_JOB_PAGE_SIZE, HV_JOB_ITERATION, HV_JOB_POSTCOPY_REQS,
+	HV_JOB_DOWNTIME_MS, HV_JOB_SETUP_MS, HV_JOB_COMP_CACHE, HV_JOB_COMP_BYTES, HV_JOB_COMP_PAGES, HV_JOB_COMP_MISSES,
+	HV_JOB_COMP_OVERFLOW, HV_JOB_THROTTLE, HV_JOB_FIGS
+};
+
 /* A background job (migration, save, dump) and its progress
  * (HV_WANT_JOB). */
 struct hv_job {
 	const char *type; /* "none" when no job runs; else "migration", "save", ... (static) */
 	uint64_t elapsed_ms, remaining_ms;
 	uint64_t data_total, data_processed, data_remaining; /* bytes */
+	/* A migration's (or save's: QEMU saves by migrating to a file)
+	 * details, where libvirt gives them: fig[k] with bit 1 << k in have
+	 * (hv/lv_job.c names libvirt's fields). */
+	unsigned have;
+	uint64_t fig[HV_JOB_FIGS];
+};
+
+/* An IOThread of a domain (HV_WANT_IOTHREAD): its polling, from
+ * libvirt's iothread group, and the host CPUs it may run on. */
+struct hv_iothread {
+	unsigned id;
+	bool have_poll;
+	uint64_t poll_max_ns, poll_grow, poll_shrink;
+	char cpus[64]; /* "0-3,8": its affinity; "" unknown */
+};
+
+/* A perf event libvirt enabled for a domain (HV_WANT_PERF), and its
+ * figure from the perf group where the host gave one. */
+struct hv_perf {
+	char event[80]; /* libvirt's name ("cpu_cycles", "cmt"), a typed parameter's field */
+	bool have_value;
+	uint64_t value;
+};
+
+/* The guest's memory dirty rate (HV_WANT_DIRTYRATE): the last
+ * calculation QEMU finished, which hv starts again on its schedule. */
+struct hv_dirtyrate {
+	bool have;          /* a calculation finished */
+	uint64_t mib_per_s; /* MiB dirtied per second */
+	uint64_t start;     /* unix seconds it started (QEMU's monotonic time, converted) */
+	uint64_t period_s;  /* how long it measured */
 };
 
 struct hv_domain {
@@ -108,6 +157,11 @@ struct hv_domain {
 	struct hv_balloon balloon;
 	struct hv_job job;
 	struct hv_labels info;   /* os_type, arch, machine, and metadata (HV_WANT_INFO) */
+	struct hv_iothread *iothread; /* not in packed copies */
+	size_t niothread;
+	struct hv_perf *perf; /* enabled events; not in packed copies */
+	size_t nperf;
+	struct hv_dirtyrate dirty;
 };
 
 /* A storage pool (HV_WANT_POOLS). */
@@ -121,7 +175,7 @@ struct hv_pool {
 /* How one part of a sample went: the domains' figures ("domains"), and
  * each group asked apart from them, which can fail or miss the deadline
  * alone. */
-#define HV_MAX_PARTS 8
+#define HV_MAX_PARTS 16
 struct hv_part {
 	const char *name; /* static */
 	bool ok;
@@ -136,6 +190,8 @@ struct hv_pcpu_modes {
 	bool online;
 	uint64_t user_ns, system_ns, iowait_ns;
 };
+
+#define HV_MAX_NUMA 64
 
 struct hv_host {
 	char *hostname, *type, *version, *source; /* source: "libvirt test:///default", "xenstat" */
@@ -157,6 +213,10 @@ struct hv_host {
 	 * (libvirt); NULL where it has idle time alone (Xen), every CPU then
 	 * online. */
 	struct hv_pcpu_modes *pcpu_modes;
+	/* Free memory of each NUMA node, by node number (HV_WANT_NUMA;
+	 * virNodeGetCellsFreeMemory); nnuma 0: not asked or none. */
+	unsigned nnuma;
+	uint64_t numa_free_bytes[HV_MAX_NUMA];
 };
 
 struct hv_snapshot {
@@ -196,7 +256,28 @@ enum {
 	 * pCPU each vCPU runs on (a hypercall per vCPU; libvirt tells it
 	 * anyway). */
 	HV_WANT_PCPU = 1u << 6,
+	/* Each block device's I/O limits: a QEMU monitor round trip per
+	 * disk. */
+	HV_WANT_IOTUNE = 1u << 7,
+	/* The host's free memory per NUMA node, and each domain's memory
+	 * placement (numatune mode and nodeset, as "numa:mode" and
+	 * "numa:nodeset" in its info labels): a call per domain. */
+	HV_WANT_NUMA = 1u << 8,
+	/* Each domain's IOThreads: their polling (libvirt's iothread group,
+	 * a QEMU monitor round trip per guest) and affinity. */
+	HV_WANT_IOTHREAD = 1u << 9,
+	/* The perf events each domain has enabled and their figures
+	 * (libvirt's perf group: counters QEMU's threads keep in the host's
+	 * kernel, no monitor). */
+	HV_WANT_PERF = 1u << 10,
+	/* Each guest's memory dirty rate: libvirt's dirtyrate group (a QEMU
+	 * monitor round trip per guest), and a new calculation started
+	 * where the last is older than HV_DIRTYRATE_EVERY_S. */
+	HV_WANT_DIRTYRATE = 1u << 11,
 };
+/* How often a guest's dirty rate is measured, and for how long. */
+#define HV_DIRTYRATE_EVERY_S 60
+#define HV_DIRTYRATE_PERIOD_S 1
 /* What a recorded history (a bundle's samples, top -f snapshot) asks
  * for: a few samples, so what each figure costs does not matter. */
 #define HV_WANT_RECORD (HV_WANT_INFO | HV_WANT_BALLOON | HV_WANT_INACTIVE | HV_WANT_POOLS | HV_WANT_JOB | HV_WANT_PCPU | HV_WANT_VCPU)

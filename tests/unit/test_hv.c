@@ -92,17 +92,27 @@ static void test_rates(void **state)
 	assert_false(r.valid);
 	hv_rates_free(&r);
 
+	b.dom[0].niothread = 1;
+	b.dom[0].iothread = xcalloc(1, sizeof(*b.dom[0].iothread));
+	b.dom[0].iothread[0] = (struct hv_iothread){ .id = 7, .have_poll = true, .poll_max_ns = 32768, .cpus = "0-1" };
 	struct hv_snapshot copy = { 0 };
 	hv_snapshot_copy(&copy, &b);
 	assert_string_equal(copy.dom[0].name, "web");
 	assert_ptr_not_equal(copy.dom[0].name, b.dom[0].name);
 	assert_int_equal(copy.dom[0].net[0].rx_bytes, 3048);
+	/* IOThreads: copied whole, left out of the packed copy */
+	assert_int_equal(copy.dom[0].niothread, 1);
+	assert_ptr_not_equal(copy.dom[0].iothread, b.dom[0].iothread);
+	assert_int_equal(copy.dom[0].iothread[0].id, 7);
+	assert_string_equal(copy.dom[0].iothread[0].cpus, "0-1");
 	hv_snapshot_free(&copy);
 	/* The packed copy: the same figures, its own strings, one block. */
 	struct hv_snapshot packed = { 0 };
 	hv_snapshot_copy_packed(&packed, &b);
 	hv_snapshot_copy_packed(&packed, &b); /* replaces what it held */
 	assert_int_equal(packed.ndom, b.ndom);
+	assert_null(packed.dom[0].iothread);
+	assert_int_equal(packed.dom[0].niothread, 0);
 	for (size_t i = 0; i < b.ndom; i++) {
 		assert_string_equal(packed.dom[i].name, b.dom[i].name);
 		assert_ptr_not_equal(packed.dom[i].name, b.dom[i].name);

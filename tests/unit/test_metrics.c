@@ -306,6 +306,8 @@ static void rich_snapshot(struct hv_snapshot *s)
 	s->host.npcpu = 2;
 	s->host.pcpu_idle_ns = xcalloc(2, sizeof(*s->host.pcpu_idle_ns));
 	s->host.pcpu_idle_ns[1] = 3000000001ULL;
+	s->host.nnuma = 2;
+	s->host.numa_free_bytes[0] = 2147483648ULL, s->host.numa_free_bytes[1] = 1;
 	for (int n = 0; n < 2; n++) {
 		struct hv_domain *d = full_dom(s, n + 1, n ? "we\"b" : "db", n ? "00000000-0000-0000-0000-000000000002" : "u1");
 		d->have |= n ? HV_HAVE_OO : 0;
@@ -345,12 +347,18 @@ static void rich_snapshot(struct hv_snapshot *s)
 			b->capacity = 10737418240ULL, b->allocation = 1048576, b->physical = 2097152;
 			if (!k)
 				hv_labels_add(&b->info, "source", "/img/\"x\".qcow2");
+			b->have_iotune = n && !k;
+			for (int f = 0; f < HV_IOT_N; f++)
+				b->iotune[f] = 1000ULL * (f + 1);
 		}
 		d->balloon.have = n ? 0x1ff : HV_BAL_UNUSED;
 		d->balloon.unused_kib = 1, d->balloon.available_kib = 2, d->balloon.usable_kib = 3, d->balloon.disk_caches_kib = 4;
 		d->balloon.swap_in_kib = 5, d->balloon.swap_out_kib = 6, d->balloon.major_faults = 7, d->balloon.minor_faults = 8;
 		d->balloon.last_update = 1700000000;
 		hv_labels_add(&d->info, "os_type", "hvm");
+		if (n)
+			hv_labels_add(&d->info, "numa:mode", "interleave");
+		hv_labels_add(&d->info, "numa:nodeset", n ? "0-1" : "");
 		if (n) {
 			hv_labels_add(&d->info, "nova:instance_name", "instance-0001");
 			hv_labels_add(&d->info, "meta:team", "db\nops");
@@ -358,6 +366,31 @@ static void rich_snapshot(struct hv_snapshot *s)
 		d->job.type = n ? "migration out" : "none";
 		d->job.elapsed_ms = 2500, d->job.remaining_ms = 1, d->job.data_total = 9;
 		d->job.data_processed = 4, d->job.data_remaining = 5;
+		/* every detail; the job of n 0 is none: none written */
+		d->job.have = (1u << HV_JOB_FIGS) - 1;
+		for (int k = 0; k < HV_JOB_FIGS; k++)
+			d->job.fig[k] = 10ULL * k + 1;
+		d->job.fig[HV_JOB_DOWNTIME_MS] = 1500;
+		d->job.fig[HV_JOB_THROTTLE] = 7;
+		/* perf events of the second domain: a count, RDT's gauges, one
+		 * enabled without a figure */
+		static const char *const ev[] = { "cpu_cycles", "cmt", "mbmt", "mbml" };
+		d->nperf = n ? 4 : 0;
+		d->perf = n ? xcalloc(4, sizeof(*d->perf)) : NULL;
+		for (size_t k = 0; k < d->nperf; k++) {
+			snprintf(d->perf[k].event, sizeof(d->perf[k].event), "%s", ev[k]);
+			d->perf[k].have_value = k < 3;
+			d->perf[k].value = 4096ULL * (k + 1);
+		}
+		d->dirty = (struct hv_dirtyrate){ .have = n, .mib_per_s = 3, .start = 1700000000, .period_s = 1 };
+		/* two IOThreads of the second domain, one without its polling */
+		d->niothread = 2 * (size_t)n;
+		d->iothread = n ? xcalloc(2, sizeof(*d->iothread)) : NULL;
+		for (size_t k = 0; k < d->niothread; k++) {
+			d->iothread[k] = (struct hv_iothread){ .id = (unsigned)k + 1, .have_poll = k == 0, .poll_max_ns = 32768,
+							      .poll_grow = 2, .poll_shrink = 3 };
+			snprintf(d->iothread[k].cpus, sizeof(d->iothread[k].cpus), "%s", k ? "" : "0-3,8");
+		}
 	}
 	struct hv_domain *off = dom(s, -1, "off", "00000000-0000-0000-0000-000000000009");
 	off->state = HV_SHUTOFF;
@@ -372,6 +405,7 @@ static void rich_snapshot(struct hv_snapshot *s)
 	}
 	hv_snapshot_part(s, "domains", true, 0.25, NULL);
 	hv_snapshot_part(s, "memory", false, 1.5, "no answer");
+	hv_snapshot_part(s, "perf", true, 0.125, NULL);
 }
 
 /* Every family of a rich snapshot, byte for byte, in both formats: the
