@@ -335,5 +335,7 @@ dist:
 clean:
 	rm -rf build
 
-# Only the compilers' dependency files (not a dom0 root someone keeps here).
--include $(shell find build -name xen-cache -prune -o -name '*.d' -type f -print 2>/dev/null)
+# Only the compilers' dependency files (not a dom0 root someone keeps here),
+# also of a BUILD outside build/ (BUILD=build-asan): a header change there
+# must rebuild its objects too.
+-include $(sort $(shell find build $(BUILD) -name xen-cache -prune -o -name '*.d' -type f -print 2>/dev/null))
