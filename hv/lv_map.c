@@ -366,3 +366,8 @@ void lv_fill_persistence(struct hv_snapshot *snap, const size_t *slot, int n, co
 		d->have |= HV_HAVE_PERSISTENT;
 	}
 }
+
+double lv_dirty_age(long long start, double mono, double wall)
+{
+	return start > 1000000000LL ? wall - (double)start : mono - (double)start;
+}

@@ -24,6 +24,10 @@ void lv_copy_last(const struct hv_snapshot *last, struct hv_domain *d);
 void lv_fill_info(struct hv_domain *d, const struct lv_dev *dc);
 /* Whether each domain snap->dom[slot[i]] is defined: not among the
  * transient UUIDs. */
+/* Seconds since a dirty-rate calculation started.  QEMU before 8.2 gives
+ * its start on the host's monotonic clock, later ones in unix seconds
+ * (QEMU_CLOCK_HOST): a start past 10^9 s cannot be a host's uptime. */
+double lv_dirty_age(long long start, double mono, double wall);
 void lv_fill_persistence(struct hv_snapshot *snap, const size_t *slot, int n, const struct strv *transient);
 
 #pragma GCC visibility pop

@@ -8,6 +8,7 @@
  * the start). */
 #include <string.h>
 
+#include "hv/lv_map.h"
 #include "hv/lv_query_dirty.h"
 
 struct dirty_rec {
@@ -36,7 +37,7 @@ static void read_record(const virDomainStatsRecord *r, struct dirty_rec *x)
  * a calculation. */
 static bool take(struct hv_domain *d, const struct dirty_rec *x, double mono, double wall)
 {
-	double age = mono - (double)x->start;
+	double age = lv_dirty_age(x->start, mono, wall);
 	if (x->status == VIR_DOMAIN_DIRTYRATE_MEASURED && x->have_rate && x->mbps >= 0) {
 		double start = wall - age;
 		d->dirty = (struct hv_dirtyrate){ .have = true, .mib_per_s = (uint64_t)x->mbps,

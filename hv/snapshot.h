@@ -129,7 +129,7 @@ struct hv_perf {
 struct hv_dirtyrate {
 	bool have;          /* a calculation finished */
 	uint64_t mib_per_s; /* MiB dirtied per second */
-	uint64_t start;     /* unix seconds it started (QEMU's monotonic time, converted) */
+	uint64_t start;     /* unix seconds it started (older QEMU's monotonic time, converted) */
 	uint64_t period_s;  /* how long it measured */
 };
 
