@@ -16,6 +16,27 @@
 
 /* The mode (and owner) the new file takes: the target's, or 0644 under
  * the umask for a new one. */
+/* The process's umask without changing it (umask() sets as it reads, and
+ * another thread's file made in between would get mode 0666): Linux
+ * reports it in /proc/self/status since 4.7; older kernels get the
+ * set-and-restore. */
+static mode_t current_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned u;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Umask: %o", &u) == 1) {
+			fclose(f);
+			return (mode_t)(u & 0777);
+		}
+	if (f)
+		fclose(f);
+	mode_t m = umask(0);
+	umask(m);
+	return m;
+}
+
 static void set_mode(int fd, const char *path, unsigned flags)
 {
 	struct stat st;
@@ -30,9 +51,7 @@ static void set_mode(int fd, const char *path, unsigned flags)
 		fchmod(fd, st.st_mode & 07777);
 		return;
 	}
-	mode_t u = umask(0);
-	umask(u);
-	fchmod(fd, 0644 & ~u);
+	fchmod(fd, 0644 & ~current_umask());
 }
 
 static int open_named(struct atomicfile *f, struct err *e)
@@ -105,7 +124,7 @@ static int link_into_place(struct atomicfile *f, struct err *e)
 		r = err_set(e, -errno, "%s: %s", f->path, strerror(errno));
 		unlink(tmp);
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r;
 }
 
