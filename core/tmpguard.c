@@ -27,13 +27,15 @@ static int narmed; /* handlers installed while > 0 */
  * signal handler may make: no allocation, no stdio, no nftw.  A pass
  * that removes an entry reads the directory again, since removing while
  * reading may skip entries. */
-static void remove_at(int dfd, const char *name)
+static bool remove_at(int dfd, const char *name)
 {
-	if (unlinkat(dfd, name, 0) == 0 || errno != EISDIR)
-		return;
+	if (unlinkat(dfd, name, 0) == 0)
+		return true;
+	if (errno != EISDIR)
+		return errno == ENOENT;
 	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return false;
 	char buf[1024] __attribute__((aligned(8)));
 	bool removed = true;
 	while (removed) {
@@ -46,13 +48,14 @@ static void remove_at(int dfd, const char *name)
 				off += d->d_reclen;
 				if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 					continue;
-				remove_at(fd, d->d_name);
-				removed = true;
+				/* an entry that stays (a directory we may not
+				 * write) must not make the pass endless */
+				removed |= remove_at(fd, d->d_name);
 			}
 		}
 	}
 	close(fd);
-	unlinkat(dfd, name, AT_REMOVEDIR);
+	return unlinkat(dfd, name, AT_REMOVEDIR) == 0;
 }
 
 static void on_signal(int sig)
@@ -79,7 +82,16 @@ void tmpguard_block(sigset_t *old)
 	sigemptyset(&block);
 	for (int i = 0; i < NGUARDED; i++)
 		sigaddset(&block, guarded[i]);
-	sigprocmask(SIG_BLOCK, &block, old);
+	pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+int tmpguard_thread(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
+{
+	sigset_t old;
+	tmpguard_block(&old);
+	int r = pthread_create(t, a, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 static void install(void)
@@ -124,7 +136,7 @@ char *tmpguard_mkdtemp(char *template)
 		dir = NULL;
 		saved = EMFILE;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = saved;
 	return dir;
 }
@@ -141,7 +153,7 @@ int tmpguard_mkostemp(char *template, int flags)
 		fd = -1;
 		saved = EMFILE;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = saved;
 	return fd;
 }
@@ -159,5 +171,5 @@ void tmpguard_release(const char *path)
 				sigaction(guarded[k], &before[k], NULL);
 		break;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

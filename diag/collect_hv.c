@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/util.h"
+#include "core/tmpguard.h"
 #include "hv/hv.h"
 
 struct hv_sampler {
@@ -79,7 +80,7 @@ void bundle_hv_start(struct bundle *b)
 	hv_set_want(hv, HV_WANT_RECORD);
 	struct hv_sampler *s = xcalloc(1, sizeof(*s));
 	*s = (struct hv_sampler){ .hv = hv, .want = b->o->samples > 0 ? b->o->samples : 1, .interval = b->o->sample_interval };
-	int r = pthread_create(&s->thread, NULL, sample_all, s);
+	int r = tmpguard_thread(&s->thread, NULL, sample_all, s);
 	if (r != 0) {
 		/* no thread: the samples are taken here, one after another */
 		bundle_log(b, "hypervisor: no sampling thread (%s): sampling in line", strerror(r));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The thread that writes a large scrape's next family while the one
  * before it is sent, and the hand-over between the two. */
+#include "core/tmpguard.h"
 #include "exporter/ahead.h"
 
 static void *ahead_run(void *arg)
@@ -31,7 +32,7 @@ void ahead_start(struct ahead *a, struct metrics_writer *w)
 	a->w = w;
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
-	a->started = pthread_create(&a->t, NULL, ahead_run, a) == 0;
+	a->started = tmpguard_thread(&a->t, NULL, ahead_run, a) == 0;
 	if (!a->started) {
 		pthread_mutex_destroy(&a->mu);
 		pthread_cond_destroy(&a->cv);

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/util.h"
+#include "core/tmpguard.h"
 #include "exporter/exporter.h"
 #include "rules/check.h"
 #include "rules/report.h"
@@ -54,7 +55,7 @@ int readiness_start(struct readiness *r, const char *profile, double interval, s
 	r->interval = interval;
 	pthread_mutex_init(&r->mu, NULL);
 	clock_cond_init(&r->cv);
-	int rc = pthread_create(&r->thread, NULL, checker, r);
+	int rc = tmpguard_thread(&r->thread, NULL, checker, r);
 	if (rc != 0)
 		return err_set(e, -rc, "cannot start the readiness thread: %s", strerror(rc));
 	r->started = true;

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/util.h"
+#include "core/tmpguard.h"
 #include "exporter/exporter.h"
 
 static void shared_free(struct shared *sh)
@@ -82,7 +83,7 @@ int sampling_start(struct sampling *s, struct hv *hv, struct err *e)
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->wake_sampler, NULL);
 	clock_cond_init(&s->sample_done);
-	int r = pthread_create(&s->thread, NULL, sampler, s);
+	int r = tmpguard_thread(&s->thread, NULL, sampler, s);
 	if (r != 0)
 		return err_set(e, -r, "cannot start the sampler thread: %s", strerror(r));
 	return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/tmpguard.h"
 #include "hv/lv_call.h"
 
 void call_init(struct call *c, struct lv *lv, int (*run)(struct call *), void (*free_fn)(struct call *))
@@ -93,7 +94,7 @@ bool call_start(struct call *c)
 		pthread_mutex_unlock(&c->lv->mu);
 	}
 	c->t0 = clock_mono();
-	bool started = pthread_create(&t, &a, call_main, c) == 0;
+	bool started = tmpguard_thread(&t, &a, call_main, c) == 0;
 	pthread_attr_destroy(&a);
 	if (!started) {
 		if (c->linger) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/tmpguard.h"
 #include "hv/lv_conn.h"
 
 const char *lv_errmsg(void)
@@ -84,7 +85,7 @@ static void lv_global_init(void)
 		pthread_attr_t a;
 		pthread_attr_init(&a);
 		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&t, &a, lv_event_loop, NULL) != 0)
+		if (tmpguard_thread(&t, &a, lv_event_loop, NULL) != 0)
 			fprintf(stderr, "hvscope: libvirt event loop: no thread (%s); hot-plugged disks are seen late\n", strerror(errno));
 		pthread_attr_destroy(&a);
 	}

@@ -194,7 +194,7 @@ static void open_image_policy(struct probe_ctx *ctx, const char *rel, struct se_
 		copy_and_open(ctx, rel, dir, st);
 	else
 		st->hnd_err = xasprintf("a private directory for %s: %s", rel, strerror(errno));
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static struct se_state *state(struct probe_ctx *ctx)

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/util.h"
+#include "core/tmpguard.h"
 
 static void *sampler(void *arg)
 {
@@ -55,7 +56,7 @@ static void *sampler(void *arg)
 
 int screen_sampler_start(struct screen_shared *sh, pthread_t *t)
 {
-	return pthread_create(t, NULL, sampler, sh);
+	return tmpguard_thread(t, NULL, sampler, sh);
 }
 
 bool screen_sampler_stop(struct screen_shared *sh, pthread_t t)
