@@ -308,6 +308,8 @@ int cmd_check(int argc, char **argv)
 	int rc = EXIT_CANNOT, pr = opts_parse(&cmd, argc, argv, &o);
 	if (pr == OPTS_HELP) {
 		rc = EXIT_PASS;
+	} else if (pr == OPTS_OK && o.facts && o.fmt == FMT_TEXT && o.output) {
+		fprintf(stderr, "hvscope check: --output takes --facts --format json, not the facts' list\n");
 	} else if (pr == OPTS_OK && o.facts && o.fmt == FMT_TEXT) {
 		list_facts();
 		rc = EXIT_PASS;

@@ -6,9 +6,11 @@
  * together and waited for within one deadline, so that one that fails or
  * hangs costs its own figures only; each is a part of the snapshot, with
  * how it went and how long it took. */
+#include <assert.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/util.h"
 #include "hv/lv_extra.h"
 #include "hv/lv_query_dirty.h"
 #include "hv/lv_query_perf.h"
@@ -171,6 +173,14 @@ static void merge_shares(struct hv_snapshot *snap, const struct shares *s, const
 		hv_snapshot_part(snap, galso, s->ok, s->took, s->error);
 }
 
+/* The next call of the sample, into ex's room (one per kind of call
+ * below: a kind added without room stops here, not past the array). */
+static void add(struct extra *ex, size_t *n, size_t room, struct extra e)
+{
+	assert(*n < room);
+	ex[(*n)++] = e;
+}
+
 void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *snap, virDomainPtr *doms, const size_t *slot, int n,
 		      struct node_extra *nx)
 {
@@ -194,19 +204,19 @@ void lv_sample_extras(struct lv *lv, const struct hv *hv, struct hv_snapshot *sn
 		lv_shares_start(lv, hv->connections, groups, uuids.v, n, &sh);
 	}
 	if (grouped && !sh.n)
-		ex[nex++] = (struct extra){ gname, groups_call(lv, groups, doms, n), merge_records, galso };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ gname, groups_call(lv, groups, doms, n), merge_records, galso });
 	if (hv->want & HV_WANT_JOB && n)
-		ex[nex++] = (struct extra){ "jobs", &q_jobs_new(lv, doms, n)->c, merge_jobs, NULL };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ "jobs", &q_jobs_new(lv, doms, n)->c, merge_jobs, NULL });
 	if (hv->want & HV_WANT_IOTUNE && n)
-		ex[nex++] = (struct extra){ "iotune", iotune_call(lv, snap, doms, slot, n), merge_iotune, NULL };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ "iotune", iotune_call(lv, snap, doms, slot, n), merge_iotune, NULL });
 	if (hv->want & HV_WANT_IOTHREAD && n)
-		ex[nex++] = (struct extra){ "iothread", &q_iothread_new(lv, doms, n)->c, merge_iothread, NULL };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ "iothread", &q_iothread_new(lv, doms, n)->c, merge_iothread, NULL });
 	if (hv->want & HV_WANT_PERF && n)
-		ex[nex++] = (struct extra){ "perf", &q_perf_new(lv, doms, n)->c, merge_perf, NULL };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ "perf", &q_perf_new(lv, doms, n)->c, merge_perf, NULL });
 	if (hv->want & HV_WANT_DIRTYRATE && n)
-		ex[nex++] = (struct extra){ "dirtyrate", &q_dirty_new(lv, doms, n, snap->mono, snap->wall)->c, merge_dirty, NULL };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ "dirtyrate", &q_dirty_new(lv, doms, n, snap->mono, snap->wall)->c, merge_dirty, NULL });
 	if (hv->want & HV_WANT_NUMA)
-		ex[nex++] = (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL };
+		add(ex, &nex, ARRAY_SIZE(ex), (struct extra){ "numa", &q_numa_new(lv, doms, n)->c, merge_numa, NULL });
 	for (size_t i = 0; i < nex; i++)
 		call_start(ex[i].c);
 	struct timespec until = clock_after_ms(hv->deadline_ms);

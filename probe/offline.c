@@ -33,7 +33,7 @@ static const char *const sos_vulns[] = { "/sys/devices/system/cpu/vulnerabilitie
 static const char *const sos_smt[] = { "/sys/devices/system/cpu/smt/control", "/sys/devices/system/cpu/smt/active", NULL };
 /* the memory plugin copies /sys/kernel/mm/ksm and hugepages, numa the nodes' */
 static const char *const sos_hugepages[] = { "/sys/kernel/mm/hugepages", NULL };
-static const char *const sos_ksm[] = { "/sys/kernel/mm/ksm/run", NULL };
+static const char *const sos_ksm[] = { "/sys/kernel/mm/ksm/run", "/sys/kernel/mm/ksm/pages_sharing", NULL };
 static const char *const sos_cpu_present[] = { "/sys/devices/system/cpu/present", NULL };
 static const char *const sos_isolated[] = { "/sys/devices/system/cpu/isolated", "/proc/cmdline", NULL };
 static const char *const sos_meminfo[] = { "/proc/meminfo", NULL };

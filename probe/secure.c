@@ -173,7 +173,8 @@ static void probe_guests(struct probe_ctx *ctx)
 		facts_set_status(&ctx->facts, "secure_guest.unmet", kind->status, "secure_guest.kind: %s", kind->evidence);
 	} else {
 		for (size_t i = 0; i < g->list.n; i++) {
-			const char *want = strstr(g->list.v[i], ": ") + 2;
+			/* "NAME: KIND": the guest's name may hold ": " too */
+			const char *want = strrchr(g->list.v[i], ' ') + 1;
 			if (!kind_serves(kind->s, want))
 				strv_push_take(&unmet, xasprintf("%s (this host launches: %s)", g->list.v[i], kind->s));
 		}
