@@ -23,13 +23,20 @@
 	})
 
 /* One CPU's time by mode (cpu >= 0) or all CPUs' (VIR_NODE_CPU_STATS_ALL_CPUS);
- * false where the driver has none, or the CPU is offline. */
-static bool cpu_times(virConnectPtr conn, int cpu, uint64_t *user, uint64_t *sys, uint64_t *idle, uint64_t *iowait)
+ * false where the driver has none, or the CPU is offline.  *count is
+ * how many figures the driver gives (Linux: exactly that many may be
+ * asked for), asked once when 0 and kept by the caller: one round trip
+ * per CPU, not two. */
+static bool cpu_times(virConnectPtr conn, int cpu, int *count, uint64_t *user, uint64_t *sys, uint64_t *idle, uint64_t *iowait)
 {
 	virNodeCPUStats st[8];
-	int n = 0;
 	unsigned long long v;
-	if (virNodeGetCPUStats(conn, cpu, NULL, &n, 0) < 0 || n <= 0 || n > 8 || virNodeGetCPUStats(conn, cpu, st, &n, 0) < 0)
+	if (*count == 0 && (virNodeGetCPUStats(conn, cpu, NULL, count, 0) < 0 || *count <= 0 || *count > 8)) {
+		*count = 0;
+		return false;
+	}
+	int n = *count;
+	if (virNodeGetCPUStats(conn, cpu, st, &n, 0) < 0)
 		return false;
 	bool ok = NODE_PARAM(st, n, VIR_NODE_CPU_STATS_USER, &v);
 	*user = ok ? v : 0;
@@ -53,10 +60,11 @@ static void per_cpu_times(virConnectPtr conn, struct hv_host *h)
 	h->npcpu = (size_t)n;
 	h->pcpu_idle_ns = xcalloc(h->npcpu, sizeof(*h->pcpu_idle_ns));
 	h->pcpu_modes = xcalloc(h->npcpu, sizeof(*h->pcpu_modes));
+	int count = 0;
 	for (int i = 0; i < n; i++) {
 		struct hv_pcpu_modes *m = &h->pcpu_modes[i];
 		if (VIR_CPU_USED(map, i))
-			m->online = cpu_times(conn, i, &m->user_ns, &m->system_ns, &h->pcpu_idle_ns[i], &m->iowait_ns);
+			m->online = cpu_times(conn, i, &count, &m->user_ns, &m->system_ns, &h->pcpu_idle_ns[i], &m->iowait_ns);
 	}
 	free(map);
 }
@@ -83,7 +91,8 @@ void lv_node_figures(virConnectPtr conn, struct hv_host *h, bool per_cpu)
 		/* Drivers without it (the test driver): the free memory alone. */
 		h->mem_free_kib = virNodeGetFreeMemory(conn) / 1024;
 	}
-	h->have_cpu_time = cpu_times(conn, VIR_NODE_CPU_STATS_ALL_CPUS, &h->cpu_user_ns, &h->cpu_system_ns, &h->cpu_idle_ns, &h->cpu_iowait_ns);
+	int count = 0;
+	h->have_cpu_time = cpu_times(conn, VIR_NODE_CPU_STATS_ALL_CPUS, &count, &h->cpu_user_ns, &h->cpu_system_ns, &h->cpu_idle_ns, &h->cpu_iowait_ns);
 	if (per_cpu)
 		per_cpu_times(conn, h);
 }
