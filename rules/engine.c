@@ -81,6 +81,14 @@ int engine_test(struct probe_ctx *ctx, const struct fact *f, const struct expect
 			return 0;
 		}
 		return regex_ok(&x->re, text);
+	case OP_NOT_MATCHES: /* no item of a list, nor the text, matches */
+		if (f->type == FACT_LIST) {
+			for (size_t i = 0; i < f->list.n; i++)
+				if (regex_ok(&x->re, f->list.v[i]))
+					return 0;
+			return 1;
+		}
+		return !regex_ok(&x->re, text);
 	case OP_ALL_MATCH:
 		if (f->type != FACT_LIST)
 			return regex_ok(&x->re, text);
