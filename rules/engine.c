@@ -38,6 +38,17 @@ static bool regex_ok(const regex_t *re, const char *s)
 	return regexec(re, s, 0, NULL, 0) == 0;
 }
 
+/* Whether the text, or any item of a list fact, matches. */
+static bool any_match(const regex_t *re, const struct fact *f, const char *text)
+{
+	if (f->type != FACT_LIST)
+		return regex_ok(re, text);
+	for (size_t i = 0; i < f->list.n; i++)
+		if (regex_ok(re, f->list.v[i]))
+			return true;
+	return false;
+}
+
 int engine_test(struct probe_ctx *ctx, const struct fact *f, const struct expect *x, char **why)
 {
 	*why = NULL;
@@ -74,13 +85,9 @@ int engine_test(struct probe_ctx *ctx, const struct fact *f, const struct expect
 		return x->op == OP_CONTAINS ? has : !has;
 	}
 	case OP_MATCHES:
-		if (f->type == FACT_LIST) {
-			for (size_t i = 0; i < f->list.n; i++)
-				if (regex_ok(&x->re, f->list.v[i]))
-					return 1;
-			return 0;
-		}
-		return regex_ok(&x->re, text);
+		return any_match(&x->re, f, text);
+	case OP_NOT_MATCHES:
+		return !any_match(&x->re, f, text);
 	case OP_ALL_MATCH:
 		if (f->type != FACT_LIST)
 			return regex_ok(&x->re, text);

@@ -18,6 +18,7 @@ static const struct {
 	{ "not_contains", OP_NOT_CONTAINS }, { "matches", OP_MATCHES }, { "at_least", OP_AT_LEAST },
 	{ "at_most", OP_AT_MOST },   { "one_of", OP_ONE_OF },         { "empty", OP_EMPTY },
 	{ "not_empty", OP_NOT_EMPTY }, { "version_at_least", OP_VERSION_AT_LEAST }, { "all_match", OP_ALL_MATCH },
+	{ "not_matches", OP_NOT_MATCHES },
 };
 
 static bool plain_bool(const struct ynode *n, bool *v)
@@ -135,6 +136,7 @@ int expect_parse(const char *file, const struct ynode *n, struct expect *x, stru
 			return err_set(e, -EINVAL, "%s:%d:%d: 'one_of' needs a list", AT(file, v));
 		break;
 	case OP_MATCHES:
+	case OP_NOT_MATCHES:
 	case OP_ALL_MATCH: {
 		if (x->type == LIT_LIST || x->fact_ref)
 			return err_set(e, -EINVAL, "%s:%d:%d: '%s' needs a regular expression", AT(file, v), k->s);
@@ -170,7 +172,7 @@ void expect_describe(const struct expect *x, struct buf *out)
 		[OP_EQUALS] = "==", [OP_NOT_EQUALS] = "!=", [OP_CONTAINS] = "contains", [OP_NOT_CONTAINS] = "does not contain",
 		[OP_MATCHES] = "matches", [OP_AT_LEAST] = ">=", [OP_AT_MOST] = "<=", [OP_ONE_OF] = "one of",
 		[OP_EMPTY] = "is empty", [OP_NOT_EMPTY] = "is not empty", [OP_VERSION_AT_LEAST] = "version >=",
-		[OP_ALL_MATCH] = "all match",
+		[OP_ALL_MATCH] = "all match", [OP_NOT_MATCHES] = "does not match",
 	};
 	buf_puts(out, opnames[x->op]);
 	if (x->op == OP_EMPTY || x->op == OP_NOT_EMPTY)

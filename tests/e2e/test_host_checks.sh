@@ -7,7 +7,8 @@
 # (host-exposed: L1TF/MDS with SMT on, a spectre_v2 hole, KSM stopped with
 # pages still merged, 1 GiB pages short, a vsock guest without the device,
 # svm passed through with nested off, pins onto CPU 64 and across
-# isolcpus=, libvirt 8.7 with QEMU 4.0, an SEV-ES guest on an SEV host);
+# isolcpus=, libvirt 8.7 with QEMU 4.0, an SEV-ES guest on an SEV host),
+# and Intel TDX (host-tdx, a TD guest with and without it);
 # the same files in an sosreport's layout, an image (SKIP), the man page's
 # site rules (untrusted guests, OpenStack's minimums), a real sosreport of
 # this machine, and this machine's own /sys and CPUID.
@@ -62,6 +63,36 @@ field "$TMP/bad.json" secure-guest seen | grep -qx sev || fail "secure kind: $(f
 expect_verdict "$TMP/bad.json" secure-guest-launch fail
 field "$TMP/bad.json" secure-guest-launch seen | grep -qx "db2: sev-es (this host launches: sev)" || fail "unmet SEV-ES guest"
 field "$TMP/good.json" secure-guest seen | grep -qx sev-snp || fail "SNP host: $(field "$TMP/good.json" secure-guest seen)"
+
+# Intel TDX: a host whose kernel lists tdx_host_platform and whose
+# kvm_intel has tdx=Y (host-tdx, Linux 6.16's interface) launches its TD
+# guest td1 (<launchSecurity type='tdx'/>, the tdx-guest overlay); the same
+# guest on a host without TDX FAILs, as does one whose kvm_intel turned
+# TDX off (tdx=N); an sosreport of the TDX host (proc/cpuinfo,
+# sys/module/*/parameters) agrees.
+TD=$TMP/tdx
+mkroot "$TD" kvm-host host-tdx tdx-guest
+run_hv check --root "$TD" --profile kvm --only secure-guest,secure-guest-launch --format json > "$TMP/tdx.json"
+expect_verdict "$TMP/tdx.json" secure-guest pass
+field "$TMP/tdx.json" secure-guest seen | grep -qx tdx || fail "TDX host: $(field "$TMP/tdx.json" secure-guest seen)"
+field "$TMP/tdx.json" secure-guest evidence | grep -q "KVM: tdx Y" || fail "TDX evidence: $(field "$TMP/tdx.json" secure-guest evidence)"
+expect_verdict "$TMP/tdx.json" secure-guest-launch pass
+N=$TMP/notdx
+mkroot "$N" kvm-host tdx-guest
+run_hv check --root "$N" --profile kvm --only secure-guest,secure-guest-launch --format json > "$TMP/notdx.json"
+expect_verdict "$TMP/notdx.json" secure-guest warn
+expect_verdict "$TMP/notdx.json" secure-guest-launch fail
+field "$TMP/notdx.json" secure-guest-launch seen | grep -qx "td1: tdx (this host launches: none)" ||
+	fail "TD guest without TDX: $(field "$TMP/notdx.json" secure-guest-launch seen)"
+echo N > "$TD/sys/module/kvm_intel/parameters/tdx"
+run_hv check --root "$TD" --profile kvm --only secure-guest-launch --format json > "$TMP/tdx-off.json"
+expect_verdict "$TMP/tdx-off.json" secure-guest-launch fail
+echo Y > "$TD/sys/module/kvm_intel/parameters/tdx"
+mkdir -p "$TD/sos_logs" "$TD/sos_reports" "$TD/sos_commands/kernel"
+echo "sos report version 4.5.6" > "$TD/sos_logs/sos.log"
+run_hv check --bundle "$TD" --profile kvm --only secure-guest,secure-guest-launch --format json > "$TMP/tdx-sos.json"
+expect_verdict "$TMP/tdx-sos.json" secure-guest pass
+expect_verdict "$TMP/tdx-sos.json" secure-guest-launch pass
 
 # libvirt 8.7.0 with Ubuntu's QEMU 1:4.0: libvirt dropped QEMU < 4.2 in
 # 8.7.0; the epoch does not carry it past.

@@ -176,10 +176,15 @@ static void test_operators(void **state)
 	assert_int_equal(test_with(&ctx, "S", "{contains: hvm}"), 1);
 	assert_int_equal(test_with(&ctx, "S", "{not_contains: hvm}"), 0);
 	assert_int_equal(test_with(&ctx, "S", "{matches: \"^xen-3\\\\.0\"}"), 1);
+	assert_int_equal(test_with(&ctx, "S", "{not_matches: \"^xen-3\\\\.0\"}"), 0);
+	assert_int_equal(test_with(&ctx, "S", "{not_matches: \"(^| )spec-ctrl=no\"}"), 1);
 	assert_int_equal(test_with(&ctx, "S", "{one_of: [a, b]}"), 0);
 	assert_int_equal(test_with(&ctx, "S", "{at_least: 1}"), -1);
 	assert_int_equal(test_with(&ctx, "L", "{all_match: \"^00:16:3[eE]:\"}"), 1);
 	assert_int_equal(test_with(&ctx, "L", "{contains: \"00:16:3e:00:00:01\"}"), 1);
+	assert_int_equal(test_with(&ctx, "L", "{not_matches: \":02$\"}"), 0); /* one item matches */
+	assert_int_equal(test_with(&ctx, "L", "{not_matches: \":03$\"}"), 1);
+	assert_int_equal(test_with(&ctx, "E", "{not_matches: \".\"}"), 1);
 	assert_int_equal(test_with(&ctx, "L", "{empty: true}"), 0);
 	assert_int_equal(test_with(&ctx, "E", "{empty: true}"), 1);
 	assert_int_equal(test_with(&ctx, "E", "{not_empty: true}"), 0);
