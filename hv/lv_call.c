@@ -159,3 +159,20 @@ void call_set_key(struct call *c, const char *uuid)
 	snprintf(c->key, sizeof(c->key), "%s", uuid);
 	pthread_mutex_unlock(&c->lv->mu);
 }
+
+virDomainPtr *lv_doms_ref(virDomainPtr *doms, int n)
+{
+	virDomainPtr *v = xcalloc((size_t)n + 1, sizeof(*v));
+	for (int i = 0; i < n; i++) {
+		virDomainRef(doms[i]);
+		v[i] = doms[i];
+	}
+	return v;
+}
+
+void lv_doms_free(virDomainPtr *doms, int n)
+{
+	for (int i = 0; i < n; i++)
+		virDomainFree(doms[i]);
+	free(doms);
+}

@@ -67,6 +67,11 @@ void call_free(struct call *c);
 bool call_pending(struct lv *lv, const char *uuid);
 /* The domain c is asking now, for call_pending ("" none). */
 void call_set_key(struct call *c, const char *uuid);
+/* The domains a call asks about, referenced for the call's thread (the
+ * caller's own may be freed while the call is out), NULL-terminated; and
+ * their release with the call. */
+virDomainPtr *lv_doms_ref(virDomainPtr *doms, int n);
+void lv_doms_free(virDomainPtr *doms, int n);
 
 #pragma GCC visibility pop
 

@@ -249,9 +249,7 @@ static int run_stats(struct call *call)
 static void free_stats(struct call *call)
 {
 	struct q_stats *c = CALL_OWNER(struct q_stats, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	known_free(&c->known);
 	got_free(&c->got);
 	if (c->own_dom)
@@ -274,11 +272,7 @@ struct q_stats *q_stats_new(struct lv *lv, virDomainPtr *doms, int n, unsigned f
 	c->flags = flags;
 	c->per_only = lv->no_bulk;
 	c->ndoms = n;
-	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
-	for (int i = 0; i < n; i++) {
-		virDomainRef(doms[i]);
-		c->doms[i] = doms[i];
-	}
+	c->doms = lv_doms_ref(doms, n);
 	return c;
 }
 

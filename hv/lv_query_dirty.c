@@ -115,9 +115,7 @@ static int run_dirty(struct call *call)
 static void free_dirty(struct call *call)
 {
 	struct q_dirty *c = CALL_OWNER(struct q_dirty, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	free(c->uri);
 	hv_snapshot_free(&c->out);
 	free(c);
@@ -131,10 +129,6 @@ struct q_dirty *q_dirty_new(struct lv *lv, virDomainPtr *doms, int n, double mon
 	c->mono = mono;
 	c->wall = wall;
 	c->uri = xstrdup(lv->uri);
-	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
-	for (int i = 0; i < n; i++) {
-		virDomainRef(doms[i]);
-		c->doms[i] = doms[i];
-	}
+	c->doms = lv_doms_ref(doms, n);
 	return c;
 }

@@ -153,9 +153,7 @@ static int run_jobs(struct call *call)
 static void free_jobs(struct call *call)
 {
 	struct q_jobs *c = CALL_OWNER(struct q_jobs, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	hv_snapshot_free(&c->out);
 	free(c);
 }
@@ -165,11 +163,7 @@ struct q_jobs *q_jobs_new(struct lv *lv, virDomainPtr *doms, int n)
 	struct q_jobs *c = xcalloc(1, sizeof(*c));
 	call_init(&c->c, lv, run_jobs, free_jobs);
 	c->ndoms = n;
-	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
-	for (int i = 0; i < n; i++) {
-		virDomainRef(doms[i]);
-		c->doms[i] = doms[i];
-	}
+	c->doms = lv_doms_ref(doms, n);
 	return c;
 }
 

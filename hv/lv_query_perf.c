@@ -74,9 +74,7 @@ static int run_perf(struct call *call)
 static void free_perf(struct call *call)
 {
 	struct q_perf *c = CALL_OWNER(struct q_perf, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	hv_snapshot_free(&c->out);
 	free(c);
 }
@@ -86,10 +84,6 @@ struct q_perf *q_perf_new(struct lv *lv, virDomainPtr *doms, int n)
 	struct q_perf *c = xcalloc(1, sizeof(*c));
 	call_init(&c->c, lv, run_perf, free_perf);
 	c->ndoms = n;
-	c->doms = xcalloc((size_t)n + 1, sizeof(*c->doms));
-	for (int i = 0; i < n; i++) {
-		virDomainRef(doms[i]);
-		c->doms[i] = doms[i];
-	}
+	c->doms = lv_doms_ref(doms, n);
 	return c;
 }

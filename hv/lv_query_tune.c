@@ -62,22 +62,9 @@ static int run_iotune(struct call *call)
 static void free_iotune(struct call *call)
 {
 	struct q_iotune *c = CALL_OWNER(struct q_iotune, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	hv_snapshot_free(&c->out);
 	free(c);
-}
-
-/* Referenced copies of n domains. */
-static virDomainPtr *ref_doms(virDomainPtr *doms, int n)
-{
-	virDomainPtr *v = xcalloc((size_t)n + 1, sizeof(*v));
-	for (int i = 0; i < n; i++) {
-		virDomainRef(doms[i]);
-		v[i] = doms[i];
-	}
-	return v;
 }
 
 struct q_iotune *q_iotune_new(struct lv *lv, virDomainPtr *doms, const struct hv_domain *const *ds, int n)
@@ -85,7 +72,7 @@ struct q_iotune *q_iotune_new(struct lv *lv, virDomainPtr *doms, const struct hv
 	struct q_iotune *c = xcalloc(1, sizeof(*c));
 	call_init(&c->c, lv, run_iotune, free_iotune);
 	c->ndoms = n;
-	c->doms = ref_doms(doms, n);
+	c->doms = lv_doms_ref(doms, n);
 	for (int i = 0; i < n; i++) {
 		struct hv_domain *d = hv_snapshot_add(&c->out);
 		memcpy(d->uuid, ds[i]->uuid, sizeof(d->uuid));
@@ -156,9 +143,7 @@ static int run_numa(struct call *call)
 static void free_numa(struct call *call)
 {
 	struct q_numa *c = CALL_OWNER(struct q_numa, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	virConnectClose(c->conn);
 	hv_snapshot_free(&c->out);
 	free(c);
@@ -171,7 +156,7 @@ struct q_numa *q_numa_new(struct lv *lv, virDomainPtr *doms, int n)
 	virConnectRef(lv->conn);
 	c->conn = lv->conn;
 	c->ndoms = n;
-	c->doms = ref_doms(doms, n);
+	c->doms = lv_doms_ref(doms, n);
 	return c;
 }
 
@@ -274,9 +259,7 @@ static int run_iothread(struct call *call)
 static void free_iothread(struct call *call)
 {
 	struct q_iothread *c = CALL_OWNER(struct q_iothread, call);
-	for (int i = 0; i < c->ndoms; i++)
-		virDomainFree(c->doms[i]);
-	free(c->doms);
+	lv_doms_free(c->doms, c->ndoms);
 	hv_snapshot_free(&c->out);
 	free(c);
 }
@@ -286,6 +269,6 @@ struct q_iothread *q_iothread_new(struct lv *lv, virDomainPtr *doms, int n)
 	struct q_iothread *c = xcalloc(1, sizeof(*c));
 	call_init(&c->c, lv, run_iothread, free_iothread);
 	c->ndoms = n;
-	c->doms = ref_doms(doms, n);
+	c->doms = lv_doms_ref(doms, n);
 	return c;
 }
