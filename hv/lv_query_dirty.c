@@ -10,6 +10,7 @@
 
 #include "hv/lv_map.h"
 #include "hv/lv_query_dirty.h"
+#include "hv/lv_records.h"
 
 struct dirty_rec {
 	int status;
@@ -81,32 +82,30 @@ static int start_due(struct q_dirty *c, const bool *due)
 	return r;
 }
 
+struct dirty_pass {
+	struct q_dirty *c;
+	bool *due; /* by slot: a calculation to start */
+};
+
+static void dirty_take(int slot, const virDomainStatsRecord *rec, void *arg)
+{
+	struct dirty_pass *p = arg;
+	struct dirty_rec x = { 0 };
+	read_record(rec, &x);
+	p->due[slot] = take(&p->c->out.dom[slot], &x, p->c->mono, p->c->wall);
+}
+
 static int run_dirty(struct call *call)
 {
 	struct q_dirty *c = CALL_OWNER(struct q_dirty, call);
 	for (int i = 0; i < c->ndoms; i++)
 		lv_uuid(c->doms[i], hv_snapshot_add(&c->out)->uuid);
-	virDomainStatsRecordPtr *recs = NULL;
-	int nrec = virDomainListGetStats(c->doms, VIR_DOMAIN_STATS_DIRTYRATE, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-	if (nrec < 0)
-		return -1;
 	bool *due = xcalloc((size_t)c->ndoms + 1, sizeof(*due));
-	/* records come in the order asked, less domains that went away */
-	int at = 0;
-	for (int r = 0; r < nrec; r++) {
-		char u[VIR_UUID_STRING_BUFLEN];
-		if (lv_uuid(recs[r]->dom, u) < 0)
-			continue;
-		while (at < c->ndoms && strcmp(c->out.dom[at].uuid, u) != 0)
-			at++;
-		if (at >= c->ndoms)
-			break;
-		struct dirty_rec x = { 0 };
-		read_record(recs[r], &x);
-		due[at] = take(&c->out.dom[at], &x, c->mono, c->wall);
-		at++;
+	struct dirty_pass pass = { c, due };
+	if (lv_group_records(c->doms, c->ndoms, VIR_DOMAIN_STATS_DIRTYRATE, &c->out, dirty_take, &pass) < 0) {
+		free(due);
+		return -1;
 	}
-	virDomainStatsRecordListFree(recs);
 	int r = start_due(c, due);
 	free(due);
 	return r;

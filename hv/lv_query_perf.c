@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hv/lv_records.h"
 #include "hv/lv_query_perf.h"
 
 /* The events virDomainGetPerfEvents says are on. */
@@ -40,6 +41,12 @@ static void perf_record(struct hv_domain *d, const virDomainStatsRecord *r)
 	}
 }
 
+static void perf_take(int slot, const virDomainStatsRecord *rec, void *arg)
+{
+	struct q_perf *c = arg;
+	perf_record(&c->out.dom[slot], rec);
+}
+
 static int run_perf(struct call *call)
 {
 	struct q_perf *c = CALL_OWNER(struct q_perf, call);
@@ -52,22 +59,8 @@ static int run_perf(struct call *call)
 	}
 	if (!any)
 		return c->ndoms; /* no figures to ask for */
-	virDomainStatsRecordPtr *recs = NULL;
-	int nrec = virDomainListGetStats(c->doms, VIR_DOMAIN_STATS_PERF, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-	if (nrec < 0)
+	if (lv_group_records(c->doms, c->ndoms, VIR_DOMAIN_STATS_PERF, &c->out, perf_take, c) < 0)
 		return -1;
-	/* records come in the order asked, less domains that went away */
-	int at = 0;
-	for (int r = 0; r < nrec; r++) {
-		char u[VIR_UUID_STRING_BUFLEN];
-		if (lv_uuid(recs[r]->dom, u) < 0)
-			continue;
-		while (at < c->ndoms && strcmp(c->out.dom[at].uuid, u) != 0)
-			at++;
-		if (at < c->ndoms)
-			perf_record(&c->out.dom[at++], recs[r]);
-	}
-	virDomainStatsRecordListFree(recs);
 	return c->ndoms;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv/lv_records.h"
 #include "hv/lv_query_tune.h"
 
 const char *const lv_iotune_fields[HV_IOT_N] = {
@@ -230,27 +231,19 @@ static void iothread_affinity(virDomainPtr dom, struct hv_domain *d)
 	free(info);
 }
 
+static void iothread_take(int slot, const virDomainStatsRecord *rec, void *arg)
+{
+	struct q_iothread *c = arg;
+	iothread_record(&c->out.dom[slot], rec);
+}
+
 static int run_iothread(struct call *call)
 {
 	struct q_iothread *c = CALL_OWNER(struct q_iothread, call);
 	for (int i = 0; i < c->ndoms; i++)
 		lv_uuid(c->doms[i], hv_snapshot_add(&c->out)->uuid);
-	virDomainStatsRecordPtr *recs = NULL;
-	int nrec = virDomainListGetStats(c->doms, VIR_DOMAIN_STATS_IOTHREAD, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-	if (nrec < 0)
+	if (lv_group_records(c->doms, c->ndoms, VIR_DOMAIN_STATS_IOTHREAD, &c->out, iothread_take, c) < 0)
 		return -1;
-	/* records come in the order asked, less domains that went away */
-	int at = 0;
-	for (int r = 0; r < nrec; r++) {
-		char u[VIR_UUID_STRING_BUFLEN];
-		if (lv_uuid(recs[r]->dom, u) < 0)
-			continue;
-		while (at < c->ndoms && strcmp(c->out.dom[at].uuid, u) != 0)
-			at++;
-		if (at < c->ndoms)
-			iothread_record(&c->out.dom[at++], recs[r]);
-	}
-	virDomainStatsRecordListFree(recs);
 	for (int i = 0; i < c->ndoms; i++)
 		iothread_affinity(c->doms[i], &c->out.dom[i]);
 	return c->ndoms;
