@@ -130,7 +130,7 @@ $(BUILD)/%.pic.o: %.c
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
-LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_job.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_query_tune.c hv/lv_query_perf.c hv/lv_query_dirty.c hv/lv_records.c hv/lv_map.c \
+LIBVIRT_MOD_SRC := hv/lv_cache.c hv/lv_conn.c hv/lv_call.c hv/lv_map.c hv/lv_records.c hv/lv_job.c hv/lv_query_node.c hv/lv_query.c hv/lv_query_dev.c hv/lv_query_tune.c hv/lv_query_perf.c hv/lv_query_dirty.c \
 	hv/lv_fill.c hv/lv_share.c hv/lv_extra.c hv/lv_dump.c hv/libvirt.c
 $(BUILD)/hv-libvirt.so: $(LIBVIRT_MOD_SRC:%.c=$(BUILD)/%.pic.o)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libvirt libxml-2.0) -lpthread $(MOD_LIBC)
