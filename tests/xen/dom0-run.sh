@@ -144,9 +144,17 @@ top_vs_xentop() {
 # --- top's physical-CPU view, -z and STEAL(%) against xl info and vcpu-list ---
 top_pcpu() {
 	xl info > "$R/pcpu-xl-info.txt"
+	# Each vCPU pinned (vCPU N on pCPU N mod nr_cpus) for the run: unpinned,
+	# Xen moves a vCPU between samples and xl's answers, and the two disagree
+	# about where it is for no fault of either.
+	local ncpu d v
+	ncpu=$(awk -F: '/^nr_cpus/ { print $2 + 0 }' "$R/pcpu-xl-info.txt")
+	xl vcpu-list | awk 'NR > 1 { print $1, $3 }' > "$R/pcpu-vcpus.txt"
+	while read -r d v; do xl vcpu-pin "$d" "$v" $((v % ncpu)) || die "xl vcpu-pin $d $v"; done < "$R/pcpu-vcpus.txt"
 	xl vcpu-list > "$R/pcpu-vcpu-before.txt"
 	hvscope top -b -c xen --pcpu -d 1 -i 3 -f json > "$R/pcpu.json" || die "top --pcpu exited $?"
 	xl vcpu-list > "$R/pcpu-vcpu-after.txt"
+	while read -r d v; do xl vcpu-pin "$d" "$v" all || die "xl vcpu-pin $d $v all"; done < "$R/pcpu-vcpus.txt"
 	hvscope top -b -c xen -z -s name -r -i 1 -f json > "$R/pcpu-z.json" || die "top -z exited $?"
 	hvscope top -b -c xen --pcpu -i 2 -d 1
 	py pcpu "$R/pcpu.json" "$R/pcpu-xl-info.txt" "$R/pcpu-vcpu-before.txt" "$R/pcpu-vcpu-after.txt" "$R/pcpu-z.json"

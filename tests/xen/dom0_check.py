@@ -511,7 +511,7 @@ def pcpu(pcpu_path, xl_info_path, before_path, after_path, z_path):
     if set(last) != set(after) and set(last) != set(before):
         bad.append("vCPUs %s, xl vcpu-list %s" % (sorted(last), sorted(after)))
     for v, c in sorted(last.items()):
-        # a vCPU that stayed on one pCPU over the run is on it in top too
+        # dom0-run.sh pins each vCPU for the run: top finds it where xl does
         if before.get(v) == after.get(v) is not None and c != after[v]:
             bad.append("%s on pCPU %d, xl vcpu-list says %d" % (v, c, after[v]))
     z = [json.loads(l) for l in open(z_path)]
