@@ -114,10 +114,13 @@ for g in ("hvs-p1", "hvs-p2"):
     for p, r in zip(rs, rs[1:]):
         want = 100.0 * (r["vcpu_delay_ns"][0] - p["vcpu_delay_ns"][0]) / ((r["time"] - p["time"]) * 1e9)
         assert abs(r["steal_pct"] - want) <= 0.02 * want + 0.2, (g, r["steal_pct"], want)
-# (a guest without a boot device mostly halts: its vCPU seldom waits long,
-# but it does wait beside the loop)
+# A guest without a boot device mostly halts: its vCPU waits beside the
+# loop only when it wakes, a few hundred microseconds over the run on a
+# quiet machine and none at all on some runs; where virsh saw it wait
+# 1 ms or more, top shows it.
 steal = [r["steal_pct"] for r in drecs if r["name"] == "hvs-p2"][1:]
-assert max(steal) > 0, f"hvs-p2's vCPU shares CPU 0 with a busy loop, yet STEAL(%) {steal}"
+waited = int(a["hvs-p2"]["vcpu.0.delay"]) - int(b["hvs-p2"]["vcpu.0.delay"])
+assert max(steal) > 0 or waited < 1000000, f"hvs-p2's vCPU waited {waited} ns beside a busy loop, yet STEAL(%) {steal}"
 print(f"  STEAL(%) of hvs-p2 (beside the loop): {steal}; hvs-p1: {[r['steal_pct'] for r in drecs if r['name'] == 'hvs-p1'][1:]}")
 PY
 note "--pcpu agrees with virsh nodecpustats, vcpuinfo and domstats' vcpu.0.delay"
