@@ -2,6 +2,7 @@
 /* libFuzzer target: the libvirt domain XML reader over any bytes, as the
  * guests probe reads /etc/libvirt/qemu/NAME.xml of a root: sizes with any
  * unit, vCPU counts, devices, UUIDs; then every per-guest fact. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[sizeof(dir) + 64];
-	if (dir[sizeof(dir) - 2] == 'X') {
+	/* made once, by a flag: mkdtemp may end the name in an X itself, and
+	 * a second mkdtemp of that name fails */
+	static bool made;
+	if (!made) {
+		made = true;
 		if (!mkdtemp(dir))
 			abort();
 		snprintf(path, sizeof(path), "%s/etc", dir);
